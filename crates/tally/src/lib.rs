@@ -1,0 +1,1 @@
+//! Participatory-budgeting tally (filled by the tally issue).
