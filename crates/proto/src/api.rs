@@ -1,0 +1,136 @@
+//! Request and response bodies of the `/v1` HTTP API besides push.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+use crate::entities::Entity;
+use crate::ops::ErrorCode;
+
+/// Every 4xx/5xx body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Citizen,
+    Moderator,
+    Expert,
+    Official,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Citizen => "citizen",
+            Role::Moderator => "moderator",
+            Role::Expert => "expert",
+            Role::Official => "official",
+            Role::Admin => "admin",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        [
+            Role::Citizen,
+            Role::Moderator,
+            Role::Expert,
+            Role::Official,
+            Role::Admin,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RoleGrant {
+    pub role: Role,
+    /// Locality (and everything under it) the role applies to; none: everywhere.
+    pub locality: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OtpRequest {
+    pub iin: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OtpResponse {
+    /// Masked phone the code went to, e.g. `+7 *** *** 12 34`; absent when
+    /// the IIN is not in the census (the answer does not say which).
+    pub phone_hint: Option<String>,
+    pub expires_in_s: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct VerifyRequest {
+    pub iin: String,
+    pub code: String,
+    /// Hex Ed25519 public key of this device (profile).
+    pub device_key: String,
+    #[serde(default)]
+    pub device_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Me {
+    pub user_id: String,
+    pub locality: String,
+    pub age: i32,
+    pub roles: Vec<RoleGrant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SessionResponse {
+    /// Bearer token for `Authorization: Bearer …`.
+    pub token: String,
+    pub expires_at: i64,
+    pub me: Me,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Change {
+    /// Position in the change feed.
+    pub seq: i64,
+    #[serde(flatten)]
+    pub entity: Entity,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PullResponse {
+    pub changes: Vec<Change>,
+    /// Pass as `since` next time.
+    pub cursor: String,
+    /// More changes are waiting: pull again at once.
+    pub more: bool,
+}
+
+/// Media upload status (tus-style resumable uploads also answer in headers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UploadInfo {
+    pub id: String,
+    pub length: i64,
+    pub offset: i64,
+    pub complete: bool,
+    pub sha256: Option<String>,
+}

@@ -1,0 +1,16 @@
+//! Size limits enforced by the server and checked early by clients.
+
+/// Maximum operations in one push batch.
+pub const MAX_BATCH_OPS: usize = 500;
+/// Maximum request body of a push, in bytes.
+pub const MAX_PUSH_BYTES: usize = 2 * 1024 * 1024;
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_SUBJECT_CHARS: usize = 200;
+pub const MAX_BODY_CHARS: usize = 10_000;
+pub const MAX_COMMENT_CHARS: usize = 2_000;
+pub const MAX_REASON_CHARS: usize = 2_000;
+pub const MAX_MEDIA_PER_ITEM: usize = 10;
+/// Largest single media file accepted by the upload endpoint.
+pub const MAX_MEDIA_BYTES: u64 = 10 * 1024 * 1024;
+/// Largest page of changes returned by one pull.
+pub const MAX_PULL_LIMIT: u32 = 1000;
