@@ -272,9 +272,10 @@ impl Mes {
         let mut sup: Vec<Vec<u32>> = vec![Vec::new(); m];
         let mut wts: Vec<Vec<u64>> = vec![Vec::new(); m];
         let mut weighted = vec![false; m];
-        let mut seen: HashMap<u32, usize> = HashMap::new();
+        // seen[p] = (voter index + 1, position in sup[p]) of the last voter
+        // who named p: detects a duplicate id inside one ballot in O(1)
+        let mut seen: Vec<(usize, usize)> = vec![(0, 0); m];
         for (vi, v) in e.voters.iter().enumerate() {
-            seen.clear();
             for (pos, &p) in v.vote.iter().enumerate() {
                 let w: i64 = match (&v.points, e.vote_type.has_points()) {
                     (Some(pts), true) => pts.get(pos).copied().unwrap_or(0),
@@ -285,8 +286,8 @@ impl Mes {
                     continue;
                 }
                 let w = w as u64;
-                match seen.get(&p) {
-                    Some(&k) => {
+                match (seen[pu].0 == vi + 1).then_some(seen[pu].1) {
+                    Some(k) => {
                         // duplicate id in one ballot: approval stays 1,
                         // points add up
                         if e.vote_type.has_points() {
@@ -295,7 +296,7 @@ impl Mes {
                         }
                     }
                     None => {
-                        seen.insert(p, sup[pu].len());
+                        seen[pu] = (vi + 1, sup[pu].len());
                         sup[pu].push(vi as u32);
                         wts[pu].push(w);
                         if w != 1 {
@@ -434,6 +435,208 @@ impl Mes {
         }
     }
 
+
+    /// Runs Equal Shares in f64. Returns None when a decision was too close
+    /// to call in floating point (two candidates' prices, or a project's
+    /// cost and its supporters' money, within a relative 1e-9): the caller
+    /// then redoes the run exactly.
+    pub(crate) fn run_f64(&self, b0: f64) -> Option<Vec<usize>> {
+        const TOL: f64 = 1e-9;
+        let mut b: Vec<f64> = vec![b0; self.n];
+        let mut lower: Vec<f64> = vec![0.0; self.cost.len()];
+        // fresh[p]: lower[p] is p's current price (no recomputation needed)
+        let mut fresh: Vec<bool> = vec![false; self.cost.len()];
+        let mut alive: Vec<usize> = Vec::with_capacity(self.cands.len());
+        // first round in closed form: every voter has b0, so a weight-1
+        // project is affordable iff |S|·b0 ≥ cost, at price cost/(|S|·unit)
+        for &p in &self.cands {
+            if self.w[p].is_some() {
+                alive.push(p);
+                continue;
+            }
+            let n = self.sup[p].len() as f64;
+            let cost = self.cost[p] as f64;
+            let money = n * b0;
+            if (money - cost).abs() <= TOL * cost {
+                return None;
+            }
+            if money > cost {
+                lower[p] = cost / (n * self.unit(p) as f64);
+                fresh[p] = true;
+                alive.push(p);
+            }
+        }
+        let mut selected = Vec::new();
+        loop {
+            alive.sort_by(|&a, &c| {
+                lower[a]
+                    .total_cmp(&lower[c])
+                    .then(self.rank[a].cmp(&self.rank[c]))
+            });
+            let mut best: Option<(usize, f64)> = None;
+            let mut dead: Vec<usize> = Vec::new();
+            for &p in &alive {
+                if let Some((_, br)) = best {
+                    if lower[p] > br * (1.0 + TOL) {
+                        break;
+                    }
+                }
+                let r = if fresh[p] {
+                    Some(lower[p])
+                } else {
+                    self.rho_f64(p, &b)?
+                };
+                match r {
+                    None => dead.push(p),
+                    Some(r) => {
+                        lower[p] = r;
+                        let better = match best {
+                            None => true,
+                            Some((bp, br)) => {
+                                if (r - br).abs() <= TOL * r.abs().max(br.abs()) {
+                                    if r != br {
+                                        return None;
+                                    }
+                                    self.rank[p] < self.rank[bp]
+                                } else {
+                                    r < br
+                                }
+                            }
+                        };
+                        if better {
+                            best = Some((p, r));
+                        }
+                    }
+                }
+            }
+            if !dead.is_empty() {
+                alive.retain(|p| !dead.contains(p));
+            }
+            let Some((p, rho)) = best else { break };
+            let unit = self.unit(p) as f64;
+            let ws = self.w[p].as_deref();
+            for (k, &i) in self.sup[p].iter().enumerate() {
+                let u = ws.map_or(1.0, |ws| ws[k] as f64) * unit;
+                let bi = &mut b[i as usize];
+                let pay = rho * u;
+                *bi = if *bi > pay { *bi - pay } else { 0.0 };
+            }
+            selected.push(p);
+            alive.retain(|&q| q != p);
+            fresh.iter_mut().for_each(|f| *f = false);
+        }
+        Some(selected)
+    }
+
+    /// f64 price of `p`: Ok(None) = unaffordable; None (outer) = too close.
+    fn rho_f64(&self, p: usize, b: &[f64]) -> Option<Option<f64>> {
+        const TOL: f64 = 1e-9;
+        let sup = &self.sup[p];
+        let ws = self.w[p].as_deref();
+        let cost = self.cost[p] as f64;
+        let unit = self.unit(p) as f64;
+        if ws.is_none() {
+            return self.rho_f64_unit(p, b);
+        }
+        let mut total = 0.0;
+        let mut u_all = 0.0;
+        for (k, &i) in sup.iter().enumerate() {
+            total += b[i as usize];
+            u_all += ws.map_or(1.0, |ws| ws[k] as f64);
+        }
+        if (total - cost).abs() <= TOL * cost {
+            return None;
+        }
+        if total < cost {
+            return Some(None);
+        }
+        let mut rho = cost / (u_all * unit);
+        let mut poor_n = 0usize;
+        for _ in 0..=sup.len() {
+            let mut poor_sum = 0.0;
+            let mut rich_u = 0.0;
+            let mut np = 0usize;
+            for (k, &i) in sup.iter().enumerate() {
+                let u = ws.map_or(1.0, |ws| ws[k] as f64) * unit;
+                let bi = b[i as usize];
+                if bi < rho * u {
+                    poor_sum += bi;
+                    np += 1;
+                } else {
+                    rich_u += u;
+                }
+            }
+            if rich_u <= 0.0 {
+                return None;
+            }
+            rho = (cost - poor_sum) / rich_u;
+            if np == poor_n {
+                break;
+            }
+            poor_n = np;
+        }
+        Some(Some(rho))
+    }
+
+    /// [`Mes::rho_f64`] for projects whose supporters all have weight 1:
+    /// works with the per-voter payment cap α = ρ·unit.
+    fn rho_f64_unit(&self, p: usize, b: &[f64]) -> Option<Option<f64>> {
+        const TOL: f64 = 1e-9;
+        let sup = &self.sup[p];
+        let cost = self.cost[p] as f64;
+        let unit = self.unit(p) as f64;
+        let n = sup.len() as f64;
+        let mut alpha = cost / n;
+        // first pass: total money and the voters poorer than cost/n
+        let mut total = 0.0;
+        let mut poor_sum = 0.0;
+        let mut np = 0usize;
+        for &i in sup {
+            let bi = b[i as usize];
+            total += bi;
+            if bi < alpha {
+                poor_sum += bi;
+                np += 1;
+            }
+        }
+        if (total - cost).abs() <= TOL * cost {
+            return None;
+        }
+        if total < cost {
+            return Some(None);
+        }
+        let mut poor_n = 0usize;
+        while np != poor_n {
+            poor_n = np;
+            if np >= sup.len() {
+                return None;
+            }
+            alpha = (cost - poor_sum) / (n - np as f64);
+            poor_sum = 0.0;
+            np = 0;
+            for &i in sup {
+                let bi = b[i as usize];
+                if bi < alpha {
+                    poor_sum += bi;
+                    np += 1;
+                }
+            }
+        }
+        Some(Some(alpha / unit))
+    }
+
+    /// Runs in f64 and falls back to exact arithmetic when a decision was
+    /// too close to call. `b0 = num/den`.
+    pub(crate) fn run_auto(&self, num: u64, den: u64, exact_runs: &mut u64) -> Vec<usize> {
+        let den = den.max(1);
+        if let Some(s) = self.run_f64(num as f64 / den as f64) {
+            return s;
+        }
+        *exact_runs += 1;
+        self.run(&BigRational::new(BigInt::from(num), BigInt::from(den)))
+            .selected
+    }
+
     /// Supporters of `p` with a positive budget, grouped by (value id, weight).
     fn groups(&self, p: usize, vid: &[u32], scratch: &mut Vec<u64>, nvalues: usize) -> Groups {
         let sup = &self.sup[p];
@@ -550,8 +753,8 @@ fn equal_shares(
     let mes = Mes::new(e, utility);
     let n = e.voters.len() as u64;
     let b = e.budget;
-    let share = BigRational::new(BigInt::from(b), BigInt::from(n));
-    let mut sel = mes.run(&share).selected;
+    let mut exact_runs = 0u64;
+    let mut sel = mes.run_auto(b, n, &mut exact_runs);
     match completion {
         Completion::None => sel,
         Completion::Greedy => {
@@ -560,14 +763,15 @@ fn equal_shares(
         }
         Completion::Add1 | Completion::Add1Comparison => {
             let linear = opts.add1_linear_steps.unwrap_or(ADD1_LINEAR_STEPS);
-            let (best, per_voter, runs) = add1(e, &mes, sel, linear);
+            let (best, per_voter, runs) = add1(e, &mes, sel, linear, &mut exact_runs);
             notes.push(format!(
-                "add1: per-voter budget {} after {} Equal Shares runs",
+                "add1: per-voter budget {} after {} Equal Shares runs ({} in exact arithmetic)",
                 match per_voter {
                     Some(k) => format_money(k, e.decimals),
                     None => format!("{}/{}", format_money(b, e.decimals), n),
                 },
-                runs
+                runs,
+                exact_runs
             ));
             sel = best;
             if completion == Completion::Add1Comparison {
@@ -590,7 +794,13 @@ fn equal_shares(
 /// costs ≤ B; keep the last outcome that fit. After `linear` unit steps the
 /// step doubles, and the boundary is then found by bisection.
 /// Returns (outcome, per-voter budget of it (None = B/n), number of runs).
-fn add1(e: &Election, mes: &Mes, first: Vec<usize>, linear: u64) -> (Vec<usize>, Option<u64>, u64) {
+fn add1(
+    e: &Election,
+    mes: &Mes,
+    first: Vec<usize>,
+    linear: u64,
+    exact_runs: &mut u64,
+) -> (Vec<usize>, Option<u64>, u64) {
     let n = e.voters.len() as u64;
     let b = e.budget as u128;
     let base = e.budget / n;
@@ -601,10 +811,7 @@ fn add1(e: &Election, mes: &Mes, first: Vec<usize>, linear: u64) -> (Vec<usize>,
     if best.len() == all {
         return (best, best_k, runs);
     }
-    let run = |k: u64| -> Vec<usize> {
-        mes.run(&BigRational::from_integer(BigInt::from(base.saturating_add(k))))
-            .selected
-    };
+    let mut run = |k: u64| -> Vec<usize> { mes.run_auto(base.saturating_add(k), 1, exact_runs) };
     let mut k = 1u64;
     // linear phase
     let mut over: Option<u64> = None;
