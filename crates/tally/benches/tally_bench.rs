@@ -26,12 +26,19 @@ fn main() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/pabulib");
     let files: Vec<String> = match std::env::var("DAUYS_BENCH_FILES") {
         Ok(v) => v.split(':').map(str::to_string).collect(),
-        Err(_) => ["Poland_Warszawa_2026.pb", "Poland_Wroclaw_2018.pb", "Poland_Wieliczka_2023_Green_Budget.pb"]
-            .iter()
-            .map(|f| format!("{root}/{f}"))
-            .collect(),
+        Err(_) => [
+            "Poland_Warszawa_2026.pb",
+            "Poland_Wroclaw_2018.pb",
+            "Poland_Wieliczka_2023_Green_Budget.pb",
+        ]
+        .iter()
+        .map(|f| format!("{root}/{f}"))
+        .collect(),
     };
-    let reps: u32 = std::env::var("DAUYS_BENCH_REPS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+    let reps: u32 = std::env::var("DAUYS_BENCH_REPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
     for path in files {
         let Ok(text) = std::fs::read_to_string(&path) else {
             println!("{path}: not found, skipped");
@@ -46,18 +53,53 @@ fn main() {
             }
         };
         let name = path.rsplit('/').next().unwrap_or(&path);
-        println!("{name}: {} projects, {} voters, {} bytes", e.projects.len(), e.voters.len(), text.len());
+        println!(
+            "{name}: {} projects, {} voters, {} bytes",
+            e.projects.len(),
+            e.voters.len(),
+            text.len()
+        );
         println!("  parse                         {}", ms(t_parse));
         let (t, _) = time(reps, || pabulib::write(&e));
         println!("  write                         {}", ms(t));
         let rules: Vec<(&str, Rule)> = vec![
             ("greedy", Rule::Greedy),
             ("greedy-no-skip", Rule::GreedyNoSkip),
-            ("equalshares (cost)", Rule::EqualShares { utility: Utility::Cost, completion: Completion::None }),
-            ("equalshares (approval)", Rule::EqualShares { utility: Utility::Approval, completion: Completion::None }),
-            ("equalshares/add1 (cost)", Rule::EqualShares { utility: Utility::Cost, completion: Completion::Add1 }),
-            ("equalshares-approval/add1", Rule::EqualShares { utility: Utility::Approval, completion: Completion::Add1 }),
-            ("equalshares/add1-comparison", Rule::EqualShares { utility: Utility::Cost, completion: Completion::Add1Comparison }),
+            (
+                "equalshares (cost)",
+                Rule::EqualShares {
+                    utility: Utility::Cost,
+                    completion: Completion::None,
+                },
+            ),
+            (
+                "equalshares (approval)",
+                Rule::EqualShares {
+                    utility: Utility::Approval,
+                    completion: Completion::None,
+                },
+            ),
+            (
+                "equalshares/add1 (cost)",
+                Rule::EqualShares {
+                    utility: Utility::Cost,
+                    completion: Completion::Add1,
+                },
+            ),
+            (
+                "equalshares-approval/add1",
+                Rule::EqualShares {
+                    utility: Utility::Approval,
+                    completion: Completion::Add1,
+                },
+            ),
+            (
+                "equalshares/add1-comparison",
+                Rule::EqualShares {
+                    utility: Utility::Cost,
+                    completion: Completion::Add1Comparison,
+                },
+            ),
         ];
         for (label, rule) in rules {
             let (t, out) = time(reps, || tally(&e, rule));
@@ -67,7 +109,10 @@ fn main() {
                     ms(t),
                     o.selected.len(),
                     o.cost_str(),
-                    o.notes.first().map(|n| format!("  [{n}]")).unwrap_or_default()
+                    o.notes
+                        .first()
+                        .map(|n| format!("  [{n}]"))
+                        .unwrap_or_default()
                 ),
                 Err(err) => println!("  {label:<29} error: {err}"),
             }

@@ -62,7 +62,8 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             };
             let e = read(inp)?;
             let text = pabulib::write(&e);
-            let back = pabulib::parse(&text).map_err(|e| format!("written file does not parse: {e}"))?;
+            let back =
+                pabulib::parse(&text).map_err(|e| format!("written file does not parse: {e}"))?;
             if back != e {
                 return Err("written file parses to a different election".into());
             }
@@ -114,9 +115,14 @@ fn count(args: &[String]) -> Result<ExitCode, String> {
     let e = read(&file)?;
     let rule_str = match rule {
         Some(r) => r,
-        None => e.rule_name().map(str::to_string).ok_or("the file has no META rule: pass --rule")?,
+        None => e
+            .rule_name()
+            .map(str::to_string)
+            .ok_or("the file has no META rule: pass --rule")?,
     };
-    let rule: Rule = rule_str.parse().map_err(|e: dauys_tally::UnknownRule| e.to_string())?;
+    let rule: Rule = rule_str
+        .parse()
+        .map_err(|e: dauys_tally::UnknownRule| e.to_string())?;
     let out = tally_with(&e, rule, &opts).map_err(|e| e.to_string())?;
     if json {
         let v = serde_json::json!({
@@ -158,7 +164,8 @@ fn count(args: &[String]) -> Result<ExitCode, String> {
             std::fs::write(&p, pabulib::write(&public)).map_err(|e| format!("{p}: {e}"))?;
         }
         if let Some(p) = csv {
-            std::fs::write(&p, dauys_tally::outcome_csv(&public, &out)).map_err(|e| format!("{p}: {e}"))?;
+            std::fs::write(&p, dauys_tally::outcome_csv(&public, &out))
+                .map_err(|e| format!("{p}: {e}"))?;
         }
     }
     Ok(ExitCode::SUCCESS)

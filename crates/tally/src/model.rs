@@ -226,7 +226,11 @@ impl Election {
     /// A project's extra column value.
     pub fn project_field(&self, project: usize, column: &str) -> Option<&str> {
         let col = self.project_columns.iter().position(|c| c == column)?;
-        self.projects.get(project)?.extra.get(col).map(String::as_str)
+        self.projects
+            .get(project)?
+            .extra
+            .get(col)
+            .map(String::as_str)
     }
 
     /// The index of a project by id.

@@ -363,8 +363,9 @@ pub fn parse(text: &str) -> Result<Election, ParseError> {
                     };
                     let id = need("project_id")?;
                     let cost = need("cost")?;
-                    let extra: Vec<usize> =
-                        (0..fields.len()).filter(|&i| i != id && i != cost).collect();
+                    let extra: Vec<usize> = (0..fields.len())
+                        .filter(|&i| i != id && i != cost)
+                        .collect();
                     project_columns = extra.iter().map(|&i| fields[i].clone()).collect();
                     ph = Some(ProjectsHeader {
                         line: lineno,
@@ -448,11 +449,7 @@ pub fn parse(text: &str) -> Result<Election, ParseError> {
                 ids.insert(id.clone(), projects.len() as u32);
                 raw_costs.push(raw_amount(&fields[h.cost], lineno)?);
                 let extra = h.extra.iter().map(|&i| fields[i].clone()).collect();
-                projects.push(Project {
-                    id,
-                    cost: 0,
-                    extra,
-                });
+                projects.push(Project { id, cost: 0, extra });
             }
             Section::Votes => {
                 let Some(h) = vh.as_ref() else {
@@ -590,9 +587,7 @@ pub fn parse(text: &str) -> Result<Election, ParseError> {
 }
 
 fn needs_quotes(f: &str, first: bool) -> bool {
-    f.contains([';', '"', '\n', '\r'])
-        || f.trim() != f
-        || (first && section_marker(f).is_some())
+    f.contains([';', '"', '\n', '\r']) || f.trim() != f || (first && section_marker(f).is_some())
 }
 
 fn push_field(out: &mut String, f: &str, first: bool) {

@@ -89,10 +89,7 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TallyError {
     #[error("rule {rule} is not defined for {vote_type} ballots")]
-    UnsupportedBallots {
-        rule: String,
-        vote_type: VoteType,
-    },
+    UnsupportedBallots { rule: String, vote_type: VoteType },
     #[error("the election has no voters")]
     NoVoters,
 }
@@ -434,7 +431,6 @@ impl Mes {
             rhos,
         }
     }
-
 
     /// Runs Equal Shares in f64. Returns None when a decision was too close
     /// to call in floating point (two candidates' prices, or a project's
@@ -874,7 +870,9 @@ fn add1(
 }
 
 fn complete_greedy(e: &Election, sel: &mut Vec<usize>, scores: &[i64]) {
-    let mut left = e.budget.saturating_sub(total_cost(e, sel).min(u64::MAX as u128) as u64);
+    let mut left = e
+        .budget
+        .saturating_sub(total_cost(e, sel).min(u64::MAX as u128) as u64);
     let mut chosen = vec![false; e.projects.len()];
     for &p in sel.iter() {
         chosen[p] = true;
@@ -950,4 +948,21 @@ pub fn mes_payments_within_share(e: &Election, utility: Utility) -> bool {
     let cost: u128 = total_cost(e, &r.selected);
     let _ = r.rhos.len();
     paid == BigRational::from_integer(BigInt::from(cost)) && paid.to_f64().is_some()
+}
+
+/// Runs plain Equal Shares at budget B/n both in exact rational arithmetic
+/// and in f64; returns (exact, f64 or None when the f64 run declined a
+/// near tie). For tests.
+#[doc(hidden)]
+pub fn mes_exact_and_fast(e: &Election, utility: Utility) -> (Vec<usize>, Option<Vec<usize>>) {
+    if e.voters.is_empty() {
+        return (Vec::new(), Some(Vec::new()));
+    }
+    let mes = Mes::new(e, utility);
+    let n = e.voters.len() as u64;
+    let exact = mes
+        .run(&BigRational::new(BigInt::from(e.budget), BigInt::from(n)))
+        .selected;
+    let fast = mes.run_f64(e.budget as f64 / n as f64);
+    (exact, fast)
 }

@@ -59,7 +59,12 @@ pub fn verify_election(name: &str, e: &Election) -> (String, Status) {
     let rule_name = e.rule_name().unwrap_or("").to_string();
     let rule: Rule = match rule_name.parse() {
         Ok(r) => r,
-        Err(_) => return (rule_name.clone(), Status::Skipped(format!("rule {rule_name:?} is not supported"))),
+        Err(_) => {
+            return (
+                rule_name.clone(),
+                Status::Skipped(format!("rule {rule_name:?} is not supported")),
+            )
+        }
     };
     let outcome = match tally_with(e, rule, &Options::default()) {
         Ok(o) => o,
@@ -77,8 +82,16 @@ pub fn verify_election(name: &str, e: &Election) -> (String, Status) {
     };
     expected.sort_by(|a, b| natural_cmp(a, b));
     let got = outcome.sorted_ids();
-    let missing: Vec<String> = expected.iter().filter(|x| !got.contains(x)).cloned().collect();
-    let extra: Vec<String> = got.iter().filter(|x| !expected.contains(x)).cloned().collect();
+    let missing: Vec<String> = expected
+        .iter()
+        .filter(|x| !got.contains(x))
+        .cloned()
+        .collect();
+    let extra: Vec<String> = got
+        .iter()
+        .filter(|x| !expected.contains(x))
+        .cloned()
+        .collect();
     if missing.is_empty() && extra.is_empty() {
         // greedy-custom: also check the reserve-funded project (selected = 2)
         if rule == Rule::GreedyCustom {
@@ -91,7 +104,10 @@ pub fn verify_election(name: &str, e: &Election) -> (String, Status) {
                 return (
                     rule_name,
                     Status::Mismatch {
-                        missing: two_sorted.iter().map(|x| format!("{x} (reserve)")).collect(),
+                        missing: two_sorted
+                            .iter()
+                            .map(|x| format!("{x} (reserve)"))
+                            .collect(),
                         extra: reserve.iter().map(|x| format!("{x} (reserve)")).collect(),
                     },
                 );
@@ -100,13 +116,22 @@ pub fn verify_election(name: &str, e: &Election) -> (String, Status) {
         return (rule_name, Status::Match);
     }
     if let Some((_, reason)) = KNOWN_ANOMALIES.iter().find(|(f, _)| name.contains(f)) {
-        return (rule_name, Status::KnownAnomaly { reason: reason.to_string(), missing, extra });
+        return (
+            rule_name,
+            Status::KnownAnomaly {
+                reason: reason.to_string(),
+                missing,
+                extra,
+            },
+        );
     }
     if rule == Rule::GreedyExclusive {
         return (
             rule_name,
             Status::KnownAnomaly {
-                reason: "greedy-exclusive: the sets of mutually exclusive projects are not in the file".into(),
+                reason:
+                    "greedy-exclusive: the sets of mutually exclusive projects are not in the file"
+                        .into(),
                 missing,
                 extra,
             },
@@ -117,22 +142,46 @@ pub fn verify_election(name: &str, e: &Election) -> (String, Status) {
 
 /// Verifies one file.
 pub fn verify_file(path: &Path) -> Row {
-    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let start = Instant::now();
     let text = match std::fs::read(path) {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
         Err(err) => {
-            return Row { file, rule: String::new(), projects: 0, voters: 0, status: Status::Error(err.to_string()), time: start.elapsed() }
+            return Row {
+                file,
+                rule: String::new(),
+                projects: 0,
+                voters: 0,
+                status: Status::Error(err.to_string()),
+                time: start.elapsed(),
+            }
         }
     };
     let e = match crate::pabulib::parse(&text) {
         Ok(e) => e,
         Err(err) => {
-            return Row { file, rule: String::new(), projects: 0, voters: 0, status: Status::Error(err.to_string()), time: start.elapsed() }
+            return Row {
+                file,
+                rule: String::new(),
+                projects: 0,
+                voters: 0,
+                status: Status::Error(err.to_string()),
+                time: start.elapsed(),
+            }
         }
     };
     let (rule, status) = verify_election(&file, &e);
-    Row { file, rule, projects: e.projects.len(), voters: e.voters.len(), status, time: start.elapsed() }
+    Row {
+        file,
+        rule,
+        projects: e.projects.len(),
+        voters: e.voters.len(),
+        status,
+        time: start.elapsed(),
+    }
 }
 
 /// The `.pb` files of a directory, sorted by name.
@@ -154,7 +203,11 @@ pub fn verify_dir(dir: &Path) -> std::io::Result<Vec<Row>> {
 pub fn format_table(rows: &[Row]) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let _ = writeln!(s, "{:<60} {:<28} {:>8} {:>7} {:>9}  result", "file", "rule", "projects", "voters", "time");
+    let _ = writeln!(
+        s,
+        "{:<60} {:<28} {:>8} {:>7} {:>9}  result",
+        "file", "rule", "projects", "voters", "time"
+    );
     for r in rows {
         let name: String = if r.file.chars().count() > 60 {
             r.file.chars().take(57).collect::<String>() + "..."
@@ -163,8 +216,14 @@ pub fn format_table(rows: &[Row]) -> String {
         };
         let result = match &r.status {
             Status::Match => "match".to_string(),
-            Status::Mismatch { missing, extra } => format!("MISMATCH missing {missing:?} extra {extra:?}"),
-            Status::KnownAnomaly { reason, missing, extra } => {
+            Status::Mismatch { missing, extra } => {
+                format!("MISMATCH missing {missing:?} extra {extra:?}")
+            }
+            Status::KnownAnomaly {
+                reason,
+                missing,
+                extra,
+            } => {
                 if missing.is_empty() && extra.is_empty() {
                     format!("known anomaly: {reason}")
                 } else {
@@ -193,10 +252,25 @@ pub fn format_table(rows: &[Row]) -> String {
     for rule in rules {
         let rs: Vec<&Row> = rows.iter().filter(|r| r.rule == rule).collect();
         let m = rs.iter().filter(|r| r.status == Status::Match).count();
-        let k = rs.iter().filter(|r| matches!(r.status, Status::KnownAnomaly { .. })).count();
+        let k = rs
+            .iter()
+            .filter(|r| matches!(r.status, Status::KnownAnomaly { .. }))
+            .count();
         let f = rs.iter().filter(|r| r.status.is_failure()).count();
-        let sk = rs.iter().filter(|r| matches!(r.status, Status::Skipped(_))).count();
-        let _ = writeln!(s, "{:<28} files {:>3}  match {:>3}  known anomaly {:>3}  failed {:>3}  skipped {:>3}", if rule.is_empty() { "(none)" } else { rule }, rs.len(), m, k, f, sk);
+        let sk = rs
+            .iter()
+            .filter(|r| matches!(r.status, Status::Skipped(_)))
+            .count();
+        let _ = writeln!(
+            s,
+            "{:<28} files {:>3}  match {:>3}  known anomaly {:>3}  failed {:>3}  skipped {:>3}",
+            if rule.is_empty() { "(none)" } else { rule },
+            rs.len(),
+            m,
+            k,
+            f,
+            sk
+        );
     }
     s
 }
