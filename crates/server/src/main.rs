@@ -1,1 +1,173 @@
-fn main() {}
+//! `dauys-server`: the participation server and its admin commands.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use dauys_proto::Role;
+use dauys_server::{census, demo, open_state, sms};
+
+#[derive(Parser, Debug)]
+#[command(name = "dauys-server", version, about = "Dauys participation server")]
+struct Cli {
+    /// `sqlite:PATH` (default: dauys.db in the data dir) or `postgres://…`.
+    #[arg(long, env = "DAUYS_DATABASE", global = true)]
+    database: Option<String>,
+    /// Directory for the default SQLite database.
+    #[arg(long, env = "DAUYS_DATA_DIR", default_value = "data", global = true)]
+    data_dir: PathBuf,
+    /// 64 hex digits keying IIN hashes and receipts (default: generated once
+    /// and kept in the database; set it explicitly in production).
+    #[arg(long, env = "DAUYS_SECRET", global = true, hide_env_values = true)]
+    secret: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "DAUYS_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Seed a sample city, residents, cycles and appeals into an empty database.
+    #[arg(long, env = "DAUYS_DEMO")]
+    demo: bool,
+    /// PEM certificate chain for HTTPS (otherwise plain HTTP behind a TLS proxy).
+    #[arg(long, env = "DAUYS_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    #[arg(long, env = "DAUYS_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the API (the default).
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Manage the census of residents.
+    Census {
+        #[command(subcommand)]
+        cmd: CensusCmd,
+    },
+    /// Manage users' roles.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum CensusCmd {
+    /// Import `iin,phone,locality` rows from a CSV file.
+    Import { file: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCmd {
+    /// Grant ROLE (citizen, moderator, expert, official, admin) to the resident with IIN.
+    Grant {
+        role: String,
+        iin: String,
+        /// Limit the role to this locality (and all under it).
+        locality: Option<String>,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    let database = cli
+        .database
+        .clone()
+        .unwrap_or_else(|| format!("sqlite:{}", cli.data_dir.join("dauys.db").display()));
+    let st = open_state(&database, cli.secret.as_deref(), Arc::new(sms::LogGateway))?;
+    let mut c = st.pool.get()?;
+    match cli.command {
+        Some(Command::Migrate) => {
+            println!("database is up to date");
+            Ok(())
+        }
+        Some(Command::Census {
+            cmd: CensusCmd::Import { file },
+        }) => {
+            let f = std::fs::File::open(&file)?;
+            let r = census::import_csv(&st, &mut *c, f)?;
+            println!("added {}, updated {}, skipped {}", r.added, r.updated, r.skipped.len());
+            for (line, why) in &r.skipped {
+                println!("  line {line}: {why}");
+            }
+            if r.skipped.is_empty() {
+                Ok(())
+            } else {
+                Err("some rows were not imported".into())
+            }
+        }
+        Some(Command::User {
+            cmd: UserCmd::Grant { role, iin, locality },
+        }) => {
+            let role = Role::parse(&role).ok_or("unknown role")?;
+            census::grant(&st, &mut *c, role, &iin, locality.as_deref())?;
+            println!("granted {} to {iin}", role.as_str());
+            Ok(())
+        }
+        Some(Command::Serve(args)) => serve(st, c, args),
+        None => serve(st, c, cli.serve),
+    }
+}
+
+fn serve(st: dauys_server::state::AppState, mut c: dauys_server::db::PooledConn, args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    if args.demo {
+        if demo::seed_if_empty(&st, &mut *c)? {
+            println!("demo data seeded");
+        } else {
+            println!("demo: database already has data; kept as is");
+        }
+        demo::print_people();
+    }
+    drop(c);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let app = dauys_server::http::router(st);
+        let addr: std::net::SocketAddr = args.listen.parse()?;
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        match (args.tls_cert, args.tls_key) {
+            (Some(cert), Some(key)) => {
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
+                let handle = axum_server::Handle::new();
+                let h2 = handle.clone();
+                tokio::spawn(async move {
+                    shutdown.await;
+                    h2.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+                });
+                println!("listening on https://{addr}");
+                axum_server::bind_rustls(addr, config).handle(handle).serve(app.into_make_service()).await?;
+            }
+            _ => {
+                let listener = tokio::net::TcpListener::bind(addr).await?;
+                println!("listening on http://{}", listener.local_addr()?);
+                axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+            }
+        }
+        Ok::<(), Box<dyn std::error::Error>>(())
+    })
+}

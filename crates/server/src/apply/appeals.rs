@@ -1,0 +1,244 @@
+//! Appeals to akimats: submission by residents, the legal timeline by officials.
+
+use dauys_proto::limits::{MAX_BODY_CHARS, MAX_REASON_CHARS, MAX_SUBJECT_CHARS};
+use dauys_proto::workdays::{self, Calendar, ANSWER_WORKING_DAYS, MAX_EXTENSION_MONTHS, REDIRECT_WORKING_DAYS};
+use dauys_proto::{
+    AppealAnswerPayload, AppealDismissPayload, AppealExtendPayload, AppealRedirectPayload,
+    AppealRegisterPayload, AppealStatus, AppealSubmitPayload, ErrorCode, HistoryEvent, Op, Role,
+};
+
+use super::{check_media, not_found, push_history, record_change, text, to_json, Applied, Ctx};
+use crate::auth::require_role;
+use crate::db::Conn;
+use crate::error::{AppResult, Reject};
+use crate::params;
+
+/// The locality of a body that receives appeals.
+fn body_locality(c: &mut dyn Conn, body: &str) -> AppResult<Option<String>> {
+    Ok(c.query_one("SELECT locality FROM bodies WHERE id = $1", params![body])?
+        .map(|r| r.str(0))
+        .transpose()?)
+}
+
+fn changed(c: &mut dyn Conn, ctx: &Ctx, id: &str, public: bool, locality: &str, owner: &str) -> AppResult<()> {
+    record_change(c, ctx.now, "appeal", id, public.then_some(locality), Some(owner))
+}
+
+pub fn submit(c: &mut dyn Conn, ctx: &mut Ctx, id: &str, p: AppealSubmitPayload, op: &Op) -> AppResult<Applied> {
+    let subject = text("subject", &p.subject, MAX_SUBJECT_CHARS, true)?;
+    let body = text("body", &p.body, MAX_BODY_CHARS, true)?;
+    if p.location.is_some_and(|l| !l.is_valid()) {
+        return Err(Reject::field("location", "coordinates out of range").into());
+    }
+    let locality = body_locality(c, &p.addressee)?
+        .ok_or_else(|| Reject::field("addressee", "no such akimat or department"))?;
+    check_media(c, ctx, &p.media)?;
+    let history = to_json(&vec![HistoryEvent {
+        at: ctx.now,
+        status: "submitted".into(),
+        note: String::new(),
+    }])?;
+    c.exec(
+        "INSERT INTO appeals (id, user_id, appeal_type, addressee, locality, subject, body, lat, lon, public,
+           media, status, submitted_at, history, signature, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'submitted', $12, $13, $14, $12)",
+        params![
+            id,
+            &ctx.actor.user_id,
+            p.appeal_type.as_str(),
+            &p.addressee,
+            &locality,
+            subject,
+            body,
+            p.location.map(|l| l.lat),
+            p.location.map(|l| l.lon),
+            p.public,
+            to_json(&p.media)?,
+            ctx.now,
+            history,
+            op.signature.clone().unwrap_or_default()
+        ],
+    )?;
+    changed(c, ctx, id, p.public, &locality, &ctx.actor.user_id.clone())?;
+    Ok(Applied {
+        entity_id: id.to_string(),
+        receipt: Some(crate::crypto::receipt(&ctx.st.secret, "appeal", id)),
+    })
+}
+
+struct AppealRow {
+    user_id: String,
+    addressee: String,
+    locality: String,
+    public: bool,
+    status: AppealStatus,
+    registered_on: Option<String>,
+    due_date: Option<String>,
+    history: String,
+}
+
+/// Loads an appeal and checks the actor is an official where it now lies.
+fn load_for_official(c: &mut dyn Conn, ctx: &Ctx, id: &str) -> AppResult<AppealRow> {
+    let r = c
+        .query_one(
+            "SELECT user_id, addressee, locality, public, status, registered_on, due_date, history
+             FROM appeals WHERE id = $1",
+            params![id],
+        )?
+        .ok_or_else(|| not_found("appeal"))?;
+    let a = AppealRow {
+        user_id: r.str(0)?,
+        addressee: r.str(1)?,
+        locality: r.str(2)?,
+        public: r.bool(3)?,
+        status: AppealStatus::parse(&r.str(4)?).unwrap_or(AppealStatus::Submitted),
+        registered_on: r.opt_str(5)?,
+        due_date: r.opt_str(6)?,
+        history: r.str(7)?,
+    };
+    require_role(c, ctx.actor, &[Role::Official], &a.locality)?;
+    Ok(a)
+}
+
+fn transition(from: AppealStatus, allowed: &[AppealStatus]) -> Result<(), Reject> {
+    if allowed.contains(&from) {
+        Ok(())
+    } else {
+        Err(Reject::new(
+            ErrorCode::InvalidTransition,
+            format!("not possible while the appeal is {}", from.as_str()),
+        ))
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn save(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    id: &str,
+    a: &AppealRow,
+    status: AppealStatus,
+    note: &str,
+    set_sql: &str,
+    extra: &[crate::db::Value],
+) -> AppResult<Applied> {
+    let history = push_history(
+        &a.history,
+        HistoryEvent {
+            at: ctx.now,
+            status: status.as_str().into(),
+            note: note.to_string(),
+        },
+    )?;
+    let mut params = vec![id.into(), status.as_str().into(), history.into(), ctx.now.into()];
+    params.extend_from_slice(extra);
+    let sep = if set_sql.is_empty() { "" } else { ", " };
+    c.exec(
+        &format!("UPDATE appeals SET status = $2, history = $3, updated_at = $4{sep}{set_sql} WHERE id = $1"),
+        &params,
+    )?;
+    changed(c, ctx, id, a.public, &a.locality, &a.user_id)?;
+    Ok(Applied {
+        entity_id: id.to_string(),
+        receipt: None,
+    })
+}
+
+pub fn register(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealRegisterPayload) -> AppResult<Applied> {
+    let a = load_for_official(c, ctx, &p.appeal_id)?;
+    transition(a.status, &[AppealStatus::Submitted, AppealStatus::Redirected])?;
+    let year = ctx.today.year();
+    let counter = format!("reg:{}:{year}", a.addressee);
+    let n = c
+        .query_one(
+            "INSERT INTO counters (name, value) VALUES ($1, 1)
+             ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+            params![&counter],
+        )?
+        .map(|r| r.i64(0))
+        .transpose()?
+        .unwrap_or(1);
+    let number = format!("{}-{year}-{n:05}", a.addressee.to_uppercase());
+    let today = workdays::format_date(ctx.today);
+    let due = workdays::format_date(Calendar::kazakhstan().add_working_days(ctx.today, ANSWER_WORKING_DAYS));
+    let note = format!("{number}");
+    save(
+        c,
+        ctx,
+        &p.appeal_id,
+        &a,
+        AppealStatus::Registered,
+        &note,
+        "reg_number = $5, registered_on = $6, due_date = $7",
+        &[number.into(), today.into(), due.into()],
+    )
+}
+
+pub fn redirect(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealRedirectPayload) -> AppResult<Applied> {
+    let a = load_for_official(c, ctx, &p.appeal_id)?;
+    transition(a.status, &[AppealStatus::Submitted, AppealStatus::Registered])?;
+    let reason = text("reason", &p.reason, MAX_REASON_CHARS, true)?;
+    if p.to == a.addressee {
+        return Err(Reject::field("to", "the appeal is already with this body").into());
+    }
+    let to_locality = body_locality(c, &p.to)?.ok_or_else(|| Reject::field("to", "no such body"))?;
+    if let Some(reg) = a.registered_on.as_deref().and_then(workdays::parse_date) {
+        let limit = Calendar::kazakhstan().add_working_days(reg, REDIRECT_WORKING_DAYS);
+        if ctx.today > limit {
+            return Err(Reject::new(
+                ErrorCode::DeadlinePassed,
+                format!("redirection is allowed within {REDIRECT_WORKING_DAYS} working days of registration"),
+            )
+            .into());
+        }
+    }
+    let note = format!("{} → {}: {reason}", a.addressee, p.to);
+    save(
+        c,
+        ctx,
+        &p.appeal_id,
+        &a,
+        AppealStatus::Redirected,
+        &note,
+        "addressee = $5, locality = $6, reg_number = NULL, registered_on = NULL, due_date = NULL",
+        &[p.to.clone().into(), to_locality.into()],
+    )
+}
+
+pub fn extend(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealExtendPayload) -> AppResult<Applied> {
+    let a = load_for_official(c, ctx, &p.appeal_id)?;
+    transition(a.status, &[AppealStatus::Registered, AppealStatus::Extended])?;
+    let reason = text("reason", &p.reason, MAX_REASON_CHARS, true)?;
+    let until = workdays::parse_date(&p.until).ok_or_else(|| Reject::field("until", "expected YYYY-MM-DD"))?;
+    let registered = a
+        .registered_on
+        .as_deref()
+        .and_then(workdays::parse_date)
+        .ok_or_else(|| Reject::new(ErrorCode::InvalidTransition, "appeal is not registered"))?;
+    let due = a.due_date.as_deref().and_then(workdays::parse_date).unwrap_or(registered);
+    if until <= due {
+        return Err(Reject::field("until", "an extension must move the due date later").into());
+    }
+    if until > workdays::add_months(registered, MAX_EXTENSION_MONTHS) {
+        return Err(Reject::field("until", "the term may be extended to two months at most").into());
+    }
+    let note = format!("{}: {reason}", p.until);
+    save(c, ctx, &p.appeal_id, &a, AppealStatus::Extended, &note, "due_date = $5", &[p.until.clone().into()])
+}
+
+pub fn answer(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealAnswerPayload) -> AppResult<Applied> {
+    let a = load_for_official(c, ctx, &p.appeal_id)?;
+    transition(a.status, &[AppealStatus::Registered, AppealStatus::Extended])?;
+    let answer = text("answer", &p.answer, MAX_BODY_CHARS, true)?;
+    save(c, ctx, &p.appeal_id, &a, AppealStatus::Answered, "", "answer = $5", &[answer.into()])
+}
+
+pub fn dismiss(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealDismissPayload) -> AppResult<Applied> {
+    let a = load_for_official(c, ctx, &p.appeal_id)?;
+    transition(
+        a.status,
+        &[AppealStatus::Submitted, AppealStatus::Registered, AppealStatus::Extended],
+    )?;
+    let reason = text("reason", &p.reason, MAX_REASON_CHARS, true)?;
+    save(c, ctx, &p.appeal_id, &a, AppealStatus::Dismissed, &reason, "", &[])
+}

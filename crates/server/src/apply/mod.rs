@@ -1,0 +1,141 @@
+//! The effect of each op kind. Every function here runs inside the push
+//! transaction (and a savepoint): a rejection rolls back everything it did.
+
+mod appeals;
+mod cycles;
+mod proposals;
+
+pub use proposals::is_public as proposals_public;
+
+use dauys_proto::{ErrorCode, HistoryEvent, Op, OpKind};
+use serde::de::DeserializeOwned;
+
+use crate::auth::Actor;
+use crate::db::Conn;
+use crate::error::{AppError, AppResult, Reject};
+use crate::params;
+use crate::state::AppState;
+
+pub use cycles::compute_results;
+
+/// What a successful op produced.
+pub struct Applied {
+    pub entity_id: String,
+    pub receipt: Option<String>,
+}
+
+/// Per-batch context.
+pub struct Ctx<'a> {
+    pub st: &'a AppState,
+    pub actor: &'a Actor,
+    pub now: i64,
+    pub today: time::Date,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(st: &'a AppState, actor: &'a Actor) -> Ctx<'a> {
+        Ctx {
+            st,
+            actor,
+            now: st.clock.now_ms(),
+            today: st.clock.today(),
+        }
+    }
+}
+
+pub fn apply(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, kind: OpKind) -> AppResult<Applied> {
+    let id = op.id.to_string();
+    match kind {
+        OpKind::AppealSubmit => appeals::submit(c, ctx, &id, payload(op)?, op),
+        OpKind::AppealRegister => appeals::register(c, ctx, payload(op)?),
+        OpKind::AppealRedirect => appeals::redirect(c, ctx, payload(op)?),
+        OpKind::AppealExtend => appeals::extend(c, ctx, payload(op)?),
+        OpKind::AppealAnswer => appeals::answer(c, ctx, payload(op)?),
+        OpKind::AppealDismiss => appeals::dismiss(c, ctx, payload(op)?),
+        OpKind::ProposalSubmit => proposals::submit(c, ctx, &id, payload(op)?),
+        OpKind::CommentAdd => proposals::comment(c, ctx, &id, payload(op)?),
+        OpKind::ProposalModerate => proposals::moderate(c, ctx, payload(op)?),
+        OpKind::ProposalReview => proposals::review(c, ctx, payload(op)?),
+        OpKind::ProposalProgress => proposals::progress(c, ctx, payload(op)?),
+        OpKind::CommentModerate => proposals::moderate_comment(c, ctx, payload(op)?),
+        OpKind::MediaAttach => proposals::attach_media(c, ctx, payload(op)?),
+        OpKind::BallotCast => cycles::cast(c, ctx, &id, payload(op)?, op),
+        OpKind::CycleCreate => cycles::create(c, ctx, &id, payload(op)?),
+        OpKind::CyclePhase => cycles::phase(c, ctx, payload(op)?),
+    }
+}
+
+fn payload<T: DeserializeOwned>(op: &Op) -> Result<T, Reject> {
+    serde_json::from_value(op.payload.clone()).map_err(|e| Reject {
+        code: ErrorCode::InvalidJson,
+        field: Some("payload".into()),
+        detail: e.to_string(),
+    })
+}
+
+/// Trims and checks a required text field.
+pub fn text(field: &str, value: &str, max_chars: usize, required: bool) -> Result<String, Reject> {
+    let v = value.trim();
+    if required && v.is_empty() {
+        return Err(Reject::field(field, format!("{field} is required")));
+    }
+    if v.chars().count() > max_chars {
+        return Err(Reject::field(field, format!("{field} is longer than {max_chars} characters")));
+    }
+    if v.chars().any(|ch| ch.is_control() && ch != '\n' && ch != '\t' && ch != '\r') {
+        return Err(Reject::field(field, format!("{field} contains control characters")));
+    }
+    Ok(v.to_string())
+}
+
+/// Appends a change-feed entry. `locality` makes it visible to followers of
+/// that locality; `owner` to that user wherever they follow.
+pub fn record_change(
+    c: &mut dyn Conn,
+    now: i64,
+    kind: &str,
+    entity_id: &str,
+    locality: Option<&str>,
+    owner: Option<&str>,
+) -> AppResult<()> {
+    c.exec(
+        "INSERT INTO changes (locality, owner, kind, entity_id, ts) VALUES ($1, $2, $3, $4, $5)",
+        params![locality, owner, kind, entity_id, now],
+    )?;
+    Ok(())
+}
+
+pub fn push_history(json: &str, ev: HistoryEvent) -> AppResult<String> {
+    let mut h: Vec<HistoryEvent> = serde_json::from_str(json).unwrap_or_default();
+    h.push(ev);
+    serde_json::to_string(&h).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+pub fn to_json<T: serde::Serialize>(v: &T) -> AppResult<String> {
+    serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+pub fn not_found(what: &str) -> AppError {
+    Reject::new(ErrorCode::NotFound, format!("{what} not found")).into()
+}
+
+/// Checks that every upload id names a complete upload of this user.
+pub fn check_media(c: &mut dyn Conn, ctx: &Ctx, media: &[String]) -> AppResult<()> {
+    if media.len() > dauys_proto::limits::MAX_MEDIA_PER_ITEM {
+        return Err(Reject::field("media", "too many attachments").into());
+    }
+    for m in media {
+        let ok = c
+            .query_one(
+                "SELECT 1 FROM uploads WHERE id = $1 AND user_id = $2 AND received = length",
+                params![m, &ctx.actor.user_id],
+            )?
+            .is_some();
+        if !ok {
+            return Err(Reject::new(ErrorCode::MediaMissing, format!("upload {m} is missing or incomplete"))
+                .with_field("media")
+                .into());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,270 @@
+//! PB proposals: submission, moderation, expert review, implementation, comments.
+
+use dauys_proto::limits::{MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_REASON_CHARS, MAX_TITLE_CHARS};
+use dauys_proto::{
+    CommentAddPayload, CommentModeratePayload, ErrorCode, HistoryEvent, MediaAttachPayload,
+    ModerationDecision, Phase, ProposalModeratePayload, ProposalProgressPayload, ProposalReviewPayload,
+    ProposalStatus, ProposalSubmitPayload, Role,
+};
+
+use super::{check_media, not_found, push_history, record_change, text, to_json, Applied, Ctx};
+use crate::auth::require_role;
+use crate::db::{Conn, Value};
+use crate::error::{AppResult, Reject};
+use crate::params;
+
+/// Proposals become public once a moderator has looked at them.
+pub fn is_public(s: ProposalStatus) -> bool {
+    !matches!(
+        s,
+        ProposalStatus::Submitted | ProposalStatus::InModeration | ProposalStatus::NeedsChanges
+    )
+}
+
+pub fn cycle_phase(c: &mut dyn Conn, cycle_id: &str) -> AppResult<Option<(Phase, String)>> {
+    Ok(match c.query_one("SELECT phase, locality FROM cycles WHERE id = $1", params![cycle_id])? {
+        Some(r) => Some((Phase::parse(&r.str(0)?).unwrap_or(Phase::Closed), r.str(1)?)),
+        None => None,
+    })
+}
+
+pub fn submit(c: &mut dyn Conn, ctx: &mut Ctx, id: &str, p: ProposalSubmitPayload) -> AppResult<Applied> {
+    let title = text("title", &p.title, MAX_TITLE_CHARS, true)?;
+    let description = text("description", &p.description, MAX_BODY_CHARS, true)?;
+    let category = text("category", &p.category, 50, true)?;
+    if p.cost <= 0 {
+        return Err(Reject::field("cost", "cost must be a positive number of tenge").into());
+    }
+    if p.location.is_some_and(|l| !l.is_valid()) {
+        return Err(Reject::field("location", "coordinates out of range").into());
+    }
+    let (phase, locality) = cycle_phase(c, &p.cycle_id)?.ok_or_else(|| Reject::field("cycle_id", "no such cycle"))?;
+    if phase != Phase::Collecting {
+        return Err(Reject::new(ErrorCode::PhaseClosed, "this cycle is not collecting proposals").into());
+    }
+    if !crate::auth::locality_within(c, &ctx.actor.locality, &locality)? {
+        return Err(Reject::new(ErrorCode::NotEligible, "proposals come from residents of the locality").into());
+    }
+    check_media(c, ctx, &p.media)?;
+    let history = to_json(&vec![HistoryEvent {
+        at: ctx.now,
+        status: "submitted".into(),
+        note: String::new(),
+    }])?;
+    c.exec(
+        "INSERT INTO proposals (id, cycle_id, locality, author, title, description, category, cost, lat, lon,
+           media, status, history, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'submitted', $12, $13, $13)",
+        params![
+            id,
+            &p.cycle_id,
+            &locality,
+            &ctx.actor.user_id,
+            title,
+            description,
+            category,
+            p.cost,
+            p.location.map(|l| l.lat),
+            p.location.map(|l| l.lon),
+            to_json(&p.media)?,
+            history,
+            ctx.now
+        ],
+    )?;
+    record_change(c, ctx.now, "proposal", id, None, Some(&ctx.actor.user_id))?;
+    Ok(Applied {
+        entity_id: id.to_string(),
+        receipt: None,
+    })
+}
+
+struct ProposalRow {
+    locality: String,
+    author: String,
+    status: ProposalStatus,
+    history: String,
+}
+
+fn load(c: &mut dyn Conn, id: &str) -> AppResult<ProposalRow> {
+    let r = c
+        .query_one("SELECT locality, author, status, history FROM proposals WHERE id = $1", params![id])?
+        .ok_or_else(|| not_found("proposal"))?;
+    Ok(ProposalRow {
+        locality: r.str(0)?,
+        author: r.str(1)?,
+        status: ProposalStatus::parse(&r.str(2)?).unwrap_or(ProposalStatus::Submitted),
+        history: r.str(3)?,
+    })
+}
+
+fn invalid(from: ProposalStatus) -> Reject {
+    Reject::new(
+        ErrorCode::InvalidTransition,
+        format!("not possible while the proposal is {}", from.as_str()),
+    )
+}
+
+/// Moves a proposal to `status`, appending a public history note.
+fn set_status(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    id: &str,
+    p: &ProposalRow,
+    status: ProposalStatus,
+    note: &str,
+    set_sql: &str,
+    extra: &[Value],
+) -> AppResult<Applied> {
+    let history = push_history(
+        &p.history,
+        HistoryEvent {
+            at: ctx.now,
+            status: status.as_str().into(),
+            note: note.to_string(),
+        },
+    )?;
+    let mut params: Vec<Value> = vec![id.into(), status.as_str().into(), history.into(), ctx.now.into()];
+    params.extend_from_slice(extra);
+    let sep = if set_sql.is_empty() { "" } else { ", " };
+    c.exec(
+        &format!("UPDATE proposals SET status = $2, history = $3, updated_at = $4{sep}{set_sql} WHERE id = $1"),
+        &params,
+    )?;
+    let public = is_public(status).then_some(p.locality.as_str());
+    record_change(c, ctx.now, "proposal", id, public, Some(&p.author))?;
+    Ok(Applied {
+        entity_id: id.to_string(),
+        receipt: None,
+    })
+}
+
+pub fn moderate(c: &mut dyn Conn, ctx: &mut Ctx, m: ProposalModeratePayload) -> AppResult<Applied> {
+    let p = load(c, &m.proposal_id)?;
+    require_role(c, ctx.actor, &[Role::Moderator, Role::Official], &p.locality)?;
+    if !matches!(
+        p.status,
+        ProposalStatus::Submitted | ProposalStatus::InModeration | ProposalStatus::NeedsChanges
+    ) {
+        return Err(invalid(p.status).into());
+    }
+    let reason = text("reason", &m.reason, MAX_REASON_CHARS, m.decision != ModerationDecision::Accept)?;
+    let status = match m.decision {
+        ModerationDecision::Accept => ProposalStatus::Accepted,
+        ModerationDecision::NeedsChanges => ProposalStatus::NeedsChanges,
+        ModerationDecision::Reject => ProposalStatus::Rejected,
+    };
+    set_status(c, ctx, &m.proposal_id, &p, status, &reason, "", &[])
+}
+
+pub fn review(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalReviewPayload) -> AppResult<Applied> {
+    let p = load(c, &r.proposal_id)?;
+    require_role(c, ctx.actor, &[Role::Expert, Role::Official], &p.locality)?;
+    if !matches!(p.status, ProposalStatus::Accepted | ProposalStatus::ExpertReview) {
+        return Err(invalid(p.status).into());
+    }
+    if r.cost_estimate <= 0 {
+        return Err(Reject::field("cost_estimate", "must be positive").into());
+    }
+    let note = text("note", &r.note, MAX_REASON_CHARS, !r.feasible)?;
+    let status = if r.feasible {
+        ProposalStatus::OnBallot
+    } else {
+        ProposalStatus::Rejected
+    };
+    set_status(
+        c,
+        ctx,
+        &r.proposal_id,
+        &p,
+        status,
+        &note,
+        "expert_cost = $5, expert_note = $6",
+        &[r.cost_estimate.into(), note.clone().into()],
+    )
+}
+
+pub fn progress(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalProgressPayload) -> AppResult<Applied> {
+    let p = load(c, &r.proposal_id)?;
+    require_role(c, ctx.actor, &[Role::Official], &p.locality)?;
+    if !matches!(p.status, ProposalStatus::Selected | ProposalStatus::InImplementation) {
+        return Err(invalid(p.status).into());
+    }
+    if !(0..=100).contains(&r.progress) {
+        return Err(Reject::field("progress", "progress is a percentage 0–100").into());
+    }
+    let note = text("note", &r.note, MAX_REASON_CHARS, false)?;
+    let status = if r.progress == 100 {
+        ProposalStatus::Done
+    } else {
+        ProposalStatus::InImplementation
+    };
+    let note = format!("{}%{}{}", r.progress, if note.is_empty() { "" } else { " — " }, note);
+    set_status(c, ctx, &r.proposal_id, &p, status, &note, "progress = $5", &[r.progress.into()])
+}
+
+pub fn comment(c: &mut dyn Conn, ctx: &mut Ctx, id: &str, p: CommentAddPayload) -> AppResult<Applied> {
+    let body = text("body", &p.body, MAX_COMMENT_CHARS, true)?;
+    let prop = load(c, &p.proposal_id)?;
+    if !is_public(prop.status) && prop.author != ctx.actor.user_id {
+        return Err(not_found("proposal"));
+    }
+    c.exec(
+        "INSERT INTO comments (id, proposal_id, locality, author, body, visible, created_at)
+         VALUES ($1, $2, $3, $4, $5, 1, $6)",
+        params![id, &p.proposal_id, &prop.locality, &ctx.actor.user_id, body, ctx.now],
+    )?;
+    record_change(c, ctx.now, "comment", id, Some(&prop.locality), Some(&ctx.actor.user_id))?;
+    Ok(Applied {
+        entity_id: id.to_string(),
+        receipt: None,
+    })
+}
+
+pub fn moderate_comment(c: &mut dyn Conn, ctx: &mut Ctx, m: CommentModeratePayload) -> AppResult<Applied> {
+    let r = c
+        .query_one("SELECT locality, author FROM comments WHERE id = $1", params![&m.comment_id])?
+        .ok_or_else(|| not_found("comment"))?;
+    let (locality, author) = (r.str(0)?, r.str(1)?);
+    require_role(c, ctx.actor, &[Role::Moderator, Role::Official], &locality)?;
+    c.exec("UPDATE comments SET visible = $2 WHERE id = $1", params![&m.comment_id, m.visible])?;
+    record_change(c, ctx.now, "comment", &m.comment_id, Some(&locality), Some(&author))?;
+    Ok(Applied {
+        entity_id: m.comment_id,
+        receipt: None,
+    })
+}
+
+pub fn attach_media(c: &mut dyn Conn, ctx: &mut Ctx, m: MediaAttachPayload) -> AppResult<Applied> {
+    check_media(c, ctx, std::slice::from_ref(&m.upload_id))?;
+    let table = match m.target_kind.as_str() {
+        "appeal" => "appeals",
+        "proposal" => "proposals",
+        _ => return Err(Reject::field("target_kind", "appeal or proposal").into()),
+    };
+    let owner_col = if table == "appeals" { "user_id" } else { "author" };
+    let r = c
+        .query_one(
+            &format!("SELECT media, locality FROM {table} WHERE id = $1 AND {owner_col} = $2"),
+            params![&m.target_id, &ctx.actor.user_id],
+        )?
+        .ok_or_else(|| not_found(&m.target_kind))?;
+    let mut media: Vec<String> = serde_json::from_str(&r.str(0)?).unwrap_or_default();
+    if !media.contains(&m.upload_id) {
+        media.push(m.upload_id.clone());
+    }
+    if media.len() > dauys_proto::limits::MAX_MEDIA_PER_ITEM {
+        return Err(Reject::field("upload_id", "too many attachments").into());
+    }
+    c.exec(
+        &format!("UPDATE {table} SET media = $2, updated_at = $3 WHERE id = $1"),
+        params![&m.target_id, to_json(&media)?, ctx.now],
+    )?;
+    // Visibility is recomputed when the entity is read; the owner always sees it.
+    let kind = if table == "appeals" { "appeal" } else { "proposal" };
+    let locality = r.str(1)?;
+    record_change(c, ctx.now, kind, &m.target_id, Some(&locality), Some(&ctx.actor.user_id))?;
+    Ok(Applied {
+        entity_id: m.target_id,
+        receipt: None,
+    })
+}

@@ -1,0 +1,274 @@
+//! Sign-in with IIN + one-time code, device keys, sessions and roles.
+
+use dauys_proto::iin::Iin;
+use dauys_proto::{ErrorCode, Me, OtpResponse, Role, RoleGrant, SessionResponse, VerifyRequest};
+use uuid::Uuid;
+
+use crate::crypto;
+use crate::db::{self, Conn};
+use crate::error::{AppResult, Reject};
+use crate::params;
+use crate::state::AppState;
+
+/// The signed-in user behind a request.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: String,
+    pub locality: String,
+    pub birth_date: time::Date,
+    pub device_id: String,
+    pub roles: Vec<RoleGrant>,
+}
+
+fn parse_iin(iin: &str) -> Result<Iin, Reject> {
+    Iin::parse(iin).map_err(|e| Reject {
+        code: ErrorCode::InvalidIin,
+        field: Some("iin".into()),
+        detail: e.to_string(),
+    })
+}
+
+fn mask_phone(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let tail = &digits[digits.len().saturating_sub(4)..];
+    format!("+7 *** *** {} {}", &tail[..tail.len().min(2)], &tail[tail.len().min(2)..])
+}
+
+/// Sends a code to the phone on file. Unknown IINs get the same answer
+/// without a phone hint, and nothing is sent.
+pub fn request_otp(st: &AppState, c: &mut dyn Conn, iin: &str) -> AppResult<OtpResponse> {
+    let iin = parse_iin(iin)?;
+    let hash = crypto::iin_hash(&st.secret, &iin.as_string());
+    let now = st.clock.now_ms();
+    let cfg = &st.config;
+    let code = crypto::otp_code();
+    let phone = db::write_tx(c, |c| -> AppResult<Option<String>> {
+        let Some(row) = c.query_one("SELECT phone FROM residents WHERE iin_hash = $1", params![&hash])?
+        else {
+            return Ok(None);
+        };
+        let phone = row.str(0)?;
+        let prev = c.query_one(
+            "SELECT window_start, sends FROM otp_codes WHERE iin_hash = $1",
+            params![&hash],
+        )?;
+        let (window_start, sends) = match prev {
+            Some(r) if now - r.i64(0)? < cfg.otp_window_ms => (r.i64(0)?, r.i64(1)?),
+            _ => (now, 0),
+        };
+        if sends >= cfg.otp_max_sends {
+            return Err(Reject::new(
+                ErrorCode::RateLimited,
+                "too many codes requested; try again later",
+            )
+            .into());
+        }
+        let code_hash = crypto::keyed_hash(&st.secret, "otp", &[&hash, &code]);
+        c.exec(
+            "INSERT INTO otp_codes (iin_hash, code_hash, expires_at, attempts, window_start, sends)
+             VALUES ($1, $2, $3, 0, $4, $5)
+             ON CONFLICT (iin_hash) DO UPDATE SET code_hash = excluded.code_hash,
+               expires_at = excluded.expires_at, attempts = 0,
+               window_start = excluded.window_start, sends = excluded.sends",
+            params![&hash, code_hash, now + cfg.otp_ttl_ms, window_start, sends + 1],
+        )?;
+        Ok(Some(phone))
+    })?;
+    if let Some(phone) = &phone {
+        // Sent after commit: a code the database does not know is never sent.
+        st.sms.send_code(phone, &code);
+        tracing::info!("one-time code sent");
+    }
+    Ok(OtpResponse {
+        phone_hint: phone.as_deref().map(mask_phone),
+        expires_in_s: cfg.otp_ttl_ms / 1000,
+    })
+}
+
+/// Checks the code, registers the device key and opens a session.
+pub fn verify_otp(st: &AppState, c: &mut dyn Conn, req: &VerifyRequest) -> AppResult<SessionResponse> {
+    let iin = parse_iin(&req.iin)?;
+    let key = dauys_proto::unhex(&req.device_key)
+        .filter(|k| k.len() == 32)
+        .and_then(|k| ed25519_dalek::VerifyingKey::try_from(k.as_slice()).ok())
+        .ok_or_else(|| Reject::field("device_key", "expected a hex Ed25519 public key"))?;
+    let device_name: String = req.device_name.chars().take(100).collect();
+    let hash = crypto::iin_hash(&st.secret, &iin.as_string());
+    let now = st.clock.now_ms();
+    let token = crypto::random_token();
+    let token_hash = crypto::sha256_hex(token.as_bytes());
+    let cfg = &st.config;
+    // A wrong guess must count even though the request fails: the attempt
+    // counter is committed before the rejection is returned.
+    let outcome = db::write_tx(c, |c| -> AppResult<Result<String, Reject>> {
+        let Some(row) = c.query_one(
+            "SELECT o.code_hash, o.expires_at, o.attempts, r.id FROM otp_codes o
+             JOIN residents r ON r.iin_hash = o.iin_hash WHERE o.iin_hash = $1",
+            params![&hash],
+        )?
+        else {
+            return Ok(Err(Reject::new(ErrorCode::CodeWrong, "no code was requested for this IIN")));
+        };
+        let (code_hash, expires_at, attempts, user_id) =
+            (row.str(0)?, row.i64(1)?, row.i64(2)?, row.str(3)?);
+        if attempts >= cfg.otp_max_attempts {
+            return Ok(Err(Reject::new(ErrorCode::RateLimited, "too many wrong codes; request a new one")));
+        }
+        if now > expires_at {
+            return Ok(Err(Reject::new(ErrorCode::CodeExpired, "the code has expired; request a new one")));
+        }
+        let given = crypto::keyed_hash(&st.secret, "otp", &[&hash, req.code.trim()]);
+        if given != code_hash {
+            c.exec("UPDATE otp_codes SET attempts = attempts + 1 WHERE iin_hash = $1", params![&hash])?;
+            return Ok(Err(Reject::new(ErrorCode::CodeWrong, "wrong code").with_field("code")));
+        }
+        c.exec("DELETE FROM otp_codes WHERE iin_hash = $1", params![&hash])?;
+        let key_hex = dauys_proto::hex(key.as_bytes());
+        let device_id = match c.query_one(
+            "SELECT id FROM devices WHERE user_id = $1 AND public_key = $2",
+            params![&user_id, &key_hex],
+        )? {
+            Some(r) => {
+                let id = r.str(0)?;
+                c.exec("UPDATE devices SET revoked = 0 WHERE id = $1", params![&id])?;
+                id
+            }
+            None => {
+                let id = Uuid::now_v7().to_string();
+                c.exec(
+                    "INSERT INTO devices (id, user_id, public_key, name, created_at) VALUES ($1, $2, $3, $4, $5)",
+                    params![&id, &user_id, &key_hex, &device_name, now],
+                )?;
+                id
+            }
+        };
+        c.exec(
+            "INSERT INTO sessions (token_hash, user_id, device_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            params![&token_hash, &user_id, device_id, now, now + cfg.session_ttl_ms],
+        )?;
+        Ok(Ok(user_id))
+    })?;
+    let user_id = outcome?;
+    let actor = load_actor_by_user(st, c, &user_id, "")?;
+    Ok(SessionResponse {
+        token,
+        expires_at: now + cfg.session_ttl_ms,
+        me: me_of(st, &actor),
+    })
+}
+
+pub fn me_of(st: &AppState, a: &Actor) -> Me {
+    Me {
+        user_id: a.user_id.clone(),
+        locality: a.locality.clone(),
+        age: dauys_proto::iin::age_on(a.birth_date, st.clock.today()),
+        roles: a.roles.clone(),
+    }
+}
+
+pub fn load_actor_by_user(st: &AppState, c: &mut dyn Conn, user_id: &str, device_id: &str) -> AppResult<Actor> {
+    let _ = st;
+    let row = c
+        .query_one("SELECT locality, birth_date FROM residents WHERE id = $1", params![user_id])?
+        .ok_or_else(|| Reject::new(ErrorCode::Unauthorized, "unknown user"))?;
+    let birth_date = dauys_proto::workdays::parse_date(&row.str(1)?)
+        .ok_or_else(|| crate::error::AppError::Internal("bad birth date".into()))?;
+    let mut roles = vec![RoleGrant {
+        role: Role::Citizen,
+        locality: Some(row.str(0)?),
+    }];
+    for r in c.query("SELECT role, locality FROM roles WHERE user_id = $1 ORDER BY role, locality", params![user_id])? {
+        if let Some(role) = Role::parse(&r.str(0)?) {
+            let loc = r.str(1)?;
+            roles.push(RoleGrant {
+                role,
+                locality: (!loc.is_empty()).then_some(loc),
+            });
+        }
+    }
+    Ok(Actor {
+        user_id: user_id.to_string(),
+        locality: row.str(0)?,
+        birth_date,
+        device_id: device_id.to_string(),
+        roles,
+    })
+}
+
+/// Resolves a bearer token to its user; expired or revoked tokens fail.
+pub fn authenticate(st: &AppState, c: &mut dyn Conn, token: &str) -> AppResult<Actor> {
+    let token_hash = crypto::sha256_hex(token.as_bytes());
+    let row = c
+        .query_one(
+            "SELECT s.user_id, s.device_id, s.expires_at, s.revoked, d.revoked FROM sessions s
+             JOIN devices d ON d.id = s.device_id WHERE s.token_hash = $1",
+            params![&token_hash],
+        )?
+        .ok_or_else(|| Reject::new(ErrorCode::Unauthorized, "unknown session; sign in again"))?;
+    if row.bool(3)? || row.bool(4)? || row.i64(2)? < st.clock.now_ms() {
+        return Err(Reject::new(ErrorCode::Unauthorized, "session expired or revoked; sign in again").into());
+    }
+    load_actor_by_user(st, c, &row.str(0)?, &row.str(1)?)
+}
+
+pub fn revoke_session(c: &mut dyn Conn, token: &str) -> AppResult<()> {
+    let token_hash = crypto::sha256_hex(token.as_bytes());
+    c.exec("UPDATE sessions SET revoked = 1 WHERE token_hash = $1", params![&token_hash])?;
+    Ok(())
+}
+
+/// Hex public keys of the user's devices, this request's device first.
+pub fn device_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<Vec<String>> {
+    let rows = c.query(
+        "SELECT public_key, id FROM devices WHERE user_id = $1 AND revoked = 0",
+        params![&actor.user_id],
+    )?;
+    let mut keys = Vec::new();
+    for r in rows {
+        let key = r.str(0)?;
+        if r.str(1)? == actor.device_id {
+            keys.insert(0, key);
+        } else {
+            keys.push(key);
+        }
+    }
+    Ok(keys)
+}
+
+/// Whether `loc` is `ancestor` or lies under it.
+pub fn locality_within(c: &mut dyn Conn, loc: &str, ancestor: &str) -> AppResult<bool> {
+    let mut cur = Some(loc.to_string());
+    let mut depth = 0;
+    while let Some(code) = cur {
+        if code == ancestor {
+            return Ok(true);
+        }
+        depth += 1;
+        if depth > 10 {
+            break;
+        }
+        cur = c
+            .query_one("SELECT parent FROM localities WHERE code = $1", params![&code])?
+            .and_then(|r| r.opt_str(0).ok().flatten());
+    }
+    Ok(false)
+}
+
+/// Requires one of `roles` (or admin) for `locality`; denies otherwise.
+pub fn require_role(c: &mut dyn Conn, actor: &Actor, roles: &[Role], locality: &str) -> AppResult<()> {
+    for g in &actor.roles {
+        if g.role == Role::Citizen || !(roles.contains(&g.role) || g.role == Role::Admin) {
+            continue;
+        }
+        match &g.locality {
+            None => return Ok(()),
+            Some(scope) if locality_within(c, locality, scope)? => return Ok(()),
+            Some(_) => {}
+        }
+    }
+    Err(Reject::new(
+        ErrorCode::Forbidden,
+        format!("requires role {:?} for locality {locality}", roles),
+    )
+    .into())
+}

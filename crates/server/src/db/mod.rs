@@ -1,0 +1,283 @@
+//! One storage interface over SQLite (embedded, default) and PostgreSQL.
+//!
+//! Domain code is written once against [`Conn`] with `$1`-style
+//! placeholders and a portable SQL subset (`ON CONFLICT`, `RETURNING`);
+//! each backend adapts values and placeholders. Everything here is
+//! blocking: the HTTP layer calls it inside `spawn_blocking`.
+
+mod postgres_backend;
+mod sqlite_backend;
+pub mod schema;
+
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("postgres: {0}")]
+    Postgres(#[from] postgres::Error),
+    #[error("connection pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("unexpected column type at {0}")]
+    Type(usize),
+    #[error("bad database url: {0}")]
+    Url(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl DbError {
+    /// Transient conflicts worth retrying the whole transaction for.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            DbError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => matches!(
+                e.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            ),
+            DbError::Postgres(e) => e.code().is_some_and(|c| {
+                *c == postgres::error::SqlState::T_R_SERIALIZATION_FAILURE
+                    || *c == postgres::error::SqlState::T_R_DEADLOCK_DETECTED
+            }),
+            _ => false,
+        }
+    }
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+/// A SQL value, the common ground of both backends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Int(i64::from(v))
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Self {
+        Value::Real(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Text(v.clone())
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// Builds a `&[Value]` parameter list.
+#[macro_export]
+macro_rules! params {
+    () => { &[] as &[$crate::db::Value] };
+    ($($v:expr),+ $(,)?) => { &[$($crate::db::Value::from($v)),+] as &[$crate::db::Value] };
+}
+
+#[derive(Debug, Clone)]
+pub struct Row(pub Vec<Value>);
+
+impl Row {
+    pub fn i64(&self, i: usize) -> DbResult<i64> {
+        match self.0.get(i) {
+            Some(Value::Int(v)) => Ok(*v),
+            Some(Value::Real(v)) => Ok(*v as i64),
+            _ => Err(DbError::Type(i)),
+        }
+    }
+    pub fn opt_i64(&self, i: usize) -> DbResult<Option<i64>> {
+        match self.0.get(i) {
+            Some(Value::Null) => Ok(None),
+            _ => self.i64(i).map(Some),
+        }
+    }
+    pub fn f64(&self, i: usize) -> DbResult<f64> {
+        match self.0.get(i) {
+            Some(Value::Real(v)) => Ok(*v),
+            Some(Value::Int(v)) => Ok(*v as f64),
+            _ => Err(DbError::Type(i)),
+        }
+    }
+    pub fn opt_f64(&self, i: usize) -> DbResult<Option<f64>> {
+        match self.0.get(i) {
+            Some(Value::Null) => Ok(None),
+            _ => self.f64(i).map(Some),
+        }
+    }
+    pub fn bool(&self, i: usize) -> DbResult<bool> {
+        self.i64(i).map(|v| v != 0)
+    }
+    pub fn str(&self, i: usize) -> DbResult<String> {
+        match self.0.get(i) {
+            Some(Value::Text(v)) => Ok(v.clone()),
+            _ => Err(DbError::Type(i)),
+        }
+    }
+    pub fn opt_str(&self, i: usize) -> DbResult<Option<String>> {
+        match self.0.get(i) {
+            Some(Value::Null) => Ok(None),
+            _ => self.str(i).map(Some),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection (or a connection inside a transaction).
+pub trait Conn: Send {
+    fn dialect(&self) -> Dialect;
+    /// Runs statements without parameters (DDL, BEGIN/COMMIT).
+    fn batch(&mut self, sql: &str) -> DbResult<()>;
+    /// Runs one statement; returns the number of rows changed.
+    fn exec(&mut self, sql: &str, params: &[Value]) -> DbResult<u64>;
+    fn query(&mut self, sql: &str, params: &[Value]) -> DbResult<Vec<Row>>;
+
+    fn query_one(&mut self, sql: &str, params: &[Value]) -> DbResult<Option<Row>> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+}
+
+/// Begins a write transaction that serializes with every other writer:
+/// SQLite `BEGIN IMMEDIATE`; PostgreSQL takes a transaction-scoped advisory
+/// lock, so change-feed sequence numbers commit in order and concurrent
+/// pushes of the same op never race (at our write rates this costs little).
+pub fn begin_write(c: &mut dyn Conn) -> DbResult<()> {
+    match c.dialect() {
+        Dialect::Sqlite => c.batch("BEGIN IMMEDIATE"),
+        Dialect::Postgres => c.batch("BEGIN; SELECT pg_advisory_xact_lock(7261)"),
+    }
+}
+
+/// Runs `f` in a write transaction, committing on `Ok` and rolling back on
+/// `Err`; retries transient conflicts a few times.
+pub fn write_tx<T, E>(
+    c: &mut dyn Conn,
+    mut f: impl FnMut(&mut dyn Conn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<DbError> + AsDbError,
+{
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        begin_write(c)?;
+        let r = f(c);
+        match r {
+            Ok(v) => match c.batch("COMMIT") {
+                Ok(()) => return Ok(v),
+                Err(e) => {
+                    let _ = c.batch("ROLLBACK");
+                    if e.is_retryable() && attempt < 5 {
+                        continue;
+                    }
+                    return Err(e.into());
+                }
+            },
+            Err(e) => {
+                let _ = c.batch("ROLLBACK");
+                if e.as_db_error().is_some_and(DbError::is_retryable) && attempt < 5 {
+                    std::thread::sleep(Duration::from_millis(20 * attempt));
+                    continue;
+                }
+                return Err(e);
+            }
+        }
+    }
+}
+
+/// Lets [`write_tx`] see whether a domain error wraps a retryable DB error.
+pub trait AsDbError {
+    fn as_db_error(&self) -> Option<&DbError>;
+}
+
+impl AsDbError for DbError {
+    fn as_db_error(&self) -> Option<&DbError> {
+        Some(self)
+    }
+}
+
+/// A pool of connections to either backend.
+#[derive(Clone)]
+pub enum Pool {
+    Sqlite(r2d2::Pool<sqlite_backend::Manager>),
+    Postgres(r2d2::Pool<postgres_backend::Manager>),
+}
+
+pub type PooledConn = Box<dyn Conn>;
+
+impl Pool {
+    /// `sqlite:PATH`, `sqlite::memory:` is not supported (several
+    /// connections must see one database), or `postgres://…`.
+    pub fn open(url: &str) -> DbResult<Pool> {
+        if let Some(path) = url.strip_prefix("sqlite:") {
+            let path = path.trim_start_matches("//");
+            if let Some(dir) = std::path::Path::new(path).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir).map_err(|e| DbError::Other(e.to_string()))?;
+                }
+            }
+            let pool = r2d2::Pool::builder()
+                .max_size(8)
+                .build(sqlite_backend::Manager::new(path))?;
+            Ok(Pool::Sqlite(pool))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = r2d2::Pool::builder()
+                .max_size(8)
+                .connection_timeout(Duration::from_secs(10))
+                .build(postgres_backend::Manager::new(url)?)?;
+            Ok(Pool::Postgres(pool))
+        } else {
+            Err(DbError::Url(url.to_string()))
+        }
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Pool::Sqlite(_) => Dialect::Sqlite,
+            Pool::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    pub fn get(&self) -> DbResult<PooledConn> {
+        Ok(match self {
+            Pool::Sqlite(p) => Box::new(sqlite_backend::Pooled(p.get()?)),
+            Pool::Postgres(p) => Box::new(postgres_backend::Pooled(p.get()?)),
+        })
+    }
+}
+
+/// `?, ?, ?` style list of `$n` placeholders starting at `start`.
+pub fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,141 @@
+//! PostgreSQL through the blocking `postgres` client.
+
+use super::{Conn, DbError, DbResult, Dialect, Row, Value};
+use bytes::BytesMut;
+use postgres::types::{IsNull, ToSql, Type};
+use postgres::{Client, NoTls, Statement};
+use std::collections::HashMap;
+use std::error::Error;
+
+pub struct Manager {
+    config: postgres::Config,
+}
+
+impl Manager {
+    pub fn new(url: &str) -> DbResult<Manager> {
+        let config = url
+            .parse::<postgres::Config>()
+            .map_err(|e| DbError::Url(e.to_string()))?;
+        Ok(Manager { config })
+    }
+}
+
+/// A client with its own prepared-statement cache (one round trip saved per
+/// statement after the first).
+pub struct CachedClient {
+    client: Client,
+    statements: HashMap<String, Statement>,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = CachedClient;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> Result<CachedClient, postgres::Error> {
+        Ok(CachedClient {
+            client: self.config.connect(NoTls)?,
+            statements: HashMap::new(),
+        })
+    }
+
+    fn is_valid(&self, c: &mut CachedClient) -> Result<(), postgres::Error> {
+        c.client.simple_query("").map(|_| ())
+    }
+
+    fn has_broken(&self, c: &mut CachedClient) -> bool {
+        c.client.is_closed()
+    }
+}
+
+pub struct Pooled(pub r2d2::PooledConnection<Manager>);
+
+/// Encodes a [`Value`] as whatever type the server inferred for the parameter.
+#[derive(Debug)]
+struct Param<'a>(&'a Value);
+
+impl ToSql for Param<'_> {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
+        match self.0 {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(i) => match *ty {
+                Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
+                Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+                Type::FLOAT8 => (*i as f64).to_sql(ty, out),
+                Type::BOOL => (*i != 0).to_sql(ty, out),
+                Type::TEXT | Type::VARCHAR => i.to_string().to_sql(ty, out),
+                _ => i.to_sql(ty, out),
+            },
+            Value::Real(f) => match *ty {
+                Type::FLOAT4 => (*f as f32).to_sql(ty, out),
+                _ => f.to_sql(ty, out),
+            },
+            Value::Text(s) => s.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+impl Pooled {
+    fn statement(&mut self, sql: &str) -> DbResult<Statement> {
+        let c = &mut *self.0;
+        if let Some(st) = c.statements.get(sql) {
+            return Ok(st.clone());
+        }
+        let st = c.client.prepare(sql)?;
+        c.statements.insert(sql.to_string(), st.clone());
+        Ok(st)
+    }
+}
+
+impl Conn for Pooled {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn batch(&mut self, sql: &str) -> DbResult<()> {
+        Ok(self.0.client.batch_execute(sql)?)
+    }
+
+    fn exec(&mut self, sql: &str, params: &[Value]) -> DbResult<u64> {
+        let st = self.statement(sql)?;
+        let ps: Vec<Param> = params.iter().map(Param).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> = ps.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        Ok(self.0.client.execute(&st, &refs)?)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> DbResult<Vec<Row>> {
+        let st = self.statement(sql)?;
+        let ps: Vec<Param> = params.iter().map(Param).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> = ps.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        let rows = self.0.client.query(&st, &refs)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let mut vals = Vec::with_capacity(r.len());
+            for (i, col) in r.columns().iter().enumerate() {
+                let v = match *col.type_() {
+                    Type::INT8 => r.try_get::<_, Option<i64>>(i)?.map(Value::Int),
+                    Type::INT4 => r.try_get::<_, Option<i32>>(i)?.map(|v| Value::Int(v.into())),
+                    Type::INT2 => r.try_get::<_, Option<i16>>(i)?.map(|v| Value::Int(v.into())),
+                    Type::BOOL => r.try_get::<_, Option<bool>>(i)?.map(|v| Value::Int(v.into())),
+                    Type::FLOAT8 => r.try_get::<_, Option<f64>>(i)?.map(Value::Real),
+                    Type::FLOAT4 => r.try_get::<_, Option<f32>>(i)?.map(|v| Value::Real(v.into())),
+                    Type::NUMERIC => {
+                        return Err(DbError::Other(format!(
+                            "column {} is NUMERIC: cast it to BIGINT in SQL",
+                            col.name()
+                        )))
+                    }
+                    _ => r.try_get::<_, Option<String>>(i)?.map(Value::Text),
+                };
+                vals.push(v.unwrap_or(Value::Null));
+            }
+            out.push(Row(vals));
+        }
+        Ok(out)
+    }
+}

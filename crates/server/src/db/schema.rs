@@ -1,0 +1,120 @@
+//! Schema migrations, written once for both dialects.
+//!
+//! `{ID}` becomes an auto-incrementing key and `{REAL}` a double. Each
+//! migration runs in a transaction and is recorded in `schema_migrations`.
+
+use super::{begin_write, Conn, DbResult, Dialect};
+
+const MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    r#"
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE localities (
+  code TEXT PRIMARY KEY, parent TEXT, level TEXT NOT NULL,
+  name_kk TEXT NOT NULL, name_ru TEXT NOT NULL, name_en TEXT NOT NULL);
+CREATE TABLE bodies (
+  id TEXT PRIMARY KEY, locality TEXT NOT NULL REFERENCES localities(code), kind TEXT NOT NULL,
+  name_kk TEXT NOT NULL, name_ru TEXT NOT NULL, name_en TEXT NOT NULL, sort BIGINT NOT NULL DEFAULT 0);
+CREATE TABLE residents (
+  id TEXT PRIMARY KEY, iin_hash TEXT NOT NULL UNIQUE, phone TEXT NOT NULL,
+  locality TEXT NOT NULL, birth_date TEXT NOT NULL, created_at BIGINT NOT NULL);
+CREATE TABLE roles (
+  user_id TEXT NOT NULL REFERENCES residents(id), role TEXT NOT NULL, locality TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (user_id, role, locality));
+CREATE TABLE otp_codes (
+  iin_hash TEXT PRIMARY KEY, code_hash TEXT NOT NULL, expires_at BIGINT NOT NULL,
+  attempts BIGINT NOT NULL, window_start BIGINT NOT NULL, sends BIGINT NOT NULL);
+CREATE TABLE devices (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES residents(id), public_key TEXT NOT NULL,
+  name TEXT NOT NULL, created_at BIGINT NOT NULL, revoked BIGINT NOT NULL DEFAULT 0);
+CREATE UNIQUE INDEX devices_key ON devices(user_id, public_key);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES residents(id), device_id TEXT NOT NULL,
+  created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, revoked BIGINT NOT NULL DEFAULT 0);
+CREATE TABLE ops (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, kind TEXT NOT NULL,
+  result TEXT NOT NULL, applied_at BIGINT NOT NULL);
+CREATE TABLE changes (
+  seq {ID}, locality TEXT, owner TEXT, kind TEXT NOT NULL, entity_id TEXT NOT NULL, ts BIGINT NOT NULL);
+CREATE INDEX changes_owner ON changes(owner, seq);
+CREATE INDEX changes_locality ON changes(locality, seq);
+CREATE TABLE cycles (
+  id TEXT PRIMARY KEY, locality TEXT NOT NULL REFERENCES localities(code),
+  title_kk TEXT NOT NULL, title_ru TEXT NOT NULL, title_en TEXT NOT NULL,
+  budget BIGINT NOT NULL, max_projects BIGINT, budget_limited BIGINT NOT NULL, rule TEXT NOT NULL,
+  min_age BIGINT NOT NULL, phase TEXT NOT NULL, schedule TEXT NOT NULL, results TEXT,
+  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+CREATE TABLE proposals (
+  id TEXT PRIMARY KEY, cycle_id TEXT NOT NULL REFERENCES cycles(id), locality TEXT NOT NULL,
+  author TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL, category TEXT NOT NULL,
+  cost BIGINT NOT NULL, lat {REAL}, lon {REAL}, media TEXT NOT NULL, status TEXT NOT NULL,
+  expert_cost BIGINT, expert_note TEXT, votes BIGINT, progress BIGINT, history TEXT NOT NULL,
+  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+CREATE INDEX proposals_cycle ON proposals(cycle_id);
+CREATE TABLE comments (
+  id TEXT PRIMARY KEY, proposal_id TEXT NOT NULL REFERENCES proposals(id), locality TEXT NOT NULL,
+  author TEXT NOT NULL, body TEXT NOT NULL, visible BIGINT NOT NULL, created_at BIGINT NOT NULL);
+CREATE TABLE ballots (
+  cycle_id TEXT NOT NULL REFERENCES cycles(id), user_id TEXT NOT NULL, op_id TEXT NOT NULL,
+  proposal_ids TEXT NOT NULL, receipt TEXT NOT NULL, client_ts BIGINT NOT NULL, cast_at BIGINT NOT NULL,
+  signature TEXT NOT NULL, device_key TEXT NOT NULL, PRIMARY KEY (cycle_id, user_id));
+CREATE TABLE appeals (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, appeal_type TEXT NOT NULL, addressee TEXT NOT NULL,
+  locality TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, lat {REAL}, lon {REAL},
+  public BIGINT NOT NULL, media TEXT NOT NULL, status TEXT NOT NULL, reg_number TEXT,
+  submitted_at BIGINT NOT NULL, registered_on TEXT, due_date TEXT, answer TEXT,
+  history TEXT NOT NULL, signature TEXT NOT NULL, updated_at BIGINT NOT NULL);
+CREATE INDEX appeals_user ON appeals(user_id);
+CREATE TABLE uploads (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, length BIGINT NOT NULL, received BIGINT NOT NULL,
+  content_type TEXT NOT NULL, sha256 TEXT, created_at BIGINT NOT NULL);
+CREATE TABLE upload_chunks (
+  upload_id TEXT NOT NULL REFERENCES uploads(id), start_at BIGINT NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY (upload_id, start_at));
+CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
+"#,
+)];
+
+fn render(sql: &str, d: Dialect) -> String {
+    let (id, real) = match d {
+        Dialect::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "REAL"),
+        Dialect::Postgres => ("BIGSERIAL PRIMARY KEY", "DOUBLE PRECISION"),
+    };
+    sql.replace("{ID}", id).replace("{REAL}", real)
+}
+
+/// Applies pending migrations; returns how many ran.
+pub fn migrate(c: &mut dyn Conn) -> DbResult<usize> {
+    c.batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+    )?;
+    let mut ran = 0;
+    for (version, sql) in MIGRATIONS {
+        begin_write(c)?;
+        let done = c
+            .query_one(
+                "SELECT version FROM schema_migrations WHERE version = $1",
+                crate::params![*version],
+            )?
+            .is_some();
+        if done {
+            c.batch("COMMIT")?;
+            continue;
+        }
+        let r = c.batch(&render(sql, c.dialect())).and_then(|_| {
+            c.exec(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+                crate::params![*version, crate::clock::now_ms()],
+            )
+        });
+        match r {
+            Ok(_) => c.batch("COMMIT")?,
+            Err(e) => {
+                let _ = c.batch("ROLLBACK");
+                return Err(e);
+            }
+        }
+        ran += 1;
+    }
+    Ok(ran)
+}

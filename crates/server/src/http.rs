@@ -1,0 +1,435 @@
+//! The `/v1` HTTP API (axum) and its OpenAPI document.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use dauys_proto::{
+    limits, ApiError, Appeal, Comment, Cycle, ErrorCode, Locality, Me, Op, OpKind, OpResult, OtpRequest,
+    OtpResponse, Proposal, PullResponse, PushRequest, PushResponse, SessionResponse, VerifyRequest,
+};
+use serde::Deserialize;
+use utoipa::OpenApi;
+
+use crate::auth::{self, Actor};
+use crate::db::Conn;
+use crate::error::{AppError, AppResult, Reject};
+use crate::state::AppState;
+use crate::{pull, push, read, uploads};
+
+/// JSON body whose rejections are JSON errors with stable codes.
+pub struct JsonBody<T>(pub T);
+
+impl<S, T> FromRequest<S> for JsonBody<T>
+where
+    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(JsonBody(v)),
+            Err(e) => {
+                let code = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ErrorCode::PayloadTooLarge
+                } else {
+                    ErrorCode::InvalidJson
+                };
+                Err(Reject::new(code, e.body_text()).into())
+            }
+        }
+    }
+}
+
+/// Query string whose rejections are JSON errors.
+pub struct QueryArgs<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for QueryArgs<T>
+where
+    Query<T>: FromRequestParts<S, Rejection = QueryRejection>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| QueryArgs(v))
+            .map_err(|e| Reject::field("query", e.body_text()).into())
+    }
+}
+
+/// The bearer token, if any (checked against the database later).
+pub struct Bearer(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Bearer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Bearer(
+            parts
+                .headers
+                .get(axum::http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(|t| t.trim().to_string()),
+        ))
+    }
+}
+
+/// Runs blocking database work on the blocking pool.
+pub async fn blocking<T: Send + 'static>(
+    st: &AppState,
+    f: impl FnOnce(&AppState, &mut dyn Conn) -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    let st = st.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut c = st.pool.get()?;
+        f(&st, &mut *c)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+pub fn require(st: &AppState, c: &mut dyn Conn, token: Option<&str>) -> AppResult<Actor> {
+    let token = token.ok_or_else(|| Reject::new(ErrorCode::Unauthorized, "sign in first"))?;
+    auth::authenticate(st, c, token)
+}
+
+fn optional(st: &AppState, c: &mut dyn Conn, token: Option<&str>) -> AppResult<Option<Actor>> {
+    token.map(|t| auth::authenticate(st, c, t)).transpose()
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Dauys participation API", version = "1", description = "Appeals to akimats, participatory budgeting and offline-first sync. Errors are JSON `ApiError` bodies with stable codes."),
+    paths(healthz, localities, request_otp, verify_otp, logout, me, push_ops, pull_changes, cycles, cycle_get,
+          cycle_proposals, proposal_get, proposal_comments, appeal_get, my_appeals, action,
+          uploads::create, uploads::head, uploads::patch, uploads::fetch),
+    components(schemas(ApiError, Op, OpKind, OpResult, PushRequest, PushResponse, PullResponse, OtpRequest,
+        OtpResponse, VerifyRequest, SessionResponse, Me, Locality, Cycle, Proposal, Comment, Appeal,
+        dauys_proto::AppealSubmitPayload, dauys_proto::ProposalSubmitPayload, dauys_proto::CommentAddPayload,
+        dauys_proto::BallotCastPayload, dauys_proto::MediaAttachPayload, dauys_proto::AppealRegisterPayload,
+        dauys_proto::AppealRedirectPayload, dauys_proto::AppealExtendPayload, dauys_proto::AppealAnswerPayload,
+        dauys_proto::AppealDismissPayload, dauys_proto::ProposalModeratePayload, dauys_proto::ProposalReviewPayload,
+        dauys_proto::ProposalProgressPayload, dauys_proto::CommentModeratePayload, dauys_proto::CycleCreatePayload,
+        dauys_proto::CyclePhasePayload, dauys_proto::UploadInfo)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+pub fn router(st: AppState) -> Router {
+    use tower_http::compression::CompressionLayer;
+    use tower_http::decompression::RequestDecompressionLayer;
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/v1/openapi.json", get(openapi))
+        .route("/v1/localities", get(localities))
+        .route("/v1/auth/otp", post(request_otp))
+        .route("/v1/auth/verify", post(verify_otp))
+        .route("/v1/auth/logout", post(logout))
+        .route("/v1/me", get(me))
+        .route("/v1/push", post(push_ops))
+        .route("/v1/changes", get(pull_changes))
+        .route("/v1/cycles", get(cycles))
+        .route("/v1/cycles/{id}", get(cycle_get))
+        .route("/v1/cycles/{id}/proposals", get(cycle_proposals))
+        .route("/v1/proposals/{id}", get(proposal_get))
+        .route("/v1/proposals/{id}/comments", get(proposal_comments))
+        .route("/v1/appeals", get(my_appeals))
+        .route("/v1/appeals/{id}", get(appeal_get))
+        .route("/v1/actions/{kind}", post(action))
+        .route("/v1/uploads", post(uploads::create))
+        .route(
+            "/v1/uploads/{id}",
+            get(uploads::fetch).head(uploads::head).patch(uploads::patch),
+        )
+        .merge(crate::export::routes())
+        .fallback(not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(limits::MAX_PUSH_BYTES))
+        .layer(RequestDecompressionLayer::new())
+        .layer(CompressionLayer::new().gzip(true))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(st)
+}
+
+async fn not_found() -> AppError {
+    Reject::new(ErrorCode::NotFound, "no such endpoint").into()
+}
+
+async fn openapi() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
+
+/// Liveness and database reachability.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "ok")))]
+async fn healthz(State(st): State<AppState>) -> AppResult<&'static str> {
+    blocking(&st, |_, c| {
+        c.query("SELECT 1", crate::params![])?;
+        Ok("ok")
+    })
+    .await
+}
+
+/// All localities with their akimats and departments.
+#[utoipa::path(get, path = "/v1/localities", responses((status = 200, body = Vec<Locality>)))]
+async fn localities(State(st): State<AppState>) -> AppResult<Json<Vec<Locality>>> {
+    blocking(&st, |_, c| read::localities(c)).await.map(Json)
+}
+
+/// Sends a one-time code to the phone on file for an IIN.
+#[utoipa::path(post, path = "/v1/auth/otp", request_body = OtpRequest,
+    responses((status = 200, body = OtpResponse), (status = 422, body = ApiError), (status = 429, body = ApiError)))]
+async fn request_otp(State(st): State<AppState>, JsonBody(req): JsonBody<OtpRequest>) -> AppResult<Json<OtpResponse>> {
+    blocking(&st, move |st, c| auth::request_otp(st, c, &req.iin)).await.map(Json)
+}
+
+/// Exchanges IIN + code + device key for a session.
+#[utoipa::path(post, path = "/v1/auth/verify", request_body = VerifyRequest,
+    responses((status = 200, body = SessionResponse), (status = 401, body = ApiError), (status = 422, body = ApiError)))]
+async fn verify_otp(
+    State(st): State<AppState>,
+    JsonBody(req): JsonBody<VerifyRequest>,
+) -> AppResult<Json<SessionResponse>> {
+    blocking(&st, move |st, c| auth::verify_otp(st, c, &req)).await.map(Json)
+}
+
+/// Revokes the current session token.
+#[utoipa::path(post, path = "/v1/auth/logout", security(("bearer" = [])), responses((status = 204)))]
+async fn logout(State(st): State<AppState>, Bearer(t): Bearer) -> AppResult<StatusCode> {
+    blocking(&st, move |st, c| {
+        let actor = require(st, c, t.as_deref())?;
+        let _ = actor;
+        auth::revoke_session(c, t.as_deref().unwrap_or_default())?;
+        Ok(StatusCode::NO_CONTENT)
+    })
+    .await
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/v1/me", security(("bearer" = [])), responses((status = 200, body = Me), (status = 401, body = ApiError)))]
+async fn me(State(st): State<AppState>, Bearer(t): Bearer) -> AppResult<Json<Me>> {
+    blocking(&st, move |st, c| {
+        let actor = require(st, c, t.as_deref())?;
+        Ok(auth::me_of(st, &actor))
+    })
+    .await
+    .map(Json)
+}
+
+/// Applies a batch of ops, each at most once (idempotent by op id).
+#[utoipa::path(post, path = "/v1/push", request_body = PushRequest, security(("bearer" = [])),
+    responses((status = 200, body = PushResponse), (status = 401, body = ApiError), (status = 413, body = ApiError)))]
+async fn push_ops(
+    State(st): State<AppState>,
+    Bearer(t): Bearer,
+    JsonBody(req): JsonBody<PushRequest>,
+) -> AppResult<Json<PushResponse>> {
+    if req.ops.len() > limits::MAX_BATCH_OPS {
+        return Err(Reject::new(
+            ErrorCode::BatchTooLarge,
+            format!("at most {} ops per push", limits::MAX_BATCH_OPS),
+        )
+        .into());
+    }
+    blocking(&st, move |st, c| {
+        let actor = require(st, c, t.as_deref())?;
+        let results = push::push(st, c, &actor, &req.ops)?;
+        Ok(PushResponse { results })
+    })
+    .await
+    .map(Json)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PullArgs {
+    /// Cursor from the previous pull (`0` or absent: from the start).
+    #[serde(default)]
+    since: Option<String>,
+    /// Comma-separated locality codes to follow (their sub-localities too).
+    #[serde(default)]
+    follow: Option<String>,
+    /// Page size (1–1000, default 200).
+    #[serde(default)]
+    limit: Option<u32>,
+}
+
+/// Changes since a cursor for the followed localities and the user's own items.
+#[utoipa::path(get, path = "/v1/changes", params(PullArgs), security((), ("bearer" = [])),
+    responses((status = 200, body = PullResponse), (status = 422, body = ApiError)))]
+async fn pull_changes(
+    State(st): State<AppState>,
+    Bearer(t): Bearer,
+    QueryArgs(args): QueryArgs<PullArgs>,
+) -> AppResult<Json<PullResponse>> {
+    let since: i64 = match args.since.as_deref().unwrap_or("0") {
+        "" => 0,
+        s => s.parse().ok().filter(|v: &i64| *v >= 0).ok_or_else(|| Reject::field("since", "not a cursor"))?,
+    };
+    let follow: Vec<String> = args
+        .follow
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .take(50)
+        .map(String::from)
+        .collect();
+    let limit = args.limit.unwrap_or(200);
+    blocking(&st, move |st, c| {
+        let actor = optional(st, c, t.as_deref())?;
+        pull::pull(c, actor.as_ref().map(|a| a.user_id.as_str()), since, &follow, limit, st.clock.today())
+    })
+    .await
+    .map(Json)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct CyclesArgs {
+    /// Locality code.
+    locality: String,
+}
+
+/// PB cycles of a locality.
+#[utoipa::path(get, path = "/v1/cycles", params(CyclesArgs), responses((status = 200, body = Vec<Cycle>), (status = 422, body = ApiError)))]
+async fn cycles(State(st): State<AppState>, QueryArgs(a): QueryArgs<CyclesArgs>) -> AppResult<Json<Vec<Cycle>>> {
+    blocking(&st, move |_, c| read::cycles_of(c, &a.locality)).await.map(Json)
+}
+
+fn found<T>(v: Option<T>, what: &str) -> AppResult<Json<T>> {
+    v.map(Json).ok_or_else(|| Reject::new(ErrorCode::NotFound, format!("{what} not found")).into())
+}
+
+/// One PB cycle.
+#[utoipa::path(get, path = "/v1/cycles/{id}", params(("id" = String, Path)), responses((status = 200, body = Cycle), (status = 404, body = ApiError)))]
+async fn cycle_get(State(st): State<AppState>, Path(id): Path<String>) -> AppResult<Json<Cycle>> {
+    let v = blocking(&st, move |_, c| read::cycle(c, &id)).await?;
+    found(v, "cycle")
+}
+
+/// Public proposals of a cycle (and the viewer's own).
+#[utoipa::path(get, path = "/v1/cycles/{id}/proposals", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Vec<Proposal>)))]
+async fn cycle_proposals(
+    State(st): State<AppState>,
+    Bearer(t): Bearer,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<Proposal>>> {
+    blocking(&st, move |st, c| {
+        let actor = optional(st, c, t.as_deref())?;
+        read::proposals_of(c, &id, actor.as_ref().map(|a| a.user_id.as_str()))
+    })
+    .await
+    .map(Json)
+}
+
+/// One proposal with its history.
+#[utoipa::path(get, path = "/v1/proposals/{id}", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Proposal), (status = 404, body = ApiError)))]
+async fn proposal_get(State(st): State<AppState>, Bearer(t): Bearer, Path(id): Path<String>) -> AppResult<Json<Proposal>> {
+    let v = blocking(&st, move |st, c| {
+        let actor = optional(st, c, t.as_deref())?;
+        read::proposal(c, &id, actor.as_ref().map(|a| a.user_id.as_str()))
+    })
+    .await?;
+    found(v, "proposal")
+}
+
+/// Comments on a proposal.
+#[utoipa::path(get, path = "/v1/proposals/{id}/comments", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Vec<Comment>)))]
+async fn proposal_comments(
+    State(st): State<AppState>,
+    Bearer(t): Bearer,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<Comment>>> {
+    blocking(&st, move |st, c| {
+        let actor = optional(st, c, t.as_deref())?;
+        read::comments_of(c, &id, actor.as_ref().map(|a| a.user_id.as_str()))
+    })
+    .await
+    .map(Json)
+}
+
+/// One appeal: public ones for anyone, private ones for the applicant and
+/// officials of the addressed locality.
+#[utoipa::path(get, path = "/v1/appeals/{id}", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Appeal), (status = 404, body = ApiError)))]
+async fn appeal_get(State(st): State<AppState>, Bearer(t): Bearer, Path(id): Path<String>) -> AppResult<Json<Appeal>> {
+    let v = blocking(&st, move |st, c| {
+        let actor = optional(st, c, t.as_deref())?;
+        let official = match (&actor, c.query_one("SELECT locality FROM appeals WHERE id = $1", crate::params![&id])?) {
+            (Some(a), Some(r)) => auth::require_role(c, a, &[dauys_proto::Role::Official], &r.str(0)?).is_ok(),
+            _ => false,
+        };
+        read::appeal(c, &id, actor.as_ref().map(|a| a.user_id.as_str()), official, st.clock.today())
+    })
+    .await?;
+    found(v, "appeal")
+}
+
+/// The signed-in user's appeals.
+#[utoipa::path(get, path = "/v1/appeals", security(("bearer" = [])), responses((status = 200, body = Vec<Appeal>), (status = 401, body = ApiError)))]
+async fn my_appeals(State(st): State<AppState>, Bearer(t): Bearer) -> AppResult<Json<Vec<Appeal>>> {
+    blocking(&st, move |st, c| {
+        let actor = require(st, c, t.as_deref())?;
+        let ids = c.query(
+            "SELECT id FROM appeals WHERE user_id = $1 ORDER BY submitted_at DESC",
+            crate::params![&actor.user_id],
+        )?;
+        let mut out = Vec::new();
+        for r in ids {
+            out.extend(read::appeal(c, &r.str(0)?, Some(&actor.user_id), false, st.clock.today())?);
+        }
+        Ok(out)
+    })
+    .await
+    .map(Json)
+}
+
+/// A single op through REST, for officials' tools and third-party clients.
+/// The `Idempotency-Key` header (a UUIDv7) makes retries safe; the op goes
+/// through exactly the same path as a pushed one.
+#[utoipa::path(post, path = "/v1/actions/{kind}", params(("kind" = String, Path, description = "op kind, e.g. appeal.register"),
+    ("Idempotency-Key" = Option<String>, Header)), request_body = Object, security(("bearer" = [])),
+    responses((status = 200, body = OpResult), (status = 401, body = ApiError)))]
+async fn action(
+    State(st): State<AppState>,
+    Bearer(t): Bearer,
+    Path(kind): Path<String>,
+    headers: HeaderMap,
+    JsonBody(payload): JsonBody<serde_json::Value>,
+) -> AppResult<Json<OpResult>> {
+    let id = match headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
+        Some(k) => uuid::Uuid::parse_str(k.trim()).map_err(|_| Reject::field("Idempotency-Key", "expected a UUID"))?,
+        None => uuid::Uuid::now_v7(),
+    };
+    let op = Op {
+        id,
+        kind,
+        payload,
+        client_ts: st.clock.now_ms(),
+        signature: None,
+    };
+    blocking(&st, move |st, c| {
+        let actor = require(st, c, t.as_deref())?;
+        let mut r = push::push(st, c, &actor, std::slice::from_ref(&op))?;
+        r.pop().ok_or_else(|| AppError::Internal("empty push result".into()))
+    })
+    .await
+    .map(Json)
+}

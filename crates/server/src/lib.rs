@@ -1,0 +1,75 @@
+//! Dauys participation server: appeals to akimats, participatory budgeting
+//! and the offline-first sync protocol of `dauys-proto`.
+
+pub mod apply;
+pub mod auth;
+pub mod census;
+pub mod clock;
+pub mod crypto;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod export;
+pub mod http;
+pub mod pull;
+pub mod push;
+pub mod read;
+pub mod results;
+pub mod sms;
+pub mod state;
+pub mod uploads;
+
+use std::sync::Arc;
+
+use db::{Conn, Pool};
+use error::{AppError, AppResult};
+use state::{AppState, Config};
+
+/// Opens the database, runs migrations and loads (or creates) the server key.
+pub fn open_state(
+    database: &str,
+    secret_hex: Option<&str>,
+    sms: Arc<dyn sms::SmsGateway>,
+) -> AppResult<AppState> {
+    let pool = Pool::open(database)?;
+    let mut c = pool.get()?;
+    db::schema::migrate(&mut *c)?;
+    let secret = match secret_hex {
+        Some(h) => dauys_proto::unhex(h.trim())
+            .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+            .ok_or_else(|| AppError::Internal("--secret must be 64 hex digits".into()))?,
+        None => stored_secret(&mut *c)?,
+    };
+    Ok(AppState {
+        pool,
+        secret: Arc::new(secret),
+        sms,
+        clock: Arc::new(clock::Clock::default()),
+        config: Arc::new(Config::default()),
+    })
+}
+
+/// The key kept in the database when none is configured (first writer wins,
+/// so every instance on one database agrees).
+fn stored_secret(c: &mut dyn Conn) -> AppResult<[u8; 32]> {
+    let fresh = dauys_proto::hex(&crypto::random_secret());
+    db::write_tx(c, |c| -> AppResult<()> {
+        c.exec(
+            "INSERT INTO settings (key, value) VALUES ('secret', $1) ON CONFLICT (key) DO NOTHING",
+            params![&fresh],
+        )?;
+        Ok(())
+    })?;
+    let hex = c
+        .query_one("SELECT value FROM settings WHERE key = 'secret'", params![])?
+        .ok_or_else(|| AppError::Internal("no secret".into()))?
+        .str(0)?;
+    dauys_proto::unhex(&hex)
+        .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+        .ok_or_else(|| AppError::Internal("stored secret is malformed".into()))
+}
+
+/// Serves the API on an already-bound listener until the future is dropped.
+pub async fn serve(listener: tokio::net::TcpListener, st: AppState) -> std::io::Result<()> {
+    axum::serve(listener, http::router(st)).await
+}

@@ -1,0 +1,81 @@
+//! The pull side of sync: what changed since a cursor, for the localities a
+//! client follows plus the signed-in user's own items.
+
+use std::collections::{HashMap, HashSet};
+
+use dauys_proto::{Change, PullResponse};
+
+use crate::db::{placeholders, Conn, Value};
+use crate::error::AppResult;
+use crate::read;
+
+/// The followed codes and everything under them.
+fn expand(c: &mut dyn Conn, roots: &[String]) -> AppResult<Vec<String>> {
+    let mut children: HashMap<String, Vec<String>> = HashMap::new();
+    let mut known = HashSet::new();
+    for r in c.query("SELECT code, parent FROM localities", crate::params![])? {
+        let code = r.str(0)?;
+        known.insert(code.clone());
+        if let Some(p) = r.opt_str(1)? {
+            children.entry(p).or_default().push(code);
+        }
+    }
+    let mut out = Vec::new();
+    let mut stack: Vec<String> = roots.iter().filter(|r| known.contains(*r)).cloned().collect();
+    let mut seen = HashSet::new();
+    while let Some(code) = stack.pop() {
+        if seen.insert(code.clone()) {
+            stack.extend(children.get(&code).cloned().unwrap_or_default());
+            out.push(code);
+        }
+    }
+    Ok(out)
+}
+
+pub fn pull(
+    c: &mut dyn Conn,
+    viewer: Option<&str>,
+    since: i64,
+    follow: &[String],
+    limit: u32,
+    today: time::Date,
+) -> AppResult<PullResponse> {
+    let codes = expand(c, follow)?;
+    let limit = limit.clamp(1, dauys_proto::limits::MAX_PULL_LIMIT);
+    let mut params: Vec<Value> = vec![since.into(), viewer.map(str::to_string).into(), i64::from(limit).into()];
+    let locality_clause = if codes.is_empty() {
+        String::new()
+    } else {
+        params.extend(codes.iter().map(|s| Value::from(s.as_str())));
+        format!("locality IN ({}) OR ", placeholders(4, codes.len()))
+    };
+    let rows = c.query(
+        &format!(
+            "SELECT seq, kind, entity_id FROM changes WHERE seq > $1 AND ({locality_clause}owner = $2)
+             ORDER BY seq LIMIT $3"
+        ),
+        &params,
+    )?;
+    let more = rows.len() as u32 == limit;
+    let mut cursor = since;
+    // Several changes to one entity in a page: send it once, at its last seq.
+    let mut last: HashMap<(String, String), i64> = HashMap::new();
+    for r in &rows {
+        let seq = r.i64(0)?;
+        cursor = cursor.max(seq);
+        last.insert((r.str(1)?, r.str(2)?), seq);
+    }
+    let mut keyed: Vec<(i64, String, String)> = last.into_iter().map(|((k, id), s)| (s, k, id)).collect();
+    keyed.sort();
+    let mut changes = Vec::with_capacity(keyed.len());
+    for (seq, kind, id) in keyed {
+        if let Some(entity) = read::entity(c, &kind, &id, viewer, today)? {
+            changes.push(Change { seq, entity });
+        }
+    }
+    Ok(PullResponse {
+        changes,
+        cursor: cursor.to_string(),
+        more,
+    })
+}

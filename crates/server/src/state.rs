@@ -1,0 +1,42 @@
+//! Shared, cheap-to-clone server state. Nothing request-specific lives here:
+//! any number of instances can serve one PostgreSQL database.
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::db::Pool;
+use crate::sms::SmsGateway;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    /// Key for IIN hashes, receipts and OTP hashes (from `--secret`, or
+    /// generated once and kept in the database's settings).
+    pub secret: Arc<[u8; 32]>,
+    pub sms: Arc<dyn SmsGateway>,
+    pub clock: Arc<Clock>,
+    pub config: Arc<Config>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// One-time code lifetime.
+    pub otp_ttl_ms: i64,
+    /// Codes sendable per IIN per window, and wrong guesses per code.
+    pub otp_max_sends: i64,
+    pub otp_window_ms: i64,
+    pub otp_max_attempts: i64,
+    pub session_ttl_ms: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            otp_ttl_ms: 5 * 60 * 1000,
+            otp_max_sends: 5,
+            otp_window_ms: 60 * 60 * 1000,
+            otp_max_attempts: 5,
+            session_ttl_ms: 30 * 24 * 3600 * 1000,
+        }
+    }
+}

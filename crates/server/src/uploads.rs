@@ -1,0 +1,193 @@
+//! Resumable media uploads in the manner of tus 1.0 (core protocol):
+//! `POST` creates (with `Upload-Length`), `HEAD` tells the offset, `PATCH`
+//! appends at `Upload-Offset`. A dropped upload resumes from the last byte
+//! the server acknowledged. Chunks live in the database, so any instance
+//! can serve any request.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use dauys_proto::{limits, ErrorCode};
+
+use crate::error::{AppResult, Reject};
+use crate::http::{blocking, Bearer};
+use crate::params;
+use crate::state::AppState;
+
+const TUS: &str = "1.0.0";
+/// Largest chunk accepted in one PATCH.
+pub const MAX_CHUNK: usize = 1024 * 1024;
+
+fn header_i64(h: &HeaderMap, name: &str) -> Result<i64, Reject> {
+    h.get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|v: &i64| *v >= 0)
+        .ok_or_else(|| Reject::field(name, format!("{name} header is required")))
+}
+
+fn tus_headers(id: &str, offset: i64, length: i64) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert("tus-resumable", HeaderValue::from_static(TUS));
+    h.insert("upload-offset", HeaderValue::from(offset));
+    h.insert("upload-length", HeaderValue::from(length));
+    h.insert("cache-control", HeaderValue::from_static("no-store"));
+    if let Ok(v) = HeaderValue::from_str(&format!("/v1/uploads/{id}")) {
+        h.insert("location", v);
+    }
+    h
+}
+
+/// Creates an upload. `Idempotency-Key` (a UUID) doubles as the upload id,
+/// so a client that lost the response can create it again safely.
+#[utoipa::path(post, path = "/v1/uploads", security(("bearer" = [])),
+    params(("Upload-Length" = i64, Header), ("Idempotency-Key" = Option<String>, Header),
+           ("Media-Type" = Option<String>, Header, description = "image/jpeg, image/png or image/webp")),
+    responses((status = 201, description = "created; Location and Upload-Offset headers"),
+              (status = 413, body = dauys_proto::ApiError), (status = 401, body = dauys_proto::ApiError)))]
+pub async fn create(State(st): State<AppState>, Bearer(t): Bearer, headers: HeaderMap) -> AppResult<Response> {
+    let length = header_i64(&headers, "upload-length")?;
+    if length as u64 > limits::MAX_MEDIA_BYTES || length == 0 {
+        return Err(Reject::new(ErrorCode::PayloadTooLarge, "media must be 1 byte to 10 MB").into());
+    }
+    let id = match headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
+        Some(k) => uuid::Uuid::parse_str(k.trim())
+            .map_err(|_| Reject::field("Idempotency-Key", "expected a UUID"))?
+            .to_string(),
+        None => uuid::Uuid::now_v7().to_string(),
+    };
+    let media_type = headers
+        .get("media-type")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| matches!(*v, "image/jpeg" | "image/png" | "image/webp"))
+        .unwrap_or("image/jpeg")
+        .to_string();
+    let id2 = id.clone();
+    let offset = blocking(&st, move |st, c| {
+        let actor = crate::http::require(st, c, t.as_deref())?;
+        crate::db::write_tx(c, |c| -> AppResult<i64> {
+            if let Some(r) = c.query_one("SELECT user_id, received, length FROM uploads WHERE id = $1", params![&id2])? {
+                if r.str(0)? != actor.user_id || r.i64(2)? != length {
+                    return Err(Reject::field("Idempotency-Key", "this upload id is taken").into());
+                }
+                return Ok(r.i64(1)?);
+            }
+            c.exec(
+                "INSERT INTO uploads (id, user_id, length, received, content_type, created_at)
+                 VALUES ($1, $2, $3, 0, $4, $5)",
+                params![&id2, &actor.user_id, length, &media_type, st.clock.now_ms()],
+            )?;
+            Ok(0)
+        })
+    })
+    .await?;
+    Ok((StatusCode::CREATED, tus_headers(&id, offset, length)).into_response())
+}
+
+/// How much of an upload the server has.
+#[utoipa::path(head, path = "/v1/uploads/{id}", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "Upload-Offset and Upload-Length headers"), (status = 404, body = dauys_proto::ApiError)))]
+pub async fn head(State(st): State<AppState>, Bearer(t): Bearer, Path(id): Path<String>) -> AppResult<Response> {
+    let id2 = id.clone();
+    let (offset, length) = blocking(&st, move |st, c| {
+        let actor = crate::http::require(st, c, t.as_deref())?;
+        let r = c
+            .query_one(
+                "SELECT received, length FROM uploads WHERE id = $1 AND user_id = $2",
+                params![&id2, &actor.user_id],
+            )?
+            .ok_or_else(|| Reject::new(ErrorCode::NotFound, "no such upload"))?;
+        Ok((r.i64(0)?, r.i64(1)?))
+    })
+    .await?;
+    Ok((StatusCode::OK, tus_headers(&id, offset, length)).into_response())
+}
+
+/// Appends a chunk at `Upload-Offset` (which must equal the current offset).
+#[utoipa::path(patch, path = "/v1/uploads/{id}", params(("id" = String, Path), ("Upload-Offset" = i64, Header)),
+    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"), security(("bearer" = [])),
+    responses((status = 204, description = "new Upload-Offset header"), (status = 409, body = dauys_proto::ApiError),
+              (status = 404, body = dauys_proto::ApiError)))]
+pub async fn patch(
+    State(st): State<AppState>,
+    Bearer(t): Bearer,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Response> {
+    let at = header_i64(&headers, "upload-offset")?;
+    if body.len() > MAX_CHUNK {
+        return Err(Reject::new(ErrorCode::PayloadTooLarge, "chunks are at most 1 MB").into());
+    }
+    let id2 = id.clone();
+    let (offset, length) = blocking(&st, move |st, c| {
+        let actor = crate::http::require(st, c, t.as_deref())?;
+        crate::db::write_tx(c, |c| -> AppResult<(i64, i64)> {
+            let r = c
+                .query_one(
+                    "SELECT received, length FROM uploads WHERE id = $1 AND user_id = $2",
+                    params![&id2, &actor.user_id],
+                )?
+                .ok_or_else(|| Reject::new(ErrorCode::NotFound, "no such upload"))?;
+            let (received, length) = (r.i64(0)?, r.i64(1)?);
+            if at != received {
+                return Err(Reject::new(
+                    ErrorCode::InvalidTransition,
+                    format!("Upload-Offset must be {received}"),
+                )
+                .with_field("Upload-Offset")
+                .into());
+            }
+            let end = received + body.len() as i64;
+            if end > length {
+                return Err(Reject::new(ErrorCode::PayloadTooLarge, "more bytes than Upload-Length").into());
+            }
+            if !body.is_empty() {
+                let data = base64::engine::general_purpose::STANDARD.encode(&body);
+                c.exec(
+                    "INSERT INTO upload_chunks (upload_id, start_at, data) VALUES ($1, $2, $3)",
+                    params![&id2, received, data],
+                )?;
+                c.exec("UPDATE uploads SET received = $2 WHERE id = $1", params![&id2, end])?;
+            }
+            Ok((end, length))
+        })
+    })
+    .await?;
+    Ok((StatusCode::NO_CONTENT, tus_headers(&id, offset, length)).into_response())
+}
+
+/// The bytes of a complete upload. Upload ids are random UUIDs that only
+/// the uploader and viewers of the item they are attached to learn.
+#[utoipa::path(get, path = "/v1/uploads/{id}", params(("id" = String, Path)),
+    responses((status = 200, description = "the media bytes"), (status = 404, body = dauys_proto::ApiError)))]
+pub async fn fetch(State(st): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
+    let (media_type, bytes) = blocking(&st, move |_, c| {
+        let r = c
+            .query_one(
+                "SELECT content_type FROM uploads WHERE id = $1 AND received = length",
+                params![&id],
+            )?
+            .ok_or_else(|| Reject::new(ErrorCode::NotFound, "no such complete upload"))?;
+        let mut bytes = Vec::new();
+        for chunk in c.query(
+            "SELECT data FROM upload_chunks WHERE upload_id = $1 ORDER BY start_at",
+            params![&id],
+        )? {
+            let data = base64::engine::general_purpose::STANDARD
+                .decode(chunk.str(0)?)
+                .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+            bytes.extend_from_slice(&data);
+        }
+        Ok((r.str(0)?, bytes))
+    })
+    .await?;
+    let mut h = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&media_type) {
+        h.insert("content-type", v);
+    }
+    h.insert("cache-control", HeaderValue::from_static("private, max-age=31536000, immutable"));
+    Ok((StatusCode::OK, h, bytes).into_response())
+}
