@@ -1,0 +1,319 @@
+# Dauys citizen app — English.
+# Message ids must be identical in kk, ru and en (checked by tests/i18n).
+
+app-name = Dauys
+language-name = English
+choose-language = Choose your language
+loading = Loading…
+continue = Continue
+back-to-list = ← Back to the list
+skip-to-content = Skip to content
+
+## Formatting
+money = ₸{ $amount }
+date = { $day } { $month } { $year }
+datetime = { $date }, { $time }
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+
+## Sign-in and first start
+signin-title = Sign in
+signin-intro = Enter your IIN. We will send a one-time code by SMS to the phone number registered for you.
+signin-server = Server
+signin-server-label = Server address
+signin-server-hint = Leave as it is unless your akimat gave you another address.
+signin-iin = IIN (12 digits)
+signin-iin-hint = Your individual identification number, as on your ID card.
+signin-get-code = Get a code
+signin-code-sent = We sent a code to { $phone }.
+signin-code-sent-unknown = If this IIN is registered here, a code was sent to its phone.
+signin-code = One-time code from the SMS
+signin-verify = Sign in
+signin-resend = Send a new code
+signed-out = You are signed out.
+kiosk-signed-out-idle = You were signed out because nobody used the app for a while. Your data is safe.
+locality-title = Your locality
+locality-intro = Choose the town or village whose budget and appeals you want to follow. You can change it later.
+locality-label = Locality
+
+## Connection banner
+conn-online = Online
+conn-online-synced = Online · last synced { $time }
+conn-offline = Offline — your actions are kept on this device
+conn-offline-since = Offline since { $time } — your actions are kept on this device
+conn-syncing = Sending… { $sent } sent
+sync-now = Sync now
+outbox-waiting = { $count ->
+    [0] Nothing waiting to be sent
+    [one] { $count } action waiting to be sent
+   *[other] { $count } actions waiting to be sent
+}
+
+## Navigation
+nav-label = Main menu
+nav-home = Home
+nav-proposals = Proposals
+nav-appeals = Appeals
+nav-outbox = Outbox
+nav-settings = Settings
+
+## Home
+home-cycles = People's budget
+home-no-cycles = There is no budget cycle open in your locality right now.
+home-appeals = My appeals
+home-no-appeals = You have no appeals yet.
+cycle-budget = Budget: { $amount }
+cycle-proposals = Proposals
+cycle-vote = Vote
+cycle-results = Results
+phase-until = until { $date } ({ $days ->
+    [0] ends today
+    [one] { $days } day left
+   *[other] { $days } days left
+})
+phase-collecting = Collecting proposals
+phase-moderation = Moderation
+phase-expert-review = Expert review
+phase-voting = Voting
+phase-tallying = Counting votes
+phase-implementation = Being built
+phase-closed = Closed
+
+## Proposals
+proposals-title = Proposals
+proposals-search = Search
+proposals-category = Category
+proposals-category-all = All categories
+proposals-count = { $count ->
+    [0] No proposals found
+    [one] { $count } proposal
+   *[other] { $count } proposals
+}
+proposal-title = Proposal
+proposal-cost = Cost
+proposal-expert-cost = Experts' estimate
+proposal-expert-note = Experts' note
+proposal-location = Location
+proposal-votes = Votes
+proposal-progress = Progress
+proposal-history = History
+proposal-status-submitted = Submitted
+proposal-status-in-moderation = Being checked
+proposal-status-needs-changes = Needs changes
+proposal-status-rejected = Rejected
+proposal-status-accepted = Accepted
+proposal-status-expert-review = Expert review
+proposal-status-on-ballot = On the ballot
+proposal-status-selected = Selected
+proposal-status-not-selected = Not selected
+proposal-status-in-implementation = Being built
+proposal-status-done = Done
+category-accessibility = Accessibility
+category-children = Children
+category-culture = Culture
+category-ecology = Ecology and greenery
+category-safety = Safety
+category-sport = Sport
+category-transport = Transport and roads
+category-education = Education
+category-health = Health
+category-other = Other
+comments-title = Comments
+comments-none = No comments yet.
+comment-hidden = Hidden by a moderator.
+comment-add = Your comment
+comment-send = Send comment
+
+## Ballot
+ballot-title = Ballot
+ballot-rules-both = Choose up to { $max } projects whose total cost fits in { $budget }.
+ballot-rules-max = Choose up to { $max } projects.
+ballot-rules-budget = Choose projects whose total cost fits in { $budget }.
+ballot-closes = Voting closes on { $date }. You can change your vote until then.
+ballot-closed = Voting is not open in this cycle.
+ballot-meter = Your choice
+ballot-used = Budget used: { $used } · left: { $left }
+ballot-chosen-of = Projects chosen: { $count } of { $max }
+ballot-chosen = { $count ->
+    [one] { $count } project chosen
+   *[other] { $count } projects chosen
+}
+ballot-too-many = You can choose at most { $max } projects. Remove one first.
+ballot-over-budget = This project costs { $cost }, but only { $left } is left in the budget. Remove another project first.
+ballot-choose = Projects on the ballot
+ballot-to-review = Review my choice
+ballot-review = Check your choice
+ballot-review-empty = You have not chosen any project. Casting an empty ballot withdraws your vote.
+ballot-total = Total: { $amount }
+ballot-cast = Cast my vote
+ballot-back = Change the choice
+ballot-saved = Saved on this device — it will be sent when you are online. It is not counted yet.
+ballot-saved-at = Saved { $time }
+ballot-counted = Counted.
+ballot-receipt = Receipt:
+ballot-counted-at = Counted { $time }
+ballot-change-hint = You can change your vote until voting closes; only your last vote counts.
+ballot-rejected = Your vote was not accepted.
+
+## Results
+results-title = Results
+results-none = Results are not published yet.
+results-voters = Voters
+results-budget-used = Budget used
+results-budget-of = { $used } of { $budget }
+results-chart-caption = Votes per project; selected projects are darker.
+results-project = Project
+results-votes = Votes
+results-outcome = Outcome
+results-selected = Selected
+results-not-selected = Not selected
+
+## Appeals
+appeals-title = Appeals
+appeals-drafts = Drafts
+appeals-mine = My appeals
+appeal-title = Appeal
+appeal-new = New appeal
+appeal-untitled = Appeal without a subject
+appeal-type = Type of appeal
+appeal-type-statement = Statement
+appeal-type-statement-help = You ask for help to exercise your rights, or report a problem or a violation.
+appeal-type-complaint = Complaint
+appeal-type-complaint-help = Your rights or interests were violated by a decision, action or inaction of an official.
+appeal-type-proposal = Proposal
+appeal-type-proposal-help = An idea to improve a service, a rule or the work of the akimat.
+appeal-type-request = Request
+appeal-type-request-help = You want to know something: a schedule, a decision, an explanation.
+appeal-type-response = Feedback
+appeal-type-response-help = Your opinion on a decision or a draft the akimat published.
+appeal-to = To whom
+appeal-to-choose = Choose the akimat or department
+appeal-subject = Subject
+appeal-body = Text of the appeal
+appeal-location = Location (optional)
+appeal-location-hint = Coordinates of the place the appeal is about. Your location is never added by itself.
+appeal-lat = Latitude
+appeal-lon = Longitude
+appeal-photos = Photos (optional)
+appeal-photos-hint = Photos are made smaller before sending and their hidden location data is removed.
+appeal-photo-remove = Remove { $name }
+appeal-public = Public
+appeal-public-help = Everyone can read a public appeal and its answer, without your name. Leave unchecked to keep it private.
+appeal-private = Private
+appeal-visibility = Visibility
+appeal-draft-saved = Draft saved on this device.
+appeal-draft-saving = Saving the draft…
+appeal-submit = Send the appeal
+appeal-discard = Delete the draft
+appeal-queued = Saved on this device — your appeal will be sent when you are online.
+appeal-sent = Your appeal was sent.
+appeal-rejected-edit = The akimat's server did not accept this appeal. Correct it and send it again.
+appeal-reg = Registration number
+appeal-reg-number = Registration number: { $number }
+appeal-due = Answer due
+appeal-answer = Answer
+appeal-timeline = What happened
+due-left = by { $date } — { $days ->
+    [0] due today
+    [one] { $days } working day left
+   *[other] { $days } working days left
+}
+due-overdue = by { $date } — overdue by { $days ->
+    [one] { $days } working day
+   *[other] { $days } working days
+}
+appeal-status-submitted = Submitted
+appeal-status-registered = Registered
+appeal-status-redirected = Redirected
+appeal-status-extended = Deadline extended
+appeal-status-answered = Answered
+appeal-status-dismissed = Left without consideration
+
+## Delivery states
+delivery-queued = Waiting on this device
+delivery-sending = Sending…
+delivery-delivered = Delivered
+delivery-rejected = Not accepted
+
+## Outbox
+outbox-title = Outbox
+outbox-intro = Everything you did on this device that the server has not confirmed yet.
+outbox-empty = Nothing is waiting. Everything has been sent.
+outbox-retry = Try again
+outbox-edit = Edit and resend
+outbox-discard = Discard
+outbox-attempts = { $count ->
+    [one] { $count } attempt
+   *[other] { $count } attempts
+}
+op-appeal-submit = Appeal
+op-proposal-submit = Proposal
+op-comment-add = Comment
+op-ballot-cast = Vote
+op-media-attach = Photo
+
+## Settings
+settings-title = Settings
+settings-language = Language
+settings-display = Display
+settings-text-size = Text size
+settings-contrast = High contrast
+settings-kiosk = Shared device (kiosk)
+settings-kiosk-help = On a shared device, sign the person out after this many minutes without use, and remove their data from the device once it has been sent. 0 turns this off.
+settings-kiosk-minutes = Sign out after idle minutes
+settings-profiles = People on this device
+settings-profile-active = Signed in
+settings-profile-switch = Switch to { $name }
+settings-sign-out = Sign out
+settings-about = About
+settings-version = Dauys version { $version }
+privacy-title = What is stored where
+privacy-device = On this device: your drafts, your actions waiting to be sent, and a copy of your locality's proposals, kept in an encrypted file per person.
+privacy-server = On the akimat's server: what you sent — appeals, comments, proposals and your vote. Votes are counted without your name.
+privacy-kiosk = On a shared device, sign out when you leave; in kiosk mode your data is removed after it has been sent.
+privacy-iin = Your IIN is only used to sign you in; the server stores it in a form that cannot be read back.
+
+## Errors (error-<code>)
+error-details = Details for support
+error-required = Please fill in this field.
+error-required-field = Please fill in: { $field }.
+error-network = Cannot reach the server. Your actions are kept on this device.
+error-not-signed-in = Please sign in first.
+error-invalid-iin-format = An IIN has exactly 12 digits.
+error-invalid-iin-checksum = This IIN has a typo: its last digit does not match. Check the number on your ID card.
+error-invalid-iin-date = This IIN does not contain a valid date of birth. Check the number on your ID card.
+error-invalid-field = Some information is missing or not valid.
+error-invalid-iin = This IIN is not valid.
+error-invalid-json = The app sent something the server could not read. Please update the app.
+error-unknown-kind = The server does not know this action. Please update the app.
+error-bad-signature = This device's signature was not accepted. Sign out and in again.
+error-not-found = Not found.
+error-unauthorized = Your session has ended. Please sign in again.
+error-forbidden = You are not allowed to do this.
+error-not-eligible = You cannot vote in this locality.
+error-under-age = You are too young to vote in this cycle.
+error-voting-closed = Voting has already closed, so this vote could not be counted.
+error-phase-closed = This stage is already closed.
+error-over-budget = The chosen projects cost more than the budget.
+error-too-many-projects = Too many projects are chosen.
+error-duplicate-project = A project is chosen twice.
+error-not-on-ballot = A chosen project is not on the ballot.
+error-invalid-transition = This cannot be done at this stage.
+error-deadline-passed = The deadline has passed.
+error-media-missing = A photo has not finished uploading.
+error-rate-limited = Too many attempts. Please wait a few minutes and try again.
+error-code-expired = This code has expired. Ask for a new one.
+error-code-wrong = This code is not right. Check the SMS and try again.
+error-payload-too-large = This is too large to send.
+error-batch-too-large = Too many actions at once. They will be sent in smaller parts.
+error-internal = Something went wrong. Please try again.

@@ -1,0 +1,306 @@
+# Dauys қосымшасы — қазақша.
+# Хабарлама идентификаторлары kk, ru және en файлдарында бірдей (tests/i18n тексереді).
+
+app-name = Dauys
+language-name = Қазақша
+choose-language = Тілді таңдаңыз
+loading = Жүктелуде…
+continue = Жалғастыру
+back-to-list = ← Тізімге оралу
+skip-to-content = Мазмұнға өту
+
+## Пішімдер
+money = { $amount }{"\u00A0"}₸
+date = { $year }{"\u00A0"}ж. { $day } { $month }
+datetime = { $date }, { $time }
+month-1 = қаңтар
+month-2 = ақпан
+month-3 = наурыз
+month-4 = сәуір
+month-5 = мамыр
+month-6 = маусым
+month-7 = шілде
+month-8 = тамыз
+month-9 = қыркүйек
+month-10 = қазан
+month-11 = қараша
+month-12 = желтоқсан
+
+## Кіру
+signin-title = Кіру
+signin-intro = ЖСН-іңізді енгізіңіз. Сізге тіркелген телефон нөміріне SMS арқылы бір реттік код жібереміз.
+signin-server = Сервер
+signin-server-label = Сервер мекенжайы
+signin-server-hint = Әкімдік басқа мекенжай бермесе, өзгертпеңіз.
+signin-iin = ЖСН (12 сан)
+signin-iin-hint = Жеке сәйкестендіру нөміріңіз, жеке куәлігіңіздегідей.
+signin-get-code = Код алу
+signin-code-sent = Код { $phone } нөміріне жіберілді.
+signin-code-sent-unknown = Бұл ЖСН осында тіркелген болса, код оның телефонына жіберілді.
+signin-code = SMS-тегі бір реттік код
+signin-verify = Кіру
+signin-resend = Жаңа код жіберу
+signed-out = Сіз қосымшадан шықтыңыз.
+kiosk-signed-out-idle = Қосымша ұзақ уақыт қолданылмағандықтан, сіз шығарылдыңыз. Деректеріңіз сақтаулы.
+locality-title = Елді мекеніңіз
+locality-intro = Бюджеті мен өтініштерін бақылағыңыз келетін қаланы немесе ауылды таңдаңыз. Кейін өзгертуге болады.
+locality-label = Елді мекен
+
+## Байланыс
+conn-online = Желіде
+conn-online-synced = Желіде · соңғы синхрондау { $time }
+conn-offline = Байланыс жоқ — әрекеттеріңіз осы құрылғыда сақталады
+conn-offline-since = { $time } бастап байланыс жоқ — әрекеттеріңіз осы құрылғыда сақталады
+conn-syncing = Жіберілуде… жіберілді: { $sent }
+sync-now = Синхрондау
+outbox-waiting = { $count ->
+    [0] Жіберуді күтетін әрекет жоқ
+   *[other] Жіберуді { $count } әрекет күтуде
+}
+
+## Мәзір
+nav-label = Басты мәзір
+nav-home = Басты бет
+nav-proposals = Ұсыныстар
+nav-appeals = Өтініштер
+nav-outbox = Шығыс
+nav-settings = Баптаулар
+
+## Басты бет
+home-cycles = Халық бюджеті
+home-no-cycles = Қазір елді мекеніңізде ашық бюджет кезеңі жоқ.
+home-appeals = Менің өтініштерім
+home-no-appeals = Сізде әзірге өтініш жоқ.
+cycle-budget = Бюджеті: { $amount }
+cycle-proposals = Ұсыныстар
+cycle-vote = Дауыс беру
+cycle-results = Қорытынды
+phase-until = { $date } дейін ({ $days ->
+    [0] бүгін аяқталады
+   *[other] { $days } күн қалды
+})
+phase-collecting = Ұсыныстар жинау
+phase-moderation = Модерация
+phase-expert-review = Сараптама
+phase-voting = Дауыс беру
+phase-tallying = Дауыстарды санау
+phase-implementation = Іске асырылуда
+phase-closed = Аяқталды
+
+## Ұсыныстар
+proposals-title = Ұсыныстар
+proposals-search = Іздеу
+proposals-category = Санат
+proposals-category-all = Барлық санат
+proposals-count = { $count ->
+    [0] Ештеңе табылмады
+   *[other] { $count } ұсыныс
+}
+proposal-title = Ұсыныс
+proposal-cost = Құны
+proposal-expert-cost = Сарапшылар бағасы
+proposal-expert-note = Сарапшылар қорытындысы
+proposal-location = Орны
+proposal-votes = Дауыстар
+proposal-progress = Жұмыс барысы
+proposal-history = Тарихы
+proposal-status-submitted = Берілді
+proposal-status-in-moderation = Тексерілуде
+proposal-status-needs-changes = Түзету қажет
+proposal-status-rejected = Қабылданбады
+proposal-status-accepted = Қабылданды
+proposal-status-expert-review = Сараптамада
+proposal-status-on-ballot = Бюллетеньде
+proposal-status-selected = Таңдалды
+proposal-status-not-selected = Таңдалмады
+proposal-status-in-implementation = Іске асырылуда
+proposal-status-done = Орындалды
+category-accessibility = Кедергісіз орта
+category-children = Балалар
+category-culture = Мәдениет
+category-ecology = Экология және көгалдандыру
+category-safety = Қауіпсіздік
+category-sport = Спорт
+category-transport = Көлік және жолдар
+category-education = Білім
+category-health = Денсаулық
+category-other = Басқа
+comments-title = Пікірлер
+comments-none = Әзірге пікір жоқ.
+comment-hidden = Модератор жасырған.
+comment-add = Сіздің пікіріңіз
+comment-send = Пікір жіберу
+
+## Бюллетень
+ballot-title = Бюллетень
+ballot-rules-both = Жалпы құны { $budget } аспайтын { $max } жобаға дейін таңдаңыз.
+ballot-rules-max = { $max } жобаға дейін таңдаңыз.
+ballot-rules-budget = Жалпы құны { $budget } аспайтын жобаларды таңдаңыз.
+ballot-closes = Дауыс беру { $date } жабылады. Оған дейін дауысыңызды өзгертуге болады.
+ballot-closed = Бұл кезеңде дауыс беру жүріп жатқан жоқ.
+ballot-meter = Сіздің таңдауыңыз
+ballot-used = Бюджеттен пайдаланылды: { $used } · қалды: { $left }
+ballot-chosen-of = Таңдалған жобалар: { $count } / { $max }
+ballot-chosen = Таңдалған жобалар: { $count }
+ballot-too-many = Ең көбі { $max } жоба таңдауға болады. Алдымен басқа біреуінен белгіні алыңыз.
+ballot-over-budget = Бұл жобаның құны { $cost }, ал бюджетте тек { $left } қалды. Алдымен басқа жобадан белгіні алыңыз.
+ballot-choose = Бюллетеньдегі жобалар
+ballot-to-review = Таңдауды тексеру
+ballot-review = Таңдауыңызды тексеріңіз
+ballot-review-empty = Сіз бірде-бір жоба таңдаған жоқсыз. Бос бюллетень дауысыңызды қайтарып алады.
+ballot-total = Барлығы: { $amount }
+ballot-cast = Дауыс беру
+ballot-back = Таңдауды өзгерту
+ballot-saved = Осы құрылғыда сақталды — байланыс пайда болғанда жіберіледі. Дауыс әлі есептелген жоқ.
+ballot-saved-at = Сақталды: { $time }
+ballot-counted = Дауысыңыз есептелді.
+ballot-receipt = Түбіртек:
+ballot-counted-at = Есептелді: { $time }
+ballot-change-hint = Дауыс беру ашық тұрғанда дауысыңызды өзгертуге болады; соңғысы ғана есептеледі.
+ballot-rejected = Дауысыңыз қабылданбады.
+
+## Қорытынды
+results-title = Қорытынды
+results-none = Қорытынды әлі жарияланған жоқ.
+results-voters = Дауыс бергендер
+results-budget-used = Пайдаланылған бюджет
+results-budget-of = { $budget } ішінен { $used }
+results-chart-caption = Жобалар бойынша дауыстар; таңдалған жобалар қоюырақ.
+results-project = Жоба
+results-votes = Дауыстар
+results-outcome = Нәтиже
+results-selected = Таңдалды
+results-not-selected = Таңдалмады
+
+## Өтініштер
+appeals-title = Өтініштер
+appeals-drafts = Жобалар (черновиктер)
+appeals-mine = Менің өтініштерім
+appeal-title = Өтініш
+appeal-new = Жаңа өтініш
+appeal-untitled = Тақырыпсыз өтініш
+appeal-type = Өтініш түрі
+appeal-type-statement = Өтініш
+appeal-type-statement-help = Құқығыңызды іске асыруға көмек сұрайсыз немесе мәселе не бұзушылық туралы хабарлайсыз.
+appeal-type-complaint = Шағым
+appeal-type-complaint-help = Лауазымды тұлғаның шешімі, әрекеті немесе әрекетсіздігі құқығыңызды не мүддеңізді бұзды.
+appeal-type-proposal = Ұсыныс
+appeal-type-proposal-help = Қызметті, ережені немесе әкімдік жұмысын жақсарту идеясы.
+appeal-type-request = Сұрау салу
+appeal-type-request-help = Бір нәрсені білгіңіз келеді: кесте, шешім, түсіндірме.
+appeal-type-response = Пікір
+appeal-type-response-help = Әкімдік жариялаған шешім немесе жоба туралы пікіріңіз.
+appeal-to = Кімге
+appeal-to-choose = Әкімдікті немесе бөлімді таңдаңыз
+appeal-subject = Тақырыбы
+appeal-body = Өтініш мәтіні
+appeal-location = Орны (міндетті емес)
+appeal-location-hint = Өтініш қатысты жердің координаттары. Сіздің орналасқан жеріңіз өздігінен қосылмайды.
+appeal-lat = Ендік
+appeal-lon = Бойлық
+appeal-photos = Фотосуреттер (міндетті емес)
+appeal-photos-hint = Жіберер алдында фотосуреттер кішірейтіледі, түсірілген жер туралы жасырын деректер өшіріледі.
+appeal-photo-remove = { $name } жою
+appeal-public = Көпшілікке ашық
+appeal-public-help = Ашық өтінішті және оған берілген жауапты кез келген адам атыңызсыз оқи алады. Жабық қалдыру үшін белгілемеңіз.
+appeal-private = Жабық
+appeal-visibility = Қолжетімділік
+appeal-draft-saved = Черновик осы құрылғыда сақталды.
+appeal-draft-saving = Черновик сақталуда…
+appeal-submit = Өтінішті жіберу
+appeal-discard = Черновикті жою
+appeal-queued = Осы құрылғыда сақталды — өтініш байланыс пайда болғанда жіберіледі.
+appeal-sent = Өтініш жіберілді.
+appeal-rejected-edit = Әкімдік сервері бұл өтінішті қабылдамады. Түзетіп, қайта жіберіңіз.
+appeal-reg = Тіркеу нөмірі
+appeal-reg-number = Тіркеу нөмірі: { $number }
+appeal-due = Жауап беру мерзімі
+appeal-answer = Жауап
+appeal-timeline = Не болды
+due-left = { $date } дейін — { $days ->
+    [0] мерзімі бүгін
+   *[other] { $days } жұмыс күні қалды
+}
+due-overdue = { $date } дейін — { $days } жұмыс күні кешіктірілді
+appeal-status-submitted = Берілді
+appeal-status-registered = Тіркелді
+appeal-status-redirected = Басқа органға жіберілді
+appeal-status-extended = Мерзімі ұзартылды
+appeal-status-answered = Жауап берілді
+appeal-status-dismissed = Қараусыз қалдырылды
+
+## Жіберу күйі
+delivery-queued = Осы құрылғыда күтуде
+delivery-sending = Жіберілуде…
+delivery-delivered = Жеткізілді
+delivery-rejected = Қабылданбады
+
+## Шығыс
+outbox-title = Шығыс
+outbox-intro = Осы құрылғыда жасаған және сервер әлі растамаған әрекеттеріңіздің бәрі.
+outbox-empty = Жіберуді күтетін ештеңе жоқ. Бәрі жіберілді.
+outbox-retry = Қайталау
+outbox-edit = Түзетіп, қайта жіберу
+outbox-discard = Бас тарту
+outbox-attempts = { $count } әрекет
+op-appeal-submit = Өтініш
+op-proposal-submit = Ұсыныс
+op-comment-add = Пікір
+op-ballot-cast = Дауыс
+op-media-attach = Фото
+
+## Баптаулар
+settings-title = Баптаулар
+settings-language = Тіл
+settings-display = Көрініс
+settings-text-size = Мәтін өлшемі
+settings-contrast = Жоғары контраст
+settings-kiosk = Ортақ құрылғы (киоск)
+settings-kiosk-help = Ортақ құрылғыда: осынша минут қолданылмаса, адамды шығару және оның деректерін жіберілгеннен кейін құрылғыдан өшіру. 0 — өшірулі.
+settings-kiosk-minutes = Неше минут әрекетсіздіктен кейін шығару
+settings-profiles = Осы құрылғыдағы адамдар
+settings-profile-active = Кірген
+settings-profile-switch = { $name } профиліне ауысу
+settings-sign-out = Шығу
+settings-about = Қосымша туралы
+settings-version = Dauys, нұсқасы { $version }
+privacy-title = Не қайда сақталады
+privacy-device = Осы құрылғыда: черновиктеріңіз, жіберілмеген әрекеттеріңіз және елді мекеніңіздің ұсыныстарының көшірмесі — әр адамға бөлек шифрланған файлда.
+privacy-server = Әкімдік серверінде: сіз жіберген өтініштер, пікірлер, ұсыныстар және дауысыңыз. Дауыстар атыңызсыз есептеледі.
+privacy-kiosk = Ортақ құрылғыдан кетерде шығыңыз; киоск режимінде деректеріңіз жіберілгеннен кейін өшіріледі.
+privacy-iin = ЖСН тек кіру үшін қажет; сервер оны қайта оқуға келмейтін түрде сақтайды.
+
+## Қателер (error-<код>)
+error-details = Қолдау қызметіне арналған мәлімет
+error-required = Бұл өрісті толтырыңыз.
+error-required-field = Толтырыңыз: { $field }.
+error-network = Серверге қосылу мүмкін емес. Әрекеттеріңіз осы құрылғыда сақталды.
+error-not-signed-in = Алдымен кіріңіз.
+error-invalid-iin-format = ЖСН дәл 12 саннан тұрады.
+error-invalid-iin-checksum = ЖСН-де қате бар: соңғы саны сәйкес келмейді. Нөмірді жеке куәлігіңізден тексеріңіз.
+error-invalid-iin-date = Бұл ЖСН-де дұрыс туған күн жоқ. Нөмірді жеке куәлігіңізден тексеріңіз.
+error-invalid-field = Кейбір деректер толтырылмаған немесе қате толтырылған.
+error-invalid-iin = ЖСН қате.
+error-invalid-json = Қосымша сервер түсінбеген деректер жіберді. Қосымшаны жаңартыңыз.
+error-unknown-kind = Сервер бұл әрекетті білмейді. Қосымшаны жаңартыңыз.
+error-bad-signature = Осы құрылғының қолтаңбасы қабылданбады. Шығып, қайта кіріңіз.
+error-not-found = Табылмады.
+error-unauthorized = Сеанс аяқталды. Қайта кіріңіз.
+error-forbidden = Бұл әрекетке құқығыңыз жоқ.
+error-not-eligible = Бұл елді мекенде дауыс бере алмайсыз.
+error-under-age = Жасыңызға байланысты бұл кезеңде әзірге дауыс бере алмайсыз.
+error-voting-closed = Дауыс беру жабылып қалды, сондықтан бұл дауыс есептелмеді.
+error-phase-closed = Бұл кезең жабылды.
+error-over-budget = Таңдалған жобалардың құны бюджеттен асады.
+error-too-many-projects = Тым көп жоба таңдалды.
+error-duplicate-project = Жоба екі рет таңдалды.
+error-not-on-ballot = Таңдалған жоба бюллетеньде жоқ.
+error-invalid-transition = Бұл кезеңде мұны істеуге болмайды.
+error-deadline-passed = Мерзімі өтті.
+error-media-missing = Фотосурет әлі жүктелген жоқ.
+error-rate-limited = Әрекет тым көп. Бірнеше минут күтіп, қайталаңыз.
+error-code-expired = Кодтың мерзімі өтті. Жаңасын сұраңыз.
+error-code-wrong = Код қате. SMS-ті тексеріп, қайталаңыз.
+error-payload-too-large = Жіберу үшін көлемі тым үлкен.
+error-batch-too-large = Бір уақытта әрекет тым көп. Олар бөліктермен жіберіледі.
+error-internal = Бірдеңе дұрыс болмады. Қайталап көріңіз.

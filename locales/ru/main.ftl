@@ -1,0 +1,328 @@
+# Приложение Dauys — русский.
+# Идентификаторы сообщений совпадают в kk, ru и en (проверяет tests/i18n).
+
+app-name = Dauys
+language-name = Русский
+choose-language = Выберите язык
+loading = Загрузка…
+continue = Продолжить
+back-to-list = ← Назад к списку
+skip-to-content = Перейти к содержанию
+
+## Форматы
+money = { $amount }{"\u00A0"}₸
+date = { $day } { $month } { $year }{"\u00A0"}г.
+datetime = { $date }, { $time }
+month-1 = января
+month-2 = февраля
+month-3 = марта
+month-4 = апреля
+month-5 = мая
+month-6 = июня
+month-7 = июля
+month-8 = августа
+month-9 = сентября
+month-10 = октября
+month-11 = ноября
+month-12 = декабря
+
+## Вход
+signin-title = Вход
+signin-intro = Введите ИИН. Мы отправим одноразовый код в SMS на номер телефона, который за вами записан.
+signin-server = Сервер
+signin-server-label = Адрес сервера
+signin-server-hint = Не меняйте, если акимат не дал вам другой адрес.
+signin-iin = ИИН (12 цифр)
+signin-iin-hint = Индивидуальный идентификационный номер, как в удостоверении личности.
+signin-get-code = Получить код
+signin-code-sent = Код отправлен на номер { $phone }.
+signin-code-sent-unknown = Если этот ИИН здесь зарегистрирован, код отправлен на его телефон.
+signin-code = Одноразовый код из SMS
+signin-verify = Войти
+signin-resend = Отправить новый код
+signed-out = Вы вышли из приложения.
+kiosk-signed-out-idle = Вы вышли из приложения, потому что им долго не пользовались. Ваши данные в сохранности.
+locality-title = Ваш населённый пункт
+locality-intro = Выберите город или село, за бюджетом и обращениями которого вы хотите следить. Это можно изменить позже.
+locality-label = Населённый пункт
+
+## Связь
+conn-online = В сети
+conn-online-synced = В сети · синхронизировано { $time }
+conn-offline = Нет связи — ваши действия сохраняются на этом устройстве
+conn-offline-since = Нет связи с { $time } — ваши действия сохраняются на этом устройстве
+conn-syncing = Отправка… отправлено: { $sent }
+sync-now = Синхронизировать
+outbox-waiting = { $count ->
+    [0] Нет неотправленных действий
+    [one] { $count } действие ждёт отправки
+    [few] { $count } действия ждут отправки
+    [many] { $count } действий ждут отправки
+   *[other] { $count } действия ждут отправки
+}
+
+## Меню
+nav-label = Главное меню
+nav-home = Главная
+nav-proposals = Предложения
+nav-appeals = Обращения
+nav-outbox = Исходящие
+nav-settings = Настройки
+
+## Главная
+home-cycles = Народный бюджет
+home-no-cycles = Сейчас в вашем населённом пункте нет открытых циклов бюджета.
+home-appeals = Мои обращения
+home-no-appeals = У вас пока нет обращений.
+cycle-budget = Бюджет: { $amount }
+cycle-proposals = Предложения
+cycle-vote = Голосовать
+cycle-results = Итоги
+phase-until = до { $date } ({ $days ->
+    [0] заканчивается сегодня
+    [one] остался { $days } день
+    [few] осталось { $days } дня
+    [many] осталось { $days } дней
+   *[other] осталось { $days } дня
+})
+phase-collecting = Сбор предложений
+phase-moderation = Модерация
+phase-expert-review = Экспертиза
+phase-voting = Голосование
+phase-tallying = Подсчёт голосов
+phase-implementation = Реализация
+phase-closed = Завершён
+
+## Предложения
+proposals-title = Предложения
+proposals-search = Поиск
+proposals-category = Категория
+proposals-category-all = Все категории
+proposals-count = { $count ->
+    [0] Ничего не найдено
+    [one] { $count } предложение
+    [few] { $count } предложения
+    [many] { $count } предложений
+   *[other] { $count } предложения
+}
+proposal-title = Предложение
+proposal-cost = Стоимость
+proposal-expert-cost = Оценка экспертов
+proposal-expert-note = Заключение экспертов
+proposal-location = Место
+proposal-votes = Голоса
+proposal-progress = Ход работ
+proposal-history = История
+proposal-status-submitted = Подано
+proposal-status-in-moderation = На проверке
+proposal-status-needs-changes = Нужны исправления
+proposal-status-rejected = Отклонено
+proposal-status-accepted = Принято
+proposal-status-expert-review = На экспертизе
+proposal-status-on-ballot = В бюллетене
+proposal-status-selected = Выбрано
+proposal-status-not-selected = Не выбрано
+proposal-status-in-implementation = Реализуется
+proposal-status-done = Выполнено
+category-accessibility = Доступная среда
+category-children = Дети
+category-culture = Культура
+category-ecology = Экология и озеленение
+category-safety = Безопасность
+category-sport = Спорт
+category-transport = Транспорт и дороги
+category-education = Образование
+category-health = Здоровье
+category-other = Другое
+comments-title = Комментарии
+comments-none = Комментариев пока нет.
+comment-hidden = Скрыт модератором.
+comment-add = Ваш комментарий
+comment-send = Отправить комментарий
+
+## Бюллетень
+ballot-title = Бюллетень
+ballot-rules-both = Выберите до { $max } проектов общей стоимостью не больше { $budget }.
+ballot-rules-max = Выберите до { $max } проектов.
+ballot-rules-budget = Выберите проекты общей стоимостью не больше { $budget }.
+ballot-closes = Голосование закрывается { $date }. До этого голос можно изменить.
+ballot-closed = Голосование в этом цикле не идёт.
+ballot-meter = Ваш выбор
+ballot-used = Использовано бюджета: { $used } · осталось: { $left }
+ballot-chosen-of = Выбрано проектов: { $count } из { $max }
+ballot-chosen = Выбрано проектов: { $count }
+ballot-too-many = Можно выбрать не больше { $max } проектов. Сначала снимите отметку с другого.
+ballot-over-budget = Этот проект стоит { $cost }, а в бюджете осталось только { $left }. Сначала снимите отметку с другого проекта.
+ballot-choose = Проекты в бюллетене
+ballot-to-review = Проверить выбор
+ballot-review = Проверьте свой выбор
+ballot-review-empty = Вы не выбрали ни одного проекта. Пустой бюллетень отменяет ваш голос.
+ballot-total = Итого: { $amount }
+ballot-cast = Проголосовать
+ballot-back = Изменить выбор
+ballot-saved = Сохранено на этом устройстве — будет отправлено, когда появится связь. Голос ещё не учтён.
+ballot-saved-at = Сохранено { $time }
+ballot-counted = Голос учтён.
+ballot-receipt = Квитанция:
+ballot-counted-at = Учтён { $time }
+ballot-change-hint = Голос можно изменить, пока голосование открыто; учитывается последний.
+ballot-rejected = Ваш голос не принят.
+
+## Итоги
+results-title = Итоги
+results-none = Итоги ещё не опубликованы.
+results-voters = Проголосовало
+results-budget-used = Использовано бюджета
+results-budget-of = { $used } из { $budget }
+results-chart-caption = Голоса по проектам; выбранные проекты темнее.
+results-project = Проект
+results-votes = Голоса
+results-outcome = Итог
+results-selected = Выбран
+results-not-selected = Не выбран
+
+## Обращения
+appeals-title = Обращения
+appeals-drafts = Черновики
+appeals-mine = Мои обращения
+appeal-title = Обращение
+appeal-new = Новое обращение
+appeal-untitled = Обращение без темы
+appeal-type = Вид обращения
+appeal-type-statement = Заявление
+appeal-type-statement-help = Просите помочь реализовать ваши права или сообщаете о проблеме или нарушении.
+appeal-type-complaint = Жалоба
+appeal-type-complaint-help = Решение, действие или бездействие должностного лица нарушило ваши права или интересы.
+appeal-type-proposal = Предложение
+appeal-type-proposal-help = Идея, как улучшить услугу, правило или работу акимата.
+appeal-type-request = Запрос
+appeal-type-request-help = Хотите что-то узнать: график, решение, разъяснение.
+appeal-type-response = Отклик
+appeal-type-response-help = Ваше мнение о решении или проекте, который опубликовал акимат.
+appeal-to = Кому
+appeal-to-choose = Выберите акимат или отдел
+appeal-subject = Тема
+appeal-body = Текст обращения
+appeal-location = Место (необязательно)
+appeal-location-hint = Координаты места, о котором обращение. Ваше местоположение само не добавляется.
+appeal-lat = Широта
+appeal-lon = Долгота
+appeal-photos = Фотографии (необязательно)
+appeal-photos-hint = Перед отправкой фото уменьшаются, скрытые данные о месте съёмки удаляются.
+appeal-photo-remove = Удалить { $name }
+appeal-public = Публичное
+appeal-public-help = Публичное обращение и ответ на него может прочитать любой, без вашего имени. Не отмечайте, чтобы оставить его закрытым.
+appeal-private = Закрытое
+appeal-visibility = Доступ
+appeal-draft-saved = Черновик сохранён на этом устройстве.
+appeal-draft-saving = Сохраняем черновик…
+appeal-submit = Отправить обращение
+appeal-discard = Удалить черновик
+appeal-queued = Сохранено на этом устройстве — обращение будет отправлено, когда появится связь.
+appeal-sent = Обращение отправлено.
+appeal-rejected-edit = Сервер акимата не принял это обращение. Исправьте его и отправьте снова.
+appeal-reg = Регистрационный номер
+appeal-reg-number = Регистрационный номер: { $number }
+appeal-due = Срок ответа
+appeal-answer = Ответ
+appeal-timeline = Что происходило
+due-left = до { $date } — { $days ->
+    [0] срок сегодня
+    [one] остался { $days } рабочий день
+    [few] осталось { $days } рабочих дня
+    [many] осталось { $days } рабочих дней
+   *[other] осталось { $days } рабочих дня
+}
+due-overdue = до { $date } — просрочено на { $days ->
+    [one] { $days } рабочий день
+    [few] { $days } рабочих дня
+    [many] { $days } рабочих дней
+   *[other] { $days } рабочих дня
+}
+appeal-status-submitted = Подано
+appeal-status-registered = Зарегистрировано
+appeal-status-redirected = Перенаправлено
+appeal-status-extended = Срок продлён
+appeal-status-answered = Дан ответ
+appeal-status-dismissed = Оставлено без рассмотрения
+
+## Состояние отправки
+delivery-queued = Ждёт на этом устройстве
+delivery-sending = Отправляется…
+delivery-delivered = Доставлено
+delivery-rejected = Не принято
+
+## Исходящие
+outbox-title = Исходящие
+outbox-intro = Всё, что вы сделали на этом устройстве и что сервер ещё не подтвердил.
+outbox-empty = Ничего не ждёт отправки. Всё отправлено.
+outbox-retry = Повторить
+outbox-edit = Исправить и отправить снова
+outbox-discard = Отменить
+outbox-attempts = { $count ->
+    [one] { $count } попытка
+    [few] { $count } попытки
+    [many] { $count } попыток
+   *[other] { $count } попытки
+}
+op-appeal-submit = Обращение
+op-proposal-submit = Предложение
+op-comment-add = Комментарий
+op-ballot-cast = Голос
+op-media-attach = Фото
+
+## Настройки
+settings-title = Настройки
+settings-language = Язык
+settings-display = Отображение
+settings-text-size = Размер текста
+settings-contrast = Высокая контрастность
+settings-kiosk = Общее устройство (киоск)
+settings-kiosk-help = На общем устройстве: выходить из профиля через столько минут бездействия и удалять данные человека с устройства, как только они отправлены. 0 — выключено.
+settings-kiosk-minutes = Выход после минут бездействия
+settings-profiles = Люди на этом устройстве
+settings-profile-active = Вход выполнен
+settings-profile-switch = Переключиться на { $name }
+settings-sign-out = Выйти
+settings-about = О приложении
+settings-version = Dauys, версия { $version }
+privacy-title = Что и где хранится
+privacy-device = На этом устройстве: ваши черновики, неотправленные действия и копия предложений вашего населённого пункта — в зашифрованном файле для каждого человека.
+privacy-server = На сервере акимата: то, что вы отправили, — обращения, комментарии, предложения и ваш голос. Голоса подсчитываются без вашего имени.
+privacy-kiosk = На общем устройстве выходите из профиля, когда уходите; в режиме киоска ваши данные удаляются после отправки.
+privacy-iin = ИИН нужен только для входа; сервер хранит его в виде, из которого его нельзя прочитать.
+
+## Ошибки (error-<код>)
+error-details = Подробности для поддержки
+error-required = Заполните это поле.
+error-required-field = Заполните поле: { $field }.
+error-network = Сервер недоступен. Ваши действия сохранены на этом устройстве.
+error-not-signed-in = Сначала войдите.
+error-invalid-iin-format = ИИН состоит ровно из 12 цифр.
+error-invalid-iin-checksum = В ИИН опечатка: последняя цифра не сходится. Проверьте номер по удостоверению личности.
+error-invalid-iin-date = В этом ИИН нет правильной даты рождения. Проверьте номер по удостоверению личности.
+error-invalid-field = Некоторые данные не заполнены или заполнены неверно.
+error-invalid-iin = Неверный ИИН.
+error-invalid-json = Приложение отправило данные, которые сервер не понял. Обновите приложение.
+error-unknown-kind = Сервер не знает такого действия. Обновите приложение.
+error-bad-signature = Подпись этого устройства не принята. Выйдите и войдите снова.
+error-not-found = Не найдено.
+error-unauthorized = Сеанс закончился. Войдите снова.
+error-forbidden = У вас нет прав на это действие.
+error-not-eligible = Вы не можете голосовать в этом населённом пункте.
+error-under-age = По возрасту вы пока не можете голосовать в этом цикле.
+error-voting-closed = Голосование уже закрылось, поэтому этот голос не учтён.
+error-phase-closed = Этот этап уже закрыт.
+error-over-budget = Выбранные проекты стоят больше бюджета.
+error-too-many-projects = Выбрано слишком много проектов.
+error-duplicate-project = Проект выбран дважды.
+error-not-on-ballot = Выбранного проекта нет в бюллетене.
+error-invalid-transition = На этом этапе так сделать нельзя.
+error-deadline-passed = Срок истёк.
+error-media-missing = Фотография ещё не загрузилась.
+error-rate-limited = Слишком много попыток. Подождите несколько минут и попробуйте снова.
+error-code-expired = Срок действия кода истёк. Запросите новый.
+error-code-wrong = Неверный код. Проверьте SMS и попробуйте снова.
+error-payload-too-large = Слишком большой объём для отправки.
+error-batch-too-large = Слишком много действий сразу. Они будут отправлены частями.
+error-internal = Что-то пошло не так. Попробуйте ещё раз.

@@ -1,0 +1,231 @@
+//! Fluent translations (kk, ru, en) and locale formatting of numbers,
+//! money and dates. Every user-facing string comes from `locales/*/main.ftl`.
+
+use std::cell::{Cell, RefCell};
+
+use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
+use leptos::prelude::*;
+
+const FTL: [(&str, &str); 3] = [
+    ("kk", include_str!("../../locales/kk/main.ftl")),
+    ("ru", include_str!("../../locales/ru/main.ftl")),
+    ("en", include_str!("../../locales/en/main.ftl")),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Kk,
+    Ru,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::Kk, Lang::Ru, Lang::En];
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Kk => "kk",
+            Lang::Ru => "ru",
+            Lang::En => "en",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.tag() == s)
+    }
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+thread_local! {
+    static BUNDLES: RefCell<Vec<FluentBundle<FluentResource>>> = RefCell::new(Vec::new());
+    static LANG: Cell<Option<RwSignal<Lang>>> = const { Cell::new(None) };
+}
+
+/// Builds the bundles and registers the app's language signal.
+pub fn init(lang: RwSignal<Lang>) {
+    LANG.with(|l| l.set(Some(lang)));
+    BUNDLES.with(|b| {
+        let mut b = b.borrow_mut();
+        if !b.is_empty() {
+            return;
+        }
+        for (tag, src) in FTL {
+            let id: unic_langid::LanguageIdentifier = tag.parse().expect("language tag");
+            let mut bundle = FluentBundle::new(vec![id]);
+            bundle.set_use_isolating(false);
+            let res = FluentResource::try_new(src.to_string()).unwrap_or_else(|(res, errs)| {
+                web_sys::console::error_1(&format!("{tag}.ftl: {errs:?}").into());
+                res
+            });
+            if let Err(errs) = bundle.add_resource(res) {
+                web_sys::console::error_1(&format!("{tag}.ftl: {errs:?}").into());
+            }
+            b.push(bundle);
+        }
+    });
+}
+
+/// The current language (reactive: tracked when read inside a view).
+pub fn lang() -> Lang {
+    LANG.with(|l| l.get()).map(|s| s.get()).unwrap_or(Lang::En)
+}
+
+/// A value for a Fluent argument.
+pub enum Arg {
+    Num(i64),
+    Str(String),
+}
+
+impl From<i64> for Arg {
+    fn from(n: i64) -> Arg {
+        Arg::Num(n)
+    }
+}
+impl From<u32> for Arg {
+    fn from(n: u32) -> Arg {
+        Arg::Num(n.into())
+    }
+}
+impl From<usize> for Arg {
+    fn from(n: usize) -> Arg {
+        Arg::Num(n as i64)
+    }
+}
+impl From<String> for Arg {
+    fn from(s: String) -> Arg {
+        Arg::Str(s)
+    }
+}
+impl From<&str> for Arg {
+    fn from(s: &str) -> Arg {
+        Arg::Str(s.to_string())
+    }
+}
+
+/// Translates `id` into a given language (not reactive).
+pub fn tr_in(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
+    BUNDLES.with(|b| {
+        let b = b.borrow();
+        let Some(bundle) = b.get(lang.index()) else {
+            return id.to_string();
+        };
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+            web_sys::console::warn_1(&format!("missing message {id} in {}", lang.tag()).into());
+            return id.to_string();
+        };
+        let mut fargs = FluentArgs::new();
+        for (k, v) in args {
+            match v {
+                Arg::Num(n) => fargs.set(*k, FluentValue::from(*n)),
+                Arg::Str(s) => fargs.set(*k, FluentValue::from(s.clone())),
+            }
+        }
+        let mut errs = Vec::new();
+        let out = bundle.format_pattern(pattern, Some(&fargs), &mut errs);
+        out.into_owned()
+    })
+}
+
+/// Whether a message id exists (for ids built from data, e.g. categories).
+pub fn has(id: &str) -> bool {
+    BUNDLES.with(|b| b.borrow().first().is_some_and(|bundle| bundle.has_message(id)))
+}
+
+/// Translates `id` in the current language.
+pub fn t(id: &str) -> String {
+    tr_in(lang(), id, &[])
+}
+
+/// Translates `id` with arguments in the current language.
+pub fn ta(id: &str, args: &[(&str, Arg)]) -> String {
+    tr_in(lang(), id, args)
+}
+
+/// Groups digits the way the language writes them: `1 250 000` (kk, ru,
+/// with no-break spaces) or `1,250,000` (en).
+pub fn number(n: i64) -> String {
+    let sep = match lang() {
+        Lang::En => ",",
+        _ => "\u{a0}",
+    };
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push_str(sep);
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("−{out}")
+    } else {
+        out
+    }
+}
+
+/// Money in tenge, e.g. `1 250 000 ₸`.
+pub fn money(n: i64) -> String {
+    ta("money", &[("amount", number(n).into())])
+}
+
+/// A `YYYY-MM-DD` date written the language's way.
+pub fn date(ymd: &str) -> String {
+    let Some(d) = dauys_proto::workdays::parse_date(ymd) else {
+        return ymd.to_string();
+    };
+    ta(
+        "date",
+        &[
+            ("day", i64::from(d.day()).into()),
+            ("month", t(&format!("month-{}", d.month() as u8)).into()),
+            ("year", i64::from(d.year()).into()),
+        ],
+    )
+}
+
+/// Today's local date.
+pub fn today() -> time::Date {
+    let now = js_sys::Date::new_0();
+    let m = time::Month::try_from(now.get_month() as u8 + 1).unwrap_or(time::Month::January);
+    time::Date::from_calendar_date(now.get_full_year() as i32, m, now.get_date() as u8)
+        .unwrap_or(time::Date::MIN)
+}
+
+/// A timestamp (ms since the epoch) as local date and time.
+pub fn datetime(ms: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    let ymd = format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    );
+    ta(
+        "datetime",
+        &[
+            ("date", date(&ymd).into()),
+            ("time", format!("{:02}:{:02}", d.get_hours(), d.get_minutes()).into()),
+        ],
+    )
+}
+
+/// A localized text from the server in the current language.
+pub fn loc(l: &dauys_proto::Localized) -> String {
+    l.get(lang().tag()).to_string()
+}
+
+/// A message id built from a prefix and a data value (`phase-voting`).
+pub fn key(prefix: &str, value: &str) -> String {
+    format!("{prefix}-{}", value.replace('_', "-"))
+}
+
+/// Label for a data value, falling back to the raw value when the Fluent
+/// files do not know it (e.g. a category added on the server later).
+pub fn label(prefix: &str, value: &str) -> String {
+    let id = key(prefix, value);
+    if has(&id) {
+        t(&id)
+    } else {
+        value.to_string()
+    }
+}

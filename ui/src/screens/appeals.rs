@@ -1,0 +1,382 @@
+//! Appeals: drafts that save themselves, the list, the form and a timeline
+//! per appeal with the due date and working days left.
+
+use dauys_proto::{AppealType, Body, GeoPoint};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::Serialize;
+use wasm_bindgen::JsCast;
+
+use crate::api;
+use crate::app::{ctx, go, NoArgs, Screen};
+use crate::dto::{AddPhoto, AppealDraft, AppealItem, CmdError, Delivery};
+use crate::i18n::{self, t, ta};
+use crate::widgets::{due_text, DeliveryBadge, ErrorBox, Loading};
+
+const TYPES: [AppealType; 5] = [
+    AppealType::Statement,
+    AppealType::Complaint,
+    AppealType::Proposal,
+    AppealType::Request,
+    AppealType::Response,
+];
+
+#[component]
+pub fn AppealsScreen() -> impl IntoView {
+    let c = ctx();
+    let list = LocalResource::new(move || {
+        c.refresh.track();
+        api::call::<Vec<AppealItem>, _>("appeals", NoArgs {})
+    });
+    let drafts = LocalResource::new(move || {
+        c.refresh.track();
+        api::call::<Vec<AppealDraft>, _>("appeal_drafts", NoArgs {})
+    });
+    view! {
+        <h1 tabindex="-1">{t("appeals-title")}</h1>
+        <div class="actions">
+            <button type="button" class="primary" data-testid="new-appeal" on:click=move |_| go(Screen::AppealEdit(None))>{t("appeal-new")}</button>
+        </div>
+        {move || drafts.get().and_then(|r| r.ok()).filter(|d| !d.is_empty()).map(|ds| view! {
+            <section aria-labelledby="h-drafts">
+                <h2 id="h-drafts">{t("appeals-drafts")}</h2>
+                <ul class="cards" role="list">
+                    {ds.into_iter().map(|d| {
+                        let id = d.id.clone();
+                        let title = if d.subject.trim().is_empty() { t("appeal-untitled") } else { d.subject.clone() };
+                        view! {
+                            <li class="card" data-testid="draft">
+                                <h3><button type="button" class="link" on:click=move |_| go(Screen::AppealEdit(Some(id.clone())))>{title}</button></h3>
+                                <p class="muted">{t("appeal-draft-saved")}</p>
+                                {d.rejected.map(|e| view! { <ErrorBox err=e/> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        <section aria-labelledby="h-mine">
+            <h2 id="h-mine">{t("appeals-mine")}</h2>
+            {move || match list.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(e)) => view! { <ErrorBox err=e/> }.into_any(),
+                Some(Ok(items)) if items.is_empty() => view! { <p>{t("home-no-appeals")}</p> }.into_any(),
+                Some(Ok(items)) => view! {
+                    <ul class="cards" role="list">
+                        {items.into_iter().map(|a| {
+                            let id = a.id.clone();
+                            view! {
+                                <li class="card" data-testid="appeal" data-status=a.appeal.status.as_str()>
+                                    <h3><button type="button" class="link" on:click=move |_| go(Screen::Appeal(id.clone()))>{a.appeal.subject.clone()}</button></h3>
+                                    <p>
+                                        <span class="badge">{t(&i18n::key("appeal-status", a.appeal.status.as_str()))}</span>
+                                        " " <DeliveryBadge d=a.delivery/>
+                                    </p>
+                                    {a.appeal.registration_number.clone().map(|n| view! { <p>{ta("appeal-reg-number", &[("number", n.into())])}</p> })}
+                                    {a.appeal.due_date.clone().filter(|_| a.appeal.status.is_open()).map(|d| view! { <p class="muted">{due_text(&d)}</p> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[derive(Serialize)]
+struct DraftArgs {
+    id: Option<String>,
+}
+#[derive(Serialize)]
+struct SaveArgs {
+    draft: AppealDraft,
+}
+#[derive(Serialize)]
+struct PhotoArgs {
+    photo: AddPhoto,
+}
+#[derive(Serialize)]
+struct RemovePhotoArgs {
+    draft_id: String,
+    photo_id: String,
+}
+#[derive(Serialize)]
+struct DraftIdArgs {
+    draft_id: String,
+}
+
+#[component]
+pub fn AppealForm(draft_id: Option<String>) -> impl IntoView {
+    let loaded = LocalResource::new(move || api::call::<AppealDraft, _>("appeal_draft", DraftArgs { id: draft_id.clone() }));
+    let bodies = LocalResource::new(|| api::call::<Vec<Body>, _>("addressees", NoArgs {}));
+    view! {
+        <h1 tabindex="-1">{t("appeal-new")}</h1>
+        {move || match (loaded.get(), bodies.get()) {
+            (Some(Ok(d)), Some(Ok(b))) => view! { <DraftEditor draft=d bodies=b/> }.into_any(),
+            (Some(Err(e)), _) | (_, Some(Err(e))) => view! { <ErrorBox err=e/> }.into_any(),
+            _ => view! { <Loading/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn DraftEditor(draft: AppealDraft, bodies: Vec<Body>) -> impl IntoView {
+    let c = ctx();
+    let d = RwSignal::new(draft);
+    let saved = RwSignal::new(true);
+    let generation = StoredValue::new(0u64);
+    let error = RwSignal::new(None::<CmdError>);
+    let busy = RwSignal::new(false);
+
+    // Autosave: a short pause after the last change writes the draft.
+    let save_now = move || {
+        let draft = d.get_untracked();
+        spawn_local(async move {
+            match api::call::<AppealDraft, _>("save_draft", SaveArgs { draft }).await {
+                Ok(_) => saved.set(true),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let changed = move |f: &dyn Fn(&mut AppealDraft)| {
+        d.update(|x| f(x));
+        saved.set(false);
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        set_timeout(
+            move || {
+                if generation.get_value() == mine {
+                    save_now();
+                }
+            },
+            std::time::Duration::from_millis(400),
+        );
+    };
+
+    let on_photo = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+            return;
+        };
+        let Some(files) = input.files() else { return };
+        let draft_id = d.with_untracked(|x| x.id.clone());
+        for i in 0..files.length() {
+            let Some(file) = files.get(i) else { continue };
+            let draft_id = draft_id.clone();
+            spawn_local(async move {
+                let Ok(buf) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await else {
+                    return;
+                };
+                let data = js_sys::Uint8Array::new(&buf).to_vec();
+                let photo = AddPhoto { draft_id, name: file.name(), data };
+                match api::call::<AppealDraft, _>("add_photo", PhotoArgs { photo }).await {
+                    Ok(nd) => d.update(|x| x.photos = nd.photos),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+        input.set_value("");
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        let draft = d.get_untracked();
+        let missing = if draft.appeal_type.is_none() {
+            Some("appeal-type")
+        } else if draft.addressee.is_empty() {
+            Some("appeal-to")
+        } else if draft.subject.trim().is_empty() {
+            Some("appeal-subject")
+        } else if draft.body.trim().is_empty() {
+            Some("appeal-body")
+        } else {
+            None
+        };
+        if let Some(field) = missing {
+            error.set(Some(CmdError::new("error-required", field)));
+            let _ = ta("error-required-field", &[("field", t(field).into())]);
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let _ = api::call::<AppealDraft, _>("save_draft", SaveArgs { draft: draft.clone() }).await;
+            match api::call::<AppealItem, _>("submit_appeal", DraftIdArgs { draft_id: draft.id.clone() }).await {
+                Ok(item) => {
+                    c.refresh.update(|n| *n += 1);
+                    go(Screen::Appeals);
+                    c.notice.set(Some(match item.delivery {
+                        Delivery::Delivered => t("appeal-sent"),
+                        _ => t("appeal-queued"),
+                    }));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let discard = move |_| {
+        let id = d.with_untracked(|x| x.id.clone());
+        spawn_local(async move {
+            let _ = api::call::<(), _>("discard_draft", DraftIdArgs { draft_id: id }).await;
+            c.refresh.update(|n| *n += 1);
+            go(Screen::Appeals);
+        });
+    };
+
+    let (lat, lon) = d.with_untracked(|x| x.location.map(|g| (g.lat.to_string(), g.lon.to_string())).unwrap_or_default());
+    let lat = RwSignal::new(lat);
+    let lon = RwSignal::new(lon);
+    let set_loc = move || {
+        let g = match (lat.get_untracked().trim().parse::<f64>(), lon.get_untracked().trim().parse::<f64>()) {
+            (Ok(a), Ok(b)) => Some(GeoPoint { lat: a, lon: b }).filter(|g| g.is_valid()),
+            _ => None,
+        };
+        changed(&move |x: &mut AppealDraft| x.location = g);
+    };
+
+    view! {
+        {move || d.with(|x| x.rejected.clone()).map(|e| view! {
+            <div class="state bad" role="alert"><p><strong>{t("appeal-rejected-edit")}</strong></p><ErrorBox err=e/></div>
+        })}
+        <form class="appeal-form" on:submit=submit novalidate>
+            <fieldset>
+                <legend>{t("appeal-type")}</legend>
+                {TYPES.into_iter().map(|ty| {
+                    let id = format!("type-{}", ty.as_str());
+                    let help = format!("{id}-help");
+                    view! {
+                        <div class="choice">
+                            <input type="radio" name="type" id=id.clone() value=ty.as_str() aria-describedby=help.clone()
+                                prop:checked=move || d.with(|x| x.appeal_type == Some(ty))
+                                on:change=move |_| changed(&move |x: &mut AppealDraft| x.appeal_type = Some(ty))/>
+                            <label for=id>
+                                <span class="title">{t(&i18n::key("appeal-type", ty.as_str()))}</span>
+                                <span class="hint" id=help>{t(&format!("{}-help", i18n::key("appeal-type", ty.as_str())))}</span>
+                            </label>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <label for="to">{t("appeal-to")}</label>
+            <select id="to" data-testid="appeal-to" on:change=move |ev| {
+                let v = event_target_value(&ev);
+                changed(&move |x: &mut AppealDraft| x.addressee = v.clone());
+            }>
+                <option value="">{t("appeal-to-choose")}</option>
+                {bodies.into_iter().map(|b| {
+                    let sel = d.with_untracked(|x| x.addressee == b.id);
+                    view! { <option value=b.id.clone() selected=sel>{i18n::loc(&b.name)}</option> }
+                }).collect_view()}
+            </select>
+            <label for="subject">{t("appeal-subject")}</label>
+            <input id="subject" maxlength="200" data-testid="appeal-subject" prop:value=move || d.with(|x| x.subject.clone())
+                on:input=move |ev| { let v = event_target_value(&ev); changed(&move |x: &mut AppealDraft| x.subject = v.clone()); }/>
+            <label for="body">{t("appeal-body")}</label>
+            <textarea id="body" rows="8" maxlength="10000" data-testid="appeal-body" prop:value=move || d.with(|x| x.body.clone())
+                on:input=move |ev| { let v = event_target_value(&ev); changed(&move |x: &mut AppealDraft| x.body = v.clone()); }></textarea>
+            <details>
+                <summary>{t("appeal-location")}</summary>
+                <p class="hint">{t("appeal-location-hint")}</p>
+                <div class="row">
+                    <div><label for="lat">{t("appeal-lat")}</label>
+                        <input id="lat" inputmode="decimal" prop:value=move || lat.get() on:input=move |ev| { lat.set(event_target_value(&ev)); set_loc(); }/></div>
+                    <div><label for="lon">{t("appeal-lon")}</label>
+                        <input id="lon" inputmode="decimal" prop:value=move || lon.get() on:input=move |ev| { lon.set(event_target_value(&ev)); set_loc(); }/></div>
+                </div>
+            </details>
+            <label for="photos">{t("appeal-photos")}</label>
+            <input id="photos" type="file" accept="image/jpeg,image/png" multiple data-testid="appeal-photo" on:change=on_photo/>
+            <p class="hint">{t("appeal-photos-hint")}</p>
+            <ul role="list" class="photos" data-testid="photos">
+                {move || d.with(|x| x.photos.clone()).into_iter().map(|p| {
+                    let pid = p.id.clone();
+                    let did = d.with_untracked(|x| x.id.clone());
+                    view! {
+                        <li>
+                            {p.name.clone()} " "
+                            <button type="button" class="small" on:click=move |_| {
+                                let args = RemovePhotoArgs { draft_id: did.clone(), photo_id: pid.clone() };
+                                spawn_local(async move {
+                                    if let Ok(nd) = api::call::<AppealDraft, _>("remove_photo", args).await {
+                                        d.update(|x| x.photos = nd.photos);
+                                    }
+                                });
+                            }>{ta("appeal-photo-remove", &[("name", p.name.clone().into())])}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <div class="choice">
+                <input type="checkbox" id="public" aria-describedby="public-help" prop:checked=move || d.with(|x| x.public)
+                    on:change=move |ev| { let v = event_target_checked(&ev); changed(&move |x: &mut AppealDraft| x.public = v); }/>
+                <label for="public"><span class="title">{t("appeal-public")}</span>
+                    <span class="hint" id="public-help">{t("appeal-public-help")}</span></label>
+            </div>
+            <p class="muted" role="status" data-testid="autosave">{move || if saved.get() { t("appeal-draft-saved") } else { t("appeal-draft-saving") }}</p>
+            {move || error.get().map(|e| {
+                if e.key == "error-required" {
+                    view! { <p class="error" role="alert">{ta("error-required-field", &[("field", t(&e.detail).into())])}</p> }.into_any()
+                } else {
+                    view! { <ErrorBox err=e/> }.into_any()
+                }
+            })}
+            <div class="actions">
+                <button type="submit" class="primary" data-testid="appeal-submit" disabled=move || busy.get()>{t("appeal-submit")}</button>
+                <button type="button" on:click=discard>{t("appeal-discard")}</button>
+            </div>
+        </form>
+    }
+}
+
+#[derive(Serialize)]
+struct IdArgs {
+    id: String,
+}
+
+#[component]
+pub fn AppealScreen(id: String) -> impl IntoView {
+    let c = ctx();
+    let data = LocalResource::new(move || {
+        c.refresh.track();
+        api::call::<AppealItem, _>("appeal", IdArgs { id: id.clone() })
+    });
+    move || match data.get() {
+        None => view! { <h1 tabindex="-1">{t("appeal-title")}</h1><Loading/> }.into_any(),
+        Some(Err(e)) => view! { <h1 tabindex="-1">{t("appeal-title")}</h1><ErrorBox err=e/> }.into_any(),
+        Some(Ok(item)) => {
+            let a = item.appeal.clone();
+            view! {
+                <p><button type="button" class="link" on:click=move |_| go(Screen::Appeals)>{t("back-to-list")}</button></p>
+                <h1 tabindex="-1">{a.subject.clone()}</h1>
+                <p>
+                    <span class="badge" data-testid="appeal-status">{t(&i18n::key("appeal-status", a.status.as_str()))}</span>
+                    " " <DeliveryBadge d=item.delivery/>
+                </p>
+                {item.error.clone().map(|e| view! { <ErrorBox err=e/> })}
+                <dl class="facts">
+                    <dt>{t("appeal-type")}</dt><dd>{t(&i18n::key("appeal-type", a.appeal_type.as_str()))}</dd>
+                    {a.registration_number.clone().map(|n| view! { <dt>{t("appeal-reg")}</dt><dd class="mono" data-testid="reg-number">{n}</dd> })}
+                    {a.due_date.clone().map(|d| view! { <dt>{t("appeal-due")}</dt><dd>{if a.status.is_open() { due_text(&d) } else { i18n::date(&d) }}</dd> })}
+                    <dt>{t("appeal-visibility")}</dt><dd>{if a.public { t("appeal-public") } else { t("appeal-private") }}</dd>
+                </dl>
+                <p class="prewrap">{a.body.clone()}</p>
+                {a.answer.clone().map(|ans| view! {
+                    <section aria-labelledby="h-answer" class="answer"><h2 id="h-answer">{t("appeal-answer")}</h2><p class="prewrap">{ans}</p></section>
+                })}
+                <section aria-labelledby="h-timeline">
+                    <h2 id="h-timeline">{t("appeal-timeline")}</h2>
+                    <ol class="timeline" data-testid="timeline">
+                        {a.history.iter().map(|h| view! {
+                            <li>
+                                <strong>{i18n::label("appeal-status", &h.status)}</strong>
+                                " " <span class="muted">{i18n::datetime(h.at)}</span>
+                                {(!h.note.is_empty()).then(|| view! { <p>{h.note.clone()}</p> })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </section>
+            }.into_any()
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Small shared pieces: loading and error states, badges, due dates.
+
+use leptos::prelude::*;
+
+use crate::dto::{CmdError, Delivery};
+use crate::i18n::{self, t, ta};
+
+/// An error for the user, in their language; the English detail stays in
+/// a tooltip-free `<details>` for support staff.
+#[component]
+pub fn ErrorBox(err: CmdError) -> impl IntoView {
+    let msg = if i18n::has(&err.key) { t(&err.key) } else { t("error-internal") };
+    view! {
+        <div class="error" role="alert">
+            <p>{msg}</p>
+            <details><summary>{t("error-details")}</summary><p class="mono">{err.detail.clone()}</p></details>
+        </div>
+    }
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading" role="status">{t("loading")}</p> }
+}
+
+pub fn delivery_text(d: Delivery) -> String {
+    t(match d {
+        Delivery::Queued => "delivery-queued",
+        Delivery::Sending => "delivery-sending",
+        Delivery::Delivered => "delivery-delivered",
+        Delivery::Rejected => "delivery-rejected",
+    })
+}
+
+#[component]
+pub fn DeliveryBadge(d: Delivery) -> impl IntoView {
+    let class = match d {
+        Delivery::Queued => "badge queued",
+        Delivery::Sending => "badge sending",
+        Delivery::Delivered => "badge ok",
+        Delivery::Rejected => "badge bad",
+    };
+    view! { <span class=class data-testid="delivery" data-state=format!("{d:?}").to_lowercase()>{delivery_text(d)}</span> }
+}
+
+/// "Due 24 March 2026 · 5 working days left" (or overdue).
+pub fn due_text(due: &str) -> String {
+    let Some(d) = dauys_proto::workdays::parse_date(due) else {
+        return String::new();
+    };
+    let cal = dauys_proto::workdays::Calendar::kazakhstan();
+    let left = cal.working_days_between(i18n::today(), d);
+    let date = i18n::date(due);
+    if left >= 0 {
+        ta("due-left", &[("date", date.into()), ("days", left.into())])
+    } else {
+        ta("due-overdue", &[("date", date.into()), ("days", (-left).into())])
+    }
+}
+
+/// Calendar days from today until `ymd` (negative when past).
+pub fn days_until(ymd: &str) -> Option<i64> {
+    let d = dauys_proto::workdays::parse_date(ymd)?;
+    Some((d - i18n::today()).whole_days())
+}
