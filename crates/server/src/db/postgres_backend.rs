@@ -23,8 +23,28 @@ impl Manager {
 /// A client with its own prepared-statement cache (one round trip saved per
 /// statement after the first).
 pub struct CachedClient {
-    client: Client,
+    client: Option<Client>,
     statements: HashMap<String, Statement>,
+}
+
+impl CachedClient {
+    fn client(&mut self) -> &mut Client {
+        // Only `drop` takes the client out.
+        self.client.as_mut().unwrap_or_else(|| unreachable!("client used after drop"))
+    }
+}
+
+impl Drop for CachedClient {
+    fn drop(&mut self) {
+        // The blocking client closes its connection with its own runtime,
+        // which panics on an async worker thread (e.g. when a pool is
+        // dropped at the end of an async test): close it on a plain thread.
+        if let Some(client) = self.client.take() {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                let _ = std::thread::spawn(move || drop(client));
+            }
+        }
+    }
 }
 
 impl r2d2::ManageConnection for Manager {
@@ -33,17 +53,17 @@ impl r2d2::ManageConnection for Manager {
 
     fn connect(&self) -> Result<CachedClient, postgres::Error> {
         Ok(CachedClient {
-            client: self.config.connect(NoTls)?,
+            client: Some(self.config.connect(NoTls)?),
             statements: HashMap::new(),
         })
     }
 
     fn is_valid(&self, c: &mut CachedClient) -> Result<(), postgres::Error> {
-        c.client.simple_query("").map(|_| ())
+        c.client().simple_query("").map(|_| ())
     }
 
     fn has_broken(&self, c: &mut CachedClient) -> bool {
-        c.client.is_closed()
+        c.client.as_ref().is_none_or(Client::is_closed)
     }
 }
 
@@ -86,7 +106,7 @@ impl Pooled {
         if let Some(st) = c.statements.get(sql) {
             return Ok(st.clone());
         }
-        let st = c.client.prepare(sql)?;
+        let st = c.client().prepare(sql)?;
         c.statements.insert(sql.to_string(), st.clone());
         Ok(st)
     }
@@ -98,21 +118,21 @@ impl Conn for Pooled {
     }
 
     fn batch(&mut self, sql: &str) -> DbResult<()> {
-        Ok(self.0.client.batch_execute(sql)?)
+        Ok(self.0.client().batch_execute(sql)?)
     }
 
     fn exec(&mut self, sql: &str, params: &[Value]) -> DbResult<u64> {
         let st = self.statement(sql)?;
         let ps: Vec<Param> = params.iter().map(Param).collect();
         let refs: Vec<&(dyn ToSql + Sync)> = ps.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        Ok(self.0.client.execute(&st, &refs)?)
+        Ok(self.0.client().execute(&st, &refs)?)
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> DbResult<Vec<Row>> {
         let st = self.statement(sql)?;
         let ps: Vec<Param> = params.iter().map(Param).collect();
         let refs: Vec<&(dyn ToSql + Sync)> = ps.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        let rows = self.0.client.query(&st, &refs)?;
+        let rows = self.0.client().query(&st, &refs)?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let mut vals = Vec::with_capacity(r.len());

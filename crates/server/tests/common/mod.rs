@@ -1,0 +1,253 @@
+//! Test harness: a real server on loopback (SQLite file, or PostgreSQL when
+//! `DAUYS_TEST_POSTGRES` is set), real HTTP, demo data, signing clients.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use dauys_proto::{Op, OpResult, PushResponse, SessionResponse};
+use dauys_server::demo::{self, Person};
+use dauys_server::sms::MemoryGateway;
+use dauys_server::state::AppState;
+use ed25519_dalek::{Signer, SigningKey};
+use serde_json::{json, Value};
+
+pub struct Server {
+    pub base: String,
+    pub st: AppState,
+    pub sms: Arc<MemoryGateway>,
+    pub http: reqwest::Client,
+    _dir: Option<TempDir>,
+}
+
+pub struct TempDir(pub std::path::PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty PostgreSQL database for one test, or `None` to skip.
+fn postgres_url() -> Option<String> {
+    let admin = std::env::var("DAUYS_TEST_POSTGRES").ok()?;
+    let name = format!("dauys_test_{}", uuid::Uuid::now_v7().simple());
+    let admin2 = admin.clone();
+    let name2 = name.clone();
+    std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&admin2, postgres::NoTls).expect("connect to DAUYS_TEST_POSTGRES");
+        c.batch_execute(&format!("CREATE DATABASE {name2}")).expect("create test database");
+    })
+    .join()
+    .expect("create database thread");
+    let (prefix, _) = admin.rsplit_once('/').expect("postgres URL with a database name");
+    Some(format!("{prefix}/{name}"))
+}
+
+impl Server {
+    /// Starts a seeded demo server, or returns `None` (after saying why) when
+    /// the backend is not available here.
+    pub async fn start(backend: Backend) -> Option<Server> {
+        Self::start_with(backend, true).await
+    }
+
+    pub async fn start_with(backend: Backend, seed: bool) -> Option<Server> {
+        let (url, dir) = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("dauys-test-{}", uuid::Uuid::now_v7()));
+                std::fs::create_dir_all(&dir).ok()?;
+                (format!("sqlite:{}", dir.join("t.db").display()), Some(TempDir(dir)))
+            }
+            Backend::Postgres => match tokio::task::spawn_blocking(postgres_url).await.ok()? {
+                Some(u) => (u, None),
+                None => {
+                    eprintln!("SKIP: DAUYS_TEST_POSTGRES is not set; PostgreSQL variant not run");
+                    return None;
+                }
+            },
+        };
+        let sms = Arc::new(MemoryGateway::default());
+        let sms2 = sms.clone();
+        let st = tokio::task::spawn_blocking(move || {
+            let st = dauys_server::open_state(&url, None, sms2).expect("open state");
+            if seed {
+                let mut c = st.pool.get().expect("conn");
+                demo::seed_if_empty(&st, &mut *c).expect("seed demo");
+            }
+            st
+        })
+        .await
+        .expect("join");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let st2 = st.clone();
+        tokio::spawn(async move {
+            let _ = dauys_server::serve(listener, st2).await;
+        });
+        Some(Server {
+            base,
+            st,
+            sms,
+            http: reqwest::Client::builder().gzip(true).build().expect("client"),
+            _dir: dir,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+        let mut rq = self.http.post(self.url(path)).json(body);
+        if let Some(t) = token {
+            rq = rq.bearer_auth(t);
+        }
+        let r = rq.send().await.expect("send");
+        let status = r.status().as_u16();
+        let v = r.json::<Value>().await.unwrap_or(Value::Null);
+        (status, v)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        let mut rq = self.http.get(self.url(path));
+        if let Some(t) = token {
+            rq = rq.bearer_auth(t);
+        }
+        let r = rq.send().await.expect("send");
+        let status = r.status().as_u16();
+        (status, r.json::<Value>().await.unwrap_or(Value::Null))
+    }
+
+    pub fn last_code(&self, phone: &str) -> String {
+        self.sms.sent.lock().expect("lock").get(phone).cloned().expect("a code was sent")
+    }
+
+    /// Signs in a person with a fresh device key.
+    pub async fn sign_in(&self, p: &Person) -> Client {
+        let (s, _) = self.post("/v1/auth/otp", None, &json!({"iin": p.iin})).await;
+        assert_eq!(s, 200);
+        let key = SigningKey::from_bytes(&rand_bytes());
+        let code = self.last_code(&p.phone);
+        let (s, v) = self
+            .post(
+                "/v1/auth/verify",
+                None,
+                &json!({"iin": p.iin, "code": code, "device_key": dauys_proto::hex(key.verifying_key().as_bytes()), "device_name": "test"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        let sess: SessionResponse = serde_json::from_value(v).expect("session");
+        Client { token: sess.token, key, me: sess.me }
+    }
+
+    /// Runs SQL against the server's database (for counting effects).
+    pub async fn count(&self, sql: &'static str, params: Vec<dauys_server::db::Value>) -> i64 {
+        let st = self.st.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut c = st.pool.get().expect("conn");
+            c.query_one(sql, &params).expect("query").expect("row").i64(0).expect("int")
+        })
+        .await
+        .expect("join")
+    }
+
+    pub fn set_today(&self, date: &str) {
+        let d = dauys_proto::workdays::parse_date(date).expect("date");
+        self.st.clock.set_now_ms(dauys_server::clock::noon_ms(d));
+    }
+
+    pub fn person(&self, label_contains: &str, nth: usize) -> Person {
+        demo::people()
+            .into_iter()
+            .filter(|p| p.label.contains(label_contains))
+            .nth(nth)
+            .expect("person")
+    }
+
+    /// Voting cycle of the demo city.
+    pub async fn voting_cycle(&self) -> Value {
+        let (_, v) = self.get(&format!("/v1/cycles?locality={}", demo::CITY), None).await;
+        v.as_array()
+            .expect("cycles")
+            .iter()
+            .find(|c| c["phase"] == "voting")
+            .cloned()
+            .expect("voting cycle")
+    }
+
+    pub async fn ballot_projects(&self, cycle_id: &str) -> Vec<(String, i64)> {
+        let (_, v) = self.get(&format!("/v1/cycles/{cycle_id}/proposals"), None).await;
+        v.as_array()
+            .expect("proposals")
+            .iter()
+            .filter(|p| p["status"] == "on_ballot")
+            .map(|p| (p["id"].as_str().unwrap_or_default().to_string(), p["expert_cost"].as_i64().unwrap_or(0)))
+            .collect()
+    }
+}
+
+pub fn rand_bytes() -> [u8; 32] {
+    use rand::RngCore;
+    let mut b = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut b);
+    b
+}
+
+pub struct Client {
+    pub token: String,
+    pub key: SigningKey,
+    pub me: dauys_proto::Me,
+}
+
+impl Client {
+    pub fn op(&self, kind: &str, payload: Value) -> Op {
+        let mut op = Op {
+            id: uuid::Uuid::now_v7(),
+            kind: kind.into(),
+            payload,
+            client_ts: dauys_server::clock::now_ms(),
+            signature: None,
+        };
+        op.signature = Some(dauys_proto::hex(&self.key.sign(&dauys_proto::signing_bytes(&op)).to_bytes()));
+        op
+    }
+
+    pub async fn push(&self, srv: &Server, ops: &[Op]) -> Vec<OpResult> {
+        let (s, v) = srv.post("/v1/push", Some(&self.token), &json!({ "ops": ops })).await;
+        assert_eq!(s, 200, "{v}");
+        serde_json::from_value::<PushResponse>(v).expect("push response").results
+    }
+
+    /// Pushes one op and returns its outcome as JSON.
+    pub async fn one(&self, srv: &Server, kind: &str, payload: Value) -> Value {
+        let op = self.op(kind, payload);
+        let r = self.push(srv, std::slice::from_ref(&op)).await;
+        serde_json::to_value(&r[0]).expect("json")
+    }
+}
+
+/// Generates a SQLite and a PostgreSQL variant of an async test body.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                if let Some(s) = common::Server::start(common::Backend::Sqlite).await {
+                    $body(s).await;
+                }
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                if let Some(s) = common::Server::start(common::Backend::Postgres).await {
+                    $body(s).await;
+                }
+            }
+        }
+    };
+}
