@@ -154,7 +154,7 @@ pub fn App() -> impl IntoView {
 
     move || {
         // Re-render everything when the language changes: every text is
-        // then simply `t("id")`.
+        // then simply a call of `t` with the message id.
         let _ = c.lang.get();
         match booted.get() {
             None => view! { <main id="main"><p class="loading" role="status">{t("loading")}</p></main> }

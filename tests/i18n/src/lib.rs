@@ -1,0 +1,1 @@
+//! Empty: see tests/i18n.rs.
