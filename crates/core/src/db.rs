@@ -1,0 +1,130 @@
+//! The profile database: schema, migrations, connection settings.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::error::Result;
+
+/// Migrations in order; `user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Sealed (encrypted) values: session token, device key, IIN.
+CREATE TABLE secrets (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+
+-- Public mirror of what the profile follows (plain: it is public and searchable).
+CREATE TABLE localities (code TEXT PRIMARY KEY, parent TEXT, data TEXT NOT NULL);
+CREATE TABLE cycles (id TEXT PRIMARY KEY, locality TEXT NOT NULL, phase TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE proposals (
+  rowid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  cycle_id TEXT NOT NULL,
+  locality TEXT NOT NULL,
+  status TEXT NOT NULL,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL,
+  category TEXT NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX proposals_cycle ON proposals (cycle_id);
+CREATE VIRTUAL TABLE proposals_fts USING fts5(
+  title, description, category,
+  content='proposals', content_rowid='rowid',
+  tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER proposals_ai AFTER INSERT ON proposals BEGIN
+  INSERT INTO proposals_fts (rowid, title, description, category) VALUES (new.rowid, new.title, new.description, new.category);
+END;
+CREATE TRIGGER proposals_ad AFTER DELETE ON proposals BEGIN
+  INSERT INTO proposals_fts (proposals_fts, rowid, title, description, category) VALUES ('delete', old.rowid, old.title, old.description, old.category);
+END;
+CREATE TRIGGER proposals_au AFTER UPDATE ON proposals BEGIN
+  INSERT INTO proposals_fts (proposals_fts, rowid, title, description, category) VALUES ('delete', old.rowid, old.title, old.description, old.category);
+  INSERT INTO proposals_fts (rowid, title, description, category) VALUES (new.rowid, new.title, new.description, new.category);
+END;
+CREATE TABLE comments (id TEXT PRIMARY KEY, proposal_id TEXT NOT NULL, created_at INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE INDEX comments_proposal ON comments (proposal_id, created_at);
+
+-- Personal data: sealed.
+CREATE TABLE my_appeals (id TEXT PRIMARY KEY, sort_at INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TABLE my_ballots (cycle_id TEXT PRIMARY KEY, data BLOB NOT NULL);
+
+-- The outbox: one row per user action, written in the same transaction as
+-- its local effect. `op` is the sealed wire op (id, payload, signature).
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'accepted', 'rejected')),
+  op BLOB NOT NULL,
+  target TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  entity_id TEXT,
+  receipt TEXT,
+  applied_at INTEGER,
+  error_code TEXT,
+  message_key TEXT,
+  error_field TEXT,
+  error_detail TEXT,
+  draft_id TEXT
+);
+CREATE INDEX outbox_state ON outbox (state, seq);
+
+-- Prepared photos waiting for (or done with) their resumable upload.
+CREATE TABLE media (
+  id TEXT PRIMARY KEY,
+  op_id TEXT,
+  file TEXT NOT NULL,
+  length INTEGER NOT NULL,
+  media_type TEXT NOT NULL,
+  acked INTEGER NOT NULL DEFAULT 0,
+  bytes_sent INTEGER NOT NULL DEFAULT 0,
+  complete INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE drafts (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  data BLOB NOT NULL,
+  rejection BLOB,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+"#];
+
+/// Opens (creating if needed) a profile database with WAL and migrations.
+pub fn open(path: &Path) -> Result<Connection> {
+    let mut c = Connection::open(path)?;
+    c.busy_timeout(std::time::Duration::from_secs(10))?;
+    c.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL: an op the UI showed as queued must survive power loss.
+    c.pragma_update(None, "synchronous", "FULL")?;
+    c.pragma_update(None, "foreign_keys", true)?;
+    c.pragma_update(None, "secure_delete", true)?;
+    migrate(&mut c)?;
+    Ok(c)
+}
+
+fn migrate(c: &mut Connection) -> Result<()> {
+    let have: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, m) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(have).unwrap_or(0))
+    {
+        let tx = c.transaction()?;
+        tx.execute_batch(m)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

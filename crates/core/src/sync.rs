@@ -1,0 +1,525 @@
+//! The sync engine: upload photos (resumable), push the outbox in
+//! batches, pull changes since the cursor. Every step is restartable: a
+//! crash or a dropped connection at any point leaves the outbox in a state
+//! from which the next sync continues, and re-sent ops carry their original
+//! ids, so the server applies each at most once.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use dauys_proto::{Entity, ErrorCode, Op, PullResponse};
+use rand::Rng;
+use rusqlite::params;
+pub use tokio_util::sync::CancellationToken;
+
+use crate::db::now_ms;
+use crate::error::{CoreError, Result};
+use crate::net::Wire;
+use crate::profile::Profile;
+
+/// Progress reported to the UI while syncing.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum SyncEvent {
+    Started {
+        pending: i64,
+    },
+    Uploading {
+        upload_id: String,
+        sent: u64,
+        total: u64,
+    },
+    Pushed {
+        accepted: usize,
+        rejected: usize,
+        remaining: i64,
+    },
+    Pulled {
+        changes: usize,
+        cursor: String,
+    },
+    Retrying {
+        attempt: u32,
+        delay_ms: u64,
+        error: String,
+    },
+    Bytes {
+        up: u64,
+        down: u64,
+    },
+}
+
+pub type ProgressFn = Arc<dyn Fn(&SyncEvent) + Send + Sync>;
+
+/// How a sync runs.
+#[derive(Clone)]
+pub struct SyncOptions {
+    /// Ops per push request (the server allows up to 500).
+    pub batch_size: usize,
+    /// Uncompressed JSON bytes per push request, at most.
+    pub batch_bytes: usize,
+    /// Bytes per upload PATCH (64 KiB suits 2G; the server allows 1 MiB).
+    pub chunk_size: usize,
+    /// Tries per sync before giving up with "queued, not delivered".
+    pub max_attempts: u32,
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+    /// Pull after pushing.
+    pub pull: bool,
+    pub pull_limit: u32,
+    pub progress: Option<ProgressFn>,
+    pub cancel: CancellationToken,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            batch_size: 200,
+            batch_bytes: 1024 * 1024,
+            chunk_size: 64 * 1024,
+            max_attempts: 6,
+            backoff_base: Duration::from_millis(500),
+            backoff_max: Duration::from_secs(30),
+            pull: true,
+            pull_limit: 1000,
+            progress: None,
+            cancel: CancellationToken::new(),
+        }
+    }
+}
+
+impl std::fmt::Debug for SyncOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncOptions")
+            .field("batch_size", &self.batch_size)
+            .field("chunk_size", &self.chunk_size)
+            .field("max_attempts", &self.max_attempts)
+            .finish()
+    }
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct SyncReport {
+    pub accepted: usize,
+    pub rejected: usize,
+    pub pulled: usize,
+    pub media_uploaded: usize,
+    /// Bytes put on / taken off the wire (bodies as sent, headers estimated).
+    pub bytes_up: u64,
+    pub bytes_down: u64,
+    pub requests: u64,
+    pub attempts: u32,
+    /// Ops still not answered by the server (0: everything delivered).
+    pub remaining: i64,
+    pub cancelled: bool,
+    /// The last transient error when giving up.
+    pub last_error: Option<String>,
+}
+
+impl SyncReport {
+    /// Everything queued has been answered (accepted or rejected).
+    pub fn delivered(&self) -> bool {
+        self.remaining == 0 && !self.cancelled
+    }
+}
+
+struct Run<'a> {
+    p: &'a Profile,
+    o: &'a SyncOptions,
+    report: SyncReport,
+}
+
+impl Run<'_> {
+    fn emit(&self, e: SyncEvent) {
+        if let Some(f) = &self.o.progress {
+            f(&e);
+        }
+    }
+
+    async fn guard<T>(&self, fut: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+        tokio::select! {
+            _ = self.o.cancel.cancelled() => Err(CoreError::Cancelled),
+            r = fut => r,
+        }
+    }
+
+    fn add_wire(&mut self, w: Wire) {
+        self.report.bytes_up += w.up;
+        self.report.bytes_down += w.down;
+        self.report.requests += 1;
+        self.emit(SyncEvent::Bytes {
+            up: self.report.bytes_up,
+            down: self.report.bytes_down,
+        });
+    }
+
+    async fn upload_media(&mut self, token: &str) -> Result<()> {
+        let rows: Vec<(String, String, i64, String)> = {
+            let c = self.p.conn();
+            let mut st = c.prepare(
+                "SELECT id, file, length, media_type FROM media WHERE complete = 0
+                 AND op_id IN (SELECT id FROM outbox WHERE state IN ('queued', 'sending')) ORDER BY id",
+            )?;
+            let r = st
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            r
+        };
+        for (id, file, length, media_type) in rows {
+            let data = self.p.cipher.open(&std::fs::read(&file)?)?;
+            let total = data.len() as u64;
+            if total != length as u64 {
+                return Err(CoreError::Invalid(format!("photo {id} changed on disk")));
+            }
+            let mut w = Wire::default();
+            let api = self.p.api.clone();
+            let r = self
+                .guard(api.upload_create(token, &id, total, &media_type, &mut w))
+                .await;
+            self.add_wire(w);
+            let mut offset = r?;
+            while offset < total {
+                let end = (offset + self.o.chunk_size as u64).min(total);
+                let chunk = data[offset as usize..end as usize].to_vec();
+                let len = chunk.len() as i64;
+                self.p.conn().execute(
+                    "UPDATE media SET bytes_sent = bytes_sent + ?2 WHERE id = ?1",
+                    params![id, len],
+                )?;
+                let mut w = Wire::default();
+                let r = self
+                    .guard(api.upload_patch(token, &id, offset, chunk, &mut w))
+                    .await;
+                self.add_wire(w);
+                offset = match r {
+                    Ok(o) => o,
+                    // Our idea of the offset is stale (a lost response): ask.
+                    Err(CoreError::Api { status: 409, .. }) => {
+                        let mut w = Wire::default();
+                        let r = self.guard(api.upload_head(token, &id, &mut w)).await;
+                        self.add_wire(w);
+                        r?
+                    }
+                    Err(e) => return Err(e),
+                };
+                self.p.conn().execute(
+                    "UPDATE media SET acked = ?2 WHERE id = ?1",
+                    params![id, offset as i64],
+                )?;
+                self.emit(SyncEvent::Uploading {
+                    upload_id: id.clone(),
+                    sent: offset,
+                    total,
+                });
+            }
+            self.p
+                .conn()
+                .execute("UPDATE media SET complete = 1 WHERE id = ?1", [&id])?;
+            self.report.media_uploaded += 1;
+        }
+        Ok(())
+    }
+
+    /// Next batch: pending ops in order whose photos are all uploaded.
+    fn next_batch(&self) -> Result<Vec<Op>> {
+        let blocked: std::collections::HashSet<String> = {
+            let c = self.p.conn();
+            let mut st = c.prepare(
+                "SELECT DISTINCT op_id FROM media WHERE complete = 0 AND op_id IS NOT NULL",
+            )?;
+            let r = st
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            r
+        };
+        let mut out = Vec::new();
+        let mut bytes = 0;
+        for row in self.p.outbox_rows("WHERE state IN ('queued', 'sending')")? {
+            if blocked.contains(&row.op.id.to_string()) {
+                continue;
+            }
+            let size = serde_json::to_vec(&row.op)?.len();
+            if !out.is_empty()
+                && (out.len() >= self.o.batch_size || bytes + size > self.o.batch_bytes)
+            {
+                break;
+            }
+            bytes += size;
+            out.push(row.op);
+        }
+        Ok(out)
+    }
+
+    async fn push(&mut self, token: &str) -> Result<()> {
+        loop {
+            let batch = self.next_batch()?;
+            if batch.is_empty() {
+                return Ok(());
+            }
+            {
+                let c = self.p.conn();
+                let tx = c.unchecked_transaction()?;
+                let now = now_ms();
+                for op in &batch {
+                    tx.execute(
+                        "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?2
+                         WHERE id = ?1 AND state IN ('queued', 'sending')",
+                        params![op.id.to_string(), now],
+                    )?;
+                }
+                tx.commit()?;
+            }
+            let mut w = Wire::default();
+            let api = self.p.api.clone();
+            let r = self.guard(api.push(token, &batch, &mut w)).await;
+            self.add_wire(w);
+            let resp = r?;
+            let (a, j) = self.p.record_results(&resp.results, &batch)?;
+            self.report.accepted += a;
+            self.report.rejected += j;
+            let remaining = self.p.pending_count()?;
+            self.emit(SyncEvent::Pushed {
+                accepted: a,
+                rejected: j,
+                remaining,
+            });
+            if a + j == 0 {
+                // The server answered nothing we could record: avoid a hot loop.
+                return Err(CoreError::Net("push made no progress".into()));
+            }
+        }
+    }
+
+    async fn pull(&mut self, token: Option<&str>) -> Result<()> {
+        let api = self.p.api.clone();
+        let empty: i64 = self
+            .p
+            .conn()
+            .query_row("SELECT COUNT(*) FROM localities", [], |r| r.get(0))?;
+        if empty == 0 {
+            let mut w = Wire::default();
+            let r = self.guard(api.localities()).await;
+            w.up += 200;
+            self.add_wire(w);
+            let ls = r?;
+            let c = self.p.conn();
+            let tx = c.unchecked_transaction()?;
+            for l in &ls {
+                apply_entity(self.p, &tx, &Entity::Locality(l.clone()))?;
+            }
+            tx.commit()?;
+        }
+        let follows = self.p.follows()?;
+        loop {
+            let since = {
+                let c = self.p.conn();
+                Profile::meta(&c, "cursor")?.unwrap_or_else(|| "0".into())
+            };
+            let mut w = Wire::default();
+            let r = self
+                .guard(api.pull(token, &since, &follows, self.o.pull_limit, &mut w))
+                .await;
+            self.add_wire(w);
+            let resp = r?;
+            let n = resp.changes.len();
+            apply_pull(self.p, &resp)?;
+            self.report.pulled += n;
+            self.emit(SyncEvent::Pulled {
+                changes: n,
+                cursor: resp.cursor.clone(),
+            });
+            if !resp.more || n == 0 && resp.cursor == since {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn once(&mut self) -> Result<()> {
+        let token = self.p.token()?;
+        let pending = self.p.pending_count()?;
+        match token.as_deref() {
+            Some(t) => {
+                self.upload_media(t).await?;
+                self.push(t).await?;
+            }
+            None if pending > 0 => return Err(CoreError::NotSignedIn),
+            None => {}
+        }
+        if self.o.pull {
+            self.pull(token.as_deref().map(|s| s.as_str())).await?;
+        }
+        Ok(())
+    }
+}
+
+fn backoff(o: &SyncOptions, attempt: u32) -> Duration {
+    let exp = o.backoff_base.saturating_mul(1u32 << attempt.min(16));
+    let cap = exp.min(o.backoff_max);
+    // Full jitter.
+    let ms =
+        rand::thread_rng().gen_range(cap.as_millis() as u64 / 2..=cap.as_millis().max(1) as u64);
+    Duration::from_millis(ms)
+}
+
+/// Stores one pulled entity.
+fn apply_entity(p: &Profile, tx: &rusqlite::Transaction, e: &Entity) -> Result<()> {
+    match e {
+        Entity::Locality(l) => {
+            tx.execute(
+                "INSERT INTO localities (code, parent, data) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (code) DO UPDATE SET parent = excluded.parent, data = excluded.data",
+                params![l.code, l.parent, serde_json::to_string(l)?],
+            )?;
+        }
+        Entity::Cycle(cy) => {
+            tx.execute(
+                "INSERT INTO cycles (id, locality, phase, data) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET locality = excluded.locality, phase = excluded.phase, data = excluded.data",
+                params![cy.id, cy.locality, cy.phase.as_str(), serde_json::to_string(cy)?],
+            )?;
+        }
+        Entity::Proposal(pr) => {
+            tx.execute(
+                "INSERT INTO proposals (id, cycle_id, locality, status, title, description, category, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (id) DO UPDATE SET cycle_id = excluded.cycle_id, locality = excluded.locality,
+                   status = excluded.status, title = excluded.title, description = excluded.description,
+                   category = excluded.category, data = excluded.data",
+                params![
+                    pr.id,
+                    pr.cycle_id,
+                    pr.locality,
+                    pr.status.as_str(),
+                    pr.title,
+                    pr.description,
+                    pr.category,
+                    serde_json::to_string(pr)?
+                ],
+            )?;
+        }
+        Entity::Comment(cm) => {
+            tx.execute(
+                "INSERT INTO comments (id, proposal_id, created_at, data) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+                params![
+                    cm.id,
+                    cm.proposal_id,
+                    cm.created_at,
+                    serde_json::to_string(cm)?
+                ],
+            )?;
+        }
+        Entity::Appeal(a) => {
+            if a.mine {
+                tx.execute(
+                    "INSERT INTO my_appeals (id, sort_at, data) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+                    params![a.id, a.submitted_at, p.cipher.seal_json(a)?],
+                )?;
+            }
+        }
+        Entity::Ballot(b) => {
+            tx.execute(
+                "INSERT INTO my_ballots (cycle_id, data) VALUES (?1, ?2)
+                 ON CONFLICT (cycle_id) DO UPDATE SET data = excluded.data",
+                params![b.cycle_id, p.cipher.seal_json(b)?],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Applies a page of changes and advances the cursor in one transaction.
+fn apply_pull(p: &Profile, resp: &PullResponse) -> Result<()> {
+    let c = p.conn();
+    let tx = c.unchecked_transaction()?;
+    for ch in &resp.changes {
+        apply_entity(p, &tx, &ch.entity)?;
+    }
+    Profile::set_meta(&tx, "cursor", &resp.cursor)?;
+    tx.commit()?;
+    Ok(())
+}
+
+impl Profile {
+    /// Uploads pending photos, pushes the outbox, pulls changes. Transient
+    /// failures (network, timeouts, 5xx) are retried with exponential
+    /// backoff and jitter up to `max_attempts`; then the report says what
+    /// is still undelivered (`remaining`) and why (`last_error`). Errors
+    /// that retrying cannot fix (signed out, local database) are returned.
+    /// Cancelling `opts.cancel` stops at once and returns a report with
+    /// `cancelled: true`; nothing is lost.
+    pub async fn sync(&self, opts: &SyncOptions) -> Result<SyncReport> {
+        let mut run = Run {
+            p: self,
+            o: opts,
+            report: SyncReport::default(),
+        };
+        run.emit(SyncEvent::Started {
+            pending: self.pending_count()?,
+        });
+        loop {
+            run.report.attempts += 1;
+            match run.once().await {
+                Ok(()) => {
+                    let c = self.conn();
+                    Profile::set_meta(&c, "last_sync_at", &now_ms().to_string())?;
+                    run.report.last_error = None;
+                    break;
+                }
+                Err(CoreError::Cancelled) => {
+                    run.report.cancelled = true;
+                    break;
+                }
+                Err(CoreError::Api {
+                    code: ErrorCode::Unauthorized,
+                    ..
+                }) => {
+                    self.forget_session()?;
+                    return Err(CoreError::NotSignedIn);
+                }
+                Err(e) if e.is_transient() => {
+                    tracing::info!("sync attempt {} failed: {e}", run.report.attempts);
+                    run.report.last_error = Some(e.to_string());
+                    if run.report.attempts >= opts.max_attempts {
+                        break;
+                    }
+                    let d = backoff(opts, run.report.attempts - 1);
+                    run.emit(SyncEvent::Retrying {
+                        attempt: run.report.attempts,
+                        delay_ms: d.as_millis() as u64,
+                        error: e.to_string(),
+                    });
+                    tokio::select! {
+                        _ = opts.cancel.cancelled() => { run.report.cancelled = true; break; }
+                        _ = tokio::time::sleep(d) => {}
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        run.report.remaining = self.pending_count()?;
+        Ok(run.report)
+    }
+
+    /// Bytes sent for a photo upload so far, and its length (for tests and
+    /// diagnostics: resumed uploads re-send less than one chunk).
+    pub fn media_bytes_sent(&self, upload_id: &str) -> Result<(i64, i64)> {
+        Ok(self.conn().query_row(
+            "SELECT bytes_sent, length FROM media WHERE id = ?1",
+            [upload_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
+    /// Upload ids of all prepared photos.
+    pub fn media_ids(&self) -> Result<Vec<String>> {
+        let c = self.conn();
+        let mut st = c.prepare("SELECT id FROM media ORDER BY id")?;
+        let r = st
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(r)
+    }
+}

@@ -1,0 +1,213 @@
+//! Test support: an in-process demo server that can be stopped and
+//! restarted on the same port and database, and helpers to sign in.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use dauys_core::{Home, HomeConfig, KeyStorePolicy, Profile};
+use dauys_server::sms::MemoryGateway;
+use serde_json::{json, Value};
+
+pub struct TestServer {
+    pub db: PathBuf,
+    pub addr: SocketAddr,
+    pub gw: Arc<MemoryGateway>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// Seeds the demo into `db` (if empty) and serves it on a free port.
+    pub async fn start(db: &Path) -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut s = TestServer {
+            db: db.to_path_buf(),
+            addr,
+            gw: Arc::new(MemoryGateway::default()),
+            task: None,
+        };
+        s.serve(listener);
+        s
+    }
+
+    fn serve(&mut self, listener: tokio::net::TcpListener) {
+        let st = dauys_server::open_state(
+            &format!("sqlite:{}", self.db.display()),
+            None,
+            self.gw.clone(),
+        )
+        .unwrap();
+        {
+            let mut c = st.pool.get().unwrap();
+            dauys_server::demo::seed_if_empty(&st, &mut *c).unwrap();
+        }
+        self.task = Some(tokio::spawn(async move {
+            let _ = dauys_server::serve(listener, st).await;
+        }));
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(t) = self.task.take() {
+            t.abort();
+        }
+    }
+
+    /// Serves again on the same port and database.
+    pub async fn restart(&mut self) {
+        self.stop();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let listener = tokio::net::TcpListener::bind(self.addr).await.unwrap();
+        self.serve(listener);
+    }
+
+    pub fn code_for(&self, phone: &str) -> String {
+        self.gw
+            .sent
+            .lock()
+            .unwrap()
+            .get(phone)
+            .cloned()
+            .expect("no code sent")
+    }
+
+    /// Read-only view of the server's database.
+    pub fn sql(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(&self.db).unwrap()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+pub fn person(i: usize) -> dauys_server::demo::Person {
+    dauys_server::demo::people()[i].clone()
+}
+
+/// Signs a demo resident in through the core API; returns the profile.
+pub async fn client(home_dir: &Path, srv: &TestServer, who: usize, kiosk: bool) -> (Home, Profile) {
+    let cfg = HomeConfig {
+        keys: KeyStorePolicy::FileOnly,
+        ..HomeConfig::default()
+    };
+    let home = Home::open(home_dir, cfg).unwrap();
+    let p = person(who);
+    let info = home
+        .create_profile(&format!("resident-{who}"), &srv.url(), kiosk, Some(&p.iin))
+        .unwrap();
+    let prof = home.open_profile(&info.id).unwrap();
+    prof.request_code(&p.iin).await.unwrap();
+    prof.verify(&p.iin, &srv.code_for(&p.phone), "test")
+        .await
+        .unwrap();
+    home.mark_signed_in(&info.id).unwrap();
+    (home, prof)
+}
+
+/// Signs in over raw HTTP (officials' set-up); returns a bearer token.
+pub async fn raw_login(srv: &TestServer, who: usize) -> String {
+    let p = person(who);
+    let http = reqwest::Client::new();
+    http.post(format!("{}/v1/auth/otp", srv.url()))
+        .json(&json!({"iin": p.iin}))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    let key = ed25519_dalek::SigningKey::from_bytes(&[who as u8 + 1; 32]);
+    let r: Value = http
+        .post(format!("{}/v1/auth/verify", srv.url()))
+        .json(&json!({"iin": p.iin, "code": srv.code_for(&p.phone),
+            "device_key": dauys_proto::hex(key.verifying_key().as_bytes()), "device_name": "setup"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    r["token"].as_str().unwrap().to_string()
+}
+
+pub async fn action(srv: &TestServer, token: &str, kind: &str, payload: Value) -> String {
+    let r: Value = reqwest::Client::new()
+        .post(format!("{}/v1/actions/{kind}", srv.url()))
+        .bearer_auth(token)
+        .json(&payload)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["status"], "accepted", "{kind}: {r}");
+    r["entity_id"].as_str().unwrap().to_string()
+}
+
+/// Creates a second cycle in voting in the demo city with 3 proposals on
+/// the ballot; returns (cycle id, proposal ids).
+pub async fn second_voting_cycle(srv: &TestServer) -> (String, Vec<String>) {
+    let official = raw_login(srv, 13).await;
+    let moderator = raw_login(srv, 14).await;
+    let expert = raw_login(srv, 15).await;
+    let cy = action(srv, &official, "cycle.create", json!({
+        "locality": dauys_server::demo::CITY, "budget": 10_000_000, "max_projects": 2, "rule": "greedy",
+        "title": {"kk": "Тест", "ru": "Тест", "en": "Test"}
+    }))
+    .await;
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let id = action(srv, &official, "proposal.submit", json!({
+            "cycle_id": cy, "title": format!("Test project {i}"), "description": "Қала үшін", "category": "test", "cost": 1_000_000
+        }))
+        .await;
+        action(
+            srv,
+            &moderator,
+            "proposal.moderate",
+            json!({"proposal_id": id, "decision": "accept"}),
+        )
+        .await;
+        action(
+            srv,
+            &expert,
+            "proposal.review",
+            json!({"proposal_id": id, "feasible": true, "cost_estimate": 1_000_000}),
+        )
+        .await;
+        ids.push(id);
+    }
+    action(
+        srv,
+        &official,
+        "cycle.phase",
+        json!({"cycle_id": cy, "phase": "voting"}),
+    )
+    .await;
+    (cy, ids)
+}
+
+/// A photo with EXIF-free pixels, `w`×`h`, as PNG.
+pub fn make_photo(path: &Path, w: u32, h: u32, seed: u32) {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        // Smooth gradients with some structure, like a photo (noise would
+        // make unrealistically large JPEGs).
+        let r = (x * 255 / w.max(1)) as u8;
+        let g = (y * 255 / h.max(1)) as u8;
+        let b = if ((x / 97) + (y / 89) + seed) % 2 == 0 {
+            60
+        } else {
+            190
+        };
+        image::Rgb([r, g, b])
+    });
+    img.save(path).unwrap();
+}
