@@ -117,7 +117,7 @@ fn seed_places(c: &mut dyn Conn) -> AppResult<()> {
 }
 
 /// Applies an op as `actor`, failing loudly if it is rejected.
-fn act(c: &mut dyn Conn, st: &AppState, actor: &Actor, kind: OpKind, payload: serde_json::Value) -> AppResult<String> {
+pub fn act(c: &mut dyn Conn, st: &AppState, actor: &Actor, kind: OpKind, payload: serde_json::Value) -> AppResult<String> {
     let op = Op {
         id: uuid::Uuid::now_v7(),
         kind: kind.as_str().into(),

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs every test of Dauys. README's second command; CI runs it too.
+# Installs what it needs when missing. Environment:
+#   DAUYS_TEST_POSTGRES=postgres://…  also run the storage/API suite on PostgreSQL
+#   DAUYS_SKIP_E2E=1                  skip the app's end-to-end tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+shared="$root/../shared"
+step() { printf '\n==> %s\n' "$*"; }
+
+bash scripts/setup.sh
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "unit and integration tests (SQLite${DAUYS_TEST_POSTGRES:+ and PostgreSQL})"
+cargo test --workspace
+
+step "tally against real elections"
+if [ -d "$shared/pabulib" ]; then
+  cargo run -q --release -p dauys-tally -- verify "$shared/pabulib"
+else
+  echo "SKIP: ../shared/pabulib is absent (it exists only beside the team's checkout)"
+fi
+
+if [ -x crates/tally/tests/pabulib_checker.sh ] || [ -f crates/tally/tests/pabulib_checker.sh ]; then
+  step "pabulib-checker on files written by dauys-tally"
+  bash crates/tally/tests/pabulib_checker.sh
+fi
+
+step "OpenAPI property test (schemathesis): no 5xx"
+bash scripts/schemathesis.sh
+
+if [ -f crates/tally/fuzz/run-short.sh ] && [ "${DAUYS_SKIP_FUZZ:-}" != 1 ]; then
+  step "fuzz the pabulib parser (short run)"
+  bash crates/tally/fuzz/run-short.sh
+fi
+
+if [ -f tests/netem.sh ]; then
+  step "sync over shaped networks (netem)"
+  bash tests/netem.sh
+fi
+
+if [ -f tests/e2e/run.sh ] && [ "${DAUYS_SKIP_E2E:-}" != 1 ]; then
+  step "end-to-end: the real app through WebDriver"
+  bash tests/e2e/run.sh
+fi
+
+step "all tests passed"
