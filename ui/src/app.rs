@@ -138,6 +138,11 @@ pub fn App() -> impl IntoView {
                 c.version.set(b.version);
                 c.default_server.set(b.default_server);
                 booted.set(Some(Ok(())));
+                request_animation_frame(|| {
+                    spawn_local(async {
+                        let _ = api::call::<(), _>("ui_ready", NoArgs {}).await;
+                    })
+                });
             }
             Err(e) => booted.set(Some(Err(e))),
         }

@@ -41,8 +41,13 @@ fn ids(lang: &str) -> BTreeSet<String> {
 }
 
 fn ui_sources() -> Vec<(PathBuf, String)> {
+    sources(&["ui/src"])
+}
+
+/// Rust sources under the given directories (relative to the repo root).
+fn sources(dirs: &[&str]) -> Vec<(PathBuf, String)> {
     let mut out = Vec::new();
-    let mut stack = vec![root().join("ui/src")];
+    let mut stack: Vec<PathBuf> = dirs.iter().map(|d| root().join(d)).collect();
     while let Some(dir) = stack.pop() {
         for e in std::fs::read_dir(&dir).unwrap() {
             let p = e.unwrap().path();
@@ -85,7 +90,8 @@ fn bundles_have_identical_ids() {
 
 fn used_ids() -> BTreeSet<String> {
     let mut used = BTreeSet::new();
-    for (_, src) in ui_sources() {
+    // The Tauri commands send error ids too.
+    for (_, src) in sources(&["ui/src", "src-tauri/src"]) {
         for prefix in ["t(\"", "ta(\"", "CmdError::new(\"", "\"error-"] {
             for id in literal_after(&src, prefix) {
                 let id = if prefix == "\"error-" { format!("error-{id}") } else { id };

@@ -1,0 +1,65 @@
+//! Dauys citizen app: the Tauri shell. The UI (../ui, Leptos/wasm) calls
+//! the commands in `commands.rs`, a thin adapter over `dauys-core`; the
+//! background task in `state.rs` syncs when online and emits status events.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+#[path = "../../ui/src/dto.rs"]
+mod dto;
+
+mod commands;
+mod state;
+
+/// Process start, for the "first screen rendered" timing (`DAUYS_TIMING=1`).
+pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+use tauri::Manager;
+
+fn main() {
+    let started = *STARTED.get_or_init(std::time::Instant::now);
+    tauri::Builder::default()
+        .setup(move |app| {
+            let state = state::open(app.handle())?;
+            app.manage(state.clone());
+            state::spawn_sync_loop(app.handle().clone(), state);
+            if std::env::var_os("DAUYS_TIMING").is_some() {
+                eprintln!("dauys-app: setup done after {} ms", started.elapsed().as_millis());
+            }
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::boot,
+            commands::save_settings,
+            commands::request_code,
+            commands::verify_code,
+            commands::localities,
+            commands::follow,
+            commands::home,
+            commands::proposals,
+            commands::proposal,
+            commands::add_comment,
+            commands::ballot,
+            commands::cast_ballot,
+            commands::results,
+            commands::appeals,
+            commands::appeal,
+            commands::appeal_drafts,
+            commands::appeal_draft,
+            commands::addressees,
+            commands::save_draft,
+            commands::add_photo,
+            commands::remove_photo,
+            commands::submit_appeal,
+            commands::discard_draft,
+            commands::outbox,
+            commands::outbox_retry,
+            commands::outbox_discard,
+            commands::profiles,
+            commands::switch_profile,
+            commands::sign_out,
+            commands::sync_now,
+            commands::ui_ready,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running the Dauys app");
+}

@@ -1,0 +1,556 @@
+#!/usr/bin/env python3
+"""End-to-end scenarios of issue 5 against the real built app.
+
+Run through tests/e2e/run.sh (it builds everything and provides Xvfb, D-Bus,
+tauri-driver's tools and the environment below). Each scenario gets a fresh
+app data directory and its own demo server database.
+
+  DAUYS_E2E_APP        path of the release app binary
+  DAUYS_E2E_SERVER     path of dauys-server
+  DAUYS_E2E_ARTIFACTS  where screenshots and logs go
+  DAUYS_E2E_AXE        path of axe.min.js (npm axe-core)
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.options import ArgOptions
+
+APP = os.environ["DAUYS_E2E_APP"]
+SERVER = os.environ["DAUYS_E2E_SERVER"]
+ART = os.environ["DAUYS_E2E_ARTIFACTS"]
+AXE = open(os.environ["DAUYS_E2E_AXE"], encoding="utf-8").read()
+AXE_STRICT = os.environ.get("DAUYS_E2E_AXE_STRICT", "1") == "1"
+RESULTS = []
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+# ---------------------------------------------------------------- server
+class DemoServer:
+    """`dauys-server --demo` on loopback; collects IINs and one-time codes."""
+
+    def __init__(self, workdir):
+        self.port = free_port()
+        self.db = os.path.join(workdir, "server.db")
+        self.lines = []
+        self.people = []  # (iin, phone, locality, role)
+        self.proc = None
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [SERVER, "--demo", "--listen", f"127.0.0.1:{self.port}", "--database", f"sqlite:{self.db}"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+        threading.Thread(target=self._read, daemon=True).start()
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/healthz", timeout=1).read()
+                break
+            except Exception:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("server did not start:\n" + "\n".join(self.lines[-20:]))
+        if not self.people:
+            for l in self.lines:
+                m = re.match(r"^(\d{12})\s+(\+\d+)\s+(\d+)\s+(.*)$", l)
+                if m:
+                    self.people.append(m.groups())
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def stop(self):
+        if self.proc:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+            self.proc = None
+
+    def person(self, label):
+        for p in self.people:
+            if p[3].strip() == label:
+                return p
+        raise KeyError(label)
+
+    def otp(self, phone, after=0, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for l in self.lines[after:]:
+                m = re.search(r"OTP\s+(\+\d+)\s+(\d+)", l)
+                if m and m.group(1) == phone:
+                    return m.group(2)
+            time.sleep(0.2)
+        raise RuntimeError(f"no OTP for {phone}")
+
+    def api(self, method, path, body=None, token=None):
+        req = urllib.request.Request(self.url + path, method=method,
+                                     data=json.dumps(body).encode() if body is not None else None)
+        req.add_header("Content-Type", "application/json")
+        if token:
+            req.add_header("Authorization", "Bearer " + token)
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read() or b"null")
+
+    def sign_in(self, iin, phone):
+        mark = len(self.lines)
+        self.api("POST", "/v1/auth/otp", {"iin": iin})
+        code = self.otp(phone, mark)
+        key = os.urandom(32).hex()  # any 32-byte hex works as a device key id for the API tool
+        return self.api("POST", "/v1/auth/verify", {"iin": iin, "code": code, "device_key": key,
+                                                    "device_name": "e2e official"})["token"]
+
+
+# ---------------------------------------------------------------- app
+class App:
+    """The real app, driven through tauri-driver + WebKitWebDriver."""
+
+    def __init__(self, home, server_url, name):
+        self.home = home
+        self.server_url = server_url
+        self.name = name
+        self.driver = None
+        self.tauri_driver = None
+        self.shots = 0
+
+    def start(self):
+        port, native = free_port(), free_port()
+        env = dict(os.environ, DAUYS_HOME=self.home, DAUYS_SERVER=self.server_url, DAUYS_TIMING="1")
+        self.td_log = open(os.path.join(ART, f"{self.name}-app.log"), "a")
+        self.tauri_driver = subprocess.Popen(["tauri-driver", "--port", str(port), "--native-port", str(native)],
+                                             env=env, stdout=self.td_log, stderr=subprocess.STDOUT)
+        opts = ArgOptions()
+        opts.set_capability("browserName", "wry")
+        opts.set_capability("tauri:options", {"application": APP})
+        deadline = time.time() + 30
+        while True:
+            try:
+                self.driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=opts)
+                break
+            except Exception:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.3)
+        self.driver.implicitly_wait(0)
+        return self
+
+    def quit(self):
+        try:
+            if self.driver:
+                self.driver.quit()
+        finally:
+            self.driver = None
+            if self.tauri_driver:
+                self.tauri_driver.terminate()
+                try:
+                    self.tauri_driver.wait(10)
+                except subprocess.TimeoutExpired:
+                    self.tauri_driver.kill()
+                self.tauri_driver = None
+
+    # -- helpers
+    def wait(self, css, timeout=20, visible=True, text=None):
+        deadline = time.time() + timeout
+        last = None
+        while time.time() < deadline:
+            try:
+                for el in self.driver.find_elements(By.CSS_SELECTOR, css):
+                    if visible and not el.is_displayed():
+                        continue
+                    if text is not None and text not in el.text:
+                        last = el.text
+                        continue
+                    return el
+            except (StaleElementReferenceException, WebDriverException):
+                pass
+            time.sleep(0.15)
+        raise AssertionError(f"timeout waiting for {css!r}" + (f" with text {text!r} (last: {last!r})" if text else ""))
+
+    def tid(self, testid, **kw):
+        return self.wait(f'[data-testid="{testid}"]', **kw)
+
+    def click(self, css_or_el):
+        el = self.wait(css_or_el) if isinstance(css_or_el, str) else css_or_el
+        self.driver.execute_script("arguments[0].scrollIntoView({block:'center'})", el)
+        el.click()
+        return el
+
+    def type(self, css, text, clear=True):
+        el = self.wait(css)
+        if clear:
+            el.clear()
+        el.send_keys(text)
+        return el
+
+    def body(self):
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def wait_body(self, text, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if text in self.body():
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"text {text!r} not on screen; screen shows:\n{self.body()[:1500]}")
+
+    def shot(self, label):
+        self.shots += 1
+        path = os.path.join(ART, f"{self.name}-{self.shots:02d}-{label}.png")
+        try:
+            self.driver.save_screenshot(path)
+        except WebDriverException:
+            subprocess.run(["import", "-window", "root", path], check=False)
+        return path
+
+    def axe(self, label):
+        """Runs axe-core on the current screen; returns violations."""
+        self.driver.execute_script(AXE + "\n;window.__axeLoaded = true;")
+        res = self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)))"
+            ".catch(e => done(JSON.stringify([{id: 'axe-error', help: String(e), nodes: []}])));")
+        violations = json.loads(res)
+        with open(os.path.join(ART, f"{self.name}-axe.txt"), "a") as f:
+            for v in violations:
+                f.write(f"{label}: {v['id']} ({v.get('impact')}): {v['help']}\n")
+                for n in v.get("nodes", [])[:5]:
+                    f.write(f"    {n.get('target')} {n.get('failureSummary', '')[:300]}\n")
+        if violations and AXE_STRICT:
+            raise AssertionError(f"axe violations on {label}: " + ", ".join(v["id"] for v in violations))
+        return violations
+
+    def screen(self, label):
+        self.shot(label)
+        self.axe(label)
+
+
+def first_start(app, server, lang="ru", who="resident"):
+    """Language → sign-in (incl. a checksum error) → locality → home."""
+    app.click(f'[data-testid="lang-{lang}"]')
+    app.tid("iin")
+    app.screen("signin")
+    iin, phone, _, _ = server.person(who)
+    bad = iin[:11] + str((int(iin[11]) + 1) % 10)
+    app.type('[data-testid="iin"]', bad)
+    app.click('[data-testid="signin-submit"]')
+    app.wait('[role="alert"]')
+    return iin, phone, bad
+
+
+def sign_in(app, server, iin, phone):
+    app.type('[data-testid="iin"]', iin)
+    mark = len(server.lines)
+    app.click('[data-testid="signin-submit"]')
+    app.tid("code")
+    code = server.otp(phone, mark)
+    app.type('[data-testid="code"]', code)
+    app.click('[data-testid="signin-submit"]')
+    app.tid("locality-continue", timeout=30)
+    app.screen("locality")
+    app.click('[data-testid="locality-continue"]')
+    app.tid("home-title", timeout=30)
+
+
+# ---------------------------------------------------------------- scenarios
+def scenario1_first_start_russian(tmp):
+    server = DemoServer(tmp)
+    server.start()
+    app = App(os.path.join(tmp, "home"), server.url, "s1").start()
+    try:
+        t = time.time()
+        app.tid("lang-ru")
+        print(f"  first screen visible {time.time() - t:.2f}s after session start")
+        app.screen("language")
+        iin, phone, _ = first_start(app, server, "ru")
+        app.wait_body("опечатка")  # error-invalid-iin-checksum in Russian
+        app.shot("iin-checksum-error")
+        sign_in(app, server, iin, phone)
+        cycle = app.wait('[data-testid="cycle"][data-phase="voting"]', timeout=30)
+        assert "Народный бюджет 2026" in cycle.text, cycle.text
+        assert "Голосование" in cycle.text, cycle.text
+        assert "₸" in cycle.text and "50\u00a0000\u00a0000" in cycle.text, cycle.text
+        app.screen("home")
+        assert "Главная" in app.body()
+    finally:
+        app.quit()
+        server.stop()
+
+
+def scenario3_vote_offline(tmp):
+    server = DemoServer(tmp)
+    server.start()
+    app = App(os.path.join(tmp, "home"), server.url, "s3").start()
+    try:
+        iin, phone, _ = first_start(app, server, "ru")
+        sign_in(app, server, iin, phone)
+        app.wait('[data-testid="cycle"][data-phase="voting"]', timeout=30)
+        server.stop()
+        app.click('[data-testid="open-ballot"]')
+        items = [app.wait('[data-testid="ballot-item"]')] and app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="ballot-item"]')
+        app.screen("ballot")
+        # Most expensive first: the budget (50 000 000) runs out before 5 projects.
+        items.sort(key=lambda e: -int(e.get_attribute("data-cost")))
+        chosen, used, blocked = 0, 0, False
+        for it in items:
+            box = it.find_element(By.CSS_SELECTOR, "input[type=checkbox]")
+            app.click(box)
+            time.sleep(0.2)
+            if box.is_selected():
+                chosen += 1
+                used += int(it.get_attribute("data-cost"))
+            else:
+                blocked = True
+                msg = app.tid("ballot-message").text
+                assert "осталось только" in msg or "не больше" in msg, msg
+                break
+        assert blocked, "over-budget choice was not prevented"
+        assert used <= 50_000_000
+        meter = app.tid("meter-text").text
+        left = f"{50_000_000 - used:,}".replace(",", "\u00a0")
+        assert left in meter, (left, meter)
+        app.screen("ballot-over-budget")
+        app.click('[data-testid="ballot-review"]')
+        app.click('[data-testid="ballot-cast"]')
+        st = app.wait('[data-testid="ballot-state"][data-state="saved"]')
+        assert "Сохранено на этом устройстве" in st.text, st.text
+        app.screen("ballot-saved")
+        server.start()
+        app.click('[data-testid="outbox-count"]')
+        app.click('[data-testid="nav-home"]')
+        app.click('[data-testid="open-ballot"]')
+        st = app.wait('[data-testid="ballot-state"][data-state="counted"]', timeout=60)
+        assert app.tid("receipt").text.strip(), "no receipt"
+        app.screen("ballot-counted")
+        # Change the vote: drop one project and cast again.
+        box = app.wait('[data-testid="ballot-item"] input:checked')
+        app.click(box)
+        app.click('[data-testid="ballot-review"]')
+        app.click('[data-testid="ballot-cast"]')
+        app.wait('[data-testid="ballot-state"][data-state="counted"]', timeout=60)
+        app.shot("ballot-changed")
+    finally:
+        app.quit()
+        server.stop()
+
+
+def make_photo(tmp):
+    path = os.path.join(tmp, "pothole.jpg")
+    subprocess.run(["convert", "-size", "800x600", "gradient:skyblue-gray", path], check=True)
+    return path
+
+
+def scenario2_offline_appeal(tmp):
+    server = DemoServer(tmp)
+    server.start()
+    home = os.path.join(tmp, "home")
+    app = App(home, server.url, "s2").start()
+    subject = "Яма у школы №5 e2e"
+    try:
+        iin, phone, _ = first_start(app, server, "ru")
+        sign_in(app, server, iin, phone)
+        server.stop()
+        app.click('[data-testid="nav-appeals"]')
+        app.click('[data-testid="new-appeal"]')
+        app.type('[data-testid="appeal-subject"]', subject)
+        app.type('[data-testid="appeal-body"]', "Глубокая яма на тротуаре у входа в школу.")
+        app.wait('[data-testid="appeal-photo"]', visible=False).send_keys(make_photo(tmp))
+        app.wait('[data-testid="photos"] li', timeout=30)
+        app.wait('[data-testid="autosave"]', text="сохранён", timeout=10)
+        app.screen("appeal-draft")
+    finally:
+        app.quit()
+    app = App(home, server.url, "s2b").start()
+    try:
+        app.click('[data-testid="nav-appeals"]')
+        draft = app.wait('[data-testid="draft"]', text=subject)
+        app.click(draft.find_element(By.CSS_SELECTOR, "button"))
+        assert app.tid("appeal-subject").get_attribute("value") == subject
+        app.wait('[data-testid="photos"] li')
+        app.click('[data-testid="appeal-submit"]')
+        app.wait('[data-testid="appeal"]', text=subject)
+        app.click('[data-testid="nav-outbox"]')
+        item = app.wait('[data-testid="outbox-item"][data-kind="appeal.submit"]')
+        assert item.find_element(By.CSS_SELECTOR, '[data-testid="delivery"]').get_attribute("data-state") == "queued"
+        app.screen("outbox-waiting")
+        server.start()
+        app.click('[data-testid="outbox-count"]')
+        app.wait('[data-testid="outbox-item"][data-kind="appeal.submit"] [data-state="delivered"]', timeout=60)
+        app.shot("outbox-delivered")
+        # An official registers it through the API.
+        o_iin, o_phone, _, _ = server.person("official, Pavlodar")
+        token = server.sign_in(o_iin, o_phone)
+        changes = server.api("GET", "/v1/changes?since=0&limit=1000", token=token)
+        ids = [c["data"]["id"] for c in changes["changes"] if c["type"] == "appeal" and c["data"]["subject"] == subject]
+        assert ids, "official cannot see the appeal"
+        r = server.api("POST", "/v1/actions/appeal.register", {"appeal_id": ids[0]}, token=token)
+        assert r["status"] == "accepted", r
+        app.click('[data-testid="nav-appeals"]')
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            app.driver.execute_script("window.__TAURI__.core.invoke('sync_now')")
+            try:
+                app.wait(f'[data-testid="appeal"][data-status="registered"]', timeout=5, text=subject)
+                break
+            except AssertionError:
+                app.click('[data-testid="nav-home"]')
+                app.click('[data-testid="nav-appeals"]')
+        else:
+            raise AssertionError("appeal never showed as registered")
+        app.screen("appeal-registered")
+    finally:
+        app.quit()
+        server.stop()
+
+
+def scenario4_kazakh_and_200(tmp):
+    server = DemoServer(tmp)
+    server.start()
+    app = App(os.path.join(tmp, "home"), server.url, "s4").start()
+    try:
+        iin, phone, _ = first_start(app, server, "ru")
+        sign_in(app, server, iin, phone)
+        app.click('[data-testid="nav-settings"]')
+        app.click('[data-testid="set-lang-kk"]')
+        app.wait('[data-testid="nav-home"]', text="Басты бет")
+        from selenium.webdriver.support.ui import Select
+        Select(app.tid("text-size")).select_by_value("200")
+        time.sleep(0.5)
+        size = app.driver.execute_script("return getComputedStyle(document.documentElement).fontSize")
+        assert size == "32px", size
+        app.screen("settings-kk-200")
+        for nav, label, expect in [("nav-home", "home", "Халық бюджеті"), ("nav-appeals", "appeals", "Өтініштер")]:
+            app.click(f'[data-testid="{nav}"]')
+            app.wait_body(expect)
+            check_controls_usable(app, label)
+            app.screen(f"{label}-kk-200")
+        app.click('[data-testid="nav-home"]')
+        app.click('[data-testid="open-ballot"]')
+        app.wait_body("Бюллетень")
+        check_controls_usable(app, "ballot")
+        app.screen("ballot-kk-200")
+        app.click('[data-testid="nav-appeals"]')
+        app.click('[data-testid="new-appeal"]')
+        app.wait_body("Өтініш түрі")
+        check_controls_usable(app, "appeal-form")
+        app.screen("appeal-form-kk-200")
+    finally:
+        app.quit()
+        server.stop()
+
+
+def check_controls_usable(app, label):
+    """Every visible control is inside the window horizontally, has a size,
+    and is the element hit at its own centre once scrolled into view."""
+    bad = app.driver.execute_script("""
+        const out = [];
+        for (const el of document.querySelectorAll('button, input, select, textarea, a[href]')) {
+          const r0 = el.getBoundingClientRect();
+          if (r0.width === 0 && r0.height === 0) continue;
+          if (el.type === 'file') continue;
+          el.scrollIntoView({block: 'center', inline: 'nearest'});
+          const r = el.getBoundingClientRect();
+          if (r.left < -1 || r.right > window.innerWidth + 1) { out.push('offscreen ' + el.outerHTML.slice(0, 80)); continue; }
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          const lbl = el.id ? document.querySelector('label[for="' + el.id + '"]') : null;
+          if (!hit || !(hit === el || el.contains(hit) || (lbl && (hit === lbl || lbl.contains(hit)))))
+            out.push('covered ' + el.outerHTML.slice(0, 80) + ' by ' + (hit ? hit.outerHTML.slice(0, 60) : 'nothing'));
+        }
+        window.scrollTo(0, 0);
+        return out;""")
+    assert not bad, f"{label}: unusable controls at 200%: {bad[:5]}"
+
+
+def scenario5_kiosk(tmp):
+    server = DemoServer(tmp)
+    server.start()
+    home = os.path.join(tmp, "home")
+    os.makedirs(home, exist_ok=True)
+    with open(os.path.join(home, "app-settings.json"), "w") as f:
+        json.dump({"lang": "ru", "text_scale": 100, "high_contrast": False, "kiosk_idle_minutes": 5,
+                   "server": server.url}, f)
+    app = App(home, server.url, "s5").start()
+    secret = "Личное обращение жителя A e2e"
+    try:
+        a_iin, a_phone, _, _ = server.people[0]
+        b_iin, b_phone, _, _ = server.people[1]
+        app.tid("iin")
+        sign_in(app, server, a_iin, a_phone)
+        app.click('[data-testid="nav-appeals"]')
+        app.click('[data-testid="new-appeal"]')
+        app.type('[data-testid="appeal-subject"]', secret)
+        app.wait('[data-testid="autosave"]', text="сохранён", timeout=10)
+        app.click('[data-testid="nav-settings"]')
+        app.click('[data-testid="sign-out"]')
+        app.tid("iin")
+        app.shot("signed-out")
+        sign_in(app, server, b_iin, b_phone)
+        app.click('[data-testid="nav-appeals"]')
+        time.sleep(1)
+        assert secret not in app.body(), "B sees A's draft"
+        assert not app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="draft"]'), "B sees drafts"
+        app.click('[data-testid="nav-outbox"]')
+        app.tid("outbox-empty")
+        app.screen("kiosk-b")
+    finally:
+        app.quit()
+        server.stop()
+    # A's data is gone from disk (kiosk profile wiped at sign-out).
+    leftovers = subprocess.run(["grep", "-rl", secret, home], capture_output=True, text=True).stdout
+    assert not leftovers.strip(), f"A's text on disk: {leftovers}"
+
+
+SCENARIOS = [scenario1_first_start_russian, scenario2_offline_appeal, scenario3_vote_offline,
+             scenario4_kazakh_and_200, scenario5_kiosk]
+
+
+def main(argv):
+    only = None
+    if len(argv) >= 2 and argv[0] == "-k":
+        only = argv[1]
+    failed = 0
+    for sc in SCENARIOS:
+        if only and only not in sc.__name__:
+            continue
+        tmp = tempfile.mkdtemp(prefix=f"dauys-e2e-{sc.__name__}-")
+        t = time.time()
+        print(f"== {sc.__name__}")
+        try:
+            sc(tmp)
+            print(f"   PASS {sc.__name__} ({time.time() - t:.1f}s)")
+            RESULTS.append((sc.__name__, "pass", time.time() - t))
+            shutil.rmtree(tmp, ignore_errors=True)
+        except Exception:
+            failed += 1
+            traceback.print_exc()
+            print(f"   FAIL {sc.__name__} ({time.time() - t:.1f}s); work dir kept: {tmp}")
+            RESULTS.append((sc.__name__, "FAIL", time.time() - t))
+    print("\nsummary:")
+    for n, r, d in RESULTS:
+        print(f"  {r:4} {n} {d:.1f}s")
+    return 1 if failed or not RESULTS else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
