@@ -1,0 +1,176 @@
+//! Shared by the CLI tests: the real server binary as a child process.
+#![allow(dead_code)]
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub fn dauys() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_dauys"))
+}
+
+/// `target/<profile>/dauys-server`, built on demand (cargo only builds
+/// binaries of the package under test).
+pub fn server_bin() -> PathBuf {
+    let dir = dauys().parent().map(Path::to_path_buf).unwrap_or_default();
+    let bin = dir.join("dauys-server");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["build", "-q", "-p", "dauys-server", "--bin", "dauys-server"]);
+    if dir.ends_with("release") {
+        cmd.arg("--release");
+    }
+    let st = cmd.status().expect("cargo build dauys-server");
+    assert!(st.success(), "building dauys-server failed");
+    bin
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub struct Server {
+    pub bin: PathBuf,
+    pub db: PathBuf,
+    pub listen: String,
+    pub child: Option<Child>,
+    pub otp: Arc<Mutex<Vec<(String, String)>>>,
+    pub census: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    pub fn start(db: &Path, listen: &str) -> Server {
+        let mut s = Server {
+            bin: server_bin(),
+            db: db.to_path_buf(),
+            listen: listen.to_string(),
+            child: None,
+            otp: Arc::default(),
+            census: Arc::default(),
+        };
+        s.spawn();
+        s
+    }
+
+    pub fn spawn(&mut self) {
+        let mut child = Command::new(&self.bin)
+            .args([
+                "--demo",
+                "--listen",
+                &self.listen,
+                "--database",
+                &format!("sqlite:{}", self.db.display()),
+            ])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start dauys-server");
+        let out = child.stdout.take().expect("stdout");
+        let otp = self.otp.clone();
+        let census = self.census.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                let parts: Vec<&str> = line.split_whitespace().collect();
+                if parts.len() == 3 && parts[0] == "OTP" {
+                    otp.lock()
+                        .unwrap()
+                        .push((parts[1].to_string(), parts[2].to_string()));
+                } else if parts
+                    .first()
+                    .is_some_and(|w| w.len() == 12 && w.chars().all(|c| c.is_ascii_digit()))
+                {
+                    census.lock().unwrap().push(line.clone());
+                }
+            }
+        });
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while std::net::TcpStream::connect(&self.listen).is_err() {
+            assert!(Instant::now() < deadline, "server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.listen)
+    }
+
+    /// SIGKILL.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    pub fn code_for(&self, phone: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some((_, c)) = self
+                .otp
+                .lock()
+                .unwrap()
+                .iter()
+                .rev()
+                .find(|(p, _)| p == phone)
+            {
+                return c.clone();
+            }
+            assert!(Instant::now() < deadline, "no OTP for {phone}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn sql(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(&self.db).unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Runs `dauys --home HOME --server URL ARGS…`; returns (exit code, stdout).
+pub fn run(home: &Path, server: &str, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(dauys())
+        .arg("--home")
+        .arg(home)
+        .args(["--server", server, "--key-files"])
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run dauys");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Demo resident `i` (IIN, phone) from the server's census table.
+pub fn person(i: usize) -> (String, String) {
+    let p = &dauys_server::demo::people()[i];
+    (p.iin.clone(), p.phone.clone())
+}
+
+/// Signs resident `i` in with the CLI.
+pub fn login(home: &Path, srv: &Server, i: usize, extra: &[&str]) {
+    let (iin, phone) = person(i);
+    let mut a = vec!["login", "--iin", iin.as_str()];
+    a.extend_from_slice(extra);
+    let (code, out, err) = run(home, &srv.url(), &a);
+    assert_eq!(code, 0, "{out}{err}");
+    let otp = srv.code_for(&phone);
+    a.extend_from_slice(&["--code", otp.as_str()]);
+    let (code, out, err) = run(home, &srv.url(), &a);
+    assert_eq!(code, 0, "{out}{err}");
+}
