@@ -160,6 +160,7 @@ fn count(args: &[String]) -> Result<ExitCode, String> {
             public.anonymize(seed);
         }
         public.set_outcome(&out);
+        public.prepare_for_publication();
         if let Some(p) = export {
             std::fs::write(&p, pabulib::write(&public)).map_err(|e| format!("{p}: {e}"))?;
         }

@@ -392,6 +392,110 @@ impl Election {
         self.set_meta("num_votes", &n.to_string());
     }
 
+    /// Makes the election ready for publication as a standard pabulib file:
+    /// sets META `num_projects` / `num_votes`, adds a `votes` column (and
+    /// `score` for points ballots) counted from the ballots when missing, and
+    /// puts the META keys in pabulib's canonical order. pabulib-checker also
+    /// requires META `description`, `country`, `unit`, `instance`,
+    /// `date_begin`, `date_end` (set them with [`Election::set_meta`]) and a
+    /// project `name` column ([`Election::set_project_field`]).
+    pub fn prepare_for_publication(&mut self) {
+        self.set_meta("num_projects", &self.projects.len().to_string());
+        self.set_meta("num_votes", &self.voters.len().to_string());
+        let counts = self.approval_counts();
+        if !self.project_columns.iter().any(|c| c == "votes") {
+            for (i, c) in counts.iter().enumerate() {
+                let _ = self.set_project_field(i, "votes", &c.to_string());
+            }
+        }
+        if self.vote_type != VoteType::Approval
+            && self.vote_type != VoteType::Choose1
+            && !self.project_columns.iter().any(|c| c == "score")
+        {
+            let scores = self.ballot_scores();
+            for (i, c) in scores.iter().enumerate() {
+                let _ = self.set_project_field(i, "score", &c.to_string());
+            }
+        }
+        // pabulib-checker's META_FIELDS_ORDER
+        const ORDER: [&str; 42] = [
+            "description",
+            "country",
+            "unit",
+            "district",
+            "subunit",
+            "instance",
+            "num_projects",
+            "num_votes",
+            "budget",
+            "vote_type",
+            "rule",
+            "date_begin",
+            "date_end",
+            "min_length",
+            "max_length",
+            "min_sum_cost",
+            "max_sum_cost",
+            "min_points",
+            "max_points",
+            "min_sum_points",
+            "max_sum_points",
+            "default_score",
+            "min_project_cost",
+            "max_project_cost",
+            "min_project_score_threshold",
+            "neighborhoods",
+            "subdistricts",
+            "categories",
+            "edition",
+            "language",
+            "currency",
+            "fully_funded",
+            "experimental",
+            "comment",
+            "acknowledgments",
+            "leftover_budget",
+            "budget_per_category",
+            "budget_per_neighborhood",
+            "min_length_per_category",
+            "max_length_per_category",
+            "min_sum_cost_per_category",
+            "max_sum_cost_per_category",
+        ];
+        let rank = |k: &str| ORDER.iter().position(|o| *o == k).unwrap_or(ORDER.len());
+        self.meta.sort_by_key(|(k, _)| rank(k));
+        // PROJECTS columns in pabulib-checker's PROJECTS_FIELDS_ORDER
+        const PORDER: [&str; 14] = [
+            "votes",
+            "score",
+            "name",
+            "category",
+            "beneficiaries",
+            "selected",
+            "neighborhood",
+            "subunit",
+            "district",
+            "description",
+            "proposer",
+            "public_id",
+            "latitude",
+            "longitude",
+        ];
+        let prank = |k: &str| PORDER.iter().position(|o| *o == k).unwrap_or(PORDER.len());
+        let mut perm: Vec<usize> = (0..self.project_columns.len()).collect();
+        perm.sort_by_key(|&i| prank(&self.project_columns[i]));
+        self.project_columns = perm
+            .iter()
+            .map(|&i| self.project_columns[i].clone())
+            .collect();
+        for p in &mut self.projects {
+            p.extra = perm
+                .iter()
+                .map(|&i| p.extra.get(i).cloned().unwrap_or_default())
+                .collect();
+        }
+    }
+
     /// Writes the outcome into the `selected` column (1 = funded, 0 = not)
     /// and the rule into META `rule`.
     pub fn set_outcome(&mut self, outcome: &crate::Outcome) {
