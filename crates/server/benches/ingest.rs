@@ -150,7 +150,8 @@ fn main() {
                 let name2 = name.clone();
                 tokio::task::spawn_blocking(move || {
                     let mut c = postgres::Client::connect(&admin2, postgres::NoTls).expect("connect");
-                    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name2}; CREATE DATABASE {name2}")).expect("create");
+                    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name2}")).expect("drop");
+                    c.batch_execute(&format!("CREATE DATABASE {name2}")).expect("create");
                 })
                 .await
                 .expect("join");

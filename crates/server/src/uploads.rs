@@ -107,7 +107,7 @@ pub async fn head(State(st): State<AppState>, Bearer(t): Bearer, Path(id): Path<
 
 /// Appends a chunk at `Upload-Offset` (which must equal the current offset).
 #[utoipa::path(patch, path = "/v1/uploads/{id}", params(("id" = String, Path), ("Upload-Offset" = i64, Header)),
-    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"), security(("bearer" = [])),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the bytes from Upload-Offset on (tus clients send application/offset+octet-stream; any type is accepted)"), security(("bearer" = [])),
     responses((status = 204, description = "new Upload-Offset header"), (status = 409, body = dauys_proto::ApiError),
               (status = 404, body = dauys_proto::ApiError)))]
 pub async fn patch(
