@@ -195,7 +195,7 @@ fn seed_activity(st: &AppState, c: &mut dyn Conn, a: &[Actor]) -> AppResult<()> 
 
     // Finished cycle: voted last year, now being built.
     let done = act(c, st, official, OpKind::CycleCreate, json!({
-        "locality": CITY, "budget": 30_000_000, "max_projects": 3, "rule": "greedy",
+        "locality": CITY, "budget": 30_000_000, "max_projects": 3, "rule": "equalshares/add1",
         "title": title("Халық бюджеті 2025", "Народный бюджет 2025", "People's budget 2025"),
         "schedule": {"collecting": day(-300), "voting": day(-200), "implementation": day(-150)}
     }))?;

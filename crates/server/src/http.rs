@@ -109,7 +109,7 @@ fn optional(st: &AppState, c: &mut dyn Conn, token: Option<&str>) -> AppResult<O
     info(title = "Dauys participation API", version = "1", description = "Appeals to akimats, participatory budgeting and offline-first sync. Errors are JSON `ApiError` bodies with stable codes."),
     paths(healthz, localities, request_otp, verify_otp, logout, me, push_ops, pull_changes, cycles, cycle_get,
           cycle_proposals, proposal_get, proposal_comments, appeal_get, my_appeals, action,
-          uploads::create, uploads::head, uploads::patch, uploads::fetch),
+          uploads::create, uploads::head, uploads::patch, uploads::fetch, crate::export::ballots_pb, crate::export::results_csv),
     components(schemas(ApiError, Op, OpKind, OpResult, PushRequest, PushResponse, PullResponse, OtpRequest,
         OtpResponse, VerifyRequest, SessionResponse, Me, Locality, Cycle, Proposal, Comment, Appeal,
         dauys_proto::AppealSubmitPayload, dauys_proto::ProposalSubmitPayload, dauys_proto::CommentAddPayload,

@@ -1,7 +1,101 @@
-//! Counting a cycle's ballots. Rules come from the tally crate; until a
-//! rule is wired there, plain greedy by approvals within the budget.
+//! Counting a cycle's ballots with the tally crate's rules, and building
+//! the cycle's election for publication (pabulib `.pb`, CSV).
 
-use crate::error::AppResult;
+use std::str::FromStr;
+
+use dauys_tally::{Election, Rule, VoteType};
+
+use crate::db::Conn;
+use crate::error::{AppError, AppResult};
+use crate::params;
+
+/// Rules an akimat may choose for a cycle (approval ballots).
+const ALLOWED: &[&str] = &[
+    "greedy",
+    "greedy-threshold",
+    "equalshares",
+    "equalshares/add1",
+    "equalshares/add1-comparison",
+];
+
+/// The canonical name of a supported rule.
+pub fn normalize_rule(rule: &str) -> Option<String> {
+    let r = match rule.trim() {
+        "" => "greedy",
+        r => r,
+    };
+    let parsed = Rule::from_str(r).ok()?;
+    let name = parsed.to_string();
+    ALLOWED.contains(&name.as_str()).then_some(name)
+}
+
+/// The cycle as an approval election: projects on the ballot in ballot
+/// order (by submission), one voter per counted ballot.
+pub fn election(c: &mut dyn Conn, cycle_id: &str, statuses: &[&str]) -> AppResult<(Election, Rule)> {
+    let cy = c
+        .query_one(
+            "SELECT c.budget, c.rule, c.max_projects, c.title_en, l.name_en, c.title_ru, c.schedule, c.updated_at
+             FROM cycles c JOIN localities l ON l.code = c.locality WHERE c.id = $1",
+            params![cycle_id],
+        )?
+        .ok_or_else(|| crate::apply::not_found("cycle"))?;
+    let rule = Rule::from_str(&cy.str(1)?).map_err(|e| AppError::Internal(e.to_string()))?;
+    let budget = u64::try_from(cy.i64(0)?).unwrap_or(0);
+    let mut e = Election::new(budget, VoteType::Approval);
+    for (k, v) in [
+        ("description", format!("Dauys participatory budget: {}", cy.str(3)?)),
+        ("country", "Kazakhstan".into()),
+        ("unit", cy.str(4)?),
+        ("instance", cy.str(5)?),
+        ("currency", "KZT".into()),
+        ("rule", rule.to_string()),
+    ] {
+        e.set_meta(k, &v);
+    }
+    // pabulib dates are DD.MM.YYYY: voting's planned start, and the last change.
+    let schedule: std::collections::BTreeMap<String, String> = serde_json::from_str(&cy.str(6)?).unwrap_or_default();
+    let dotted = |d: time::Date| format!("{:02}.{:02}.{:04}", d.day(), d.month() as u8, d.year());
+    let end = crate::clock::date_of(cy.i64(7)?);
+    let begin = schedule
+        .get("voting")
+        .and_then(|d| dauys_proto::workdays::parse_date(d))
+        .filter(|d| *d <= end)
+        .unwrap_or(end);
+    e.set_meta("date_begin", &dotted(begin));
+    e.set_meta("date_end", &dotted(end));
+    if let Some(m) = cy.opt_i64(2)? {
+        e.set_meta("max_length", &m.to_string());
+    }
+    let status_list = crate::db::placeholders(2, statuses.len());
+    let mut p: Vec<crate::db::Value> = vec![cycle_id.into()];
+    p.extend(statuses.iter().map(|s| crate::db::Value::from(*s)));
+    let rows = c.query(
+        &format!(
+            "SELECT id, COALESCE(expert_cost, cost), title, category FROM proposals
+             WHERE cycle_id = $1 AND status IN ({status_list}) ORDER BY created_at, id"
+        ),
+        &p,
+    )?;
+    let bad = |e: dauys_tally::BuildError| AppError::Internal(e.to_string());
+    for r in rows {
+        let i = e
+            .add_project(&r.str(0)?, u64::try_from(r.i64(1)?).unwrap_or(0))
+            .map_err(bad)?;
+        e.set_project_field(i, "name", &r.str(2)?).map_err(bad)?;
+        e.set_project_field(i, "category", &r.str(3)?).map_err(bad)?;
+    }
+    let ids: std::collections::HashSet<String> = e.projects.iter().map(|p| p.id.clone()).collect();
+    for (n, r) in c
+        .query("SELECT proposal_ids FROM ballots WHERE cycle_id = $1 ORDER BY receipt", params![cycle_id])?
+        .into_iter()
+        .enumerate()
+    {
+        let chosen: Vec<String> = serde_json::from_str(&r.str(0)?).map_err(|e| AppError::Internal(e.to_string()))?;
+        let chosen: Vec<&str> = chosen.iter().map(String::as_str).filter(|id| ids.contains(*id)).collect();
+        e.add_voter(&format!("b{n}"), &chosen).map_err(bad)?;
+    }
+    Ok((e, rule))
+}
 
 pub struct Outcome {
     pub rule: String,
@@ -9,38 +103,15 @@ pub struct Outcome {
     pub cost: i64,
 }
 
-/// The canonical name of a supported rule.
-pub fn normalize_rule(rule: &str) -> Option<String> {
-    match rule.trim() {
-        "greedy" | "" => Some("greedy".into()),
-        r => Some(r.to_string()).filter(|r| SUPPORTED.contains(&r.as_str())),
-    }
-}
-
-const SUPPORTED: &[&str] = &["greedy", "greedy-threshold", "equalshares", "equalshares/add1"];
-
-/// Projects (id, cost) in ballot order; ballots as approved project ids.
-pub fn count(rule: &str, budget: i64, projects: &[(String, i64)], ballots: &[Vec<String>]) -> AppResult<Outcome> {
-    let mut votes: Vec<(usize, i64)> = projects
-        .iter()
-        .enumerate()
-        .map(|(i, (id, _))| (i, ballots.iter().filter(|b| b.contains(id)).count() as i64))
-        .collect();
-    // Stable: ties keep ballot order.
-    votes.sort_by(|a, b| b.1.cmp(&a.1));
-    let mut left = budget;
-    let mut selected = Vec::new();
-    for (i, v) in votes {
-        let (id, cost) = &projects[i];
-        if v > 0 && *cost <= left {
-            left -= cost;
-            selected.push(id.clone());
-        }
-    }
+/// Counts the cycle's on-ballot projects with its rule.
+pub fn count(c: &mut dyn Conn, cycle_id: &str) -> AppResult<Outcome> {
+    let (e, rule) = election(c, cycle_id, &["on_ballot"])?;
+    let out = dauys_tally::tally(&e, rule).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut selected = out.selected.clone();
     selected.sort();
     Ok(Outcome {
-        rule: normalize_rule(rule).unwrap_or_else(|| "greedy".into()),
+        rule: out.rule,
         selected,
-        cost: budget - left,
+        cost: i64::try_from(out.cost).unwrap_or(i64::MAX),
     })
 }

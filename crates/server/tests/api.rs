@@ -173,6 +173,17 @@ async fn ballot_rules(srv: Server) {
     let results = &c["results"];
     assert!(results["cost"].as_i64().unwrap_or(i64::MAX) <= budget);
     assert_eq!(results["voters"], 5, "{results}");
+    // Anyone can download the anonymized ballots and recount them.
+    let pb = srv.http.get(srv.url(&format!("/v1/cycles/{cid}/ballots.pb"))).send().await.expect("pb").text().await.expect("text");
+    assert!(!pb.contains(&voter.me.user_id), "no internal voter ids");
+    let e = dauys_tally::pabulib::parse(&pb).expect("valid pabulib");
+    assert_eq!(e.voters.len(), 5);
+    let recount = dauys_tally::tally(&e, e.rule_name().and_then(|r| r.parse().ok()).expect("rule")).expect("tally");
+    let mut ids = recount.selected.clone();
+    ids.sort();
+    assert_eq!(serde_json::to_value(&ids).unwrap_or_default(), results["selected"]);
+    let (s, v) = srv.get(&format!("/v1/cycles/{}/ballots.pb", "no-such-cycle"), None).await;
+    assert_eq!((s, code(&v)), (404, "not_found"));
 }
 both_backends!(ballots, ballot_rules);
 

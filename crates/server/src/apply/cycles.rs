@@ -213,19 +213,19 @@ pub fn compute_results(c: &mut dyn Conn, cycle_id: &str, now: i64) -> AppResult<
     let cy = c
         .query_one("SELECT budget, rule FROM cycles WHERE id = $1", params![cycle_id])?
         .ok_or_else(|| not_found("cycle"))?;
-    let (budget, rule) = (cy.i64(0)?, cy.str(1)?);
+    let _ = (cy.i64(0)?, cy.str(1)?);
     let mut projects = Vec::new();
     for r in c.query(
-        "SELECT id, COALESCE(expert_cost, cost) FROM proposals WHERE cycle_id = $1 AND status = 'on_ballot' ORDER BY created_at, id",
+        "SELECT id FROM proposals WHERE cycle_id = $1 AND status = 'on_ballot' ORDER BY created_at, id",
         params![cycle_id],
     )? {
-        projects.push((r.str(0)?, r.i64(1)?));
+        projects.push((r.str(0)?, ()));
     }
     let mut ballots: Vec<Vec<String>> = Vec::new();
-    for r in c.query("SELECT proposal_ids FROM ballots WHERE cycle_id = $1 ORDER BY receipt", params![cycle_id])? {
+    for r in c.query("SELECT proposal_ids FROM ballots WHERE cycle_id = $1", params![cycle_id])? {
         ballots.push(serde_json::from_str(&r.str(0)?).map_err(|e| AppError::Internal(e.to_string()))?);
     }
-    let outcome = crate::results::count(&rule, budget, &projects, &ballots)?;
+    let outcome = crate::results::count(c, cycle_id)?;
     let mut votes = BTreeMap::new();
     for (id, _) in &projects {
         votes.insert(id.clone(), 0i64);
