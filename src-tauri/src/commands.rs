@@ -319,12 +319,14 @@ fn ballot_view(p: &Profile, cycle_id: &str, only_ballot: bool) -> R<BallotView> 
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn ballot(st: State<'_, AppState>, cycle_id: String) -> R<BallotView> {
-    ballot_view(&profile(&st)?, &cycle_id, true)
+    let p = profile(&st)?;
+    ballot_view(&p, &cycle_id, true)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn results(st: State<'_, AppState>, cycle_id: String) -> R<BallotView> {
-    ballot_view(&profile(&st)?, &cycle_id, true)
+    let p = profile(&st)?;
+    ballot_view(&p, &cycle_id, true)
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -157,6 +157,8 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| apply_page(&c.settings.get(), c.lang.get()));
     kiosk_watch(c);
 
+    let lang_chosen = Memo::new(move |_| c.settings.with(|s| s.lang.is_some()));
+    let signed_in = Memo::new(move |_| c.profile.with(|p| p.is_some()));
     move || {
         // Re-render everything when the language changes: every text is
         // then simply a call of `t` with the message id.
@@ -167,9 +169,9 @@ pub fn App() -> impl IntoView {
             Some(Err(e)) => view! { <main id="main"><h1>{t("app-name")}</h1><ErrorBox err=e/></main> }
                 .into_any(),
             Some(Ok(())) => {
-                if c.settings.with(|s| s.lang.is_none()) {
+                if !lang_chosen.get() {
                     view! { <screens::setup::LanguageScreen/> }.into_any()
-                } else if c.profile.with(|p| p.is_none()) {
+                } else if !signed_in.get() {
                     view! { <screens::setup::SignInScreen/> }.into_any()
                 } else if !c.setup_done.get() {
                     view! { <screens::setup::LocalityScreen/> }.into_any()
