@@ -270,11 +270,11 @@ async fn after_queue(cli: &Cli, p: &Profile, id: uuid::Uuid) -> Result<Outcome> 
         .find(|e| e.id == id)
         .map(|e| e.state)
         .unwrap_or(OpState::Queued);
-    print(
-        cli.json,
-        &serde_json::json!({"op_id": id, "state": state}),
-        |_| format!("{id}: {}\n", state_text(&state)),
-    )?;
+    let mut v = serde_json::to_value(&state)?;
+    if let Some(m) = v.as_object_mut() {
+        m.insert("op_id".into(), serde_json::Value::String(id.to_string()));
+    }
+    print(cli.json, &v, |_| format!("{id}: {}\n", state_text(&state)))?;
     Ok(match (&out, &state) {
         (_, s) if s.is_pending() => Outcome::Queued,
         _ => Outcome::Done,

@@ -23,16 +23,20 @@ impl Lcg {
 
 #[test]
 fn sigkill_client_and_server_during_sync() {
+    let t = Instant::now();
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
     let mut srv = Server::start(
         &dir.path().join("server.db"),
         &format!("127.0.0.1:{}", free_port()),
     );
+    eprintln!("server up {:?}", t.elapsed());
     login(&home, &srv, 2, &[]);
+    eprintln!("logged in {:?}", t.elapsed());
     let (code, out, err) = run(&home, &srv.url(), &["sync"]);
     assert_eq!(code, 0, "{out}{err}");
 
+    eprintln!("first sync {:?}", t.elapsed());
     // A large outbox, queued through the library on the same home.
     const N: usize = 600;
     let (user_id, ops_before) = {
@@ -67,6 +71,7 @@ fn sigkill_client_and_server_during_sync() {
         (uid, n)
     };
 
+    eprintln!("queued {:?}", t.elapsed());
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -119,6 +124,26 @@ fn sigkill_client_and_server_during_sync() {
         t0.elapsed()
     );
 
+    {
+        let h = Home::open(
+            &home,
+            HomeConfig {
+                keys: KeyStorePolicy::FileOnly,
+                ..HomeConfig::default()
+            },
+        )
+        .unwrap();
+        let ob = h.open_active().unwrap().outbox().unwrap();
+        let acc = ob
+            .iter()
+            .filter(|e| matches!(e.state, OpState::Accepted { .. }))
+            .count();
+        let sending = ob.iter().filter(|e| e.state == OpState::Sending).count();
+        eprintln!(
+            "after the kills: {acc} accepted, {sending} sending (in flight when killed), {} queued",
+            N - acc - sending
+        );
+    }
     // Restart both and finish.
     srv.kill();
     srv.spawn();
@@ -129,6 +154,7 @@ fn sigkill_client_and_server_during_sync() {
             break;
         }
     }
+    eprintln!("final sync done {:?}", t.elapsed());
     assert_eq!(last.0, 0, "final sync: {}{}", last.1, last.2);
 
     let h = Home::open(

@@ -11,20 +11,42 @@ pub fn dauys() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_dauys"))
 }
 
-/// `target/<profile>/dauys-server`, built on demand (cargo only builds
-/// binaries of the package under test).
+/// The test binary itself, re-run as a demo server (`serve_child`): the
+/// same code as `dauys-server --demo`, built with this test, killable with
+/// SIGKILL like the real binary.
 pub fn server_bin() -> PathBuf {
-    let dir = dauys().parent().map(Path::to_path_buf).unwrap_or_default();
-    let bin = dir.join("dauys-server");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.args(["build", "-q", "-p", "dauys-server", "--bin", "dauys-server"]);
-    if dir.ends_with("release") {
-        cmd.arg("--release");
-    }
-    let st = cmd.status().expect("cargo build dauys-server");
-    assert!(st.success(), "building dauys-server failed");
-    bin
+    std::env::current_exe().expect("current exe")
+}
+
+/// Not a test: the body of the server child process.
+#[test]
+#[ignore = "runs only as the server child of other tests"]
+fn serve_child() {
+    let (Ok(db), Ok(listen)) = (
+        std::env::var("DAUYS_TEST_SERVE_DB"),
+        std::env::var("DAUYS_TEST_SERVE_LISTEN"),
+    ) else {
+        return;
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async move {
+        let st = dauys_server::open_state(
+            &format!("sqlite:{db}"),
+            None,
+            Arc::new(dauys_server::sms::LogGateway),
+        )
+        .unwrap();
+        {
+            let mut c = st.pool.get().unwrap();
+            dauys_server::demo::seed_if_empty(&st, &mut *c).unwrap();
+        }
+        let l = tokio::net::TcpListener::bind(&listen).await.unwrap();
+        dauys_server::serve(l, st).await.unwrap();
+    });
 }
 
 pub fn free_port() -> u16 {
@@ -61,13 +83,15 @@ impl Server {
     pub fn spawn(&mut self) {
         let mut child = Command::new(&self.bin)
             .args([
-                "--demo",
-                "--listen",
-                &self.listen,
-                "--database",
-                &format!("sqlite:{}", self.db.display()),
+                "--exact",
+                "support::serve_child",
+                "--ignored",
+                "--nocapture",
+                "--test-threads",
+                "1",
             ])
-            .env("RUST_LOG", "warn")
+            .env("DAUYS_TEST_SERVE_DB", &self.db)
+            .env("DAUYS_TEST_SERVE_LISTEN", &self.listen)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -77,6 +101,11 @@ impl Server {
         let census = self.census.clone();
         std::thread::spawn(move || {
             for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                // The harness may print "test … " before the first line.
+                let line = match line.find("OTP ") {
+                    Some(i) => line[i..].to_string(),
+                    None => line,
+                };
                 let parts: Vec<&str> = line.split_whitespace().collect();
                 if parts.len() == 3 && parts[0] == "OTP" {
                     otp.lock()

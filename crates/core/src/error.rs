@@ -15,6 +15,9 @@ pub enum CoreError {
     Json(#[from] serde_json::Error),
     #[error("network: {0}")]
     Net(String),
+    /// The server could not be reached at all (nothing was sent).
+    #[error("server unreachable: {0}")]
+    Unreachable(String),
     /// The server answered with an error body (4xx/5xx) for a whole request.
     #[error("server said {code:?}: {detail}")]
     Api {
@@ -50,7 +53,7 @@ impl CoreError {
     /// to an error that retrying cannot fix.
     pub fn is_transient(&self) -> bool {
         match self {
-            CoreError::Net(_) => true,
+            CoreError::Net(_) | CoreError::Unreachable(_) => true,
             CoreError::Api { status, .. } => *status >= 500 || *status == 429 || *status == 408,
             _ => false,
         }
@@ -67,7 +70,11 @@ impl From<reqwest::Error> for CoreError {
             msg.push_str(&s.to_string());
             src = s.source();
         }
-        CoreError::Net(msg)
+        if e.is_connect() {
+            CoreError::Unreachable(msg)
+        } else {
+            CoreError::Net(msg)
+        }
     }
 }
 

@@ -257,6 +257,14 @@ impl Run<'_> {
             if batch.is_empty() {
                 return Ok(());
             }
+            let was_queued: Vec<String> = {
+                let c = self.p.conn();
+                let mut st = c.prepare_cached("SELECT id FROM outbox WHERE state = 'queued'")?;
+                let r = st
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                r
+            };
             {
                 let c = self.p.conn();
                 let tx = c.unchecked_transaction()?;
@@ -274,6 +282,18 @@ impl Run<'_> {
             let api = self.p.api.clone();
             let r = self.guard(api.push(token, &batch, &mut w)).await;
             self.add_wire(w);
+            if let Err(CoreError::Unreachable(_)) = &r {
+                // Nothing left the device: these ops are still just queued.
+                let c = self.p.conn();
+                let tx = c.unchecked_transaction()?;
+                for op in &batch {
+                    let id = op.id.to_string();
+                    if was_queued.contains(&id) {
+                        tx.execute("UPDATE outbox SET state = 'queued' WHERE id = ?1 AND state = 'sending'", [&id])?;
+                    }
+                }
+                tx.commit()?;
+            }
             let resp = r?;
             let (a, j) = self.p.record_results(&resp.results, &batch)?;
             self.report.accepted += a;

@@ -1,0 +1,297 @@
+//! The `dauys` CLI end to end: exit codes, listings, kiosk separation.
+
+mod support;
+
+use dauys_core::{DraftContent, Home, HomeConfig, KeyStorePolicy};
+use support::*;
+
+fn json(out: &str) -> serde_json::Value {
+    serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+}
+
+#[test]
+fn exit_codes_and_listings() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let mut srv = Server::start(
+        &dir.path().join("server.db"),
+        &format!("127.0.0.1:{}", free_port()),
+    );
+    let url = srv.url();
+    // Not signed in: error.
+    let (code, _, err) = run(&home, &url, &["status"]);
+    assert_eq!(code, 1, "{err}");
+    login(&home, &srv, 5, &[]);
+    assert_eq!(run(&home, &url, &["sync"]).0, 0);
+    let loc = json(&run(&home, &url, &["--json", "localities"]).1);
+    assert!(loc
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["code"] == "551010000"));
+    let cycles = json(&run(&home, &url, &["--json", "cycles"]).1);
+    let voting = cycles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["phase"] == "voting")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // FTS with diacritics folded: "Балалар" matches "балалар", "ойын" prefix.
+    let found = json(
+        &run(
+            &home,
+            &url,
+            &["--json", "proposals", "--search", "ойын балалар"],
+        )
+        .1,
+    );
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    let props = json(&run(&home, &url, &["--json", "proposals", "--cycle", &voting]).1);
+    let pid = props
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["status"] == "on_ballot")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Online: delivered at once → 0.
+    let (code, out, err) = run(&home, &url, &["--json", "comment", &pid, "Тамаша идея"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(json(&out)["state"], "accepted");
+
+    // Server down: queued → 3; sync later → 0.
+    srv.kill();
+    let (code, out, _) = run(&home, &url, &["--json", "vote", &voting, &pid]);
+    assert_eq!(code, 3, "{out}");
+    assert_eq!(json(&out)["state"], "queued");
+    let (code, out, _) = run(&home, &url, &["--json", "ballots"]);
+    assert_eq!(code, 0);
+    let b = json(&out);
+    let mine = b
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["cycle_id"] == voting.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(mine["status"], "queued_not_counted");
+    let (code, _, _) = run(&home, &url, &["sync", "--attempts", "1"]);
+    assert_eq!(code, 3);
+    assert_eq!(run(&home, &url, &["status"]).0, 3);
+    srv.spawn();
+    let (code, out, err) = run(&home, &url, &["sync"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let b = json(&run(&home, &url, &["--json", "ballots"]).1);
+    let mine = b
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["cycle_id"] == voting.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(mine["status"], "counted");
+    assert!(mine["receipt"].as_str().is_some_and(|r| !r.is_empty()));
+    let ob = json(&run(&home, &url, &["--json", "outbox"]).1);
+    assert!(ob
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["state"] == "accepted"));
+    // Appeal with a photo, via the CLI.
+    let photo = dir.path().join("p.png");
+    std::fs::write(&photo, include_bytes!("data/tiny.png")).unwrap();
+    let (code, out, err) = run(
+        &home,
+        &url,
+        &[
+            "--json",
+            "appeal",
+            "new",
+            "--type",
+            "complaint",
+            "--to",
+            "pvl-akimat",
+            "--subject",
+            "Жол",
+            "--body",
+            "Шұңқыр",
+            "--photo",
+            photo.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let ap = json(&run(&home, &url, &["--json", "appeals"]).1);
+    let a = ap
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["subject"] == "Жол")
+        .unwrap();
+    assert_eq!(a["media"].as_array().unwrap().len(), 1);
+}
+
+fn raw_contains(dir: &std::path::Path, needle: &str) -> bool {
+    let mut found = false;
+    for e in walk(dir) {
+        if let Ok(b) = std::fs::read(&e) {
+            if b.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                found = true;
+            }
+        }
+    }
+    found
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Acceptance 5: kiosk profiles are kept apart and wiped once synced.
+#[test]
+fn kiosk_profiles_are_separate_and_wiped() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let mut srv = Server::start(
+        &dir.path().join("server.db"),
+        &format!("127.0.0.1:{}", free_port()),
+    );
+    let url = srv.url();
+    login(&home, &srv, 0, &["--kiosk"]);
+    assert_eq!(run(&home, &url, &["sync"]).0, 0);
+    let cycles = json(&run(&home, &url, &["--json", "cycles"]).1);
+    let voting = cycles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["phase"] == "voting")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let props = json(&run(&home, &url, &["--json", "proposals", "--cycle", &voting]).1);
+    let pids: Vec<String> = props
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["status"] == "on_ballot")
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect();
+    // A drafts an appeal (library: the app's autosave) and queues a ballot offline.
+    const SECRET: &str = "Kiosk-secret-subject-7731";
+    let a_id = {
+        let h = Home::open(
+            &home,
+            HomeConfig {
+                keys: KeyStorePolicy::FileOnly,
+                ..HomeConfig::default()
+            },
+        )
+        .unwrap();
+        let p = h.open_active().unwrap();
+        p.save_draft(
+            None,
+            &DraftContent::Appeal(dauys_core::AppealInput {
+                appeal_type: dauys_core::proto::AppealType::Request,
+                addressee: "pvl-akimat".into(),
+                subject: SECRET.into(),
+                body: "A's private words".into(),
+                public: false,
+                location: None,
+                photos: vec![],
+                media: vec![],
+            }),
+        )
+        .unwrap();
+        p.id().to_string()
+    };
+    srv.kill();
+    let (code, out, _) = run(
+        &home,
+        &url,
+        &["--json", "--offline", "vote", &voting, &pids[2], &pids[4]],
+    );
+    assert_eq!(code, 3, "{out}");
+    let a_op = json(&out)["op_id"].as_str().unwrap().to_string();
+    // Sign-out with an undelivered ballot: locked, wiped once synced.
+    let (code, out, _) = run(&home, &url, &["--json", "profile", "sign-out"]);
+    assert_eq!(code, 3, "{out}");
+    assert_eq!(json(&out)["outcome"], "wipe_when_synced");
+    // A's data is locked: no command shows it.
+    assert_eq!(run(&home, &url, &["drafts"]).0, 1);
+    assert_eq!(run(&home, &url, &["outbox"]).0, 1);
+    let a_dir = home.join("profiles").join(&a_id);
+    assert!(!raw_contains(&a_dir, SECRET), "A's draft is sealed at rest");
+    // (Op ids, kinds and states are plain metadata; contents are sealed.)
+    assert!(!raw_contains(&a_dir, "A's private words"));
+
+    // B signs in on the same kiosk.
+    srv.spawn();
+    login(&home, &srv, 4, &["--kiosk"]);
+    assert_eq!(run(&home, &url, &["sync"]).0, 0);
+    let mut all = String::new();
+    for args in [
+        &["--json", "drafts"][..],
+        &["--json", "outbox"],
+        &["--json", "appeals"],
+        &["--json", "ballots"],
+        &["--json", "status"],
+        &["--json", "profile", "list"],
+    ] {
+        let (code, out, err) = run(&home, &url, args);
+        assert!(code == 0 || code == 3, "{args:?}: {err}");
+        all.push_str(&out);
+    }
+    assert!(
+        !all.contains(SECRET) && !all.contains(&a_op),
+        "B sees nothing of A"
+    );
+    let drafts = json(&run(&home, &url, &["--json", "drafts"]).1);
+    assert!(drafts.as_array().unwrap().is_empty());
+    let b_id = json(&run(&home, &url, &["--json", "status"]).1)["profile"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b_dir = home.join("profiles").join(&b_id);
+    assert!(!raw_contains(&b_dir, SECRET) && !raw_contains(&b_dir, &a_op));
+
+    // Housekeeping delivers A's ballot, then wipes A.
+    let (code, out, err) = run(&home, &url, &["--json", "kiosk", "tick", "--idle", "3600"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(json(&out)["wiped"].as_array().unwrap().len(), 1);
+    assert!(!a_dir.exists(), "A's database is gone");
+    assert!(
+        !home.join("keys").join(format!("{a_id}.key")).exists(),
+        "A's key is gone"
+    );
+    let counted: i64 = srv
+        .sql()
+        .query_row(
+            "SELECT COUNT(*) FROM ballots WHERE op_id = ?1",
+            [&a_op],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(counted, 1, "A's ballot was delivered before the wipe");
+    // Idle sign-out of B (idle 0 s): nothing pending, wiped at once.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let (code, out, _) = run(&home, &url, &["--json", "kiosk", "tick", "--idle", "0"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!b_dir.exists());
+}
