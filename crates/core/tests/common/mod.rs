@@ -211,3 +211,138 @@ pub fn make_photo(path: &Path, w: u32, h: u32, seed: u32) {
     });
     img.save(path).unwrap();
 }
+
+/// A TCP proxy that counts bytes and can cut connections after a budget of
+/// client→server bytes (a dropped link, without root).
+pub struct CutProxy {
+    pub addr: SocketAddr,
+    pub up: Arc<std::sync::atomic::AtomicU64>,
+    pub down: Arc<std::sync::atomic::AtomicU64>,
+    /// Remaining client→server bytes before every connection is cut;
+    /// `u64::MAX`: unlimited.
+    pub budget: Arc<std::sync::atomic::AtomicU64>,
+    pub connections: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl CutProxy {
+    pub async fn start(upstream: SocketAddr) -> CutProxy {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let p = CutProxy {
+            addr: l.local_addr().unwrap(),
+            up: Arc::new(AtomicU64::new(0)),
+            down: Arc::new(AtomicU64::new(0)),
+            budget: Arc::new(AtomicU64::new(u64::MAX)),
+            connections: Arc::new(AtomicU64::new(0)),
+        };
+        let (up, down, budget, conns) = (
+            p.up.clone(),
+            p.down.clone(),
+            p.budget.clone(),
+            p.connections.clone(),
+        );
+        tokio::spawn(async move {
+            while let Ok((client, _)) = l.accept().await {
+                conns.fetch_add(1, Ordering::Relaxed);
+                let Ok(server) = tokio::net::TcpStream::connect(upstream).await else {
+                    continue;
+                };
+                let (mut cr, mut cw) = client.into_split();
+                let (mut sr, mut sw) = server.into_split();
+                let (up, down, budget) = (up.clone(), down.clone(), budget.clone());
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 16 * 1024];
+                    let c2s = async {
+                        loop {
+                            let n = match cr.read(&mut buf).await {
+                                Ok(0) | Err(_) => break,
+                                Ok(n) => n,
+                            };
+                            let left = budget.load(Ordering::SeqCst);
+                            if left != u64::MAX {
+                                if (n as u64) > left {
+                                    budget.store(0, Ordering::SeqCst);
+                                    break; // cut: drop both halves
+                                }
+                                budget.store(left - n as u64, Ordering::SeqCst);
+                            }
+                            up.fetch_add(n as u64, Ordering::Relaxed);
+                            if sw.write_all(&buf[..n]).await.is_err() {
+                                break;
+                            }
+                        }
+                    };
+                    let s2c = async {
+                        let mut buf = vec![0u8; 16 * 1024];
+                        loop {
+                            let n = match sr.read(&mut buf).await {
+                                Ok(0) | Err(_) => break,
+                                Ok(n) => n,
+                            };
+                            down.fetch_add(n as u64, Ordering::Relaxed);
+                            if cw.write_all(&buf[..n]).await.is_err() {
+                                break;
+                            }
+                        }
+                    };
+                    tokio::select! { _ = c2s => {}, _ = s2c => {} }
+                });
+            }
+        });
+        p
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn reset_counts(&self) {
+        self.up.store(0, std::sync::atomic::Ordering::SeqCst);
+        self.down.store(0, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Signs in through an arbitrary URL (e.g. a proxy in front of `srv`).
+pub async fn client_via(
+    home_dir: &Path,
+    url: &str,
+    srv: &TestServer,
+    who: usize,
+) -> (Home, Profile) {
+    let home = Home::open(
+        home_dir,
+        HomeConfig {
+            keys: KeyStorePolicy::FileOnly,
+            ..HomeConfig::default()
+        },
+    )
+    .unwrap();
+    let p = person(who);
+    let info = home
+        .create_profile(&format!("resident-{who}"), url, false, Some(&p.iin))
+        .unwrap();
+    let prof = home.open_profile(&info.id).unwrap();
+    prof.request_code(&p.iin).await.unwrap();
+    prof.verify(&p.iin, &srv.code_for(&p.phone), "test")
+        .await
+        .unwrap();
+    home.mark_signed_in(&info.id).unwrap();
+    (home, prof)
+}
+
+/// A photo with fine detail (large JPEG), `w`×`h`, as PNG.
+pub fn make_busy_photo(path: &Path, w: u32, h: u32) {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let v = x
+            .wrapping_mul(2654435761)
+            .wrapping_add(y.wrapping_mul(40503))
+            ^ (x * y);
+        image::Rgb([
+            (v % 251) as u8,
+            ((v >> 8) % 253) as u8,
+            ((v >> 16) % 255) as u8,
+        ])
+    });
+    img.save(path).unwrap();
+}
