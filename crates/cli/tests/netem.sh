@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Acceptance 3: the offline-then-online flow through shaped networks
+# (../shared/netem): edge, gprs, flaky, and a 10 s partition mid-sync with
+# an interrupted photo upload that must resume (bytes re-sent < 2 chunks).
+#
+# Needs root (network namespaces). Skips with a clear message (exit 0)
+# where ../shared/netem is absent or `netem.sh probe` fails.
+# Usage: crates/cli/tests/netem.sh          (from anywhere; ~3-5 min)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+NETEM=${NETEM:-$ROOT/../shared/netem/netem.sh}
+if [[ ! -x "$NETEM" && ! -f "$NETEM" ]]; then
+  echo "SKIP netem tests: $NETEM not found"; exit 0
+fi
+if ! bash "$NETEM" probe >/dev/null 2>&1; then
+  echo "SKIP netem tests: 'netem.sh probe' failed (needs root, iproute2, /dev/net/tun)"; exit 0
+fi
+N() { bash "$NETEM" "$@"; }
+
+cd "$ROOT"
+cargo build -q -p dauys-server -p dauys-cli
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug"
+WORK=$(mktemp -d /tmp/dauys-netem.XXXXXX)
+SRV_PID=""
+cleanup() {
+  [[ -n "$SRV_PID" ]] && kill "$SRV_PID" 2>/dev/null || true
+  N down >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+START=$(date +%s)
+PASS=0; FAIL=0
+ok()   { echo "  ok: $*"; PASS=$((PASS+1)); }
+bad()  { echo "  FAIL: $*"; FAIL=$((FAIL+1)); }
+
+N up clean >/dev/null
+URL=http://10.199.0.1:8080
+N exec-server "$BIN/dauys-server" --demo --listen 10.199.0.1:8080 --database "sqlite:$WORK/server.db" >"$WORK/server.out" 2>"$WORK/server.err" &
+SRV_PID=$!
+for _ in $(seq 1 100); do grep -q "^OTP\|IIN" "$WORK/server.out" 2>/dev/null && break; sleep 0.2; done
+sleep 1
+
+# Demo residents of the city (IIN, phone) from the census table.
+mapfile -t PEOPLE < <(awk '$3=="551010000" && $4=="resident" && NF==4 {print $1" "$2}' "$WORK/server.out")
+[[ ${#PEOPLE[@]} -ge 5 ]] || { echo "could not read the census"; cat "$WORK/server.out"; exit 1; }
+
+D() { # home, args... : the CLI inside the client namespace
+  local home=$1; shift
+  N exec-client "$BIN/dauys" --home "$home" --server "$URL" --allow-insecure-http --key-files "$@"
+}
+sqlq() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute(sys.argv[2], sys.argv[3:]).fetchone()[0])' "$@"; }
+login() { # home, person index
+  local home=$1 iin phone code
+  read -r iin phone <<<"${PEOPLE[$2]}"
+  D "$home" login --iin "$iin" >/dev/null
+  for _ in $(seq 1 50); do code=$(awk -v p="$phone" '$1=="OTP" && $2==p {c=$3} END {print c}' "$WORK/server.out"); [[ -n "$code" ]] && break; sleep 0.2; done
+  D "$home" login --iin "$iin" --code "$code" >/dev/null
+}
+sync_until_done() { # home, max seconds, extra args
+  local home=$1 max=$2; shift 2
+  local deadline=$(( $(date +%s) + max )) rc=1
+  while (( $(date +%s) < deadline )); do
+    rc=0; timeout $(( deadline - $(date +%s) + 1 )) bash -c "$(declare -f D N); NETEM='$NETEM' BIN='$BIN' URL='$URL' D '$home' --json sync --attempts 8 $*" >"$home.sync.json" 2>"$home.sync.err" || rc=$?
+    [[ $rc == 0 ]] && return 0
+  done
+  return $rc
+}
+python3 - "$WORK/photo.png" 900 700 <<'PY'
+import sys, zlib, struct, random
+path, w, h = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+random.seed(7)
+def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+rows = b''.join(b'\x00' + bytes(random.getrandbits(8) for _ in range(w * 3)) for _ in range(h))
+open(path, 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(rows, 1)) + chunk(b'IEND', b''))
+PY
+cp "$ROOT/crates/cli/tests/data/tiny.png" "$WORK/tiny.png"
+
+run_profile() { # profile, person index, photo, chunk KiB, partition?
+  local prof=$1 who=$2 photo=$3 chunk=$4 part=${5:-}
+  local home="$WORK/home-$prof${part:+-partition}"
+  echo "== $prof${part:+ + 10 s partition}"
+  N change clean >/dev/null
+  login "$home" "$who"
+  D "$home" sync >/dev/null
+  local uid voting pid1 pid2 before t0 t1
+  uid=$(D "$home" --json status | python3 -c 'import json,sys; print(json.load(sys.stdin)["user_id"])')
+  voting=$(D "$home" --json cycles | python3 -c 'import json,sys; print([c["id"] for c in json.load(sys.stdin) if c["phase"]=="voting"][0])')
+  read -r pid1 pid2 < <(D "$home" --json proposals --cycle "$voting" | python3 -c 'import json,sys; p=[x["id"] for x in json.load(sys.stdin) if x["status"]=="on_ballot"]; print(p[0], p[1])')
+  before=$(sqlq "$WORK/server.db" "SELECT COUNT(*) FROM ops WHERE user_id = ?" "$uid")
+  # Offline: queue 40 ops (30 comments, 5 ballots, 5 appeals, one with a photo).
+  for i in $(seq 1 30); do D "$home" --offline comment "$pid1" "netem $prof comment $i — пікір" >/dev/null || [[ $? == 3 ]]; done
+  for i in $(seq 1 5); do D "$home" --offline vote "$voting" "$pid1" "$pid2" >/dev/null || [[ $? == 3 ]]; done
+  for i in $(seq 1 4); do D "$home" --offline appeal new --type request --to pvl-akimat --subject "netem $prof $i" --body "body $i" >/dev/null || [[ $? == 3 ]]; done
+  D "$home" --offline appeal new --type complaint --to pvl-housing --subject "netem $prof photo" --body "with photo" --photo "$photo" >/dev/null || [[ $? == 3 ]]
+  N change "$prof" >/dev/null
+  t0=$(date +%s.%N)
+  if [[ -n "$part" ]]; then
+    # Sync; 3 s in, the link drops for 10 s; 3 s into the partition the
+    # client is SIGKILLed mid-upload. Then a new sync must resume the photo
+    # from the server's offset.
+    timeout -s KILL 6 bash "$NETEM" exec-client "$BIN/dauys" --home "$home" --server "$URL" --allow-insecure-http \
+      --key-files --json sync --chunk-kib "$chunk" >/dev/null 2>&1 &
+    local sp=$!
+    sleep 3
+    echo "   partition 10 s (client killed 3 s into it)"
+    N partition 10 >/dev/null &
+    local pp=$!
+    wait $sp || true
+    local got
+    got=$(sqlq "$WORK/server.db" "SELECT received || '/' || length FROM uploads ORDER BY created_at DESC LIMIT 1")
+    echo "   server had $got B of the photo when the client died"
+    wait $pp || true
+    sync_until_done "$home" 240 --chunk-kib "$chunk" || { bad "$prof: sync did not finish after the partition"; tail -5 "$home.sync.err"; return; }
+  else
+    sync_until_done "$home" 240 --chunk-kib "$chunk" || { bad "$prof: sync did not finish in 240 s"; cat "$home.sync.err" | tail -3; return; }
+  fi
+  t1=$(date +%s.%N)
+  local after dup comments accepted
+  after=$(sqlq "$WORK/server.db" "SELECT COUNT(*) FROM ops WHERE user_id = ?" "$uid")
+  comments=$(sqlq "$WORK/server.db" "SELECT COUNT(*) FROM comments WHERE author = ? AND body LIKE ?" "$uid" "netem $prof comment %")
+  accepted=$(D "$home" --json outbox | python3 -c 'import json,sys; o=json.load(sys.stdin); print(sum(1 for e in o if e["state"]=="accepted"), len(o))')
+  echo "   delivered in $(python3 -c "print(round($t1-$t0,1))") s; $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%s B up, %s B down, %s tries (last run)" % (r["bytes_up"], r["bytes_down"], r["attempts"]))' "$home.sync.json")"
+  [[ $((after - before)) == 40 ]] && ok "$prof: 40 ops applied exactly once" || bad "$prof: server applied $((after - before)) ops, expected 40"
+  [[ $comments == 30 ]] && ok "$prof: 30 comments stored once" || bad "$prof: $comments comments"
+  [[ "$accepted" == "40 40" ]] && ok "$prof: all local states accepted" || bad "$prof: accepted/total = $accepted"
+  local integrity
+  integrity=$(sqlq "$(ls "$home"/profiles/*/profile.db)" "PRAGMA integrity_check")
+  [[ $integrity == ok ]] && ok "$prof: client database integrity ok" || bad "$prof: integrity $integrity"
+  if [[ -n "$part" ]]; then
+    local sent len resent
+    read -r sent len < <(python3 -c 'import sqlite3,sys; print(*sqlite3.connect(sys.argv[1]).execute("SELECT bytes_sent, length FROM media").fetchone())' "$(ls "$home"/profiles/*/profile.db)")
+    resent=$((sent - len))
+    echo "   photo $len B, sent $sent B: re-sent $resent B (chunk $((chunk * 1024)) B)"
+    (( resent < 2 * chunk * 1024 )) && ok "$prof: interrupted upload resumed (re-sent < 2 chunks)" || bad "$prof: re-sent $resent B"
+  fi
+}
+
+if [[ "${ONLY:-}" != partition ]]; then
+  run_profile edge 0 "$WORK/tiny.png" 64
+  run_profile gprs 1 "$WORK/tiny.png" 16
+  run_profile flaky 2 "$WORK/tiny.png" 64
+fi
+run_profile flaky 3 "$WORK/photo.png" 32 partition
+
+echo "netem: $PASS passed, $FAIL failed ($(( $(date +%s) - START )) s)"
+[[ $FAIL == 0 ]]
