@@ -73,7 +73,10 @@ pub fn save_settings(s: Settings) {
     let c = ctx();
     c.settings.set(s.clone());
     if let Some(l) = s.lang.as_deref().and_then(Lang::parse) {
-        c.lang.set(l);
+        // Setting the same language would re-render every screen.
+        if c.lang.get_untracked() != l {
+            c.lang.set(l);
+        }
     }
     spawn_local(async move {
         let r: Result<Settings, _> = api::call("save_settings", Args { settings: s }).await;
