@@ -478,7 +478,7 @@ def check_controls_usable(app, label):
         for (const el of document.querySelectorAll('button, input, select, textarea, a[href]')) {
           const r0 = el.getBoundingClientRect();
           if (r0.width === 0 && r0.height === 0) continue;
-          if (el.type === 'file' || el.classList.contains('skip')) continue;
+          if (el.type === 'file' || el.classList.contains('skip') || el.closest('details:not([open])')) continue;
           el.scrollIntoView({block: 'center', inline: 'nearest'});
           const r = el.getBoundingClientRect();
           if (r.left < -1 || r.right > window.innerWidth + 1) { out.push('offscreen ' + el.outerHTML.slice(0, 80)); continue; }
