@@ -159,6 +159,9 @@ fn draft_from_op(op: &Op) -> Option<DraftContent> {
     }
 }
 
+/// id, sealed content, sealed rejection, created, updated.
+type DraftRow = (String, Vec<u8>, Option<Vec<u8>>, i64, i64);
+
 /// A raw outbox row.
 pub(crate) struct OutboxRow {
     pub seq: i64,
@@ -602,14 +605,11 @@ impl Profile {
         Ok(id)
     }
 
-    fn draft_row(
-        &self,
-        r: &rusqlite::Row,
-    ) -> rusqlite::Result<(String, Vec<u8>, Option<Vec<u8>>, i64, i64)> {
+    fn draft_row(&self, r: &rusqlite::Row) -> rusqlite::Result<DraftRow> {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
     }
 
-    fn decode_draft(&self, row: (String, Vec<u8>, Option<Vec<u8>>, i64, i64)) -> Result<Draft> {
+    fn decode_draft(&self, row: DraftRow) -> Result<Draft> {
         let (id, data, rej, created_at, updated_at) = row;
         Ok(Draft {
             id,

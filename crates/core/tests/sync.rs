@@ -12,7 +12,7 @@ fn appeal(i: usize, addressee: &str) -> AppealInput {
         addressee: addressee.into(),
         subject: format!("Өтініш №{i}: жарық жоқ"),
         body: format!("Көшеде жарық жоқ, № {i}. Нет света на улице."),
-        public: i % 2 == 0,
+        public: i & 1 == 0,
         location: None,
         photos: vec![],
         media: vec![],

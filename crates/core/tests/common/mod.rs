@@ -202,7 +202,7 @@ pub fn make_photo(path: &Path, w: u32, h: u32, seed: u32) {
         // make unrealistically large JPEGs).
         let r = (x * 255 / w.max(1)) as u8;
         let g = (y * 255 / h.max(1)) as u8;
-        let b = if ((x / 97) + (y / 89) + seed) % 2 == 0 {
+        let b = if ((x / 97) + (y / 89) + seed) & 1 == 0 {
             60
         } else {
             190
