@@ -21,3 +21,21 @@ token=$(curl -fsS -H 'content-type: application/json' \
   "http://127.0.0.1:$port/v1/auth/verify" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 schemathesis run "http://127.0.0.1:$port/v1/openapi.json" --url "http://127.0.0.1:$port" \
   -H "Authorization: Bearer $token" --exclude-path /v1/auth/logout --checks not_a_server_error --max-examples "${SCHEMATHESIS_EXAMPLES:-25}" --no-color
+
+# The server's public export of a finished cycle passes the official pabulib checker.
+python3 -c 'import pabulib.checker' 2>/dev/null || pip install -q --disable-pip-version-check pabulib-checker
+cycle=$(curl -fsS "http://127.0.0.1:$port/v1/cycles?locality=551010000" \
+  | python3 -c 'import json,sys; print(next(c["id"] for c in json.load(sys.stdin) if c["phase"] in ("implementation","closed")))')
+curl -fsS -o "$work/export.pb" "http://127.0.0.1:$port/v1/cycles/$cycle/ballots.pb"
+python3 - "$work/export.pb" <<'PYEOF'
+import io, contextlib, json, sys
+from pabulib.checker import Checker
+buf = io.StringIO()
+with contextlib.redirect_stdout(buf):
+    res = Checker().process_files([sys.argv[1]])
+errors = [(k, v["results"]["errors"]) for k, v in res.items() if k != "metadata" and isinstance(v, dict) and v.get("results", {}).get("errors")]
+if errors:
+    print("pabulib-checker errors in the server's export:", json.dumps(errors, indent=1, ensure_ascii=False)[:3000])
+    sys.exit(1)
+print("pabulib-checker: the server's exported .pb passes")
+PYEOF

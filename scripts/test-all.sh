@@ -10,6 +10,8 @@ shared="$root/../shared"
 step() { printf '\n==> %s\n' "$*"; }
 
 bash scripts/setup.sh
+# One target dir for every script: nothing is built twice.
+export CARGO_TARGET_DIR="$root/target"
 
 step "format and lints"
 cargo fmt --all -- --check

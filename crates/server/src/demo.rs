@@ -195,7 +195,7 @@ fn seed_activity(st: &AppState, c: &mut dyn Conn, a: &[Actor]) -> AppResult<()> 
 
     // Finished cycle: voted last year, now being built.
     let done = act(c, st, official, OpKind::CycleCreate, json!({
-        "locality": CITY, "budget": 30_000_000, "max_projects": 3, "rule": "equalshares/add1",
+        "locality": CITY, "budget": 30_000_000, "max_projects": 3, "rule": "greedy",
         "title": title("Халық бюджеті 2025", "Народный бюджет 2025", "People's budget 2025"),
         "schedule": {"collecting": day(-300), "voting": day(-200), "implementation": day(-150)}
     }))?;
@@ -206,9 +206,10 @@ fn seed_activity(st: &AppState, c: &mut dyn Conn, a: &[Actor]) -> AppResult<()> 
         }))?;
         done_ids.push(id);
     }
-    for id in &done_ids {
+    for (i, id) in done_ids.iter().enumerate() {
         act(c, st, moderator, OpKind::ProposalModerate, json!({"proposal_id": id, "decision": "accept"}))?;
-        act(c, st, expert, OpKind::ProposalReview, json!({"proposal_id": id, "feasible": true, "cost_estimate": 6_000_000, "note": "Смета проверена"}))?;
+        act(c, st, expert, OpKind::ProposalReview, json!({"proposal_id": id, "feasible": true,
+            "cost_estimate": 6_000_000 + 1_500_000 * i as i64, "note": "Смета проверена"}))?;
     }
     act(c, st, official, OpKind::CyclePhase, json!({"cycle_id": done, "phase": "voting"}))?;
     for (i, r) in residents.iter().enumerate() {
