@@ -16,16 +16,34 @@ const CYCLES: usize = 100;
 const VOTERS: usize = 60;
 const CONCURRENCY: usize = 4;
 
-fn setup(url: &str) -> (dauys_server::state::AppState, Arc<MemoryGateway>, Vec<String>) {
+fn setup(
+    url: &str,
+) -> (
+    dauys_server::state::AppState,
+    Arc<MemoryGateway>,
+    Vec<String>,
+) {
     let sms = Arc::new(MemoryGateway::default());
     let st = dauys_server::open_state(url, None, sms.clone()).expect("open");
     let mut c = st.pool.get().expect("conn");
     demo::seed_if_empty(&st, &mut *c).expect("seed");
     let people = demo::people();
-    let official_p = people.iter().find(|p| p.label.starts_with("official, Pavlodar")).expect("official");
+    let official_p = people
+        .iter()
+        .find(|p| p.label.starts_with("official, Pavlodar"))
+        .expect("official");
     let hash = dauys_server::crypto::iin_hash(&st.secret, &official_p.iin);
-    let uid = c.query_one("SELECT id FROM residents WHERE iin_hash = $1", dauys_server::params![hash]).expect("q").expect("row").str(0).expect("id");
-    let official = dauys_server::auth::load_actor_by_user(&st, &mut *c, &uid, "bench").expect("actor");
+    let uid = c
+        .query_one(
+            "SELECT id FROM residents WHERE iin_hash = $1",
+            dauys_server::params![hash],
+        )
+        .expect("q")
+        .expect("row")
+        .str(0)
+        .expect("id");
+    let official =
+        dauys_server::auth::load_actor_by_user(&st, &mut *c, &uid, "bench").expect("actor");
     let mut proposals = Vec::new();
     dauys_server::db::write_tx(&mut *c, |c| -> dauys_server::error::AppResult<()> {
         for i in 0..CYCLES {
@@ -43,27 +61,77 @@ fn setup(url: &str) -> (dauys_server::state::AppState, Arc<MemoryGateway>, Vec<S
     // Voters: synthetic census entries in the city.
     dauys_server::db::write_tx(&mut *c, |c| -> dauys_server::error::AppResult<()> {
         for i in 0..VOTERS {
-            let birth = time::Date::from_calendar_date(1980 + (i % 20) as i32, time::Month::May, 1 + (i % 28) as u8).expect("date");
-            let iin = (0..50u16).find_map(|k| dauys_proto::iin::make(birth, dauys_proto::iin::Sex::Female, 5000 + i as u16 * 50 + k)).expect("iin");
-            dauys_server::census::upsert_resident(&st, c, &iin, &format!("+7702{:07}", i), demo::CITY)?;
-            c.exec("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", dauys_server::params![format!("bench-voter-{i}"), iin])?;
+            let birth = time::Date::from_calendar_date(
+                1980 + (i % 20) as i32,
+                time::Month::May,
+                1 + (i % 28) as u8,
+            )
+            .expect("date");
+            let iin = (0..50u16)
+                .find_map(|k| {
+                    dauys_proto::iin::make(
+                        birth,
+                        dauys_proto::iin::Sex::Female,
+                        5000 + i as u16 * 50 + k,
+                    )
+                })
+                .expect("iin");
+            dauys_server::census::upsert_resident(
+                &st,
+                c,
+                &iin,
+                &format!("+7702{:07}", i),
+                demo::CITY,
+            )?;
+            c.exec(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+                dauys_server::params![format!("bench-voter-{i}"), iin],
+            )?;
         }
         Ok(())
     })
     .expect("voters");
     let iins = (0..VOTERS)
-        .map(|i| c.query_one("SELECT value FROM settings WHERE key = $1", dauys_server::params![format!("bench-voter-{i}")]).expect("q").expect("row").str(0).expect("s"))
+        .map(|i| {
+            c.query_one(
+                "SELECT value FROM settings WHERE key = $1",
+                dauys_server::params![format!("bench-voter-{i}")],
+            )
+            .expect("q")
+            .expect("row")
+            .str(0)
+            .expect("s")
+        })
         .collect::<Vec<_>>();
     drop(c);
     let _ = iins.len();
-    (st, sms, proposals.into_iter().chain(iins.into_iter().map(|i| format!("IIN{i}"))).collect())
+    (
+        st,
+        sms,
+        proposals
+            .into_iter()
+            .chain(iins.into_iter().map(|i| format!("IIN{i}")))
+            .collect(),
+    )
 }
 
 async fn run(label: &str, url: String) {
-    let (st, sms, items) = tokio::task::spawn_blocking(move || setup(&url)).await.expect("setup");
-    let cycles: Vec<(String, String)> = items.iter().filter_map(|s| s.split_once('|')).map(|(a, b)| (a.to_string(), b.to_string())).collect();
-    let iins: Vec<String> = items.iter().filter_map(|s| s.strip_prefix("IIN")).map(String::from).collect();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let (st, sms, items) = tokio::task::spawn_blocking(move || setup(&url))
+        .await
+        .expect("setup");
+    let cycles: Vec<(String, String)> = items
+        .iter()
+        .filter_map(|s| s.split_once('|'))
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    let iins: Vec<String> = items
+        .iter()
+        .filter_map(|s| s.strip_prefix("IIN"))
+        .map(String::from)
+        .collect();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(dauys_server::serve(listener, st.clone()));
     let http = reqwest::Client::new();
@@ -71,8 +139,18 @@ async fn run(label: &str, url: String) {
     // Sign in every voter and prepare their signed batch of 100 ballots.
     let mut batches = Vec::new();
     for (iin, phone) in iins.iter().zip(&phones) {
-        http.post(format!("{base}/v1/auth/otp")).json(&json!({"iin": iin})).send().await.expect("otp");
-        let code = sms.sent.lock().expect("lock").get(phone).cloned().expect("code");
+        http.post(format!("{base}/v1/auth/otp"))
+            .json(&json!({"iin": iin}))
+            .send()
+            .await
+            .expect("otp");
+        let code = sms
+            .sent
+            .lock()
+            .expect("lock")
+            .get(phone)
+            .cloned()
+            .expect("code");
         let mut seed = [0u8; 32];
         seed[..iin.len().min(32)].copy_from_slice(&iin.as_bytes()[..iin.len().min(32)]);
         let key = SigningKey::from_bytes(&seed);
@@ -84,31 +162,54 @@ async fn run(label: &str, url: String) {
         let ops: Vec<Op> = cycles
             .iter()
             .map(|(cy, p)| {
-                let mut op = Op { id: uuid::Uuid::now_v7(), kind: "ballot.cast".into(), payload: json!({"cycle_id": cy, "proposal_ids": [p]}), client_ts: 1, signature: None };
-                op.signature = Some(dauys_proto::hex(&key.sign(&dauys_proto::signing_bytes(&op)).to_bytes()));
+                let mut op = Op {
+                    id: uuid::Uuid::now_v7(),
+                    kind: "ballot.cast".into(),
+                    payload: json!({"cycle_id": cy, "proposal_ids": [p]}),
+                    client_ts: 1,
+                    signature: None,
+                };
+                op.signature = Some(dauys_proto::hex(
+                    &key.sign(&dauys_proto::signing_bytes(&op)).to_bytes(),
+                ));
                 op
             })
             .collect();
-        batches.push((token, serde_json::to_vec(&json!({"ops": ops})).expect("json")));
+        batches.push((
+            token,
+            serde_json::to_vec(&json!({"ops": ops})).expect("json"),
+        ));
     }
     let batches = Arc::new(batches);
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let t0 = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..CONCURRENCY {
-        let (batches, next, http, base) = (batches.clone(), next.clone(), http.clone(), base.clone());
+        let (batches, next, http, base) =
+            (batches.clone(), next.clone(), http.clone(), base.clone());
         tasks.push(tokio::spawn(async move {
             let mut accepted = 0usize;
             loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some((token, body)) = batches.get(i) else { break };
+                let Some((token, body)) = batches.get(i) else {
+                    break;
+                };
                 let r: PushResponse = http
                     .post(format!("{base}/v1/push"))
                     .bearer_auth(token)
                     .header("content-type", "application/json")
                     .body(body.clone())
-                    .send().await.expect("push").json().await.expect("json");
-                accepted += r.results.iter().filter(|r| matches!(r.outcome, dauys_proto::OpOutcome::Accepted { .. })).count();
+                    .send()
+                    .await
+                    .expect("push")
+                    .json()
+                    .await
+                    .expect("json");
+                accepted += r
+                    .results
+                    .iter()
+                    .filter(|r| matches!(r.outcome, dauys_proto::OpOutcome::Accepted { .. }))
+                    .count();
             }
             accepted
         }));
@@ -128,20 +229,36 @@ async fn run(label: &str, url: String) {
     // Re-pushing the same batches (a client retry storm) is answered from the op log.
     let t0 = Instant::now();
     for (token, body) in batches.iter().take(10) {
-        http.post(format!("{base}/v1/push")).bearer_auth(token).header("content-type", "application/json").body(body.clone()).send().await.expect("push");
+        http.post(format!("{base}/v1/push"))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .expect("push");
     }
-    println!("{label:<10} duplicate re-push: {:.0} ops/s", (10 * CYCLES) as f64 / t0.elapsed().as_secs_f64());
+    println!(
+        "{label:<10} duplicate re-push: {:.0} ops/s",
+        (10 * CYCLES) as f64 / t0.elapsed().as_secs_f64()
+    );
 }
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     rt.block_on(async {
         let dir = std::env::temp_dir().join(format!("dauys-bench-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
-        run("sqlite", format!("sqlite:{}", dir.join("bench.db").display())).await;
+        run(
+            "sqlite",
+            format!("sqlite:{}", dir.join("bench.db").display()),
+        )
+        .await;
         let _ = std::fs::remove_dir_all(&dir);
         match std::env::var("DAUYS_TEST_POSTGRES") {
             Ok(admin) => {
@@ -149,16 +266,21 @@ fn main() {
                 let admin2 = admin.clone();
                 let name2 = name.clone();
                 tokio::task::spawn_blocking(move || {
-                    let mut c = postgres::Client::connect(&admin2, postgres::NoTls).expect("connect");
-                    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name2}")).expect("drop");
-                    c.batch_execute(&format!("CREATE DATABASE {name2}")).expect("create");
+                    let mut c =
+                        postgres::Client::connect(&admin2, postgres::NoTls).expect("connect");
+                    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name2}"))
+                        .expect("drop");
+                    c.batch_execute(&format!("CREATE DATABASE {name2}"))
+                        .expect("create");
                 })
                 .await
                 .expect("join");
                 let (prefix, _) = admin.rsplit_once('/').expect("url");
                 run("postgres", format!("{prefix}/{name}")).await;
             }
-            Err(_) => println!("postgres   skipped: set DAUYS_TEST_POSTGRES=postgres://… to measure"),
+            Err(_) => {
+                println!("postgres   skipped: set DAUYS_TEST_POSTGRES=postgres://… to measure")
+            }
         }
     });
 }

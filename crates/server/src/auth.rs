@@ -31,7 +31,11 @@ fn parse_iin(iin: &str) -> Result<Iin, Reject> {
 fn mask_phone(phone: &str) -> String {
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     let tail = &digits[digits.len().saturating_sub(4)..];
-    format!("+7 *** *** {} {}", &tail[..tail.len().min(2)], &tail[tail.len().min(2)..])
+    format!(
+        "+7 *** *** {} {}",
+        &tail[..tail.len().min(2)],
+        &tail[tail.len().min(2)..]
+    )
 }
 
 /// Sends a code to the phone on file. Unknown IINs get the same answer
@@ -42,29 +46,33 @@ pub fn request_otp(st: &AppState, c: &mut dyn Conn, iin: &str) -> AppResult<OtpR
     let now = st.clock.now_ms();
     let cfg = &st.config;
     let code = crypto::otp_code();
-    let phone = db::write_tx(c, |c| -> AppResult<Option<String>> {
-        let Some(row) = c.query_one("SELECT phone FROM residents WHERE iin_hash = $1", params![&hash])?
-        else {
-            return Ok(None);
-        };
-        let phone = row.str(0)?;
-        let prev = c.query_one(
-            "SELECT window_start, sends FROM otp_codes WHERE iin_hash = $1",
-            params![&hash],
-        )?;
-        let (window_start, sends) = match prev {
-            Some(r) if now - r.i64(0)? < cfg.otp_window_ms => (r.i64(0)?, r.i64(1)?),
-            _ => (now, 0),
-        };
-        if sends >= cfg.otp_max_sends {
-            return Err(Reject::new(
-                ErrorCode::RateLimited,
-                "too many codes requested; try again later",
-            )
-            .into());
-        }
-        let code_hash = crypto::keyed_hash(&st.secret, "otp", &[&hash, &code]);
-        c.exec(
+    let phone =
+        db::write_tx(c, |c| -> AppResult<Option<String>> {
+            let Some(row) = c.query_one(
+                "SELECT phone FROM residents WHERE iin_hash = $1",
+                params![&hash],
+            )?
+            else {
+                return Ok(None);
+            };
+            let phone = row.str(0)?;
+            let prev = c.query_one(
+                "SELECT window_start, sends FROM otp_codes WHERE iin_hash = $1",
+                params![&hash],
+            )?;
+            let (window_start, sends) = match prev {
+                Some(r) if now - r.i64(0)? < cfg.otp_window_ms => (r.i64(0)?, r.i64(1)?),
+                _ => (now, 0),
+            };
+            if sends >= cfg.otp_max_sends {
+                return Err(Reject::new(
+                    ErrorCode::RateLimited,
+                    "too many codes requested; try again later",
+                )
+                .into());
+            }
+            let code_hash = crypto::keyed_hash(&st.secret, "otp", &[&hash, &code]);
+            c.exec(
             "INSERT INTO otp_codes (iin_hash, code_hash, expires_at, attempts, window_start, sends)
              VALUES ($1, $2, $3, 0, $4, $5)
              ON CONFLICT (iin_hash) DO UPDATE SET code_hash = excluded.code_hash,
@@ -72,8 +80,8 @@ pub fn request_otp(st: &AppState, c: &mut dyn Conn, iin: &str) -> AppResult<OtpR
                window_start = excluded.window_start, sends = excluded.sends",
             params![&hash, code_hash, now + cfg.otp_ttl_ms, window_start, sends + 1],
         )?;
-        Ok(Some(phone))
-    })?;
+            Ok(Some(phone))
+        })?;
     if let Some(phone) = &phone {
         // Sent after commit: a code the database does not know is never sent.
         st.sms.send_code(phone, &code);
@@ -86,7 +94,11 @@ pub fn request_otp(st: &AppState, c: &mut dyn Conn, iin: &str) -> AppResult<OtpR
 }
 
 /// Checks the code, registers the device key and opens a session.
-pub fn verify_otp(st: &AppState, c: &mut dyn Conn, req: &VerifyRequest) -> AppResult<SessionResponse> {
+pub fn verify_otp(
+    st: &AppState,
+    c: &mut dyn Conn,
+    req: &VerifyRequest,
+) -> AppResult<SessionResponse> {
     let iin = parse_iin(&req.iin)?;
     let key = dauys_proto::unhex(&req.device_key)
         .filter(|k| k.len() == 32)
@@ -107,20 +119,34 @@ pub fn verify_otp(st: &AppState, c: &mut dyn Conn, req: &VerifyRequest) -> AppRe
             params![&hash],
         )?
         else {
-            return Ok(Err(Reject::new(ErrorCode::CodeWrong, "no code was requested for this IIN")));
+            return Ok(Err(Reject::new(
+                ErrorCode::CodeWrong,
+                "no code was requested for this IIN",
+            )));
         };
         let (code_hash, expires_at, attempts, user_id) =
             (row.str(0)?, row.i64(1)?, row.i64(2)?, row.str(3)?);
         if attempts >= cfg.otp_max_attempts {
-            return Ok(Err(Reject::new(ErrorCode::RateLimited, "too many wrong codes; request a new one")));
+            return Ok(Err(Reject::new(
+                ErrorCode::RateLimited,
+                "too many wrong codes; request a new one",
+            )));
         }
         if now > expires_at {
-            return Ok(Err(Reject::new(ErrorCode::CodeExpired, "the code has expired; request a new one")));
+            return Ok(Err(Reject::new(
+                ErrorCode::CodeExpired,
+                "the code has expired; request a new one",
+            )));
         }
         let given = crypto::keyed_hash(&st.secret, "otp", &[&hash, req.code.trim()]);
         if given != code_hash {
-            c.exec("UPDATE otp_codes SET attempts = attempts + 1 WHERE iin_hash = $1", params![&hash])?;
-            return Ok(Err(Reject::new(ErrorCode::CodeWrong, "wrong code").with_field("code")));
+            c.exec(
+                "UPDATE otp_codes SET attempts = attempts + 1 WHERE iin_hash = $1",
+                params![&hash],
+            )?;
+            return Ok(Err(
+                Reject::new(ErrorCode::CodeWrong, "wrong code").with_field("code")
+            ));
         }
         c.exec("DELETE FROM otp_codes WHERE iin_hash = $1", params![&hash])?;
         let key_hex = dauys_proto::hex(key.as_bytes());
@@ -166,10 +192,18 @@ pub fn me_of(st: &AppState, a: &Actor) -> Me {
     }
 }
 
-pub fn load_actor_by_user(st: &AppState, c: &mut dyn Conn, user_id: &str, device_id: &str) -> AppResult<Actor> {
+pub fn load_actor_by_user(
+    st: &AppState,
+    c: &mut dyn Conn,
+    user_id: &str,
+    device_id: &str,
+) -> AppResult<Actor> {
     let _ = st;
     let row = c
-        .query_one("SELECT locality, birth_date FROM residents WHERE id = $1", params![user_id])?
+        .query_one(
+            "SELECT locality, birth_date FROM residents WHERE id = $1",
+            params![user_id],
+        )?
         .ok_or_else(|| Reject::new(ErrorCode::Unauthorized, "unknown user"))?;
     let birth_date = dauys_proto::workdays::parse_date(&row.str(1)?)
         .ok_or_else(|| crate::error::AppError::Internal("bad birth date".into()))?;
@@ -177,7 +211,10 @@ pub fn load_actor_by_user(st: &AppState, c: &mut dyn Conn, user_id: &str, device
         role: Role::Citizen,
         locality: Some(row.str(0)?),
     }];
-    for r in c.query("SELECT role, locality FROM roles WHERE user_id = $1 ORDER BY role, locality", params![user_id])? {
+    for r in c.query(
+        "SELECT role, locality FROM roles WHERE user_id = $1 ORDER BY role, locality",
+        params![user_id],
+    )? {
         if let Some(role) = Role::parse(&r.str(0)?) {
             let loc = r.str(1)?;
             roles.push(RoleGrant {
@@ -206,14 +243,21 @@ pub fn authenticate(st: &AppState, c: &mut dyn Conn, token: &str) -> AppResult<A
         )?
         .ok_or_else(|| Reject::new(ErrorCode::Unauthorized, "unknown session; sign in again"))?;
     if row.bool(3)? || row.bool(4)? || row.i64(2)? < st.clock.now_ms() {
-        return Err(Reject::new(ErrorCode::Unauthorized, "session expired or revoked; sign in again").into());
+        return Err(Reject::new(
+            ErrorCode::Unauthorized,
+            "session expired or revoked; sign in again",
+        )
+        .into());
     }
     load_actor_by_user(st, c, &row.str(0)?, &row.str(1)?)
 }
 
 pub fn revoke_session(c: &mut dyn Conn, token: &str) -> AppResult<()> {
     let token_hash = crypto::sha256_hex(token.as_bytes());
-    c.exec("UPDATE sessions SET revoked = 1 WHERE token_hash = $1", params![&token_hash])?;
+    c.exec(
+        "UPDATE sessions SET revoked = 1 WHERE token_hash = $1",
+        params![&token_hash],
+    )?;
     Ok(())
 }
 
@@ -248,14 +292,22 @@ pub fn locality_within(c: &mut dyn Conn, loc: &str, ancestor: &str) -> AppResult
             break;
         }
         cur = c
-            .query_one("SELECT parent FROM localities WHERE code = $1", params![&code])?
+            .query_one(
+                "SELECT parent FROM localities WHERE code = $1",
+                params![&code],
+            )?
             .and_then(|r| r.opt_str(0).ok().flatten());
     }
     Ok(false)
 }
 
 /// Requires one of `roles` (or admin) for `locality`; denies otherwise.
-pub fn require_role(c: &mut dyn Conn, actor: &Actor, roles: &[Role], locality: &str) -> AppResult<()> {
+pub fn require_role(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    roles: &[Role],
+    locality: &str,
+) -> AppResult<()> {
     for g in &actor.roles {
         if g.role == Role::Citizen || !(roles.contains(&g.role) || g.role == Role::Admin) {
             continue;

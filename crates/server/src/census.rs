@@ -19,19 +19,39 @@ pub struct ImportReport {
 }
 
 /// Adds or updates one resident; returns the user id and whether it is new.
-pub fn upsert_resident(st: &AppState, c: &mut dyn Conn, iin: &str, phone: &str, locality: &str) -> AppResult<(String, bool)> {
+pub fn upsert_resident(
+    st: &AppState,
+    c: &mut dyn Conn,
+    iin: &str,
+    phone: &str,
+    locality: &str,
+) -> AppResult<(String, bool)> {
     let iin = Iin::parse(iin).map_err(|e| Reject::field("iin", e.to_string()))?;
-    let phone: String = phone.chars().filter(|ch| ch.is_ascii_digit() || *ch == '+').collect();
+    let phone: String = phone
+        .chars()
+        .filter(|ch| ch.is_ascii_digit() || *ch == '+')
+        .collect();
     if phone.len() < 10 {
         return Err(Reject::field("phone", "phone number too short").into());
     }
-    if c.query_one("SELECT 1 FROM localities WHERE code = $1", params![locality])?.is_none() {
+    if c.query_one(
+        "SELECT 1 FROM localities WHERE code = $1",
+        params![locality],
+    )?
+    .is_none()
+    {
         return Err(Reject::field("locality", format!("unknown locality {locality}")).into());
     }
     let hash = crypto::iin_hash(&st.secret, &iin.as_string());
-    if let Some(r) = c.query_one("SELECT id FROM residents WHERE iin_hash = $1", params![&hash])? {
+    if let Some(r) = c.query_one(
+        "SELECT id FROM residents WHERE iin_hash = $1",
+        params![&hash],
+    )? {
         let id = r.str(0)?;
-        c.exec("UPDATE residents SET phone = $2, locality = $3 WHERE id = $1", params![&id, phone, locality])?;
+        c.exec(
+            "UPDATE residents SET phone = $2, locality = $3 WHERE id = $1",
+            params![&id, phone, locality],
+        )?;
         return Ok((id, false));
     }
     let id = Uuid::now_v7().to_string();
@@ -51,7 +71,11 @@ pub fn upsert_resident(st: &AppState, c: &mut dyn Conn, iin: &str, phone: &str, 
 
 /// Imports `iin,phone,locality` rows (a header row is allowed). Bad rows are
 /// reported by line and left out; good rows are imported in one transaction.
-pub fn import_csv(st: &AppState, c: &mut dyn Conn, reader: impl std::io::Read) -> AppResult<ImportReport> {
+pub fn import_csv(
+    st: &AppState,
+    c: &mut dyn Conn,
+    reader: impl std::io::Read,
+) -> AppResult<ImportReport> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -68,7 +92,9 @@ pub fn import_csv(st: &AppState, c: &mut dyn Conn, reader: impl std::io::Read) -
                 }
                 rows.push((line, r[0].to_string(), r[1].to_string(), r[2].to_string()));
             }
-            Ok(_) => report.skipped.push((line, "expected iin,phone,locality".into())),
+            Ok(_) => report
+                .skipped
+                .push((line, "expected iin,phone,locality".into())),
             Err(e) => report.skipped.push((line, e.to_string())),
         }
     }
@@ -92,16 +118,27 @@ pub fn import_csv(st: &AppState, c: &mut dyn Conn, reader: impl std::io::Read) -
 }
 
 /// Grants a role, optionally limited to a locality and what lies under it.
-pub fn grant(st: &AppState, c: &mut dyn Conn, role: Role, iin: &str, locality: Option<&str>) -> AppResult<()> {
+pub fn grant(
+    st: &AppState,
+    c: &mut dyn Conn,
+    role: Role,
+    iin: &str,
+    locality: Option<&str>,
+) -> AppResult<()> {
     let iin = Iin::parse(iin).map_err(|e| Reject::field("iin", e.to_string()))?;
     let hash = crypto::iin_hash(&st.secret, &iin.as_string());
     db::write_tx(c, |c| -> AppResult<()> {
         let user = c
-            .query_one("SELECT id FROM residents WHERE iin_hash = $1", params![&hash])?
+            .query_one(
+                "SELECT id FROM residents WHERE iin_hash = $1",
+                params![&hash],
+            )?
             .ok_or_else(|| Reject::field("iin", "not in the census"))?
             .str(0)?;
         if let Some(l) = locality {
-            if c.query_one("SELECT 1 FROM localities WHERE code = $1", params![l])?.is_none() {
+            if c.query_one("SELECT 1 FROM localities WHERE code = $1", params![l])?
+                .is_none()
+            {
                 return Err(Reject::field("locality", format!("unknown locality {l}")).into());
             }
         }

@@ -100,14 +100,22 @@ impl IntoResponse for AppError {
                 tracing::error!(error = %e, "database error");
                 (
                     StatusCode::SERVICE_UNAVAILABLE,
-                    wire(ErrorCode::Internal, None, "storage unavailable, retry later".into()),
+                    wire(
+                        ErrorCode::Internal,
+                        None,
+                        "storage unavailable, retry later".into(),
+                    ),
                 )
             }
             AppError::Internal(e) => {
                 tracing::error!(error = %e, "internal error");
                 (
                     StatusCode::SERVICE_UNAVAILABLE,
-                    wire(ErrorCode::Internal, None, "internal error, retry later".into()),
+                    wire(
+                        ErrorCode::Internal,
+                        None,
+                        "internal error, retry later".into(),
+                    ),
                 )
             }
         };

@@ -21,13 +21,23 @@ pub fn routes() -> Router<AppState> {
 /// Projects that were on the ballot, whatever happened to them since.
 const COUNTED: &[&str] = &["selected", "not_selected", "in_implementation", "done"];
 
-fn published(st: &AppState, c: &mut dyn crate::db::Conn, id: &str) -> AppResult<(dauys_tally::Election, dauys_tally::Outcome)> {
-    let cycle = crate::read::cycle(c, id)?.ok_or_else(|| Reject::new(ErrorCode::NotFound, "cycle not found"))?;
+fn published(
+    st: &AppState,
+    c: &mut dyn crate::db::Conn,
+    id: &str,
+) -> AppResult<(dauys_tally::Election, dauys_tally::Outcome)> {
+    let cycle = crate::read::cycle(c, id)?
+        .ok_or_else(|| Reject::new(ErrorCode::NotFound, "cycle not found"))?;
     if cycle.phase < Phase::Tallying {
-        return Err(Reject::new(ErrorCode::PhaseClosed, "ballots are published once voting is over").into());
+        return Err(Reject::new(
+            ErrorCode::PhaseClosed,
+            "ballots are published once voting is over",
+        )
+        .into());
     }
     let (e, rule) = crate::results::election(c, id, COUNTED)?;
-    let out = dauys_tally::tally(&e, rule).map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+    let out = dauys_tally::tally(&e, rule)
+        .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
     let mut public = e;
     // Stable random voter ids per cycle: repeated downloads are identical.
     let h = crate::crypto::keyed_hash(&st.secret, "anonymize", &[id]);
@@ -40,7 +50,8 @@ fn published(st: &AppState, c: &mut dyn crate::db::Conn, id: &str) -> AppResult<
 
 fn download(body: String, content_type: &'static str, filename: String) -> Response {
     let mut r = body.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
@@ -63,7 +74,10 @@ pub async fn ballots_pb(State(st): State<AppState>, Path(id): Path<String>) -> A
 /// The outcome as CSV: project, cost, votes, selected.
 #[utoipa::path(get, path = "/v1/cycles/{id}/results.csv", params(("id" = String, Path)),
     responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 404, body = dauys_proto::ApiError), (status = 409, body = dauys_proto::ApiError)))]
-pub async fn results_csv(State(st): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn results_csv(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     let name = format!("dauys_{id}.csv");
     let body = blocking(&st, move |st, c| {
         let (public, out) = published(st, c, &id)?;

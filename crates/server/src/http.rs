@@ -8,8 +8,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use dauys_proto::{
-    limits, ApiError, Appeal, Comment, Cycle, ErrorCode, Locality, Me, Op, OpKind, OpResult, OtpRequest,
-    OtpResponse, Proposal, PullResponse, PushRequest, PushResponse, SessionResponse, VerifyRequest,
+    limits, ApiError, Appeal, Comment, Cycle, ErrorCode, Locality, Me, Op, OpKind, OpResult,
+    OtpRequest, OtpResponse, Proposal, PullResponse, PushRequest, PushResponse, SessionResponse,
+    VerifyRequest,
 };
 use serde::Deserialize;
 use utoipa::OpenApi;
@@ -160,7 +161,9 @@ pub fn router(st: AppState) -> Router {
         .route("/v1/uploads", post(uploads::create))
         .route(
             "/v1/uploads/{id}",
-            get(uploads::fetch).head(uploads::head).patch(uploads::patch),
+            get(uploads::fetch)
+                .head(uploads::head)
+                .patch(uploads::patch),
         )
         .merge(crate::export::routes())
         .fallback(not_found)
@@ -198,8 +201,13 @@ async fn localities(State(st): State<AppState>) -> AppResult<Json<Vec<Locality>>
 /// Sends a one-time code to the phone on file for an IIN.
 #[utoipa::path(post, path = "/v1/auth/otp", request_body = OtpRequest,
     responses((status = 200, body = OtpResponse), (status = 422, body = ApiError), (status = 429, body = ApiError)))]
-async fn request_otp(State(st): State<AppState>, JsonBody(req): JsonBody<OtpRequest>) -> AppResult<Json<OtpResponse>> {
-    blocking(&st, move |st, c| auth::request_otp(st, c, &req.iin)).await.map(Json)
+async fn request_otp(
+    State(st): State<AppState>,
+    JsonBody(req): JsonBody<OtpRequest>,
+) -> AppResult<Json<OtpResponse>> {
+    blocking(&st, move |st, c| auth::request_otp(st, c, &req.iin))
+        .await
+        .map(Json)
 }
 
 /// Exchanges IIN + code + device key for a session.
@@ -209,7 +217,9 @@ async fn verify_otp(
     State(st): State<AppState>,
     JsonBody(req): JsonBody<VerifyRequest>,
 ) -> AppResult<Json<SessionResponse>> {
-    blocking(&st, move |st, c| auth::verify_otp(st, c, &req)).await.map(Json)
+    blocking(&st, move |st, c| auth::verify_otp(st, c, &req))
+        .await
+        .map(Json)
 }
 
 /// Revokes the current session token.
@@ -282,7 +292,11 @@ async fn pull_changes(
 ) -> AppResult<Json<PullResponse>> {
     let since: i64 = match args.since.as_deref().unwrap_or("0") {
         "" => 0,
-        s => s.parse().ok().filter(|v: &i64| *v >= 0).ok_or_else(|| Reject::field("since", "not a cursor"))?,
+        s => s
+            .parse()
+            .ok()
+            .filter(|v: &i64| *v >= 0)
+            .ok_or_else(|| Reject::field("since", "not a cursor"))?,
     };
     let follow: Vec<String> = args
         .follow
@@ -296,7 +310,14 @@ async fn pull_changes(
     let limit = args.limit.unwrap_or(200);
     blocking(&st, move |st, c| {
         let actor = optional(st, c, t.as_deref())?;
-        pull::pull(c, actor.as_ref().map(|a| a.user_id.as_str()), since, &follow, limit, st.clock.today())
+        pull::pull(
+            c,
+            actor.as_ref().map(|a| a.user_id.as_str()),
+            since,
+            &follow,
+            limit,
+            st.clock.today(),
+        )
     })
     .await
     .map(Json)
@@ -310,12 +331,18 @@ pub struct CyclesArgs {
 
 /// PB cycles of a locality.
 #[utoipa::path(get, path = "/v1/cycles", params(CyclesArgs), responses((status = 200, body = Vec<Cycle>), (status = 422, body = ApiError)))]
-async fn cycles(State(st): State<AppState>, QueryArgs(a): QueryArgs<CyclesArgs>) -> AppResult<Json<Vec<Cycle>>> {
-    blocking(&st, move |_, c| read::cycles_of(c, &a.locality)).await.map(Json)
+async fn cycles(
+    State(st): State<AppState>,
+    QueryArgs(a): QueryArgs<CyclesArgs>,
+) -> AppResult<Json<Vec<Cycle>>> {
+    blocking(&st, move |_, c| read::cycles_of(c, &a.locality))
+        .await
+        .map(Json)
 }
 
 fn found<T>(v: Option<T>, what: &str) -> AppResult<Json<T>> {
-    v.map(Json).ok_or_else(|| Reject::new(ErrorCode::NotFound, format!("{what} not found")).into())
+    v.map(Json)
+        .ok_or_else(|| Reject::new(ErrorCode::NotFound, format!("{what} not found")).into())
 }
 
 /// One PB cycle.
@@ -342,7 +369,11 @@ async fn cycle_proposals(
 
 /// One proposal with its history.
 #[utoipa::path(get, path = "/v1/proposals/{id}", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Proposal), (status = 404, body = ApiError)))]
-async fn proposal_get(State(st): State<AppState>, Bearer(t): Bearer, Path(id): Path<String>) -> AppResult<Json<Proposal>> {
+async fn proposal_get(
+    State(st): State<AppState>,
+    Bearer(t): Bearer,
+    Path(id): Path<String>,
+) -> AppResult<Json<Proposal>> {
     let v = blocking(&st, move |st, c| {
         let actor = optional(st, c, t.as_deref())?;
         read::proposal(c, &id, actor.as_ref().map(|a| a.user_id.as_str()))
@@ -369,14 +400,32 @@ async fn proposal_comments(
 /// One appeal: public ones for anyone, private ones for the applicant and
 /// officials of the addressed locality.
 #[utoipa::path(get, path = "/v1/appeals/{id}", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Appeal), (status = 404, body = ApiError)))]
-async fn appeal_get(State(st): State<AppState>, Bearer(t): Bearer, Path(id): Path<String>) -> AppResult<Json<Appeal>> {
+async fn appeal_get(
+    State(st): State<AppState>,
+    Bearer(t): Bearer,
+    Path(id): Path<String>,
+) -> AppResult<Json<Appeal>> {
     let v = blocking(&st, move |st, c| {
         let actor = optional(st, c, t.as_deref())?;
-        let official = match (&actor, c.query_one("SELECT locality FROM appeals WHERE id = $1", crate::params![&id])?) {
-            (Some(a), Some(r)) => auth::require_role(c, a, &[dauys_proto::Role::Official], &r.str(0)?).is_ok(),
+        let official = match (
+            &actor,
+            c.query_one(
+                "SELECT locality FROM appeals WHERE id = $1",
+                crate::params![&id],
+            )?,
+        ) {
+            (Some(a), Some(r)) => {
+                auth::require_role(c, a, &[dauys_proto::Role::Official], &r.str(0)?).is_ok()
+            }
             _ => false,
         };
-        read::appeal(c, &id, actor.as_ref().map(|a| a.user_id.as_str()), official, st.clock.today())
+        read::appeal(
+            c,
+            &id,
+            actor.as_ref().map(|a| a.user_id.as_str()),
+            official,
+            st.clock.today(),
+        )
     })
     .await?;
     found(v, "appeal")
@@ -393,7 +442,13 @@ async fn my_appeals(State(st): State<AppState>, Bearer(t): Bearer) -> AppResult<
         )?;
         let mut out = Vec::new();
         for r in ids {
-            out.extend(read::appeal(c, &r.str(0)?, Some(&actor.user_id), false, st.clock.today())?);
+            out.extend(read::appeal(
+                c,
+                &r.str(0)?,
+                Some(&actor.user_id),
+                false,
+                st.clock.today(),
+            )?);
         }
         Ok(out)
     })
@@ -415,7 +470,8 @@ async fn action(
     JsonBody(payload): JsonBody<serde_json::Value>,
 ) -> AppResult<Json<OpResult>> {
     let id = match headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
-        Some(k) => uuid::Uuid::parse_str(k.trim()).map_err(|_| Reject::field("Idempotency-Key", "expected a UUID"))?,
+        Some(k) => uuid::Uuid::parse_str(k.trim())
+            .map_err(|_| Reject::field("Idempotency-Key", "expected a UUID"))?,
         None => uuid::Uuid::now_v7(),
     };
     let op = Op {
@@ -428,7 +484,8 @@ async fn action(
     blocking(&st, move |st, c| {
         let actor = require(st, c, t.as_deref())?;
         let mut r = push::push(st, c, &actor, std::slice::from_ref(&op))?;
-        r.pop().ok_or_else(|| AppError::Internal("empty push result".into()))
+        r.pop()
+            .ok_or_else(|| AppError::Internal("empty push result".into()))
     })
     .await
     .map(Json)

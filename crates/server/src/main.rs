@@ -79,7 +79,8 @@ enum UserCmd {
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -109,7 +110,12 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }) => {
             let f = std::fs::File::open(&file)?;
             let r = census::import_csv(&st, &mut *c, f)?;
-            println!("added {}, updated {}, skipped {}", r.added, r.updated, r.skipped.len());
+            println!(
+                "added {}, updated {}, skipped {}",
+                r.added,
+                r.updated,
+                r.skipped.len()
+            );
             for (line, why) in &r.skipped {
                 println!("  line {line}: {why}");
             }
@@ -120,7 +126,12 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Some(Command::User {
-            cmd: UserCmd::Grant { role, iin, locality },
+            cmd:
+                UserCmd::Grant {
+                    role,
+                    iin,
+                    locality,
+                },
         }) => {
             let role = Role::parse(&role).ok_or("unknown role")?;
             census::grant(&st, &mut *c, role, &iin, locality.as_deref())?;
@@ -132,7 +143,11 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     }
 }
 
-fn serve(st: dauys_server::state::AppState, mut c: dauys_server::db::PooledConn, args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+fn serve(
+    st: dauys_server::state::AppState,
+    mut c: dauys_server::db::PooledConn,
+    args: ServeArgs,
+) -> Result<(), Box<dyn std::error::Error>> {
     if args.demo {
         if demo::seed_if_empty(&st, &mut *c)? {
             println!("demo data seeded");
@@ -142,7 +157,9 @@ fn serve(st: dauys_server::state::AppState, mut c: dauys_server::db::PooledConn,
         demo::print_people();
     }
     drop(c);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
         let app = dauys_server::http::router(st);
         let addr: std::net::SocketAddr = args.listen.parse()?;
@@ -152,7 +169,8 @@ fn serve(st: dauys_server::state::AppState, mut c: dauys_server::db::PooledConn,
         match (args.tls_cert, args.tls_key) {
             (Some(cert), Some(key)) => {
                 let _ = rustls::crypto::ring::default_provider().install_default();
-                let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
+                let config =
+                    axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
                 let handle = axum_server::Handle::new();
                 let h2 = handle.clone();
                 tokio::spawn(async move {
@@ -160,12 +178,17 @@ fn serve(st: dauys_server::state::AppState, mut c: dauys_server::db::PooledConn,
                     h2.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
                 });
                 println!("listening on https://{addr}");
-                axum_server::bind_rustls(addr, config).handle(handle).serve(app.into_make_service()).await?;
+                axum_server::bind_rustls(addr, config)
+                    .handle(handle)
+                    .serve(app.into_make_service())
+                    .await?;
             }
             _ => {
                 let listener = tokio::net::TcpListener::bind(addr).await?;
                 println!("listening on http://{}", listener.local_addr()?);
-                axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(shutdown)
+                    .await?;
             }
         }
         Ok::<(), Box<dyn std::error::Error>>(())

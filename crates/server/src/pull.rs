@@ -21,7 +21,11 @@ fn expand(c: &mut dyn Conn, roots: &[String]) -> AppResult<Vec<String>> {
         }
     }
     let mut out = Vec::new();
-    let mut stack: Vec<String> = roots.iter().filter(|r| known.contains(*r)).cloned().collect();
+    let mut stack: Vec<String> = roots
+        .iter()
+        .filter(|r| known.contains(*r))
+        .cloned()
+        .collect();
     let mut seen = HashSet::new();
     while let Some(code) = stack.pop() {
         if seen.insert(code.clone()) {
@@ -42,7 +46,11 @@ pub fn pull(
 ) -> AppResult<PullResponse> {
     let codes = expand(c, follow)?;
     let limit = limit.clamp(1, dauys_proto::limits::MAX_PULL_LIMIT);
-    let mut params: Vec<Value> = vec![since.into(), viewer.map(str::to_string).into(), i64::from(limit).into()];
+    let mut params: Vec<Value> = vec![
+        since.into(),
+        viewer.map(str::to_string).into(),
+        i64::from(limit).into(),
+    ];
     let locality_clause = if codes.is_empty() {
         String::new()
     } else {
@@ -65,7 +73,8 @@ pub fn pull(
         cursor = cursor.max(seq);
         last.insert((r.str(1)?, r.str(2)?), seq);
     }
-    let mut keyed: Vec<(i64, String, String)> = last.into_iter().map(|((k, id), s)| (s, k, id)).collect();
+    let mut keyed: Vec<(i64, String, String)> =
+        last.into_iter().map(|((k, id), s)| (s, k, id)).collect();
     keyed.sort();
     let mut changes = Vec::with_capacity(keyed.len());
     for (seq, kind, id) in keyed {

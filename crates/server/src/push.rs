@@ -1,7 +1,7 @@
 //! Applying a pushed batch: at most once per op id, however often and
 //! however concurrently the same op arrives.
 
-use dauys_proto::{Op, OpKind, OpOutcome, OpResult, ErrorCode};
+use dauys_proto::{ErrorCode, Op, OpKind, OpOutcome, OpResult};
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 
 use crate::apply::{self, Ctx};
@@ -13,8 +13,12 @@ use crate::state::AppState;
 
 /// Checks that need no database: kind known, signature valid when required.
 fn precheck(op: &Op, keys: &[VerifyingKey]) -> Result<OpKind, Reject> {
-    let kind = OpKind::parse(&op.kind)
-        .ok_or_else(|| Reject::new(ErrorCode::UnknownKind, format!("unknown op kind {}", op.kind)))?;
+    let kind = OpKind::parse(&op.kind).ok_or_else(|| {
+        Reject::new(
+            ErrorCode::UnknownKind,
+            format!("unknown op kind {}", op.kind),
+        )
+    })?;
     if op.id.get_version_num() != 7 {
         return Err(Reject::field("id", "op ids must be UUIDv7"));
     }
@@ -37,7 +41,10 @@ fn precheck(op: &Op, keys: &[VerifyingKey]) -> Result<OpKind, Reject> {
             if keys.iter().any(|k| k.verify(&msg, &sig).is_ok()) {
                 Ok(kind)
             } else {
-                Err(Reject::new(ErrorCode::BadSignature, "signature does not match any device key"))
+                Err(Reject::new(
+                    ErrorCode::BadSignature,
+                    "signature does not match any device key",
+                ))
             }
         }
     }
@@ -63,16 +70,25 @@ pub fn verifying_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<Vec<Verifyin
 }
 
 /// Applies a batch in one transaction, each op inside its own savepoint.
-pub fn push(st: &AppState, c: &mut dyn Conn, actor: &Actor, ops: &[Op]) -> AppResult<Vec<OpResult>> {
+pub fn push(
+    st: &AppState,
+    c: &mut dyn Conn,
+    actor: &Actor,
+    ops: &[Op],
+) -> AppResult<Vec<OpResult>> {
     let keys = verifying_keys(c, actor)?;
     // Signature checks are CPU work: done before taking the write lock.
-    let prechecked: Vec<Result<OpKind, Reject>> = ops.iter().map(|op| precheck(op, &keys)).collect();
+    let prechecked: Vec<Result<OpKind, Reject>> =
+        ops.iter().map(|op| precheck(op, &keys)).collect();
     db::write_tx(c, |c| -> AppResult<Vec<OpResult>> {
         let mut ctx = Ctx::new(st, actor);
         let mut results = Vec::with_capacity(ops.len());
         for (op, pre) in ops.iter().zip(&prechecked) {
             let id = op.id.to_string();
-            if let Some(row) = c.query_one("SELECT user_id, result FROM ops WHERE id = $1", params![&id])? {
+            if let Some(row) = c.query_one(
+                "SELECT user_id, result FROM ops WHERE id = $1",
+                params![&id],
+            )? {
                 let outcome = if row.str(0)? == actor.user_id {
                     serde_json::from_str(&row.str(1)?)
                         .map_err(|e| crate::error::AppError::Internal(e.to_string()))?
@@ -87,7 +103,10 @@ pub fn push(st: &AppState, c: &mut dyn Conn, actor: &Actor, ops: &[Op]) -> AppRe
                 // Not stored: the same bytes always fail the same way, and a
                 // corrupted transmission can still be fixed by a re-send.
                 Err(r) => {
-                    results.push(OpResult { id: op.id, outcome: rejected(r.clone()) });
+                    results.push(OpResult {
+                        id: op.id,
+                        outcome: rejected(r.clone()),
+                    });
                     continue;
                 }
             };
@@ -108,7 +127,8 @@ pub fn push(st: &AppState, c: &mut dyn Conn, actor: &Actor, ops: &[Op]) -> AppRe
                 }
                 Err(e) => return Err(e),
             };
-            let json = serde_json::to_string(&outcome).map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+            let json = serde_json::to_string(&outcome)
+                .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
             c.exec(
                 "INSERT INTO ops (id, user_id, kind, result, applied_at) VALUES ($1, $2, $3, $4, $5)",
                 params![&id, &actor.user_id, kind.as_str(), json, ctx.now],

@@ -3,8 +3,8 @@
 
 use dauys_proto::workdays::parse_date;
 use dauys_proto::{
-    Appeal, AppealStatus, AppealType, Ballot, Body, BodyKind, Comment, Cycle, Entity, GeoPoint, Locality,
-    LocalityLevel, Localized, Phase, Proposal, ProposalStatus,
+    Appeal, AppealStatus, AppealType, Ballot, Body, BodyKind, Comment, Cycle, Entity, GeoPoint,
+    Locality, LocalityLevel, Localized, Phase, Proposal, ProposalStatus,
 };
 
 use crate::apply::proposals_public;
@@ -30,7 +30,10 @@ fn point(r: &Row, lat: usize) -> AppResult<Option<GeoPoint>> {
 
 pub fn localities(c: &mut dyn Conn) -> AppResult<Vec<Locality>> {
     let mut bodies: Vec<Body> = Vec::new();
-    for r in c.query("SELECT id, locality, kind, name_kk, name_ru, name_en FROM bodies ORDER BY sort, id", params![])? {
+    for r in c.query(
+        "SELECT id, locality, kind, name_kk, name_ru, name_en FROM bodies ORDER BY sort, id",
+        params![],
+    )? {
         bodies.push(Body {
             id: r.str(0)?,
             locality: r.str(1)?,
@@ -39,10 +42,17 @@ pub fn localities(c: &mut dyn Conn) -> AppResult<Vec<Locality>> {
         });
     }
     let mut out = Vec::new();
-    for r in c.query("SELECT code, parent, level, name_kk, name_ru, name_en FROM localities ORDER BY code", params![])? {
+    for r in c.query(
+        "SELECT code, parent, level, name_kk, name_ru, name_en FROM localities ORDER BY code",
+        params![],
+    )? {
         let code = r.str(0)?;
         out.push(Locality {
-            bodies: bodies.iter().filter(|b| b.locality == code).cloned().collect(),
+            bodies: bodies
+                .iter()
+                .filter(|b| b.locality == code)
+                .cloned()
+                .collect(),
             code,
             parent: r.opt_str(1)?,
             level: enum_of::<LocalityLevel>(&r.str(2)?)?,
@@ -82,7 +92,10 @@ pub fn cycle(c: &mut dyn Conn, id: &str) -> AppResult<Option<Cycle>> {
 
 pub fn cycles_of(c: &mut dyn Conn, locality: &str) -> AppResult<Vec<Cycle>> {
     let ids: Vec<String> = c
-        .query("SELECT id FROM cycles WHERE locality = $1 ORDER BY created_at DESC", params![locality])?
+        .query(
+            "SELECT id FROM cycles WHERE locality = $1 ORDER BY created_at DESC",
+            params![locality],
+        )?
         .iter()
         .map(|r| r.str(0))
         .collect::<Result<_, _>>()?;
@@ -132,9 +145,16 @@ pub fn proposal(c: &mut dyn Conn, id: &str, viewer: Option<&str>) -> AppResult<O
     }))
 }
 
-pub fn proposals_of(c: &mut dyn Conn, cycle_id: &str, viewer: Option<&str>) -> AppResult<Vec<Proposal>> {
+pub fn proposals_of(
+    c: &mut dyn Conn,
+    cycle_id: &str,
+    viewer: Option<&str>,
+) -> AppResult<Vec<Proposal>> {
     let ids: Vec<String> = c
-        .query("SELECT id FROM proposals WHERE cycle_id = $1 ORDER BY created_at, id", params![cycle_id])?
+        .query(
+            "SELECT id FROM proposals WHERE cycle_id = $1 ORDER BY created_at, id",
+            params![cycle_id],
+        )?
         .iter()
         .map(|r| r.str(0))
         .collect::<Result<_, _>>()?;
@@ -159,16 +179,27 @@ pub fn comment(c: &mut dyn Conn, id: &str, viewer: Option<&str>) -> AppResult<Op
         id: r.str(0)?,
         proposal_id: r.str(1)?,
         locality: r.str(2)?,
-        body: if visible || mine { r.str(4)? } else { String::new() },
+        body: if visible || mine {
+            r.str(4)?
+        } else {
+            String::new()
+        },
         visible,
         mine,
         created_at: r.i64(6)?,
     }))
 }
 
-pub fn comments_of(c: &mut dyn Conn, proposal_id: &str, viewer: Option<&str>) -> AppResult<Vec<Comment>> {
+pub fn comments_of(
+    c: &mut dyn Conn,
+    proposal_id: &str,
+    viewer: Option<&str>,
+) -> AppResult<Vec<Comment>> {
     let ids: Vec<String> = c
-        .query("SELECT id FROM comments WHERE proposal_id = $1 ORDER BY created_at, id", params![proposal_id])?
+        .query(
+            "SELECT id FROM comments WHERE proposal_id = $1 ORDER BY created_at, id",
+            params![proposal_id],
+        )?
         .iter()
         .map(|r| r.str(0))
         .collect::<Result<_, _>>()?;
@@ -202,7 +233,11 @@ pub fn appeal(
     }
     let status: AppealStatus = enum_of(&r.str(11)?)?;
     let due_date = r.opt_str(15)?;
-    let overdue = status.is_open() && due_date.as_deref().and_then(parse_date).is_some_and(|d| d < today);
+    let overdue = status.is_open()
+        && due_date
+            .as_deref()
+            .and_then(parse_date)
+            .is_some_and(|d| d < today);
     Ok(Some(Appeal {
         id: r.str(0)?,
         appeal_type: enum_of::<AppealType>(&r.str(2)?)?,

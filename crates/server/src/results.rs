@@ -31,7 +31,11 @@ pub fn normalize_rule(rule: &str) -> Option<String> {
 
 /// The cycle as an approval election: projects on the ballot in ballot
 /// order (by submission), one voter per counted ballot.
-pub fn election(c: &mut dyn Conn, cycle_id: &str, statuses: &[&str]) -> AppResult<(Election, Rule)> {
+pub fn election(
+    c: &mut dyn Conn,
+    cycle_id: &str,
+    statuses: &[&str],
+) -> AppResult<(Election, Rule)> {
     let cy = c
         .query_one(
             "SELECT c.budget, c.rule, c.max_projects, c.title_en, l.name_en, c.title_ru, c.schedule, c.updated_at
@@ -43,7 +47,10 @@ pub fn election(c: &mut dyn Conn, cycle_id: &str, statuses: &[&str]) -> AppResul
     let budget = u64::try_from(cy.i64(0)?).unwrap_or(0);
     let mut e = Election::new(budget, VoteType::Approval);
     for (k, v) in [
-        ("description", format!("Dauys participatory budget: {}", cy.str(3)?)),
+        (
+            "description",
+            format!("Dauys participatory budget: {}", cy.str(3)?),
+        ),
         ("country", "Kazakhstan".into()),
         ("unit", cy.str(4)?),
         ("instance", cy.str(5)?),
@@ -53,7 +60,8 @@ pub fn election(c: &mut dyn Conn, cycle_id: &str, statuses: &[&str]) -> AppResul
         e.set_meta(k, &v);
     }
     // pabulib dates are DD.MM.YYYY: voting's planned start, and the last change.
-    let schedule: std::collections::BTreeMap<String, String> = serde_json::from_str(&cy.str(6)?).unwrap_or_default();
+    let schedule: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&cy.str(6)?).unwrap_or_default();
     let dotted = |d: time::Date| format!("{:02}.{:02}.{:04}", d.day(), d.month() as u8, d.year());
     let end = crate::clock::date_of(cy.i64(7)?);
     let begin = schedule
@@ -82,16 +90,25 @@ pub fn election(c: &mut dyn Conn, cycle_id: &str, statuses: &[&str]) -> AppResul
             .add_project(&r.str(0)?, u64::try_from(r.i64(1)?).unwrap_or(0))
             .map_err(bad)?;
         e.set_project_field(i, "name", &r.str(2)?).map_err(bad)?;
-        e.set_project_field(i, "category", &r.str(3)?).map_err(bad)?;
+        e.set_project_field(i, "category", &r.str(3)?)
+            .map_err(bad)?;
     }
     let ids: std::collections::HashSet<String> = e.projects.iter().map(|p| p.id.clone()).collect();
     for (n, r) in c
-        .query("SELECT proposal_ids FROM ballots WHERE cycle_id = $1 ORDER BY receipt", params![cycle_id])?
+        .query(
+            "SELECT proposal_ids FROM ballots WHERE cycle_id = $1 ORDER BY receipt",
+            params![cycle_id],
+        )?
         .into_iter()
         .enumerate()
     {
-        let chosen: Vec<String> = serde_json::from_str(&r.str(0)?).map_err(|e| AppError::Internal(e.to_string()))?;
-        let chosen: Vec<&str> = chosen.iter().map(String::as_str).filter(|id| ids.contains(*id)).collect();
+        let chosen: Vec<String> =
+            serde_json::from_str(&r.str(0)?).map_err(|e| AppError::Internal(e.to_string()))?;
+        let chosen: Vec<&str> = chosen
+            .iter()
+            .map(String::as_str)
+            .filter(|id| ids.contains(*id))
+            .collect();
         e.add_voter(&format!("b{n}"), &chosen).map_err(bad)?;
     }
     Ok((e, rule))

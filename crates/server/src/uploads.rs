@@ -47,10 +47,16 @@ fn tus_headers(id: &str, offset: i64, length: i64) -> HeaderMap {
            ("Media-Type" = Option<String>, Header, description = "image/jpeg, image/png or image/webp")),
     responses((status = 201, description = "created; Location and Upload-Offset headers"),
               (status = 413, body = dauys_proto::ApiError), (status = 401, body = dauys_proto::ApiError)))]
-pub async fn create(State(st): State<AppState>, Bearer(t): Bearer, headers: HeaderMap) -> AppResult<Response> {
+pub async fn create(
+    State(st): State<AppState>,
+    Bearer(t): Bearer,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     let length = header_i64(&headers, "upload-length")?;
     if length as u64 > limits::MAX_MEDIA_BYTES || length == 0 {
-        return Err(Reject::new(ErrorCode::PayloadTooLarge, "media must be 1 byte to 10 MB").into());
+        return Err(
+            Reject::new(ErrorCode::PayloadTooLarge, "media must be 1 byte to 10 MB").into(),
+        );
     }
     let id = match headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
         Some(k) => uuid::Uuid::parse_str(k.trim())
@@ -68,7 +74,10 @@ pub async fn create(State(st): State<AppState>, Bearer(t): Bearer, headers: Head
     let offset = blocking(&st, move |st, c| {
         let actor = crate::http::require(st, c, t.as_deref())?;
         crate::db::write_tx(c, |c| -> AppResult<i64> {
-            if let Some(r) = c.query_one("SELECT user_id, received, length FROM uploads WHERE id = $1", params![&id2])? {
+            if let Some(r) = c.query_one(
+                "SELECT user_id, received, length FROM uploads WHERE id = $1",
+                params![&id2],
+            )? {
                 if r.str(0)? != actor.user_id || r.i64(2)? != length {
                     return Err(Reject::field("Idempotency-Key", "this upload id is taken").into());
                 }
@@ -89,7 +98,11 @@ pub async fn create(State(st): State<AppState>, Bearer(t): Bearer, headers: Head
 /// How much of an upload the server has.
 #[utoipa::path(head, path = "/v1/uploads/{id}", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, description = "Upload-Offset and Upload-Length headers"), (status = 404, body = dauys_proto::ApiError)))]
-pub async fn head(State(st): State<AppState>, Bearer(t): Bearer, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn head(
+    State(st): State<AppState>,
+    Bearer(t): Bearer,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     let id2 = id.clone();
     let (offset, length) = blocking(&st, move |st, c| {
         let actor = crate::http::require(st, c, t.as_deref())?;
@@ -142,7 +155,11 @@ pub async fn patch(
             }
             let end = received + body.len() as i64;
             if end > length {
-                return Err(Reject::new(ErrorCode::PayloadTooLarge, "more bytes than Upload-Length").into());
+                return Err(Reject::new(
+                    ErrorCode::PayloadTooLarge,
+                    "more bytes than Upload-Length",
+                )
+                .into());
             }
             if !body.is_empty() {
                 let data = base64::engine::general_purpose::STANDARD.encode(&body);
@@ -150,7 +167,10 @@ pub async fn patch(
                     "INSERT INTO upload_chunks (upload_id, start_at, data) VALUES ($1, $2, $3)",
                     params![&id2, received, data],
                 )?;
-                c.exec("UPDATE uploads SET received = $2 WHERE id = $1", params![&id2, end])?;
+                c.exec(
+                    "UPDATE uploads SET received = $2 WHERE id = $1",
+                    params![&id2, end],
+                )?;
             }
             Ok((end, length))
         })
@@ -188,6 +208,9 @@ pub async fn fetch(State(st): State<AppState>, Path(id): Path<String>) -> AppRes
     if let Ok(v) = HeaderValue::from_str(&media_type) {
         h.insert("content-type", v);
     }
-    h.insert("cache-control", HeaderValue::from_static("private, max-age=31536000, immutable"));
+    h.insert(
+        "cache-control",
+        HeaderValue::from_static("private, max-age=31536000, immutable"),
+    );
     Ok((StatusCode::OK, h, bytes).into_response())
 }

@@ -16,10 +16,15 @@ async fn push_is_idempotent_under_concurrency(srv: Server) {
     let p = srv.person("resident", 0);
     let client = srv.sign_in(&p).await;
     let cycle = srv.voting_cycle().await;
-    let projects = srv.ballot_projects(cycle["id"].as_str().unwrap_or_default()).await;
+    let projects = srv
+        .ballot_projects(cycle["id"].as_str().unwrap_or_default())
+        .await;
     let mut ops = Vec::new();
     for i in 0..50 {
-        ops.push(client.op("comment.add", json!({"proposal_id": projects[i % projects.len()].0, "body": format!("comment {i}")})));
+        ops.push(client.op(
+            "comment.add",
+            json!({"proposal_id": projects[i % projects.len()].0, "body": format!("comment {i}")}),
+        ));
         ops.push(client.op(
             "appeal.submit",
             json!({"type": "request", "addressee": "pvl-akimat", "subject": format!("s{i}"), "body": "b", "public": i % 2 == 0}),
@@ -49,9 +54,17 @@ async fn push_is_idempotent_under_concurrency(srv: Server) {
     for r in &responses {
         assert_eq!(r, &responses[0], "every response identical per op");
     }
-    assert!(responses[0].iter().all(|r| matches!(r.outcome, dauys_proto::OpOutcome::Accepted { .. })));
-    assert_eq!(srv.count("SELECT COUNT(*) FROM comments", vec![]).await - comments_before, 50);
-    assert_eq!(srv.count("SELECT COUNT(*) FROM appeals", vec![]).await - appeals_before, 50);
+    assert!(responses[0]
+        .iter()
+        .all(|r| matches!(r.outcome, dauys_proto::OpOutcome::Accepted { .. })));
+    assert_eq!(
+        srv.count("SELECT COUNT(*) FROM comments", vec![]).await - comments_before,
+        50
+    );
+    assert_eq!(
+        srv.count("SELECT COUNT(*) FROM appeals", vec![]).await - appeals_before,
+        50
+    );
 }
 both_backends!(idempotent_push, push_is_idempotent_under_concurrency);
 
@@ -60,29 +73,59 @@ async fn sign_in_rules(srv: Server) {
     // Bad checksum: a clear, coded error.
     let mut bad = p.iin.clone().into_bytes();
     bad[11] = if bad[11] == b'9' { b'0' } else { bad[11] + 1 };
-    let (s, v) = srv.post("/v1/auth/otp", None, &json!({"iin": String::from_utf8(bad).unwrap_or_default()})).await;
+    let (s, v) = srv
+        .post(
+            "/v1/auth/otp",
+            None,
+            &json!({"iin": String::from_utf8(bad).unwrap_or_default()}),
+        )
+        .await;
     assert_eq!((s, code(&v)), (422, "invalid_iin"), "{v}");
     assert_eq!(v["message_key"], "error-invalid-iin");
     // Unknown but valid IIN: same answer shape, no hint.
-    let stranger = dauys_proto::iin::make(time::Date::from_calendar_date(1990, time::Month::January, 1).expect("date"), dauys_proto::iin::Sex::Male, 4242)
-        .or_else(|| dauys_proto::iin::make(time::Date::from_calendar_date(1990, time::Month::January, 1).expect("date"), dauys_proto::iin::Sex::Male, 4243))
-        .expect("iin");
-    let (s, v) = srv.post("/v1/auth/otp", None, &json!({"iin": stranger})).await;
+    let stranger = dauys_proto::iin::make(
+        time::Date::from_calendar_date(1990, time::Month::January, 1).expect("date"),
+        dauys_proto::iin::Sex::Male,
+        4242,
+    )
+    .or_else(|| {
+        dauys_proto::iin::make(
+            time::Date::from_calendar_date(1990, time::Month::January, 1).expect("date"),
+            dauys_proto::iin::Sex::Male,
+            4243,
+        )
+    })
+    .expect("iin");
+    let (s, v) = srv
+        .post("/v1/auth/otp", None, &json!({"iin": stranger}))
+        .await;
     assert_eq!(s, 200);
     assert!(v["phone_hint"].is_null());
 
-    let key = dauys_proto::hex(ed25519_dalek::SigningKey::from_bytes(&common::rand_bytes()).verifying_key().as_bytes());
+    let key = dauys_proto::hex(
+        ed25519_dalek::SigningKey::from_bytes(&common::rand_bytes())
+            .verifying_key()
+            .as_bytes(),
+    );
     let (s, v) = srv.post("/v1/auth/otp", None, &json!({"iin": p.iin})).await;
     assert_eq!(s, 200);
-    assert!(v["phone_hint"].as_str().unwrap_or_default().starts_with("+7 ***"));
+    assert!(v["phone_hint"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("+7 ***"));
     let good = srv.last_code(&p.phone);
     let wrong = if good == "000000" { "000001" } else { "000000" };
-    let verify = |code: String| json!({"iin": p.iin, "code": code, "device_key": key, "device_name": "t"});
-    let (s, v) = srv.post("/v1/auth/verify", None, &verify(wrong.into())).await;
+    let verify =
+        |code: String| json!({"iin": p.iin, "code": code, "device_key": key, "device_name": "t"});
+    let (s, v) = srv
+        .post("/v1/auth/verify", None, &verify(wrong.into()))
+        .await;
     assert_eq!((s, code(&v)), (401, "code_wrong"), "{v}");
     // Expired: move the clock past the code's lifetime.
     srv.st.clock.set_offset_ms(6 * 60 * 1000);
-    let (s, v) = srv.post("/v1/auth/verify", None, &verify(good.clone())).await;
+    let (s, v) = srv
+        .post("/v1/auth/verify", None, &verify(good.clone()))
+        .await;
     assert_eq!((s, code(&v)), (401, "code_expired"), "{v}");
     srv.st.clock.set_offset_ms(0);
     // Wrong guesses are limited per code.
@@ -90,7 +133,9 @@ async fn sign_in_rules(srv: Server) {
     assert_eq!(s, 200);
     let good = srv.last_code(&p.phone);
     for _ in 0..5 {
-        let (s, _) = srv.post("/v1/auth/verify", None, &verify(wrong.into())).await;
+        let (s, _) = srv
+            .post("/v1/auth/verify", None, &verify(wrong.into()))
+            .await;
         assert_eq!(s, 401);
     }
     let (s, v) = srv.post("/v1/auth/verify", None, &verify(good)).await;
@@ -107,7 +152,9 @@ async fn sign_in_rules(srv: Server) {
     let c = srv.sign_in(&q).await;
     let (s, _) = srv.get("/v1/me", Some(&c.token)).await;
     assert_eq!(s, 200);
-    let (s, _) = srv.post("/v1/auth/logout", Some(&c.token), &json!({})).await;
+    let (s, _) = srv
+        .post("/v1/auth/logout", Some(&c.token), &json!({}))
+        .await;
     assert_eq!(s, 204);
     let (s, v) = srv.get("/v1/me", Some(&c.token)).await;
     assert_eq!((s, code(&v)), (401, "unauthorized"));
@@ -129,60 +176,184 @@ async fn ballot_rules(srv: Server) {
     // Over budget: the most expensive projects within the count limit.
     let big: Vec<&str> = projects.iter().take(5).map(|p| p.0.as_str()).collect();
     assert!(projects.iter().take(5).map(|p| p.1).sum::<i64>() > budget);
-    rejected_with(&voter.one(&srv, "ballot.cast", json!({"cycle_id": cid, "proposal_ids": big})).await, "over_budget");
+    rejected_with(
+        &voter
+            .one(
+                &srv,
+                "ballot.cast",
+                json!({"cycle_id": cid, "proposal_ids": big}),
+            )
+            .await,
+        "over_budget",
+    );
     // Too many projects (cheapest six).
-    let six: Vec<&str> = projects.iter().rev().take(6).map(|p| p.0.as_str()).collect();
-    rejected_with(&voter.one(&srv, "ballot.cast", json!({"cycle_id": cid, "proposal_ids": six})).await, "too_many_projects");
+    let six: Vec<&str> = projects
+        .iter()
+        .rev()
+        .take(6)
+        .map(|p| p.0.as_str())
+        .collect();
+    rejected_with(
+        &voter
+            .one(
+                &srv,
+                "ballot.cast",
+                json!({"cycle_id": cid, "proposal_ids": six}),
+            )
+            .await,
+        "too_many_projects",
+    );
     // Duplicate and unknown projects.
     let p0 = projects[0].0.as_str();
-    rejected_with(&voter.one(&srv, "ballot.cast", json!({"cycle_id": cid, "proposal_ids": [p0, p0]})).await, "duplicate_project");
-    rejected_with(&voter.one(&srv, "ballot.cast", json!({"cycle_id": cid, "proposal_ids": ["nope"]})).await, "not_on_ballot");
+    rejected_with(
+        &voter
+            .one(
+                &srv,
+                "ballot.cast",
+                json!({"cycle_id": cid, "proposal_ids": [p0, p0]}),
+            )
+            .await,
+        "duplicate_project",
+    );
+    rejected_with(
+        &voter
+            .one(
+                &srv,
+                "ballot.cast",
+                json!({"cycle_id": cid, "proposal_ids": ["nope"]}),
+            )
+            .await,
+        "not_on_ballot",
+    );
     // Unsigned ballots are refused.
-    let mut op = voter.op("ballot.cast", json!({"cycle_id": cid, "proposal_ids": [p0]}));
+    let mut op = voter.op(
+        "ballot.cast",
+        json!({"cycle_id": cid, "proposal_ids": [p0]}),
+    );
     op.signature = None;
     let r = voter.push(&srv, &[op]).await;
-    rejected_with(&serde_json::to_value(&r[0]).unwrap_or_default(), "bad_signature");
+    rejected_with(
+        &serde_json::to_value(&r[0]).unwrap_or_default(),
+        "bad_signature",
+    );
     // A valid ballot, then a replacement: last cast wins, one ballot stored.
-    let cheap: Vec<&str> = projects.iter().rev().take(2).map(|p| p.0.as_str()).collect();
-    let first = voter.one(&srv, "ballot.cast", json!({"cycle_id": cid, "proposal_ids": cheap})).await;
+    let cheap: Vec<&str> = projects
+        .iter()
+        .rev()
+        .take(2)
+        .map(|p| p.0.as_str())
+        .collect();
+    let first = voter
+        .one(
+            &srv,
+            "ballot.cast",
+            json!({"cycle_id": cid, "proposal_ids": cheap}),
+        )
+        .await;
     assert_eq!(status(&first), "accepted", "{first}");
     assert!(first["receipt"].as_str().is_some_and(|r| r.len() == 19));
-    let second = voter.one(&srv, "ballot.cast", json!({"cycle_id": cid, "proposal_ids": [cheap[0]]})).await;
+    let second = voter
+        .one(
+            &srv,
+            "ballot.cast",
+            json!({"cycle_id": cid, "proposal_ids": [cheap[0]]}),
+        )
+        .await;
     assert_eq!(status(&second), "accepted");
     assert_ne!(first["receipt"], second["receipt"]);
     let n = srv
-        .count("SELECT COUNT(*) FROM ballots WHERE cycle_id = $1 AND user_id = $2", vec![cid.clone().into(), voter.me.user_id.clone().into()])
+        .count(
+            "SELECT COUNT(*) FROM ballots WHERE cycle_id = $1 AND user_id = $2",
+            vec![cid.clone().into(), voter.me.user_id.clone().into()],
+        )
         .await;
     assert_eq!(n, 1);
     let (_, changes) = srv.get("/v1/changes?since=0", Some(&voter.token)).await;
-    let mine = changes["changes"].as_array().and_then(|c| c.iter().find(|c| c["type"] == "ballot" && c["data"]["cycle_id"] == cid.as_str())).cloned().unwrap_or_default();
+    let mine = changes["changes"]
+        .as_array()
+        .and_then(|c| {
+            c.iter()
+                .find(|c| c["type"] == "ballot" && c["data"]["cycle_id"] == cid.as_str())
+        })
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(mine["data"]["proposal_ids"], json!([cheap[0]]), "{mine}");
     assert_eq!(mine["data"]["receipt"], second["receipt"]);
     // Not eligible: a resident of another region.
     let other = srv.sign_in(&srv.person("other region", 0)).await;
-    rejected_with(&other.one(&srv, "ballot.cast", json!({"cycle_id": cid, "proposal_ids": [p0]})).await, "not_eligible");
+    rejected_with(
+        &other
+            .one(
+                &srv,
+                "ballot.cast",
+                json!({"cycle_id": cid, "proposal_ids": [p0]}),
+            )
+            .await,
+        "not_eligible",
+    );
     // Under age.
     let young = srv.sign_in(&srv.person("under 16", 0)).await;
-    rejected_with(&young.one(&srv, "ballot.cast", json!({"cycle_id": cid, "proposal_ids": [p0]})).await, "under_age");
+    rejected_with(
+        &young
+            .one(
+                &srv,
+                "ballot.cast",
+                json!({"cycle_id": cid, "proposal_ids": [p0]}),
+            )
+            .await,
+        "under_age",
+    );
     // Voting closed: the official moves the cycle to tallying; results appear.
     let official = srv.sign_in(&srv.person("official, Pavlodar", 0)).await;
-    let r = official.one(&srv, "cycle.phase", json!({"cycle_id": cid, "phase": "tallying"})).await;
+    let r = official
+        .one(
+            &srv,
+            "cycle.phase",
+            json!({"cycle_id": cid, "phase": "tallying"}),
+        )
+        .await;
     assert_eq!(status(&r), "accepted", "{r}");
-    rejected_with(&voter.one(&srv, "ballot.cast", json!({"cycle_id": cid, "proposal_ids": [p0]})).await, "voting_closed");
+    rejected_with(
+        &voter
+            .one(
+                &srv,
+                "ballot.cast",
+                json!({"cycle_id": cid, "proposal_ids": [p0]}),
+            )
+            .await,
+        "voting_closed",
+    );
     let (_, c) = srv.get(&format!("/v1/cycles/{cid}"), None).await;
     let results = &c["results"];
     assert!(results["cost"].as_i64().unwrap_or(i64::MAX) <= budget);
     assert_eq!(results["voters"], 5, "{results}");
     // Anyone can download the anonymized ballots and recount them.
-    let pb = srv.http.get(srv.url(&format!("/v1/cycles/{cid}/ballots.pb"))).send().await.expect("pb").text().await.expect("text");
+    let pb = srv
+        .http
+        .get(srv.url(&format!("/v1/cycles/{cid}/ballots.pb")))
+        .send()
+        .await
+        .expect("pb")
+        .text()
+        .await
+        .expect("text");
     assert!(!pb.contains(&voter.me.user_id), "no internal voter ids");
     let e = dauys_tally::pabulib::parse(&pb).expect("valid pabulib");
     assert_eq!(e.voters.len(), 5);
-    let recount = dauys_tally::tally(&e, e.rule_name().and_then(|r| r.parse().ok()).expect("rule")).expect("tally");
+    let recount = dauys_tally::tally(
+        &e,
+        e.rule_name().and_then(|r| r.parse().ok()).expect("rule"),
+    )
+    .expect("tally");
     let mut ids = recount.selected.clone();
     ids.sort();
-    assert_eq!(serde_json::to_value(&ids).unwrap_or_default(), results["selected"]);
-    let (s, v) = srv.get(&format!("/v1/cycles/{}/ballots.pb", "no-such-cycle"), None).await;
+    assert_eq!(
+        serde_json::to_value(&ids).unwrap_or_default(),
+        results["selected"]
+    );
+    let (s, v) = srv
+        .get(&format!("/v1/cycles/{}/ballots.pb", "no-such-cycle"), None)
+        .await;
     assert_eq!((s, code(&v)), (404, "not_found"));
 }
 both_backends!(ballots, ballot_rules);
@@ -199,49 +370,108 @@ async fn appeal_timeline(srv: Server) {
     assert_eq!(status(&r), "accepted", "{r}");
     let id = r["entity_id"].as_str().unwrap_or_default().to_string();
     // Citizens and officials elsewhere may not act on it.
-    rejected_with(&citizen.one(&srv, "appeal.register", json!({"appeal_id": id})).await, "forbidden");
-    rejected_with(&other_official.one(&srv, "appeal.register", json!({"appeal_id": id})).await, "forbidden");
+    rejected_with(
+        &citizen
+            .one(&srv, "appeal.register", json!({"appeal_id": id}))
+            .await,
+        "forbidden",
+    );
+    rejected_with(
+        &other_official
+            .one(&srv, "appeal.register", json!({"appeal_id": id}))
+            .await,
+        "forbidden",
+    );
     // The same through REST.
-    let (s, v) = srv.post("/v1/actions/appeal.register", Some(&citizen.token), &json!({"appeal_id": id})).await;
-    assert_eq!((s, status(&v), code(&v)), (200, "rejected", "forbidden"), "{v}");
+    let (s, v) = srv
+        .post(
+            "/v1/actions/appeal.register",
+            Some(&citizen.token),
+            &json!({"appeal_id": id}),
+        )
+        .await;
+    assert_eq!(
+        (s, status(&v), code(&v)),
+        (200, "rejected", "forbidden"),
+        "{v}"
+    );
     // Private: others cannot read it, officials of the locality can.
-    let (s, _) = srv.get(&format!("/v1/appeals/{id}"), Some(&other_official.token)).await;
+    let (s, _) = srv
+        .get(&format!("/v1/appeals/{id}"), Some(&other_official.token))
+        .await;
     assert_eq!(s, 404);
-    let r = official.one(&srv, "appeal.register", json!({"appeal_id": id})).await;
+    let r = official
+        .one(&srv, "appeal.register", json!({"appeal_id": id}))
+        .await;
     assert_eq!(status(&r), "accepted", "{r}");
-    let (s, a) = srv.get(&format!("/v1/appeals/{id}"), Some(&citizen.token)).await;
+    let (s, a) = srv
+        .get(&format!("/v1/appeals/{id}"), Some(&citizen.token))
+        .await;
     assert_eq!(s, 200);
     assert_eq!(a["status"], "registered");
     assert_eq!(a["registered_on"], "2026-03-20");
     // 15 working days, skipping the holidays: 26 March … 15 April.
     assert_eq!(a["due_date"], "2026-04-15", "{a}");
-    assert!(a["registration_number"].as_str().is_some_and(|n| n.starts_with("PVL-HOUSING-2026-")));
+    assert!(a["registration_number"]
+        .as_str()
+        .is_some_and(|n| n.starts_with("PVL-HOUSING-2026-")));
     // Redirect allowed within 3 working days only: 30 March is the 3rd.
     srv.set_today("2026-03-31");
     rejected_with(
-        &official.one(&srv, "appeal.redirect", json!({"appeal_id": id, "to": "pvl-roads", "reason": "not ours"})).await,
+        &official
+            .one(
+                &srv,
+                "appeal.redirect",
+                json!({"appeal_id": id, "to": "pvl-roads", "reason": "not ours"}),
+            )
+            .await,
         "deadline_passed",
     );
     // Extension: reasoned, at most two months from registration.
     rejected_with(
-        &official.one(&srv, "appeal.extend", json!({"appeal_id": id, "until": "2026-05-21", "reason": "need data"})).await,
+        &official
+            .one(
+                &srv,
+                "appeal.extend",
+                json!({"appeal_id": id, "until": "2026-05-21", "reason": "need data"}),
+            )
+            .await,
         "invalid_field",
     );
-    let r = official.one(&srv, "appeal.extend", json!({"appeal_id": id, "until": "2026-05-20", "reason": "need data"})).await;
+    let r = official
+        .one(
+            &srv,
+            "appeal.extend",
+            json!({"appeal_id": id, "until": "2026-05-20", "reason": "need data"}),
+        )
+        .await;
     assert_eq!(status(&r), "accepted", "{r}");
     // Overdue once the due date has passed without an answer.
     srv.set_today("2026-05-21");
     // Sessions last 30 days: sign in again after the jump in time.
     let citizen = srv.sign_in(&srv.person("resident", 0)).await;
     let official = srv.sign_in(&srv.person("official, Pavlodar", 0)).await;
-    let (_, a) = srv.get(&format!("/v1/appeals/{id}"), Some(&citizen.token)).await;
+    let (_, a) = srv
+        .get(&format!("/v1/appeals/{id}"), Some(&citizen.token))
+        .await;
     assert_eq!(a["status"], "extended");
     assert_eq!(a["overdue"], true, "{a}");
-    let r = official.one(&srv, "appeal.answer", json!({"appeal_id": id, "answer": "Водоснабжение восстановлено."})).await;
+    let r = official
+        .one(
+            &srv,
+            "appeal.answer",
+            json!({"appeal_id": id, "answer": "Водоснабжение восстановлено."}),
+        )
+        .await;
     assert_eq!(status(&r), "accepted", "{r}");
-    let (_, a) = srv.get(&format!("/v1/appeals/{id}"), Some(&citizen.token)).await;
+    let (_, a) = srv
+        .get(&format!("/v1/appeals/{id}"), Some(&citizen.token))
+        .await;
     assert_eq!(a["overdue"], false);
-    let kinds: Vec<&str> = a["history"].as_array().map(|h| h.iter().filter_map(|e| e["status"].as_str()).collect()).unwrap_or_default();
+    let kinds: Vec<&str> = a["history"]
+        .as_array()
+        .map(|h| h.iter().filter_map(|e| e["status"].as_str()).collect())
+        .unwrap_or_default();
     assert_eq!(kinds, ["submitted", "registered", "extended", "answered"]);
     // An appeal redirected in time goes to the other body.
     srv.set_today("2026-06-01");
@@ -249,11 +479,22 @@ async fn appeal_timeline(srv: Server) {
     let official = srv.sign_in(&srv.person("official, Pavlodar", 0)).await;
     let r = citizen.one(&srv, "appeal.submit", json!({"type": "proposal", "addressee": "pvl-akimat", "subject": "Дорога", "body": "Ямы", "public": true})).await;
     let id2 = r["entity_id"].as_str().unwrap_or_default().to_string();
-    official.one(&srv, "appeal.register", json!({"appeal_id": id2})).await;
-    let r = official.one(&srv, "appeal.redirect", json!({"appeal_id": id2, "to": "pvl-roads", "reason": "дороги"})).await;
+    official
+        .one(&srv, "appeal.register", json!({"appeal_id": id2}))
+        .await;
+    let r = official
+        .one(
+            &srv,
+            "appeal.redirect",
+            json!({"appeal_id": id2, "to": "pvl-roads", "reason": "дороги"}),
+        )
+        .await;
     assert_eq!(status(&r), "accepted", "{r}");
     let (_, a) = srv.get(&format!("/v1/appeals/{id2}"), None).await;
-    assert_eq!((a["addressee"].as_str(), a["status"].as_str()), (Some("pvl-roads"), Some("redirected")));
+    assert_eq!(
+        (a["addressee"].as_str(), a["status"].as_str()),
+        (Some("pvl-roads"), Some("redirected"))
+    );
 }
 both_backends!(appeals, appeal_timeline);
 
@@ -263,7 +504,15 @@ async fn officials_scoped(srv: Server) {
     let citizen = srv.sign_in(&srv.person("resident", 0)).await;
     let aktogay = srv.sign_in(&srv.person("official, Aktogay", 0)).await;
     for who in [&citizen, &aktogay] {
-        rejected_with(&who.one(&srv, "cycle.phase", json!({"cycle_id": cid, "phase": "tallying"})).await, "forbidden");
+        rejected_with(
+            &who.one(
+                &srv,
+                "cycle.phase",
+                json!({"cycle_id": cid, "phase": "tallying"}),
+            )
+            .await,
+            "forbidden",
+        );
         rejected_with(
             &who.one(&srv, "cycle.create", json!({"locality": dauys_server::demo::CITY, "budget": 1, "title": {"kk": "a", "ru": "a", "en": "a"}})).await,
             "forbidden",
@@ -276,7 +525,11 @@ async fn officials_scoped(srv: Server) {
     assert_eq!(status(&r), "accepted", "{r}");
     // Moderation needs the moderator role.
     let p = citizen
-        .one(&srv, "proposal.submit", json!({"cycle_id": cid, "title": "t", "description": "d", "category": "c", "cost": 5}))
+        .one(
+            &srv,
+            "proposal.submit",
+            json!({"cycle_id": cid, "title": "t", "description": "d", "category": "c", "cost": 5}),
+        )
         .await;
     rejected_with(&p, "phase_closed");
 }
@@ -285,13 +538,21 @@ both_backends!(roles, officials_scoped);
 async fn pull_and_privacy(srv: Server) {
     let citizen = srv.sign_in(&srv.person("resident", 0)).await;
     let other = srv.sign_in(&srv.person("resident", 1)).await;
-    let (_, first) = srv.get(&format!("/v1/changes?follow={}&limit=1000", dauys_server::demo::CITY), None).await;
+    let (_, first) = srv
+        .get(
+            &format!("/v1/changes?follow={}&limit=1000", dauys_server::demo::CITY),
+            None,
+        )
+        .await;
     let cursor = first["cursor"].as_str().unwrap_or_default().to_string();
     assert_eq!(first["more"], false);
     // An empty pull is one small response.
     let r = srv
         .http
-        .get(srv.url(&format!("/v1/changes?follow={}&since={cursor}", dauys_server::demo::CITY)))
+        .get(srv.url(&format!(
+            "/v1/changes?follow={}&since={cursor}",
+            dauys_server::demo::CITY
+        )))
         .send()
         .await
         .expect("send");
@@ -301,19 +562,34 @@ async fn pull_and_privacy(srv: Server) {
         .one(&srv, "appeal.submit", json!({"type": "statement", "addressee": "pvl-akimat", "subject": "private", "body": "my data", "public": false}))
         .await;
     let id = r["entity_id"].as_str().unwrap_or_default().to_string();
-    let path = format!("/v1/changes?follow={}&since={cursor}", dauys_server::demo::CITY);
+    let path = format!(
+        "/v1/changes?follow={}&since={cursor}",
+        dauys_server::demo::CITY
+    );
     let (_, mine) = srv.get(&path, Some(&citizen.token)).await;
-    assert!(mine["changes"].as_array().is_some_and(|c| c.iter().any(|c| c["data"]["id"] == id.as_str())));
+    assert!(mine["changes"]
+        .as_array()
+        .is_some_and(|c| c.iter().any(|c| c["data"]["id"] == id.as_str())));
     for token in [Some(other.token.as_str()), None] {
         let (_, theirs) = srv.get(&path, token).await;
-        assert!(theirs["changes"].as_array().is_some_and(|c| c.iter().all(|c| c["data"]["id"] != id.as_str())));
+        assert!(theirs["changes"]
+            .as_array()
+            .is_some_and(|c| c.iter().all(|c| c["data"]["id"] != id.as_str())));
         let (s, _) = srv.get(&format!("/v1/appeals/{id}"), token).await;
         assert_eq!(s, 404);
     }
     // Bad input: clear 4xx JSON, never 5xx.
     let (s, v) = srv.get("/v1/changes?since=abc", None).await;
     assert_eq!((s, code(&v)), (422, "invalid_field"));
-    let r = srv.http.post(srv.url("/v1/push")).bearer_auth(&citizen.token).body("{not json").header("content-type", "application/json").send().await.expect("send");
+    let r = srv
+        .http
+        .post(srv.url("/v1/push"))
+        .bearer_auth(&citizen.token)
+        .body("{not json")
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .expect("send");
     assert_eq!(r.status().as_u16(), 422);
     let (s, v) = srv.post("/v1/push", None, &json!({"ops": []})).await;
     assert_eq!((s, code(&v)), (401, "unauthorized"));
@@ -348,25 +624,52 @@ async fn resumable_upload(srv: Server) {
             .body(data[at..at + len].to_vec())
             .send()
     };
-    assert_eq!(patch(0, 100_000).await.expect("patch").status().as_u16(), 204);
+    assert_eq!(
+        patch(0, 100_000).await.expect("patch").status().as_u16(),
+        204
+    );
     // A retried create (lost response) is the same upload, offset kept.
     let r = create().await.expect("create again");
     assert_eq!(r.headers()["upload-offset"], "100000");
     // A stale offset is refused without corrupting anything.
-    assert_eq!(patch(0, 100_000).await.expect("patch").status().as_u16(), 409);
-    let r = srv.http.head(srv.url(&format!("/v1/uploads/{id}"))).bearer_auth(&citizen.token).send().await.expect("head");
+    assert_eq!(
+        patch(0, 100_000).await.expect("patch").status().as_u16(),
+        409
+    );
+    let r = srv
+        .http
+        .head(srv.url(&format!("/v1/uploads/{id}")))
+        .bearer_auth(&citizen.token)
+        .send()
+        .await
+        .expect("head");
     assert_eq!(r.headers()["upload-offset"], "100000");
     // Not complete yet: an appeal cannot reference it.
     let r = citizen
         .one(&srv, "appeal.submit", json!({"type": "complaint", "addressee": "pvl-akimat", "subject": "s", "body": "b", "media": [id]}))
         .await;
     rejected_with(&r, "media_missing");
-    assert_eq!(patch(100_000, 200_000).await.expect("patch").status().as_u16(), 204);
+    assert_eq!(
+        patch(100_000, 200_000)
+            .await
+            .expect("patch")
+            .status()
+            .as_u16(),
+        204
+    );
     let r = citizen
         .one(&srv, "appeal.submit", json!({"type": "complaint", "addressee": "pvl-akimat", "subject": "s", "body": "b", "media": [id]}))
         .await;
     assert_eq!(status(&r), "accepted", "{r}");
-    let got = srv.http.get(srv.url(&format!("/v1/uploads/{id}"))).send().await.expect("get").bytes().await.expect("bytes");
+    let got = srv
+        .http
+        .get(srv.url(&format!("/v1/uploads/{id}")))
+        .send()
+        .await
+        .expect("get")
+        .bytes()
+        .await
+        .expect("bytes");
     assert_eq!(got.as_ref(), data.as_slice());
 }
 both_backends!(uploads, resumable_upload);

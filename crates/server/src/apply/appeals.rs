@@ -1,7 +1,9 @@
 //! Appeals to akimats: submission by residents, the legal timeline by officials.
 
 use dauys_proto::limits::{MAX_BODY_CHARS, MAX_REASON_CHARS, MAX_SUBJECT_CHARS};
-use dauys_proto::workdays::{self, Calendar, ANSWER_WORKING_DAYS, MAX_EXTENSION_MONTHS, REDIRECT_WORKING_DAYS};
+use dauys_proto::workdays::{
+    self, Calendar, ANSWER_WORKING_DAYS, MAX_EXTENSION_MONTHS, REDIRECT_WORKING_DAYS,
+};
 use dauys_proto::{
     AppealAnswerPayload, AppealDismissPayload, AppealExtendPayload, AppealRedirectPayload,
     AppealRegisterPayload, AppealStatus, AppealSubmitPayload, ErrorCode, HistoryEvent, Op, Role,
@@ -15,16 +17,38 @@ use crate::params;
 
 /// The locality of a body that receives appeals.
 fn body_locality(c: &mut dyn Conn, body: &str) -> AppResult<Option<String>> {
-    Ok(c.query_one("SELECT locality FROM bodies WHERE id = $1", params![body])?
-        .map(|r| r.str(0))
-        .transpose()?)
+    Ok(
+        c.query_one("SELECT locality FROM bodies WHERE id = $1", params![body])?
+            .map(|r| r.str(0))
+            .transpose()?,
+    )
 }
 
-fn changed(c: &mut dyn Conn, ctx: &Ctx, id: &str, public: bool, locality: &str, owner: &str) -> AppResult<()> {
-    record_change(c, ctx.now, "appeal", id, public.then_some(locality), Some(owner))
+fn changed(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    id: &str,
+    public: bool,
+    locality: &str,
+    owner: &str,
+) -> AppResult<()> {
+    record_change(
+        c,
+        ctx.now,
+        "appeal",
+        id,
+        public.then_some(locality),
+        Some(owner),
+    )
 }
 
-pub fn submit(c: &mut dyn Conn, ctx: &mut Ctx, id: &str, p: AppealSubmitPayload, op: &Op) -> AppResult<Applied> {
+pub fn submit(
+    c: &mut dyn Conn,
+    ctx: &mut Ctx,
+    id: &str,
+    p: AppealSubmitPayload,
+    op: &Op,
+) -> AppResult<Applied> {
     let subject = text("subject", &p.subject, MAX_SUBJECT_CHARS, true)?;
     let body = text("body", &p.body, MAX_BODY_CHARS, true)?;
     if p.location.is_some_and(|l| !l.is_valid()) {
@@ -130,7 +154,12 @@ fn save(
             note: note.to_string(),
         },
     )?;
-    let mut params = vec![id.into(), status.as_str().into(), history.into(), ctx.now.into()];
+    let mut params = vec![
+        id.into(),
+        status.as_str().into(),
+        history.into(),
+        ctx.now.into(),
+    ];
     params.extend_from_slice(extra);
     let sep = if set_sql.is_empty() { "" } else { ", " };
     c.exec(
@@ -146,7 +175,10 @@ fn save(
 
 pub fn register(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealRegisterPayload) -> AppResult<Applied> {
     let a = load_for_official(c, ctx, &p.appeal_id)?;
-    transition(a.status, &[AppealStatus::Submitted, AppealStatus::Redirected])?;
+    transition(
+        a.status,
+        &[AppealStatus::Submitted, AppealStatus::Redirected],
+    )?;
     let year = ctx.today.year();
     let counter = format!("reg:{}:{year}", a.addressee);
     let n = c
@@ -160,8 +192,10 @@ pub fn register(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealRegisterPayload) -> Ap
         .unwrap_or(1);
     let number = format!("{}-{year}-{n:05}", a.addressee.to_uppercase());
     let today = workdays::format_date(ctx.today);
-    let due = workdays::format_date(Calendar::kazakhstan().add_working_days(ctx.today, ANSWER_WORKING_DAYS));
-    let note = format!("{number}");
+    let due = workdays::format_date(
+        Calendar::kazakhstan().add_working_days(ctx.today, ANSWER_WORKING_DAYS),
+    );
+    let note = number.clone();
     save(
         c,
         ctx,
@@ -176,12 +210,16 @@ pub fn register(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealRegisterPayload) -> Ap
 
 pub fn redirect(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealRedirectPayload) -> AppResult<Applied> {
     let a = load_for_official(c, ctx, &p.appeal_id)?;
-    transition(a.status, &[AppealStatus::Submitted, AppealStatus::Registered])?;
+    transition(
+        a.status,
+        &[AppealStatus::Submitted, AppealStatus::Registered],
+    )?;
     let reason = text("reason", &p.reason, MAX_REASON_CHARS, true)?;
     if p.to == a.addressee {
         return Err(Reject::field("to", "the appeal is already with this body").into());
     }
-    let to_locality = body_locality(c, &p.to)?.ok_or_else(|| Reject::field("to", "no such body"))?;
+    let to_locality =
+        body_locality(c, &p.to)?.ok_or_else(|| Reject::field("to", "no such body"))?;
     if let Some(reg) = a.registered_on.as_deref().and_then(workdays::parse_date) {
         let limit = Calendar::kazakhstan().add_working_days(reg, REDIRECT_WORKING_DAYS);
         if ctx.today > limit {
@@ -207,38 +245,82 @@ pub fn redirect(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealRedirectPayload) -> Ap
 
 pub fn extend(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealExtendPayload) -> AppResult<Applied> {
     let a = load_for_official(c, ctx, &p.appeal_id)?;
-    transition(a.status, &[AppealStatus::Registered, AppealStatus::Extended])?;
+    transition(
+        a.status,
+        &[AppealStatus::Registered, AppealStatus::Extended],
+    )?;
     let reason = text("reason", &p.reason, MAX_REASON_CHARS, true)?;
-    let until = workdays::parse_date(&p.until).ok_or_else(|| Reject::field("until", "expected YYYY-MM-DD"))?;
+    let until = workdays::parse_date(&p.until)
+        .ok_or_else(|| Reject::field("until", "expected YYYY-MM-DD"))?;
     let registered = a
         .registered_on
         .as_deref()
         .and_then(workdays::parse_date)
         .ok_or_else(|| Reject::new(ErrorCode::InvalidTransition, "appeal is not registered"))?;
-    let due = a.due_date.as_deref().and_then(workdays::parse_date).unwrap_or(registered);
+    let due = a
+        .due_date
+        .as_deref()
+        .and_then(workdays::parse_date)
+        .unwrap_or(registered);
     if until <= due {
         return Err(Reject::field("until", "an extension must move the due date later").into());
     }
     if until > workdays::add_months(registered, MAX_EXTENSION_MONTHS) {
-        return Err(Reject::field("until", "the term may be extended to two months at most").into());
+        return Err(
+            Reject::field("until", "the term may be extended to two months at most").into(),
+        );
     }
     let note = format!("{}: {reason}", p.until);
-    save(c, ctx, &p.appeal_id, &a, AppealStatus::Extended, &note, "due_date = $5", &[p.until.clone().into()])
+    save(
+        c,
+        ctx,
+        &p.appeal_id,
+        &a,
+        AppealStatus::Extended,
+        &note,
+        "due_date = $5",
+        &[p.until.clone().into()],
+    )
 }
 
 pub fn answer(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealAnswerPayload) -> AppResult<Applied> {
     let a = load_for_official(c, ctx, &p.appeal_id)?;
-    transition(a.status, &[AppealStatus::Registered, AppealStatus::Extended])?;
+    transition(
+        a.status,
+        &[AppealStatus::Registered, AppealStatus::Extended],
+    )?;
     let answer = text("answer", &p.answer, MAX_BODY_CHARS, true)?;
-    save(c, ctx, &p.appeal_id, &a, AppealStatus::Answered, "", "answer = $5", &[answer.into()])
+    save(
+        c,
+        ctx,
+        &p.appeal_id,
+        &a,
+        AppealStatus::Answered,
+        "",
+        "answer = $5",
+        &[answer.into()],
+    )
 }
 
 pub fn dismiss(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealDismissPayload) -> AppResult<Applied> {
     let a = load_for_official(c, ctx, &p.appeal_id)?;
     transition(
         a.status,
-        &[AppealStatus::Submitted, AppealStatus::Registered, AppealStatus::Extended],
+        &[
+            AppealStatus::Submitted,
+            AppealStatus::Registered,
+            AppealStatus::Extended,
+        ],
     )?;
     let reason = text("reason", &p.reason, MAX_REASON_CHARS, true)?;
-    save(c, ctx, &p.appeal_id, &a, AppealStatus::Dismissed, &reason, "", &[])
+    save(
+        c,
+        ctx,
+        &p.appeal_id,
+        &a,
+        AppealStatus::Dismissed,
+        &reason,
+        "",
+        &[],
+    )
 }

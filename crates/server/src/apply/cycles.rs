@@ -13,12 +13,26 @@ use crate::db::Conn;
 use crate::error::{AppError, AppResult, Reject};
 use crate::params;
 
-pub fn create(c: &mut dyn Conn, ctx: &mut Ctx, id: &str, p: CycleCreatePayload) -> AppResult<Applied> {
+pub fn create(
+    c: &mut dyn Conn,
+    ctx: &mut Ctx,
+    id: &str,
+    p: CycleCreatePayload,
+) -> AppResult<Applied> {
     require_role(c, ctx.actor, &[Role::Official], &p.locality)?;
-    if c.query_one("SELECT 1 FROM localities WHERE code = $1", params![&p.locality])?.is_none() {
+    if c.query_one(
+        "SELECT 1 FROM localities WHERE code = $1",
+        params![&p.locality],
+    )?
+    .is_none()
+    {
         return Err(Reject::field("locality", "no such locality").into());
     }
-    for (f, v) in [("title.kk", &p.title.kk), ("title.ru", &p.title.ru), ("title.en", &p.title.en)] {
+    for (f, v) in [
+        ("title.kk", &p.title.kk),
+        ("title.ru", &p.title.ru),
+        ("title.en", &p.title.en),
+    ] {
         text(f, v, 200, true)?;
     }
     if p.budget <= 0 {
@@ -123,34 +137,58 @@ pub fn phase(c: &mut dyn Conn, ctx: &mut Ctx, p: CyclePhasePayload) -> AppResult
 /// Validates and stores a ballot. The latest cast (by the device's time,
 /// then op id) is the one counted; an older cast arriving late is accepted
 /// as delivered but does not replace the newer one.
-pub fn cast(c: &mut dyn Conn, ctx: &mut Ctx, op_id: &str, p: BallotCastPayload, op: &Op) -> AppResult<Applied> {
+pub fn cast(
+    c: &mut dyn Conn,
+    ctx: &mut Ctx,
+    op_id: &str,
+    p: BallotCastPayload,
+    op: &Op,
+) -> AppResult<Applied> {
     let cy = load_cycle(c, &p.cycle_id)?;
     if cy.phase != Phase::Voting {
         return Err(Reject::new(
             ErrorCode::VotingClosed,
-            format!("voting is not open in this cycle (phase {})", cy.phase.as_str()),
+            format!(
+                "voting is not open in this cycle (phase {})",
+                cy.phase.as_str()
+            ),
         )
         .into());
     }
     if !locality_within(c, &ctx.actor.locality, &cy.locality)? {
-        return Err(Reject::new(ErrorCode::NotEligible, "only residents of the locality vote in this cycle").into());
+        return Err(Reject::new(
+            ErrorCode::NotEligible,
+            "only residents of the locality vote in this cycle",
+        )
+        .into());
     }
     let age = dauys_proto::iin::age_on(ctx.actor.birth_date, ctx.today);
     if i64::from(age) < cy.min_age {
-        return Err(Reject::new(ErrorCode::UnderAge, format!("voting in this cycle starts at {} years", cy.min_age)).into());
+        return Err(Reject::new(
+            ErrorCode::UnderAge,
+            format!("voting in this cycle starts at {} years", cy.min_age),
+        )
+        .into());
     }
     if p.proposal_ids.is_empty() {
         return Err(Reject::field("proposal_ids", "choose at least one project").into());
     }
     let mut seen = HashSet::new();
     if !p.proposal_ids.iter().all(|id| seen.insert(id.as_str())) {
-        return Err(Reject::new(ErrorCode::DuplicateProject, "a project is chosen twice").with_field("proposal_ids").into());
+        return Err(
+            Reject::new(ErrorCode::DuplicateProject, "a project is chosen twice")
+                .with_field("proposal_ids")
+                .into(),
+        );
     }
     if let Some(max) = cy.max_projects {
         if p.proposal_ids.len() as i64 > max {
-            return Err(Reject::new(ErrorCode::TooManyProjects, format!("at most {max} projects per ballot"))
-                .with_field("proposal_ids")
-                .into());
+            return Err(Reject::new(
+                ErrorCode::TooManyProjects,
+                format!("at most {max} projects per ballot"),
+            )
+            .with_field("proposal_ids")
+            .into());
         }
     }
     let placeholders = crate::db::placeholders(2, p.proposal_ids.len());
@@ -164,15 +202,21 @@ pub fn cast(c: &mut dyn Conn, ctx: &mut Ctx, op_id: &str, p: BallotCastPayload, 
         &params,
     )?;
     if rows.len() != p.proposal_ids.len() {
-        return Err(Reject::new(ErrorCode::NotOnBallot, "a chosen project is not on this ballot")
-            .with_field("proposal_ids")
-            .into());
+        return Err(Reject::new(
+            ErrorCode::NotOnBallot,
+            "a chosen project is not on this ballot",
+        )
+        .with_field("proposal_ids")
+        .into());
     }
     let total: i64 = rows.iter().map(|r| r.i64(0)).sum::<Result<i64, _>>()?;
     if cy.budget_limited && total > cy.budget {
         return Err(Reject::new(
             ErrorCode::OverBudget,
-            format!("chosen projects cost {total} ₸, the budget is {} ₸", cy.budget),
+            format!(
+                "chosen projects cost {total} ₸, the budget is {} ₸",
+                cy.budget
+            ),
         )
         .with_field("proposal_ids")
         .into());
@@ -200,7 +244,14 @@ pub fn cast(c: &mut dyn Conn, ctx: &mut Ctx, op_id: &str, p: BallotCastPayload, 
             &ctx.actor.device_id
         ],
     )?;
-    record_change(c, ctx.now, "ballot", &p.cycle_id, None, Some(&ctx.actor.user_id))?;
+    record_change(
+        c,
+        ctx.now,
+        "ballot",
+        &p.cycle_id,
+        None,
+        Some(&ctx.actor.user_id),
+    )?;
     Ok(Applied {
         entity_id: p.cycle_id,
         receipt: Some(receipt),
@@ -211,7 +262,10 @@ pub fn cast(c: &mut dyn Conn, ctx: &mut Ctx, op_id: &str, p: BallotCastPayload, 
 /// not, and stores the results. Runs inside the phase-change transaction.
 pub fn compute_results(c: &mut dyn Conn, cycle_id: &str, now: i64) -> AppResult<CycleResults> {
     let cy = c
-        .query_one("SELECT budget, rule FROM cycles WHERE id = $1", params![cycle_id])?
+        .query_one(
+            "SELECT budget, rule FROM cycles WHERE id = $1",
+            params![cycle_id],
+        )?
         .ok_or_else(|| not_found("cycle"))?;
     let _ = (cy.i64(0)?, cy.str(1)?);
     let mut projects = Vec::new();
@@ -222,8 +276,12 @@ pub fn compute_results(c: &mut dyn Conn, cycle_id: &str, now: i64) -> AppResult<
         projects.push((r.str(0)?, ()));
     }
     let mut ballots: Vec<Vec<String>> = Vec::new();
-    for r in c.query("SELECT proposal_ids FROM ballots WHERE cycle_id = $1", params![cycle_id])? {
-        ballots.push(serde_json::from_str(&r.str(0)?).map_err(|e| AppError::Internal(e.to_string()))?);
+    for r in c.query(
+        "SELECT proposal_ids FROM ballots WHERE cycle_id = $1",
+        params![cycle_id],
+    )? {
+        ballots
+            .push(serde_json::from_str(&r.str(0)?).map_err(|e| AppError::Internal(e.to_string()))?);
     }
     let outcome = crate::results::count(c, cycle_id)?;
     let mut votes = BTreeMap::new();
@@ -245,7 +303,10 @@ pub fn compute_results(c: &mut dyn Conn, cycle_id: &str, now: i64) -> AppResult<
             ProposalStatus::NotSelected
         };
         let r = c
-            .query_one("SELECT history, locality, author FROM proposals WHERE id = $1", params![id])?
+            .query_one(
+                "SELECT history, locality, author FROM proposals WHERE id = $1",
+                params![id],
+            )?
             .ok_or_else(|| not_found("proposal"))?;
         let history = super::push_history(
             &r.str(0)?,

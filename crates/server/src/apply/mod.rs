@@ -80,10 +80,18 @@ pub fn text(field: &str, value: &str, max_chars: usize, required: bool) -> Resul
         return Err(Reject::field(field, format!("{field} is required")));
     }
     if v.chars().count() > max_chars {
-        return Err(Reject::field(field, format!("{field} is longer than {max_chars} characters")));
+        return Err(Reject::field(
+            field,
+            format!("{field} is longer than {max_chars} characters"),
+        ));
     }
-    if v.chars().any(|ch| ch.is_control() && ch != '\n' && ch != '\t' && ch != '\r') {
-        return Err(Reject::field(field, format!("{field} contains control characters")));
+    if v.chars()
+        .any(|ch| ch.is_control() && ch != '\n' && ch != '\t' && ch != '\r')
+    {
+        return Err(Reject::field(
+            field,
+            format!("{field} contains control characters"),
+        ));
     }
     Ok(v.to_string())
 }
@@ -132,9 +140,12 @@ pub fn check_media(c: &mut dyn Conn, ctx: &Ctx, media: &[String]) -> AppResult<(
             )?
             .is_some();
         if !ok {
-            return Err(Reject::new(ErrorCode::MediaMissing, format!("upload {m} is missing or incomplete"))
-                .with_field("media")
-                .into());
+            return Err(Reject::new(
+                ErrorCode::MediaMissing,
+                format!("upload {m} is missing or incomplete"),
+            )
+            .with_field("media")
+            .into());
         }
     }
     Ok(())

@@ -3,8 +3,8 @@
 use dauys_proto::limits::{MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_REASON_CHARS, MAX_TITLE_CHARS};
 use dauys_proto::{
     CommentAddPayload, CommentModeratePayload, ErrorCode, HistoryEvent, MediaAttachPayload,
-    ModerationDecision, Phase, ProposalModeratePayload, ProposalProgressPayload, ProposalReviewPayload,
-    ProposalStatus, ProposalSubmitPayload, Role,
+    ModerationDecision, Phase, ProposalModeratePayload, ProposalProgressPayload,
+    ProposalReviewPayload, ProposalStatus, ProposalSubmitPayload, Role,
 };
 
 use super::{check_media, not_found, push_history, record_change, text, to_json, Applied, Ctx};
@@ -22,13 +22,23 @@ pub fn is_public(s: ProposalStatus) -> bool {
 }
 
 pub fn cycle_phase(c: &mut dyn Conn, cycle_id: &str) -> AppResult<Option<(Phase, String)>> {
-    Ok(match c.query_one("SELECT phase, locality FROM cycles WHERE id = $1", params![cycle_id])? {
-        Some(r) => Some((Phase::parse(&r.str(0)?).unwrap_or(Phase::Closed), r.str(1)?)),
-        None => None,
-    })
+    Ok(
+        match c.query_one(
+            "SELECT phase, locality FROM cycles WHERE id = $1",
+            params![cycle_id],
+        )? {
+            Some(r) => Some((Phase::parse(&r.str(0)?).unwrap_or(Phase::Closed), r.str(1)?)),
+            None => None,
+        },
+    )
 }
 
-pub fn submit(c: &mut dyn Conn, ctx: &mut Ctx, id: &str, p: ProposalSubmitPayload) -> AppResult<Applied> {
+pub fn submit(
+    c: &mut dyn Conn,
+    ctx: &mut Ctx,
+    id: &str,
+    p: ProposalSubmitPayload,
+) -> AppResult<Applied> {
     let title = text("title", &p.title, MAX_TITLE_CHARS, true)?;
     let description = text("description", &p.description, MAX_BODY_CHARS, true)?;
     let category = text("category", &p.category, 50, true)?;
@@ -38,12 +48,21 @@ pub fn submit(c: &mut dyn Conn, ctx: &mut Ctx, id: &str, p: ProposalSubmitPayloa
     if p.location.is_some_and(|l| !l.is_valid()) {
         return Err(Reject::field("location", "coordinates out of range").into());
     }
-    let (phase, locality) = cycle_phase(c, &p.cycle_id)?.ok_or_else(|| Reject::field("cycle_id", "no such cycle"))?;
+    let (phase, locality) =
+        cycle_phase(c, &p.cycle_id)?.ok_or_else(|| Reject::field("cycle_id", "no such cycle"))?;
     if phase != Phase::Collecting {
-        return Err(Reject::new(ErrorCode::PhaseClosed, "this cycle is not collecting proposals").into());
+        return Err(Reject::new(
+            ErrorCode::PhaseClosed,
+            "this cycle is not collecting proposals",
+        )
+        .into());
     }
     if !crate::auth::locality_within(c, &ctx.actor.locality, &locality)? {
-        return Err(Reject::new(ErrorCode::NotEligible, "proposals come from residents of the locality").into());
+        return Err(Reject::new(
+            ErrorCode::NotEligible,
+            "proposals come from residents of the locality",
+        )
+        .into());
     }
     check_media(c, ctx, &p.media)?;
     let history = to_json(&vec![HistoryEvent {
@@ -87,7 +106,10 @@ struct ProposalRow {
 
 fn load(c: &mut dyn Conn, id: &str) -> AppResult<ProposalRow> {
     let r = c
-        .query_one("SELECT locality, author, status, history FROM proposals WHERE id = $1", params![id])?
+        .query_one(
+            "SELECT locality, author, status, history FROM proposals WHERE id = $1",
+            params![id],
+        )?
         .ok_or_else(|| not_found("proposal"))?;
     Ok(ProposalRow {
         locality: r.str(0)?,
@@ -105,6 +127,7 @@ fn invalid(from: ProposalStatus) -> Reject {
 }
 
 /// Moves a proposal to `status`, appending a public history note.
+#[allow(clippy::too_many_arguments)]
 fn set_status(
     c: &mut dyn Conn,
     ctx: &Ctx,
@@ -123,7 +146,12 @@ fn set_status(
             note: note.to_string(),
         },
     )?;
-    let mut params: Vec<Value> = vec![id.into(), status.as_str().into(), history.into(), ctx.now.into()];
+    let mut params: Vec<Value> = vec![
+        id.into(),
+        status.as_str().into(),
+        history.into(),
+        ctx.now.into(),
+    ];
     params.extend_from_slice(extra);
     let sep = if set_sql.is_empty() { "" } else { ", " };
     c.exec(
@@ -140,14 +168,24 @@ fn set_status(
 
 pub fn moderate(c: &mut dyn Conn, ctx: &mut Ctx, m: ProposalModeratePayload) -> AppResult<Applied> {
     let p = load(c, &m.proposal_id)?;
-    require_role(c, ctx.actor, &[Role::Moderator, Role::Official], &p.locality)?;
+    require_role(
+        c,
+        ctx.actor,
+        &[Role::Moderator, Role::Official],
+        &p.locality,
+    )?;
     if !matches!(
         p.status,
         ProposalStatus::Submitted | ProposalStatus::InModeration | ProposalStatus::NeedsChanges
     ) {
         return Err(invalid(p.status).into());
     }
-    let reason = text("reason", &m.reason, MAX_REASON_CHARS, m.decision != ModerationDecision::Accept)?;
+    let reason = text(
+        "reason",
+        &m.reason,
+        MAX_REASON_CHARS,
+        m.decision != ModerationDecision::Accept,
+    )?;
     let status = match m.decision {
         ModerationDecision::Accept => ProposalStatus::Accepted,
         ModerationDecision::NeedsChanges => ProposalStatus::NeedsChanges,
@@ -159,7 +197,10 @@ pub fn moderate(c: &mut dyn Conn, ctx: &mut Ctx, m: ProposalModeratePayload) -> 
 pub fn review(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalReviewPayload) -> AppResult<Applied> {
     let p = load(c, &r.proposal_id)?;
     require_role(c, ctx.actor, &[Role::Expert, Role::Official], &p.locality)?;
-    if !matches!(p.status, ProposalStatus::Accepted | ProposalStatus::ExpertReview) {
+    if !matches!(
+        p.status,
+        ProposalStatus::Accepted | ProposalStatus::ExpertReview
+    ) {
         return Err(invalid(p.status).into());
     }
     if r.cost_estimate <= 0 {
@@ -186,7 +227,10 @@ pub fn review(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalReviewPayload) -> AppR
 pub fn progress(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalProgressPayload) -> AppResult<Applied> {
     let p = load(c, &r.proposal_id)?;
     require_role(c, ctx.actor, &[Role::Official], &p.locality)?;
-    if !matches!(p.status, ProposalStatus::Selected | ProposalStatus::InImplementation) {
+    if !matches!(
+        p.status,
+        ProposalStatus::Selected | ProposalStatus::InImplementation
+    ) {
         return Err(invalid(p.status).into());
     }
     if !(0..=100).contains(&r.progress) {
@@ -198,11 +242,30 @@ pub fn progress(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalProgressPayload) -> 
     } else {
         ProposalStatus::InImplementation
     };
-    let note = format!("{}%{}{}", r.progress, if note.is_empty() { "" } else { " — " }, note);
-    set_status(c, ctx, &r.proposal_id, &p, status, &note, "progress = $5", &[r.progress.into()])
+    let note = format!(
+        "{}%{}{}",
+        r.progress,
+        if note.is_empty() { "" } else { " — " },
+        note
+    );
+    set_status(
+        c,
+        ctx,
+        &r.proposal_id,
+        &p,
+        status,
+        &note,
+        "progress = $5",
+        &[r.progress.into()],
+    )
 }
 
-pub fn comment(c: &mut dyn Conn, ctx: &mut Ctx, id: &str, p: CommentAddPayload) -> AppResult<Applied> {
+pub fn comment(
+    c: &mut dyn Conn,
+    ctx: &mut Ctx,
+    id: &str,
+    p: CommentAddPayload,
+) -> AppResult<Applied> {
     let body = text("body", &p.body, MAX_COMMENT_CHARS, true)?;
     let prop = load(c, &p.proposal_id)?;
     if !is_public(prop.status) && prop.author != ctx.actor.user_id {
@@ -211,23 +274,54 @@ pub fn comment(c: &mut dyn Conn, ctx: &mut Ctx, id: &str, p: CommentAddPayload) 
     c.exec(
         "INSERT INTO comments (id, proposal_id, locality, author, body, visible, created_at)
          VALUES ($1, $2, $3, $4, $5, 1, $6)",
-        params![id, &p.proposal_id, &prop.locality, &ctx.actor.user_id, body, ctx.now],
+        params![
+            id,
+            &p.proposal_id,
+            &prop.locality,
+            &ctx.actor.user_id,
+            body,
+            ctx.now
+        ],
     )?;
-    record_change(c, ctx.now, "comment", id, Some(&prop.locality), Some(&ctx.actor.user_id))?;
+    record_change(
+        c,
+        ctx.now,
+        "comment",
+        id,
+        Some(&prop.locality),
+        Some(&ctx.actor.user_id),
+    )?;
     Ok(Applied {
         entity_id: id.to_string(),
         receipt: None,
     })
 }
 
-pub fn moderate_comment(c: &mut dyn Conn, ctx: &mut Ctx, m: CommentModeratePayload) -> AppResult<Applied> {
+pub fn moderate_comment(
+    c: &mut dyn Conn,
+    ctx: &mut Ctx,
+    m: CommentModeratePayload,
+) -> AppResult<Applied> {
     let r = c
-        .query_one("SELECT locality, author FROM comments WHERE id = $1", params![&m.comment_id])?
+        .query_one(
+            "SELECT locality, author FROM comments WHERE id = $1",
+            params![&m.comment_id],
+        )?
         .ok_or_else(|| not_found("comment"))?;
     let (locality, author) = (r.str(0)?, r.str(1)?);
     require_role(c, ctx.actor, &[Role::Moderator, Role::Official], &locality)?;
-    c.exec("UPDATE comments SET visible = $2 WHERE id = $1", params![&m.comment_id, m.visible])?;
-    record_change(c, ctx.now, "comment", &m.comment_id, Some(&locality), Some(&author))?;
+    c.exec(
+        "UPDATE comments SET visible = $2 WHERE id = $1",
+        params![&m.comment_id, m.visible],
+    )?;
+    record_change(
+        c,
+        ctx.now,
+        "comment",
+        &m.comment_id,
+        Some(&locality),
+        Some(&author),
+    )?;
     Ok(Applied {
         entity_id: m.comment_id,
         receipt: None,
@@ -241,7 +335,11 @@ pub fn attach_media(c: &mut dyn Conn, ctx: &mut Ctx, m: MediaAttachPayload) -> A
         "proposal" => "proposals",
         _ => return Err(Reject::field("target_kind", "appeal or proposal").into()),
     };
-    let owner_col = if table == "appeals" { "user_id" } else { "author" };
+    let owner_col = if table == "appeals" {
+        "user_id"
+    } else {
+        "author"
+    };
     let r = c
         .query_one(
             &format!("SELECT media, locality FROM {table} WHERE id = $1 AND {owner_col} = $2"),
@@ -260,9 +358,20 @@ pub fn attach_media(c: &mut dyn Conn, ctx: &mut Ctx, m: MediaAttachPayload) -> A
         params![&m.target_id, to_json(&media)?, ctx.now],
     )?;
     // Visibility is recomputed when the entity is read; the owner always sees it.
-    let kind = if table == "appeals" { "appeal" } else { "proposal" };
+    let kind = if table == "appeals" {
+        "appeal"
+    } else {
+        "proposal"
+    };
     let locality = r.str(1)?;
-    record_change(c, ctx.now, kind, &m.target_id, Some(&locality), Some(&ctx.actor.user_id))?;
+    record_change(
+        c,
+        ctx.now,
+        kind,
+        &m.target_id,
+        Some(&locality),
+        Some(&ctx.actor.user_id),
+    )?;
     Ok(Applied {
         entity_id: m.target_id,
         receipt: None,

@@ -6,8 +6,8 @@
 //! blocking: the HTTP layer calls it inside `spawn_blocking`.
 
 mod postgres_backend;
-mod sqlite_backend;
 pub mod schema;
+mod sqlite_backend;
 
 use std::time::Duration;
 

@@ -30,7 +30,9 @@ pub struct CachedClient {
 impl CachedClient {
     fn client(&mut self) -> &mut Client {
         // Only `drop` takes the client out.
-        self.client.as_mut().unwrap_or_else(|| unreachable!("client used after drop"))
+        self.client
+            .as_mut()
+            .unwrap_or_else(|| unreachable!("client used after drop"))
     }
 }
 
@@ -74,7 +76,11 @@ pub struct Pooled(pub r2d2::PooledConnection<Manager>);
 struct Param<'a>(&'a Value);
 
 impl ToSql for Param<'_> {
-    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
         match self.0 {
             Value::Null => Ok(IsNull::Yes),
             Value::Int(i) => match *ty {
@@ -139,11 +145,19 @@ impl Conn for Pooled {
             for (i, col) in r.columns().iter().enumerate() {
                 let v = match *col.type_() {
                     Type::INT8 => r.try_get::<_, Option<i64>>(i)?.map(Value::Int),
-                    Type::INT4 => r.try_get::<_, Option<i32>>(i)?.map(|v| Value::Int(v.into())),
-                    Type::INT2 => r.try_get::<_, Option<i16>>(i)?.map(|v| Value::Int(v.into())),
-                    Type::BOOL => r.try_get::<_, Option<bool>>(i)?.map(|v| Value::Int(v.into())),
+                    Type::INT4 => r
+                        .try_get::<_, Option<i32>>(i)?
+                        .map(|v| Value::Int(v.into())),
+                    Type::INT2 => r
+                        .try_get::<_, Option<i16>>(i)?
+                        .map(|v| Value::Int(v.into())),
+                    Type::BOOL => r
+                        .try_get::<_, Option<bool>>(i)?
+                        .map(|v| Value::Int(v.into())),
                     Type::FLOAT8 => r.try_get::<_, Option<f64>>(i)?.map(Value::Real),
-                    Type::FLOAT4 => r.try_get::<_, Option<f32>>(i)?.map(|v| Value::Real(v.into())),
+                    Type::FLOAT4 => r
+                        .try_get::<_, Option<f32>>(i)?
+                        .map(|v| Value::Real(v.into())),
                     Type::NUMERIC => {
                         return Err(DbError::Other(format!(
                             "column {} is NUMERIC: cast it to BIGINT in SQL",

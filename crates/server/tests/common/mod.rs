@@ -39,12 +39,16 @@ fn postgres_url() -> Option<String> {
     let admin2 = admin.clone();
     let name2 = name.clone();
     std::thread::spawn(move || {
-        let mut c = postgres::Client::connect(&admin2, postgres::NoTls).expect("connect to DAUYS_TEST_POSTGRES");
-        c.batch_execute(&format!("CREATE DATABASE {name2}")).expect("create test database");
+        let mut c = postgres::Client::connect(&admin2, postgres::NoTls)
+            .expect("connect to DAUYS_TEST_POSTGRES");
+        c.batch_execute(&format!("CREATE DATABASE {name2}"))
+            .expect("create test database");
     })
     .join()
     .expect("create database thread");
-    let (prefix, _) = admin.rsplit_once('/').expect("postgres URL with a database name");
+    let (prefix, _) = admin
+        .rsplit_once('/')
+        .expect("postgres URL with a database name");
     Some(format!("{prefix}/{name}"))
 }
 
@@ -60,7 +64,10 @@ impl Server {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join(format!("dauys-test-{}", uuid::Uuid::now_v7()));
                 std::fs::create_dir_all(&dir).ok()?;
-                (format!("sqlite:{}", dir.join("t.db").display()), Some(TempDir(dir)))
+                (
+                    format!("sqlite:{}", dir.join("t.db").display()),
+                    Some(TempDir(dir)),
+                )
             }
             Backend::Postgres => match tokio::task::spawn_blocking(postgres_url).await.ok()? {
                 Some(u) => (u, None),
@@ -82,7 +89,9 @@ impl Server {
         })
         .await
         .expect("join");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let st2 = st.clone();
         tokio::spawn(async move {
@@ -92,7 +101,10 @@ impl Server {
             base,
             st,
             sms,
-            http: reqwest::Client::builder().gzip(true).build().expect("client"),
+            http: reqwest::Client::builder()
+                .gzip(true)
+                .build()
+                .expect("client"),
             _dir: dir,
         })
     }
@@ -123,12 +135,20 @@ impl Server {
     }
 
     pub fn last_code(&self, phone: &str) -> String {
-        self.sms.sent.lock().expect("lock").get(phone).cloned().expect("a code was sent")
+        self.sms
+            .sent
+            .lock()
+            .expect("lock")
+            .get(phone)
+            .cloned()
+            .expect("a code was sent")
     }
 
     /// Signs in a person with a fresh device key.
     pub async fn sign_in(&self, p: &Person) -> Client {
-        let (s, _) = self.post("/v1/auth/otp", None, &json!({"iin": p.iin})).await;
+        let (s, _) = self
+            .post("/v1/auth/otp", None, &json!({"iin": p.iin}))
+            .await;
         assert_eq!(s, 200);
         let key = SigningKey::from_bytes(&rand_bytes());
         let code = self.last_code(&p.phone);
@@ -141,7 +161,11 @@ impl Server {
             .await;
         assert_eq!(s, 200, "{v}");
         let sess: SessionResponse = serde_json::from_value(v).expect("session");
-        Client { token: sess.token, key, me: sess.me }
+        Client {
+            token: sess.token,
+            key,
+            me: sess.me,
+        }
     }
 
     /// Runs SQL against the server's database (for counting effects).
@@ -149,7 +173,11 @@ impl Server {
         let st = self.st.clone();
         tokio::task::spawn_blocking(move || {
             let mut c = st.pool.get().expect("conn");
-            c.query_one(sql, &params).expect("query").expect("row").i64(0).expect("int")
+            c.query_one(sql, &params)
+                .expect("query")
+                .expect("row")
+                .i64(0)
+                .expect("int")
         })
         .await
         .expect("join")
@@ -170,7 +198,9 @@ impl Server {
 
     /// Voting cycle of the demo city.
     pub async fn voting_cycle(&self) -> Value {
-        let (_, v) = self.get(&format!("/v1/cycles?locality={}", demo::CITY), None).await;
+        let (_, v) = self
+            .get(&format!("/v1/cycles?locality={}", demo::CITY), None)
+            .await;
         v.as_array()
             .expect("cycles")
             .iter()
@@ -180,12 +210,19 @@ impl Server {
     }
 
     pub async fn ballot_projects(&self, cycle_id: &str) -> Vec<(String, i64)> {
-        let (_, v) = self.get(&format!("/v1/cycles/{cycle_id}/proposals"), None).await;
+        let (_, v) = self
+            .get(&format!("/v1/cycles/{cycle_id}/proposals"), None)
+            .await;
         v.as_array()
             .expect("proposals")
             .iter()
             .filter(|p| p["status"] == "on_ballot")
-            .map(|p| (p["id"].as_str().unwrap_or_default().to_string(), p["expert_cost"].as_i64().unwrap_or(0)))
+            .map(|p| {
+                (
+                    p["id"].as_str().unwrap_or_default().to_string(),
+                    p["expert_cost"].as_i64().unwrap_or(0),
+                )
+            })
             .collect()
     }
 }
@@ -212,14 +249,20 @@ impl Client {
             client_ts: dauys_server::clock::now_ms(),
             signature: None,
         };
-        op.signature = Some(dauys_proto::hex(&self.key.sign(&dauys_proto::signing_bytes(&op)).to_bytes()));
+        op.signature = Some(dauys_proto::hex(
+            &self.key.sign(&dauys_proto::signing_bytes(&op)).to_bytes(),
+        ));
         op
     }
 
     pub async fn push(&self, srv: &Server, ops: &[Op]) -> Vec<OpResult> {
-        let (s, v) = srv.post("/v1/push", Some(&self.token), &json!({ "ops": ops })).await;
+        let (s, v) = srv
+            .post("/v1/push", Some(&self.token), &json!({ "ops": ops }))
+            .await;
         assert_eq!(s, 200, "{v}");
-        serde_json::from_value::<PushResponse>(v).expect("push response").results
+        serde_json::from_value::<PushResponse>(v)
+            .expect("push response")
+            .results
     }
 
     /// Pushes one op and returns its outcome as JSON.
