@@ -98,7 +98,13 @@ pub fn import_csv(
             Err(e) => report.skipped.push((line, e.to_string())),
         }
     }
+    let parse_skipped = report.skipped.clone();
     db::write_tx(c, |c| -> AppResult<()> {
+        // A retried transaction starts its tally afresh.
+        report = ImportReport {
+            skipped: parse_skipped.clone(),
+            ..ImportReport::default()
+        };
         for (line, iin, phone, loc) in &rows {
             c.batch("SAVEPOINT row")?;
             match upsert_resident(st, c, iin, phone, loc) {
@@ -114,6 +120,7 @@ pub fn import_csv(
         }
         Ok(())
     })?;
+    report.skipped.sort();
     Ok(report)
 }
 

@@ -673,3 +673,79 @@ async fn resumable_upload(srv: Server) {
     assert_eq!(got.as_ref(), data.as_slice());
 }
 both_backends!(uploads, resumable_upload);
+
+async fn census_import(srv: Server) {
+    let good = srv.person("resident", 0);
+    let fresh = dauys_proto::iin::make(
+        time::Date::from_calendar_date(1966, time::Month::June, 6).expect("date"),
+        dauys_proto::iin::Sex::Female,
+        777,
+    )
+    .or_else(|| {
+        dauys_proto::iin::make(
+            time::Date::from_calendar_date(1966, time::Month::June, 6).expect("date"),
+            dauys_proto::iin::Sex::Female,
+            778,
+        )
+    })
+    .expect("iin");
+    let csv = format!(
+        "iin,phone,locality\n{fresh},+7 705 111 22 33,553240100\n{},+77010009999,551010000\n123,+77010000000,551010000\n{fresh},+77051112233,999999999\nonly-two,fields\n",
+        good.iin
+    );
+    let st = srv.st.clone();
+    let report = tokio::task::spawn_blocking(move || {
+        let mut c = st.pool.get().expect("conn");
+        let r = dauys_server::census::import_csv(&st, &mut *c, csv.as_bytes()).expect("import");
+        dauys_server::census::grant(
+            &st,
+            &mut *c,
+            dauys_proto::Role::Moderator,
+            &fresh,
+            Some("553200000"),
+        )
+        .expect("grant");
+        let denied = dauys_server::census::grant(
+            &st,
+            &mut *c,
+            dauys_proto::Role::Moderator,
+            &fresh,
+            Some("nowhere"),
+        );
+        assert!(denied.is_err());
+        (
+            r.added,
+            r.updated,
+            r.skipped.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
+            fresh,
+        )
+    })
+    .await
+    .expect("join");
+    assert_eq!((report.0, report.1), (1, 1));
+    assert_eq!(report.2, vec![4, 5, 6], "bad rows reported by line");
+    // The imported resident can sign in and holds the granted role; no IIN is stored in clear.
+    let fresh = report.3;
+    let plain = srv
+        .count(
+            "SELECT COUNT(*) FROM residents WHERE iin_hash = $1",
+            vec![fresh.clone().into()],
+        )
+        .await;
+    assert_eq!(plain, 0);
+    let p = dauys_server::demo::Person {
+        iin: fresh,
+        phone: "+77051112233".into(),
+        locality: "553240100",
+        role: None,
+        label: "",
+    };
+    let c = srv.sign_in(&p).await;
+    assert!(c
+        .me
+        .roles
+        .iter()
+        .any(|r| r.role == dauys_proto::Role::Moderator
+            && r.locality.as_deref() == Some("553200000")));
+}
+both_backends!(census, census_import);
