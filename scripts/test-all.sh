@@ -40,10 +40,8 @@ if [ -f crates/tally/fuzz/run-short.sh ] && [ "${DAUYS_SKIP_FUZZ:-}" != 1 ]; the
   bash crates/tally/fuzz/run-short.sh
 fi
 
-if [ -f tests/netem.sh ]; then
-  step "sync over shaped networks (netem)"
-  bash tests/netem.sh
-fi
+step "sync over shaped networks (netem: edge, gprs, flaky, partition)"
+bash crates/cli/tests/netem.sh
 
 if [ -f tests/e2e/run.sh ] && [ "${DAUYS_SKIP_E2E:-}" != 1 ]; then
   step "end-to-end: the real app through WebDriver"
