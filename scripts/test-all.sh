@@ -20,6 +20,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "unit and integration tests (SQLite${DAUYS_TEST_POSTGRES:+ and PostgreSQL})"
 cargo test --workspace
 
+step "app strings: kk/ru/en bundles complete, every used id exists, no literals in UI code"
+cargo test -q --manifest-path tests/i18n/Cargo.toml
+
 step "tally against real elections"
 if [ -d "$shared/pabulib" ]; then
   cargo run -q --release -p dauys-tally -- verify "$shared/pabulib"
