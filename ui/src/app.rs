@@ -47,12 +47,21 @@ pub fn ctx() -> Ctx {
     expect_context::<Ctx>()
 }
 
-/// Goes to a screen and moves focus to its heading.
+impl Ctx {
+    /// Goes to a screen and moves focus to its heading. Use this form in
+    /// async tasks (`spawn_local`): after an `.await` there is no reactive
+    /// owner, so `ctx()`/`go()` would panic and take the whole UI down.
+    pub fn go(self, screen: Screen) {
+        self.notice.set(None);
+        self.screen.set(screen);
+        focus_heading();
+    }
+}
+
+/// Goes to a screen and moves focus to its heading (event handlers and
+/// component bodies only: see [`Ctx::go`] for async tasks).
 pub fn go(screen: Screen) {
-    let c = ctx();
-    c.notice.set(None);
-    c.screen.set(screen);
-    focus_heading();
+    ctx().go(screen);
 }
 
 pub fn focus_heading() {

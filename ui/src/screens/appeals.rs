@@ -204,7 +204,7 @@ fn DraftEditor(draft: AppealDraft, bodies: Vec<Body>) -> impl IntoView {
             match api::call::<AppealItem, _>("submit_appeal", DraftIdArgs { draft_id: draft.id.clone() }).await {
                 Ok(item) => {
                     c.refresh.update(|n| *n += 1);
-                    go(Screen::Appeals);
+                    c.go(Screen::Appeals);
                     c.notice.set(Some(match item.delivery {
                         Delivery::Delivered => t("appeal-sent"),
                         _ => t("appeal-queued"),
@@ -220,7 +220,7 @@ fn DraftEditor(draft: AppealDraft, bodies: Vec<Body>) -> impl IntoView {
         spawn_local(async move {
             let _ = api::call::<(), _>("discard_draft", DraftIdArgs { draft_id: id }).await;
             c.refresh.update(|n| *n += 1);
-            go(Screen::Appeals);
+            c.go(Screen::Appeals);
         });
     };
 
