@@ -548,6 +548,7 @@ impl Mes {
         }
         let mut rho = cost / (u_all * unit);
         let mut poor_n = 0usize;
+        let mut converged = false;
         for _ in 0..=sup.len() {
             let mut poor_sum = 0.0;
             let mut rich_u = 0.0;
@@ -567,9 +568,17 @@ impl Mes {
             }
             rho = (cost - poor_sum) / rich_u;
             if np == poor_n {
+                converged = true;
                 break;
             }
+            if np < poor_n {
+                // Rounding made the poor set shrink: not trustworthy.
+                return None;
+            }
             poor_n = np;
+        }
+        if !converged {
+            return None;
         }
         Some(Some(rho))
     }
@@ -602,7 +611,14 @@ impl Mes {
             return Some(None);
         }
         let mut poor_n = 0usize;
+        let mut rounds = 0usize;
         while np != poor_n {
+            // In exact arithmetic the poor set only grows; if rounding makes
+            // it shrink (or cycle), let exact arithmetic decide.
+            if np < poor_n || rounds > sup.len() {
+                return None;
+            }
+            rounds += 1;
             poor_n = np;
             if np >= sup.len() {
                 return None;
@@ -807,26 +823,58 @@ fn add1(
     if best.len() == all {
         return (best, best_k, runs);
     }
-    let mut run = |k: u64| -> Vec<usize> { mes.run_auto(base.saturating_add(k), 1, exact_runs) };
+    // Linear phase: the runs for k, k+1, … are independent, so they are
+    // computed a few at a time on all cores and then examined in order —
+    // the outcome is exactly that of the one-at-a-time search.
+    let width = std::thread::available_parallelism()
+        .map(|n| n.get() as u64)
+        .unwrap_or(1)
+        .clamp(1, 4);
     let mut k = 1u64;
-    // linear phase
     let mut over: Option<u64> = None;
-    while k <= linear {
-        let s = run(k);
-        runs += 1;
-        if total_cost(e, &s) <= b {
-            let done = s.len() == all;
-            best = s;
-            best_k = Some(k);
-            if done {
-                return (best, best_k.map(|k| base + k), runs);
-            }
+    'linear: while k <= linear {
+        let ks: Vec<u64> = (k..=linear.min(k + width - 1)).collect();
+        let batch: Vec<(Vec<usize>, u64)> = if ks.len() == 1 {
+            let mut ex = 0;
+            vec![(mes.run_auto(base.saturating_add(k), 1, &mut ex), ex)]
         } else {
-            over = Some(k);
-            break;
+            std::thread::scope(|sc| {
+                let handles: Vec<_> = ks
+                    .iter()
+                    .map(|&kk| {
+                        sc.spawn(move || {
+                            let mut ex = 0;
+                            (mes.run_auto(base.saturating_add(kk), 1, &mut ex), ex)
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| match h.join() {
+                        Ok(v) => v,
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    })
+                    .collect()
+            })
+        };
+        for (&kk, (s, ex)) in ks.iter().zip(batch) {
+            *exact_runs += ex;
+            runs += 1;
+            if total_cost(e, &s) <= b {
+                let done = s.len() == all;
+                best = s;
+                best_k = Some(kk);
+                if done {
+                    return (best, best_k.map(|k| base + k), runs);
+                }
+            } else {
+                over = Some(kk);
+                break 'linear;
+            }
         }
-        k += 1;
+        k += ks.len() as u64;
     }
+    let mut run = |k: u64| -> Vec<usize> { mes.run_auto(base.saturating_add(k), 1, exact_runs) };
     if over.is_none() {
         // galloping phase
         let mut step = 1u64;

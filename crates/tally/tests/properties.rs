@@ -130,3 +130,62 @@ fn equal_shares_small_example() {
     let o = tally(&e2, "equalshares".parse().expect("rule")).expect("ok");
     assert_eq!(o.selected, vec!["p2"]);
 }
+
+/// Found by `voter_order_does_not_matter` in CI: the f64 fixed point for
+/// project 4's price cycled between two poor-voter sets forever under add1.
+#[test]
+fn rounding_cycle_in_equal_shares_terminates() {
+    let costs = [42u64, 36, 90, 34, 81, 128, 122];
+    let votes: [&[usize]; 37] = [
+        &[0, 2, 3, 4],
+        &[0, 1, 3],
+        &[4],
+        &[],
+        &[3],
+        &[5],
+        &[0],
+        &[4, 5],
+        &[0, 2, 3, 4],
+        &[1, 5, 6],
+        &[4, 6],
+        &[3, 4, 6],
+        &[0, 2],
+        &[0],
+        &[],
+        &[0, 3],
+        &[],
+        &[1],
+        &[2],
+        &[],
+        &[3, 4, 5],
+        &[0, 3, 5],
+        &[0, 3],
+        &[6],
+        &[1, 4],
+        &[0, 3, 6],
+        &[0, 4],
+        &[0, 4],
+        &[0],
+        &[1, 6],
+        &[],
+        &[],
+        &[2, 5],
+        &[4],
+        &[0, 5],
+        &[1, 2, 3],
+        &[5],
+    ];
+    let mut e = Election::new(273, VoteType::Approval);
+    for (i, c) in costs.iter().enumerate() {
+        e.add_project(&format!("p{i}"), *c).expect("project");
+    }
+    for (v, b) in votes.iter().enumerate() {
+        let ids: Vec<String> = b.iter().map(|i| format!("p{i}")).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        e.add_voter(&format!("v{v}"), &refs).expect("voter");
+    }
+    for rule in Rule::ALL {
+        let o = tally_with(&e, rule, &opts()).expect("approval ballots");
+        assert!(o.cost <= e.budget, "{rule}");
+    }
+}
