@@ -319,3 +319,8 @@ error-code-wrong = This code is not right. Check the SMS and try again.
 error-payload-too-large = This is too large to send.
 error-batch-too-large = Too many actions at once. They will be sent in smaller parts.
 error-internal = Something went wrong. Please try again.
+
+# How the cycle's counting rule picks winners (ballot and results screens)
+counting-rule-greedy = How winners are chosen: projects are ranked by their votes; going down the list, every project that still fits in the remaining budget is funded.
+counting-rule-greedy-threshold = How winners are chosen: only projects with at least the minimum number of votes can win; they are ranked by votes and funded while they fit in the budget.
+counting-rule-equal-shares = How winners are chosen (Method of Equal Shares): the budget is shared equally among the voters; a project is funded when its supporters can pay for it together from their shares, so every group of residents gets a fair part.

@@ -128,6 +128,7 @@ fn BallotForm(view: BallotView) -> impl IntoView {
     view! {
         <h1 tabindex="-1">{t("ballot-title")} ": " {i18n::loc(&cycle.title)}</h1>
         <p>{rules}</p>
+        <p class="muted" data-testid="counting-rule">{t(counting_rule_key(&cycle.rule))}</p>
         {closes.map(|c| view! { <p class="muted">{c}</p> })}
         <BallotStatus state=state/>
         {(!open).then(|| view! { <p class="notice" role="status">{t("ballot-closed")}</p> })}
@@ -227,5 +228,14 @@ fn BallotStatus(state: RwSignal<BallotState>) -> impl IntoView {
                 <ErrorBox err=error/>
             </div>
         }.into_any()),
+    }
+}
+
+/// The message explaining, in plain words, how the cycle's rule picks winners.
+pub fn counting_rule_key(rule: &str) -> &'static str {
+    match rule {
+        "greedy-threshold" => "counting-rule-greedy-threshold",
+        r if r.starts_with("equalshares") => "counting-rule-equal-shares",
+        _ => "counting-rule-greedy",
     }
 }

@@ -45,6 +45,7 @@ pub fn ResultsScreen(cycle_id: String) -> impl IntoView {
                     <dt>{t("results-budget-used")}</dt>
                     <dd>{ta("results-budget-of", &[("used", i18n::money(r.cost).into()), ("budget", i18n::money(v.cycle.budget).into())])}</dd>
                 </dl>
+                <p class="muted">{t(crate::screens::ballot::counting_rule_key(&v.cycle.rule))}</p>
                 <figure>
                     <svg class="chart" role="img" viewBox=format!("0 0 100 {height}") preserveAspectRatio="none"
                         width="100%" height=height.to_string() aria-labelledby="chart-cap">
