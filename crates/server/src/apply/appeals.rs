@@ -9,7 +9,9 @@ use dauys_proto::{
     AppealRegisterPayload, AppealStatus, AppealSubmitPayload, ErrorCode, HistoryEvent, Op, Role,
 };
 
-use super::{check_media, not_found, push_history, record_change, text, to_json, Applied, Ctx};
+use super::{
+    check_media, not_found, record_change, set_status_with_history, text, to_json, Applied, Ctx,
+};
 use crate::auth::require_role;
 use crate::db::Conn;
 use crate::error::{AppResult, Reject};
@@ -146,25 +148,16 @@ fn save(
     set_sql: &str,
     extra: &[crate::db::Value],
 ) -> AppResult<Applied> {
-    let history = push_history(
+    set_status_with_history(
+        c,
+        ctx.now,
+        "appeals",
+        id,
+        status.as_str(),
         &a.history,
-        HistoryEvent {
-            at: ctx.now,
-            status: status.as_str().into(),
-            note: note.to_string(),
-        },
-    )?;
-    let mut params = vec![
-        id.into(),
-        status.as_str().into(),
-        history.into(),
-        ctx.now.into(),
-    ];
-    params.extend_from_slice(extra);
-    let sep = if set_sql.is_empty() { "" } else { ", " };
-    c.exec(
-        &format!("UPDATE appeals SET status = $2, history = $3, updated_at = $4{sep}{set_sql} WHERE id = $1"),
-        &params,
+        note,
+        set_sql,
+        extra,
     )?;
     changed(c, ctx, id, a.public, &a.locality, &a.user_id)?;
     Ok(Applied {

@@ -119,6 +119,40 @@ pub fn push_history(json: &str, ev: HistoryEvent) -> AppResult<String> {
     serde_json::to_string(&h).map_err(|e| AppError::Internal(e.to_string()))
 }
 
+/// Moves a row of `table` (appeals, proposals) to `status`, appending a
+/// public history event; `set_sql` adds `SET` clauses bound to `extra` as
+/// `$5`, `$6`, …
+#[allow(clippy::too_many_arguments)]
+pub fn set_status_with_history(
+    c: &mut dyn Conn,
+    now: i64,
+    table: &str,
+    id: &str,
+    status: &str,
+    history_json: &str,
+    note: &str,
+    set_sql: &str,
+    extra: &[crate::db::Value],
+) -> AppResult<()> {
+    let history = push_history(
+        history_json,
+        HistoryEvent {
+            at: now,
+            status: status.to_string(),
+            note: note.to_string(),
+        },
+    )?;
+    let mut params: Vec<crate::db::Value> =
+        vec![id.into(), status.into(), history.into(), now.into()];
+    params.extend_from_slice(extra);
+    let sep = if set_sql.is_empty() { "" } else { ", " };
+    c.exec(
+        &format!("UPDATE {table} SET status = $2, history = $3, updated_at = $4{sep}{set_sql} WHERE id = $1"),
+        &params,
+    )?;
+    Ok(())
+}
+
 pub fn to_json<T: serde::Serialize>(v: &T) -> AppResult<String> {
     serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
 }

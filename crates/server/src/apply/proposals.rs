@@ -7,7 +7,9 @@ use dauys_proto::{
     ProposalReviewPayload, ProposalStatus, ProposalSubmitPayload, Role,
 };
 
-use super::{check_media, not_found, push_history, record_change, text, to_json, Applied, Ctx};
+use super::{
+    check_media, not_found, record_change, set_status_with_history, text, to_json, Applied, Ctx,
+};
 use crate::auth::require_role;
 use crate::db::{Conn, Value};
 use crate::error::{AppResult, Reject};
@@ -138,25 +140,16 @@ fn set_status(
     set_sql: &str,
     extra: &[Value],
 ) -> AppResult<Applied> {
-    let history = push_history(
+    set_status_with_history(
+        c,
+        ctx.now,
+        "proposals",
+        id,
+        status.as_str(),
         &p.history,
-        HistoryEvent {
-            at: ctx.now,
-            status: status.as_str().into(),
-            note: note.to_string(),
-        },
-    )?;
-    let mut params: Vec<Value> = vec![
-        id.into(),
-        status.as_str().into(),
-        history.into(),
-        ctx.now.into(),
-    ];
-    params.extend_from_slice(extra);
-    let sep = if set_sql.is_empty() { "" } else { ", " };
-    c.exec(
-        &format!("UPDATE proposals SET status = $2, history = $3, updated_at = $4{sep}{set_sql} WHERE id = $1"),
-        &params,
+        note,
+        set_sql,
+        extra,
     )?;
     let public = is_public(status).then_some(p.locality.as_str());
     record_change(c, ctx.now, "proposal", id, public, Some(&p.author))?;
