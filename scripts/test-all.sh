@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 shared="$root/../shared"
-step() { printf '\n==> %s\n' "$*"; }
+t0=$(date +%s)
+step() { printf '\n==> [%ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
 
 bash scripts/setup.sh
 # One target dir for every script: nothing is built twice.
