@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use dauys_core::proto::{self, AppealType, Body, Locality, Phase, ProposalStatus};
 use dauys_core::{
-    AppealInput, AppealView, BallotInput, BallotStatus, CommentInput, CoreError, DraftContent, OpState, Profile,
+    AppealInput, AppealView, BallotInput, BallotStatus, CommentInput, CoreError, DraftContent,
+    OpState, Profile,
 };
 use tauri::{AppHandle, State};
 
@@ -38,7 +39,9 @@ fn io(e: std::io::Error) -> CmdError {
 
 /// The signed-in profile, or "please sign in".
 fn profile(st: &AppState) -> R<Arc<Profile>> {
-    let p = st.active().ok_or_else(|| CmdError::new("error-not-signed-in", "no active profile"))?;
+    let p = st
+        .active()
+        .ok_or_else(|| CmdError::new("error-not-signed-in", "no active profile"))?;
     let _ = st.home().touch(p.id());
     Ok(p)
 }
@@ -48,7 +51,12 @@ fn masked(iin: &str) -> String {
     if d.len() < 6 {
         return "••••".into();
     }
-    format!("{}{}••••••{}", d[0], d[1], d[d.len() - 2..].iter().collect::<String>())
+    format!(
+        "{}{}••••••{}",
+        d[0],
+        d[1],
+        d[d.len() - 2..].iter().collect::<String>()
+    )
 }
 
 fn profile_info(p: &Profile, active: bool) -> ProfileInfo {
@@ -65,9 +73,14 @@ fn delivery(s: Option<&OpState>) -> (Delivery, Option<CmdError>) {
         None | Some(OpState::Accepted { .. }) => (Delivery::Delivered, None),
         Some(OpState::Queued) => (Delivery::Queued, None),
         Some(OpState::Sending) => (Delivery::Sending, None),
-        Some(OpState::Rejected { message_key, detail, .. }) => {
-            (Delivery::Rejected, Some(CmdError::new(message_key.clone(), detail.clone())))
-        }
+        Some(OpState::Rejected {
+            message_key,
+            detail,
+            ..
+        }) => (
+            Delivery::Rejected,
+            Some(CmdError::new(message_key.clone(), detail.clone())),
+        ),
     }
 }
 
@@ -99,14 +112,21 @@ pub async fn boot(st: State<'_, AppState>) -> R<Boot> {
 #[tauri::command(rename_all = "snake_case")]
 pub async fn ui_ready() -> R<()> {
     if std::env::var_os("DAUYS_TIMING").is_some() {
-        let ms = crate::STARTED.get().map(|t| t.elapsed().as_millis()).unwrap_or(0);
+        let ms = crate::STARTED
+            .get()
+            .map(|t| t.elapsed().as_millis())
+            .unwrap_or(0);
         eprintln!("dauys-app: first screen rendered after {ms} ms");
     }
     Ok(())
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn save_settings(app: AppHandle, st: State<'_, AppState>, settings: Settings) -> R<Settings> {
+pub async fn save_settings(
+    app: AppHandle,
+    st: State<'_, AppState>,
+    settings: Settings,
+) -> R<Settings> {
     let mut s = settings;
     s.text_scale = s.text_scale.clamp(100, 200);
     s.kiosk_idle_minutes = s.kiosk_idle_minutes.min(240);
@@ -124,15 +144,24 @@ pub async fn save_settings(app: AppHandle, st: State<'_, AppState>, settings: Se
 pub async fn request_code(st: State<'_, AppState>, server: String, iin: String) -> R<OtpSent> {
     let iin = iin.trim().to_string();
     if let Err(e) = proto::iin::Iin::parse(&iin) {
-        return Err(CmdError::new(format!("error-{}", e.code().replace('_', "-")), e.to_string()));
+        return Err(CmdError::new(
+            format!("error-{}", e.code().replace('_', "-")),
+            e.to_string(),
+        ));
     }
-    let server = if server.trim().is_empty() { st.settings().server } else { server.trim().to_string() };
+    let server = if server.trim().is_empty() {
+        st.settings().server
+    } else {
+        server.trim().to_string()
+    };
     let home = st.home();
     let kiosk = st.settings().kiosk_idle_minutes > 0;
     // The profile this resident used before on this device, or a new one.
     let info = match home.find_by_iin(&iin).map_err(err)? {
         Some(i) if i.server == server.trim_end_matches('/') => i,
-        _ => home.create_profile(&masked(&iin), &server, kiosk, Some(&iin)).map_err(err)?,
+        _ => home
+            .create_profile(&masked(&iin), &server, kiosk, Some(&iin))
+            .map_err(err)?,
     };
     let p = Arc::new(home.open_profile(&info.id).map_err(err)?);
     let r = p.request_code(&iin).await.map_err(err)?;
@@ -144,11 +173,18 @@ pub async fn request_code(st: State<'_, AppState>, server: String, iin: String) 
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn verify_code(app: AppHandle, st: State<'_, AppState>, iin: String, code: String) -> R<ProfileInfo> {
+pub async fn verify_code(
+    app: AppHandle,
+    st: State<'_, AppState>,
+    iin: String,
+    code: String,
+) -> R<ProfileInfo> {
     let (id, p) = st
         .signing_in()
         .ok_or_else(|| CmdError::new("error-code-expired", "no code requested"))?;
-    p.verify(iin.trim(), code.trim(), "Dauys app").await.map_err(err)?;
+    p.verify(iin.trim(), code.trim(), "Dauys app")
+        .await
+        .map_err(err)?;
     st.home().mark_signed_in(&id).map_err(err)?;
     st.set_signing_in(None);
     st.set_active(Some(p.clone()));
@@ -183,13 +219,18 @@ pub async fn home(st: State<'_, AppState>) -> R<Home> {
     let p = profile(&st)?;
     let follows = p.follows().map_err(err)?;
     let all = p.localities().map_err(err)?;
-    let locality = follows.first().and_then(|code| all.iter().find(|l| &l.code == code).cloned());
+    let locality = follows
+        .first()
+        .and_then(|code| all.iter().find(|l| &l.code == code).cloned());
     // Cycles of the followed localities and the places above them.
     let mut chain: Vec<String> = Vec::new();
     for f in &follows {
         let mut cur = Some(f.clone());
         while let Some(c) = cur {
-            cur = all.iter().find(|l| l.code == c).and_then(|l| l.parent.clone());
+            cur = all
+                .iter()
+                .find(|l| l.code == c)
+                .and_then(|l| l.parent.clone());
             chain.push(c);
         }
     }
@@ -206,8 +247,17 @@ pub async fn home(st: State<'_, AppState>) -> R<Home> {
         _ => 2,
     };
     cycles.sort_by_key(|c| (rank(c.phase), std::cmp::Reverse(c.id.clone())));
-    let appeals = p.appeals().map_err(err)?.into_iter().map(appeal_item).collect();
-    Ok(Home { locality, cycles, appeals })
+    let appeals = p
+        .appeals()
+        .map_err(err)?
+        .into_iter()
+        .map(appeal_item)
+        .collect();
+    Ok(Home {
+        locality,
+        cycles,
+        appeals,
+    })
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -229,7 +279,10 @@ pub async fn proposals(st: State<'_, AppState>, query: ProposalQuery) -> R<Vec<p
 pub async fn proposal(st: State<'_, AppState>, id: String) -> R<ProposalDetail> {
     let p = profile(&st)?;
     let proposal = p
-        .proposals(&dauys_core::ProposalQuery { limit: Some(10_000), ..Default::default() })
+        .proposals(&dauys_core::ProposalQuery {
+            limit: Some(10_000),
+            ..Default::default()
+        })
         .map_err(err)?
         .into_iter()
         .find(|x| x.id == id)
@@ -247,13 +300,21 @@ pub async fn proposal(st: State<'_, AppState>, id: String) -> R<ProposalDetail> 
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn add_comment(app: AppHandle, st: State<'_, AppState>, proposal_id: String, body: String) -> R<CommentItem> {
+pub async fn add_comment(
+    app: AppHandle,
+    st: State<'_, AppState>,
+    proposal_id: String,
+    body: String,
+) -> R<CommentItem> {
     let p = profile(&st)?;
     if body.chars().count() > proto::limits::MAX_COMMENT_CHARS {
         return Err(CmdError::new("error-payload-too-large", "comment too long"));
     }
     let id = p
-        .add_comment(&CommentInput { proposal_id: proposal_id.clone(), body: body.clone() })
+        .add_comment(&CommentInput {
+            proposal_id: proposal_id.clone(),
+            body: body.clone(),
+        })
         .map_err(err)?;
     st.refresh_pending(&app);
     st.kick.notify_one();
@@ -285,7 +346,14 @@ fn ballot_view(p: &Profile, cycle_id: &str, only_ballot: bool) -> R<BallotView> 
         .map_err(err)?;
     if only_ballot {
         proposals.retain(|x| {
-            matches!(x.status, ProposalStatus::OnBallot | ProposalStatus::Selected | ProposalStatus::NotSelected | ProposalStatus::InImplementation | ProposalStatus::Done)
+            matches!(
+                x.status,
+                ProposalStatus::OnBallot
+                    | ProposalStatus::Selected
+                    | ProposalStatus::NotSelected
+                    | ProposalStatus::InImplementation
+                    | ProposalStatus::Done
+            )
         });
     }
     let outbox = p.outbox().map_err(err)?;
@@ -296,25 +364,42 @@ fn ballot_view(p: &Profile, cycle_id: &str, only_ballot: bool) -> R<BallotView> 
             .map(|o| o.created_at)
             .unwrap_or(0)
     };
-    let state = match p.ballots().map_err(err)?.into_iter().find(|b| b.cycle_id == cycle_id) {
+    let state = match p
+        .ballots()
+        .map_err(err)?
+        .into_iter()
+        .find(|b| b.cycle_id == cycle_id)
+    {
         None => BallotState::None,
         Some(b) => match b.status {
-            BallotStatus::QueuedNotCounted | BallotStatus::SendingNotCounted => BallotState::Saved {
-                at: at_of(&b.op_id),
-                proposal_ids: b.proposal_ids,
-            },
+            BallotStatus::QueuedNotCounted | BallotStatus::SendingNotCounted => {
+                BallotState::Saved {
+                    at: at_of(&b.op_id),
+                    proposal_ids: b.proposal_ids,
+                }
+            }
             BallotStatus::Counted { receipt } => BallotState::Counted {
-                at: b.counted.as_ref().map(|c| c.cast_at).unwrap_or_else(|| at_of(&b.op_id)),
+                at: b
+                    .counted
+                    .as_ref()
+                    .map(|c| c.cast_at)
+                    .unwrap_or_else(|| at_of(&b.op_id)),
                 proposal_ids: b.proposal_ids,
                 receipt,
             },
-            BallotStatus::Rejected { code, message_key, .. } => BallotState::Rejected {
+            BallotStatus::Rejected {
+                code, message_key, ..
+            } => BallotState::Rejected {
                 proposal_ids: b.proposal_ids,
                 error: CmdError::new(message_key, code),
             },
         },
     };
-    Ok(BallotView { cycle, proposals, state })
+    Ok(BallotView {
+        cycle,
+        proposals,
+        state,
+    })
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -330,13 +415,20 @@ pub async fn results(st: State<'_, AppState>, cycle_id: String) -> R<BallotView>
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn cast_ballot(app: AppHandle, st: State<'_, AppState>, ballot: CastBallot) -> R<BallotView> {
+pub async fn cast_ballot(
+    app: AppHandle,
+    st: State<'_, AppState>,
+    ballot: CastBallot,
+) -> R<BallotView> {
     let p = profile(&st)?;
     // The budget and count rules are checked here too (the UI already
     // prevents it): an over-budget ballot is never queued.
     let view = ballot_view(&p, &ballot.cycle_id, true)?;
     if view.cycle.phase != Phase::Voting {
-        return Err(CmdError::from_code(proto::ErrorCode::VotingClosed, "cycle not in voting"));
+        return Err(CmdError::from_code(
+            proto::ErrorCode::VotingClosed,
+            "cycle not in voting",
+        ));
     }
     let cost: i64 = view
         .proposals
@@ -345,15 +437,24 @@ pub async fn cast_ballot(app: AppHandle, st: State<'_, AppState>, ballot: CastBa
         .map(|x| x.expert_cost.unwrap_or(x.cost))
         .sum();
     if view.cycle.budget_limited_ballot && cost > view.cycle.budget {
-        return Err(CmdError::from_code(proto::ErrorCode::OverBudget, "over budget"));
+        return Err(CmdError::from_code(
+            proto::ErrorCode::OverBudget,
+            "over budget",
+        ));
     }
     if let Some(max) = view.cycle.max_projects {
         if ballot.proposal_ids.len() as i64 > max {
-            return Err(CmdError::from_code(proto::ErrorCode::TooManyProjects, "too many"));
+            return Err(CmdError::from_code(
+                proto::ErrorCode::TooManyProjects,
+                "too many",
+            ));
         }
     }
-    p.cast_ballot(&BallotInput { cycle_id: ballot.cycle_id.clone(), proposal_ids: ballot.proposal_ids })
-        .map_err(err)?;
+    p.cast_ballot(&BallotInput {
+        cycle_id: ballot.cycle_id.clone(),
+        proposal_ids: ballot.proposal_ids,
+    })
+    .map_err(err)?;
     st.refresh_pending(&app);
     st.kick.notify_one();
     ballot_view(&p, &ballot.cycle_id, true)
@@ -363,7 +464,12 @@ pub async fn cast_ballot(app: AppHandle, st: State<'_, AppState>, ballot: CastBa
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn appeals(st: State<'_, AppState>) -> R<Vec<AppealItem>> {
-    Ok(profile(&st)?.appeals().map_err(err)?.into_iter().map(appeal_item).collect())
+    Ok(profile(&st)?
+        .appeals()
+        .map_err(err)?
+        .into_iter()
+        .map(appeal_item)
+        .collect())
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -402,10 +508,18 @@ fn to_dto(st: &AppState, p: &Profile, d: dauys_core::Draft) -> Option<AppealDraf
         .photos
         .iter()
         .map(|path| PhotoRef {
-            id: path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+            id: path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
             name: path
                 .file_name()
-                .map(|n| n.to_string_lossy().splitn(2, '-').nth(1).unwrap_or("photo").to_string())
+                .map(|n| {
+                    n.to_string_lossy()
+                        .split_once('-')
+                        .map_or("photo", |x| x.1)
+                        .to_string()
+                })
                 .unwrap_or_default(),
             bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
         })
@@ -448,7 +562,11 @@ fn media_of(p: &Profile, id: &str) -> Vec<String> {
 #[tauri::command(rename_all = "snake_case")]
 pub async fn appeal_drafts(st: State<'_, AppState>) -> R<Vec<AppealDraft>> {
     let p = profile(&st)?;
-    Ok(p.drafts().map_err(err)?.into_iter().filter_map(|d| to_dto(&st, &p, d)).collect())
+    Ok(p.drafts()
+        .map_err(err)?
+        .into_iter()
+        .filter_map(|d| to_dto(&st, &p, d))
+        .collect())
 }
 
 /// Opens a draft; without an id, starts a new one (saved at once, so it
@@ -458,9 +576,14 @@ pub async fn appeal_draft(st: State<'_, AppState>, id: Option<String>) -> R<Appe
     let p = profile(&st)?;
     if let Some(id) = id {
         let d = p.draft(&id).map_err(err)?;
-        return to_dto(&st, &p, d).ok_or_else(|| CmdError::new("error-not-found", "not an appeal draft"));
+        return to_dto(&st, &p, d)
+            .ok_or_else(|| CmdError::new("error-not-found", "not an appeal draft"));
     }
-    let addressee = addressees(st.clone()).await?.first().map(|b| b.id.clone()).unwrap_or_default();
+    let addressee = addressees(st.clone())
+        .await?
+        .first()
+        .map(|b| b.id.clone())
+        .unwrap_or_default();
     let content = DraftContent::Appeal(AppealInput {
         appeal_type: AppealType::Statement,
         addressee,
@@ -481,7 +604,8 @@ pub async fn save_draft(st: State<'_, AppState>, draft: AppealDraft) -> R<Appeal
     let p = profile(&st)?;
     let media = media_of(&p, &draft.id);
     let input = to_input(&st, &p, &draft, media);
-    p.save_draft(Some(&draft.id), &DraftContent::Appeal(input)).map_err(err)?;
+    p.save_draft(Some(&draft.id), &DraftContent::Appeal(input))
+        .map_err(err)?;
     let d = p.draft(&draft.id).map_err(err)?;
     to_dto(&st, &p, d).ok_or_else(|| CmdError::new("error-internal", "draft"))
 }
@@ -501,20 +625,35 @@ pub async fn add_photo(st: State<'_, AppState>, photo: AddPhoto) -> R<AppealDraf
     let safe: String = photo
         .name
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '.' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '.' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(60)
         .collect();
     let file = format!("{}-{}", uuid::Uuid::now_v7().simple(), safe);
     std::fs::write(dir.join(&file), &jpeg).map_err(io)?;
-    dto.photos.push(PhotoRef { id: file, name: photo.name, bytes: jpeg.len() as u64 });
+    dto.photos.push(PhotoRef {
+        id: file,
+        name: photo.name,
+        bytes: jpeg.len() as u64,
+    });
     let media = media_of(&p, &dto.id);
     let input = to_input(&st, &p, &dto, media);
-    p.save_draft(Some(&dto.id), &DraftContent::Appeal(input)).map_err(err)?;
+    p.save_draft(Some(&dto.id), &DraftContent::Appeal(input))
+        .map_err(err)?;
     Ok(dto)
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn remove_photo(st: State<'_, AppState>, draft_id: String, photo_id: String) -> R<AppealDraft> {
+pub async fn remove_photo(
+    st: State<'_, AppState>,
+    draft_id: String,
+    photo_id: String,
+) -> R<AppealDraft> {
     let p = profile(&st)?;
     let d = p.draft(&draft_id).map_err(err)?;
     let mut dto = to_dto(&st, &p, d).ok_or_else(|| CmdError::new("error-not-found", "draft"))?;
@@ -522,12 +661,17 @@ pub async fn remove_photo(st: State<'_, AppState>, draft_id: String, photo_id: S
     let _ = std::fs::remove_file(photos_dir(&st, &p, &draft_id).join(&photo_id));
     let media = media_of(&p, &draft_id);
     let input = to_input(&st, &p, &dto, media);
-    p.save_draft(Some(&draft_id), &DraftContent::Appeal(input)).map_err(err)?;
+    p.save_draft(Some(&draft_id), &DraftContent::Appeal(input))
+        .map_err(err)?;
     Ok(dto)
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn submit_appeal(app: AppHandle, st: State<'_, AppState>, draft_id: String) -> R<AppealItem> {
+pub async fn submit_appeal(
+    app: AppHandle,
+    st: State<'_, AppState>,
+    draft_id: String,
+) -> R<AppealItem> {
     let p = profile(&st)?;
     let op = p.submit_draft(&draft_id).map_err(err)?;
     let _ = std::fs::remove_dir_all(photos_dir(&st, &p, &draft_id));
@@ -579,7 +723,8 @@ pub async fn outbox(st: State<'_, AppState>) -> R<Vec<OutboxItem>> {
 }
 
 fn op_id(id: &str) -> R<uuid::Uuid> {
-    id.parse().map_err(|_| CmdError::new("error-not-found", format!("op {id}")))
+    id.parse()
+        .map_err(|_| CmdError::new("error-not-found", format!("op {id}")))
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -23,7 +23,10 @@ fn main() {
             app.manage(state.clone());
             state::spawn_sync_loop(app.handle().clone(), state);
             if std::env::var_os("DAUYS_TIMING").is_some() {
-                eprintln!("dauys-app: setup done after {} ms", started.elapsed().as_millis());
+                eprintln!(
+                    "dauys-app: setup done after {} ms",
+                    started.elapsed().as_millis()
+                );
             }
             Ok(())
         })

@@ -120,7 +120,10 @@ impl Inner {
     }
     /// Recounts the active profile's pending ops and tells the UI.
     pub fn refresh_pending(&self, app: &AppHandle) {
-        let pending = self.active().and_then(|p| p.pending_count().ok()).unwrap_or(0);
+        let pending = self
+            .active()
+            .and_then(|p| p.pending_count().ok())
+            .unwrap_or(0);
         self.update_status(app, |s| s.pending = pending.max(0) as u32);
     }
 }
@@ -143,7 +146,12 @@ pub async fn sync_once(app: &AppHandle, st: &AppState) -> bool {
         // The loop below retries; one attempt keeps the banner honest.
         max_attempts: 1,
         progress: Some(Arc::new(move |ev: &SyncEvent| {
-            if let SyncEvent::Pushed { accepted, rejected, remaining } = ev {
+            if let SyncEvent::Pushed {
+                accepted,
+                rejected,
+                remaining,
+            } = ev
+            {
                 st2.update_status(&app2, |s| {
                     s.sent += (*accepted + *rejected) as u32;
                     s.pending = (*remaining).max(0) as u32;
@@ -193,7 +201,12 @@ pub fn spawn_sync_loop(app: AppHandle, st: AppState) {
         loop {
             let ok = sync_once(&app, &st).await;
             let home = st.home();
-            let wiped = home.maintain(&SyncOptions { max_attempts: 1, ..SyncOptions::default() }).await;
+            let wiped = home
+                .maintain(&SyncOptions {
+                    max_attempts: 1,
+                    ..SyncOptions::default()
+                })
+                .await;
             if let Ok(ids) = wiped {
                 if let Some(p) = st.active() {
                     if ids.iter().any(|id| id == p.id()) {

@@ -13,7 +13,8 @@ extern "C" {
     async fn invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], catch)]
-    async fn listen(event: &str, handler: &Closure<dyn FnMut(JsValue)>) -> Result<JsValue, JsValue>;
+    async fn listen(event: &str, handler: &Closure<dyn FnMut(JsValue)>)
+        -> Result<JsValue, JsValue>;
 }
 
 fn to_js<A: Serialize>(args: &A) -> JsValue {
@@ -26,19 +27,22 @@ pub async fn call<T: DeserializeOwned, A: Serialize>(cmd: &str, args: A) -> Resu
     match invoke(cmd, to_js(&args)).await {
         Ok(v) => serde_wasm_bindgen::from_value(v)
             .map_err(|e| CmdError::new("error-internal", format!("{cmd}: bad reply: {e}"))),
-        Err(e) => Err(serde_wasm_bindgen::from_value::<CmdError>(e.clone()).unwrap_or_else(|_| {
-            CmdError::new(
-                "error-internal",
-                e.as_string().unwrap_or_else(|| format!("{cmd}: {e:?}")),
-            )
-        })),
+        Err(e) => Err(
+            serde_wasm_bindgen::from_value::<CmdError>(e.clone()).unwrap_or_else(|_| {
+                CmdError::new(
+                    "error-internal",
+                    e.as_string().unwrap_or_else(|| format!("{cmd}: {e:?}")),
+                )
+            }),
+        ),
     }
 }
 
 /// Subscribes to a Tauri event for the life of the app.
 pub fn on_event(name: &'static str, mut f: impl FnMut(JsValue) + 'static) {
     let closure = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
-        let payload = js_sys::Reflect::get(&ev, &JsValue::from_str("payload")).unwrap_or(JsValue::NULL);
+        let payload =
+            js_sys::Reflect::get(&ev, &JsValue::from_str("payload")).unwrap_or(JsValue::NULL);
         f(payload)
     });
     wasm_bindgen_futures::spawn_local(async move {

@@ -144,7 +144,8 @@ pub fn App() -> impl IntoView {
                     c.lang.set(l);
                 }
                 c.settings.set(b.settings);
-                c.setup_done.set(b.profile.as_ref().is_some_and(|p| p.locality.is_some()));
+                c.setup_done
+                    .set(b.profile.as_ref().is_some_and(|p| p.locality.is_some()));
                 c.profile.set(b.profile);
                 c.status.set(b.status);
                 c.version.set(b.version);
@@ -176,10 +177,14 @@ pub fn App() -> impl IntoView {
         // then simply a call of `t` with the message id.
         let _ = c.lang.get();
         match booted.get() {
-            None => view! { <main id="main"><p class="loading" role="status">{t("loading")}</p></main> }
-                .into_any(),
-            Some(Err(e)) => view! { <main id="main"><h1>{t("app-name")}</h1><ErrorBox err=e/></main> }
-                .into_any(),
+            None => {
+                view! { <main id="main"><p class="loading" role="status">{t("loading")}</p></main> }
+                    .into_any()
+            }
+            Some(Err(e)) => {
+                view! { <main id="main"><h1>{t("app-name")}</h1><ErrorBox err=e/></main> }
+                    .into_any()
+            }
             Some(Ok(())) => {
                 if !lang_chosen.get() {
                     view! { <screens::setup::LanguageScreen/> }.into_any()
@@ -227,7 +232,11 @@ pub fn sign_out(idle: bool) {
             Ok(()) => {
                 c.profile.set(None);
                 c.screen.set(Screen::Home);
-                c.notice.set(Some(if idle { t("kiosk-signed-out-idle") } else { t("signed-out") }));
+                c.notice.set(Some(if idle {
+                    t("kiosk-signed-out-idle")
+                } else {
+                    t("signed-out")
+                }));
             }
             Err(e) => c.notice.set(Some(t(&e.key))),
         }
@@ -314,8 +323,13 @@ fn Nav() -> impl IntoView {
         let current = move || {
             let s = c.screen.get();
             std::mem::discriminant(&s) == std::mem::discriminant(&t2)
-                || (matches!(t2, Screen::Appeals) && matches!(s, Screen::Appeal(_) | Screen::AppealEdit(_)))
-                || (matches!(t2, Screen::Proposals(_)) && matches!(s, Screen::Proposal(_) | Screen::Ballot(_) | Screen::Results(_)))
+                || (matches!(t2, Screen::Appeals)
+                    && matches!(s, Screen::Appeal(_) | Screen::AppealEdit(_)))
+                || (matches!(t2, Screen::Proposals(_))
+                    && matches!(
+                        s,
+                        Screen::Proposal(_) | Screen::Ballot(_) | Screen::Results(_)
+                    ))
         };
         view! {
             <li>

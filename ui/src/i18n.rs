@@ -37,7 +37,7 @@ impl Lang {
 }
 
 thread_local! {
-    static BUNDLES: RefCell<Vec<FluentBundle<FluentResource>>> = RefCell::new(Vec::new());
+    static BUNDLES: RefCell<Vec<FluentBundle<FluentResource>>> = const { RefCell::new(Vec::new()) };
     static LANG: Cell<Option<RwSignal<Lang>>> = const { Cell::new(None) };
 }
 
@@ -128,7 +128,11 @@ pub fn tr_in(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
 
 /// Whether a message id exists (for ids built from data, e.g. categories).
 pub fn has(id: &str) -> bool {
-    BUNDLES.with(|b| b.borrow().first().is_some_and(|bundle| bundle.has_message(id)))
+    BUNDLES.with(|b| {
+        b.borrow()
+            .first()
+            .is_some_and(|bundle| bundle.has_message(id))
+    })
 }
 
 /// Translates `id` in the current language.
@@ -151,7 +155,7 @@ pub fn number(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push_str(sep);
         }
         out.push(c);
@@ -204,7 +208,10 @@ pub fn datetime(ms: i64) -> String {
         "datetime",
         &[
             ("date", date(&ymd).into()),
-            ("time", format!("{:02}:{:02}", d.get_hours(), d.get_minutes()).into()),
+            (
+                "time",
+                format!("{:02}:{:02}", d.get_hours(), d.get_minutes()).into(),
+            ),
         ],
     )
 }

@@ -9,7 +9,11 @@ use crate::i18n::{self, t, ta};
 /// a tooltip-free `<details>` for support staff.
 #[component]
 pub fn ErrorBox(err: CmdError) -> impl IntoView {
-    let msg = if i18n::has(&err.key) { t(&err.key) } else { t("error-internal") };
+    let msg = if i18n::has(&err.key) {
+        t(&err.key)
+    } else {
+        t("error-internal")
+    };
     view! {
         <div class="error" role="alert">
             <p>{msg}</p>
@@ -54,7 +58,10 @@ pub fn due_text(due: &str) -> String {
     if left >= 0 {
         ta("due-left", &[("date", date.into()), ("days", left.into())])
     } else {
-        ta("due-overdue", &[("date", date.into()), ("days", (-left).into())])
+        ta(
+            "due-overdue",
+            &[("date", date.into()), ("days", (-left).into())],
+        )
     }
 }
 

@@ -108,7 +108,14 @@ struct DraftIdArgs {
 
 #[component]
 pub fn AppealForm(draft_id: Option<String>) -> impl IntoView {
-    let loaded = LocalResource::new(move || api::call::<AppealDraft, _>("appeal_draft", DraftArgs { id: draft_id.clone() }));
+    let loaded = LocalResource::new(move || {
+        api::call::<AppealDraft, _>(
+            "appeal_draft",
+            DraftArgs {
+                id: draft_id.clone(),
+            },
+        )
+    });
     let bodies = LocalResource::new(|| api::call::<Vec<Body>, _>("addressees", NoArgs {}));
     view! {
         <h1 tabindex="-1">{t("appeal-new")}</h1>
@@ -155,7 +162,10 @@ fn DraftEditor(draft: AppealDraft, bodies: Vec<Body>) -> impl IntoView {
     };
 
     let on_photo = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
             return;
         };
         let Some(files) = input.files() else { return };
@@ -164,11 +174,16 @@ fn DraftEditor(draft: AppealDraft, bodies: Vec<Body>) -> impl IntoView {
             let Some(file) = files.get(i) else { continue };
             let draft_id = draft_id.clone();
             spawn_local(async move {
-                let Ok(buf) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await else {
+                let Ok(buf) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await
+                else {
                     return;
                 };
                 let data = js_sys::Uint8Array::new(&buf).to_vec();
-                let photo = AddPhoto { draft_id, name: file.name(), data };
+                let photo = AddPhoto {
+                    draft_id,
+                    name: file.name(),
+                    data,
+                };
                 match api::call::<AppealDraft, _>("add_photo", PhotoArgs { photo }).await {
                     Ok(nd) => d.update(|x| x.photos = nd.photos),
                     Err(e) => error.set(Some(e)),
@@ -200,8 +215,21 @@ fn DraftEditor(draft: AppealDraft, bodies: Vec<Body>) -> impl IntoView {
         }
         busy.set(true);
         spawn_local(async move {
-            let _ = api::call::<AppealDraft, _>("save_draft", SaveArgs { draft: draft.clone() }).await;
-            match api::call::<AppealItem, _>("submit_appeal", DraftIdArgs { draft_id: draft.id.clone() }).await {
+            let _ = api::call::<AppealDraft, _>(
+                "save_draft",
+                SaveArgs {
+                    draft: draft.clone(),
+                },
+            )
+            .await;
+            match api::call::<AppealItem, _>(
+                "submit_appeal",
+                DraftIdArgs {
+                    draft_id: draft.id.clone(),
+                },
+            )
+            .await
+            {
                 Ok(item) => {
                     c.refresh.update(|n| *n += 1);
                     c.go(Screen::Appeals);
@@ -224,11 +252,18 @@ fn DraftEditor(draft: AppealDraft, bodies: Vec<Body>) -> impl IntoView {
         });
     };
 
-    let (lat, lon) = d.with_untracked(|x| x.location.map(|g| (g.lat.to_string(), g.lon.to_string())).unwrap_or_default());
+    let (lat, lon) = d.with_untracked(|x| {
+        x.location
+            .map(|g| (g.lat.to_string(), g.lon.to_string()))
+            .unwrap_or_default()
+    });
     let lat = RwSignal::new(lat);
     let lon = RwSignal::new(lon);
     let set_loc = move || {
-        let g = match (lat.get_untracked().trim().parse::<f64>(), lon.get_untracked().trim().parse::<f64>()) {
+        let g = match (
+            lat.get_untracked().trim().parse::<f64>(),
+            lon.get_untracked().trim().parse::<f64>(),
+        ) {
             (Ok(a), Ok(b)) => Some(GeoPoint { lat: a, lon: b }).filter(|g| g.is_valid()),
             _ => None,
         };
@@ -343,7 +378,9 @@ pub fn AppealScreen(id: String) -> impl IntoView {
     });
     move || match data.get() {
         None => view! { <h1 tabindex="-1">{t("appeal-title")}</h1><Loading/> }.into_any(),
-        Some(Err(e)) => view! { <h1 tabindex="-1">{t("appeal-title")}</h1><ErrorBox err=e/> }.into_any(),
+        Some(Err(e)) => {
+            view! { <h1 tabindex="-1">{t("appeal-title")}</h1><ErrorBox err=e/> }.into_any()
+        }
         Some(Ok(item)) => {
             let a = item.appeal.clone();
             view! {

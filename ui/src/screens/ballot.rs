@@ -30,7 +30,12 @@ pub fn BallotScreen(cycle_id: String) -> impl IntoView {
     let c = ctx();
     let data = LocalResource::new(move || {
         c.refresh.track();
-        api::call::<BallotView, _>("ballot", CycleArgs { cycle_id: cycle_id.clone() })
+        api::call::<BallotView, _>(
+            "ballot",
+            CycleArgs {
+                cycle_id: cycle_id.clone(),
+            },
+        )
     });
     view! {
         {move || match data.get() {
@@ -69,11 +74,19 @@ fn BallotForm(view: BallotView) -> impl IntoView {
 
     let used = move || {
         chosen.with(|ids| {
-            proposals.with_value(|ps| ps.iter().filter(|p| ids.contains(&p.id)).map(cost_of).sum::<i64>())
+            proposals.with_value(|ps| {
+                ps.iter()
+                    .filter(|p| ids.contains(&p.id))
+                    .map(cost_of)
+                    .sum::<i64>()
+            })
         })
     };
     let toggle = move |ev: leptos::ev::Event, id: String, cost: i64| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
             return;
         };
         if !input.checked() {
@@ -94,7 +107,10 @@ fn BallotForm(view: BallotView) -> impl IntoView {
             input.set_checked(false);
             message.set(Some(ta(
                 "ballot-over-budget",
-                &[("cost", i18n::money(cost).into()), ("left", i18n::money(left).into())],
+                &[
+                    ("cost", i18n::money(cost).into()),
+                    ("left", i18n::money(left).into()),
+                ],
             )));
             return;
         }
@@ -104,7 +120,10 @@ fn BallotForm(view: BallotView) -> impl IntoView {
     let cast = move || {
         busy.set(true);
         error.set(None);
-        let ballot = CastBallot { cycle_id: cycle_id.get_value(), proposal_ids: chosen.get_untracked() };
+        let ballot = CastBallot {
+            cycle_id: cycle_id.get_value(),
+            proposal_ids: chosen.get_untracked(),
+        };
         spawn_local(async move {
             match api::call::<BallotView, _>("cast_ballot", CastArgs { ballot }).await {
                 Ok(v) => {
@@ -120,9 +139,15 @@ fn BallotForm(view: BallotView) -> impl IntoView {
 
     let closes = phase_end(&cycle).map(|d| ta("ballot-closes", &[("date", i18n::date(&d).into())]));
     let rules = match (max, limited) {
-        (Some(m), true) => ta("ballot-rules-both", &[("max", m.into()), ("budget", i18n::money(budget).into())]),
+        (Some(m), true) => ta(
+            "ballot-rules-both",
+            &[("max", m.into()), ("budget", i18n::money(budget).into())],
+        ),
         (Some(m), false) => ta("ballot-rules-max", &[("max", m.into())]),
-        (None, _) => ta("ballot-rules-budget", &[("budget", i18n::money(budget).into())]),
+        (None, _) => ta(
+            "ballot-rules-budget",
+            &[("budget", i18n::money(budget).into())],
+        ),
     };
 
     view! {
@@ -206,7 +231,8 @@ fn BallotForm(view: BallotView) -> impl IntoView {
 
 #[component]
 fn BallotStatus(state: RwSignal<BallotState>) -> impl IntoView {
-    move || match state.get() {
+    move || {
+        match state.get() {
         BallotState::None => None,
         BallotState::Saved { at, .. } => Some(view! {
             <div class="state queued" role="status" data-testid="ballot-state" data-state="saved">
@@ -228,6 +254,7 @@ fn BallotStatus(state: RwSignal<BallotState>) -> impl IntoView {
                 <ErrorBox err=error/>
             </div>
         }.into_any()),
+    }
     }
 }
 

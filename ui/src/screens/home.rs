@@ -30,7 +30,10 @@ pub fn CycleCard(cycle: Cycle) -> impl IntoView {
     let has_results = cycle.results.is_some();
     let deadline = phase_end(&cycle).map(|d| {
         let left = days_until(&d).unwrap_or(0).max(0);
-        ta("phase-until", &[("date", i18n::date(&d).into()), ("days", left.into())])
+        ta(
+            "phase-until",
+            &[("date", i18n::date(&d).into()), ("days", left.into())],
+        )
     });
     view! {
         <li class="card" data-testid="cycle" data-phase=cycle.phase.as_str()>

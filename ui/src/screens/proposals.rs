@@ -40,7 +40,8 @@ pub fn ProposalsScreen(cycle: Option<String>) -> impl IntoView {
             category: Some(category.get()).filter(|c| !c.is_empty()),
         };
         async move {
-            let r = api::call::<Vec<Proposal>, _>("proposals", QueryArgs { query: q.clone() }).await;
+            let r =
+                api::call::<Vec<Proposal>, _>("proposals", QueryArgs { query: q.clone() }).await;
             if let Ok(ps) = &r {
                 if q.search.is_empty() && q.category.is_none() {
                     let mut cats: Vec<String> = ps.iter().map(|p| p.category.clone()).collect();
@@ -125,7 +126,15 @@ pub fn ProposalScreen(id: String) -> impl IntoView {
         }
         let pid = id.clone();
         spawn_local(async move {
-            match api::call::<CommentItem, _>("add_comment", CommentArgs { proposal_id: pid, body }).await {
+            match api::call::<CommentItem, _>(
+                "add_comment",
+                CommentArgs {
+                    proposal_id: pid,
+                    body,
+                },
+            )
+            .await
+            {
                 Ok(_) => {
                     text.set(String::new());
                     error.set(None);

@@ -20,11 +20,18 @@ pub fn ResultsScreen(cycle_id: String) -> impl IntoView {
     let c = ctx();
     let data = LocalResource::new(move || {
         c.refresh.track();
-        api::call::<BallotView, _>("results", CycleArgs { cycle_id: cycle_id.clone() })
+        api::call::<BallotView, _>(
+            "results",
+            CycleArgs {
+                cycle_id: cycle_id.clone(),
+            },
+        )
     });
     move || match data.get() {
         None => view! { <h1 tabindex="-1">{t("results-title")}</h1><Loading/> }.into_any(),
-        Some(Err(e)) => view! { <h1 tabindex="-1">{t("results-title")}</h1><ErrorBox err=e/> }.into_any(),
+        Some(Err(e)) => {
+            view! { <h1 tabindex="-1">{t("results-title")}</h1><ErrorBox err=e/> }.into_any()
+        }
         Some(Ok(v)) => {
             let Some(r) = v.cycle.results.clone() else {
                 return view! { <h1 tabindex="-1">{t("results-title")}</h1><p>{t("results-none")}</p> }.into_any();
@@ -32,9 +39,15 @@ pub fn ResultsScreen(cycle_id: String) -> impl IntoView {
             let mut rows: Vec<_> = v
                 .proposals
                 .iter()
-                .map(|p| (p.clone(), r.votes.get(&p.id).copied().unwrap_or(0), r.selected.contains(&p.id)))
+                .map(|p| {
+                    (
+                        p.clone(),
+                        r.votes.get(&p.id).copied().unwrap_or(0),
+                        r.selected.contains(&p.id),
+                    )
+                })
                 .collect();
-            rows.sort_by(|a, b| b.1.cmp(&a.1));
+            rows.sort_by_key(|r| std::cmp::Reverse(r.1));
             let top = rows.iter().map(|x| x.1).max().unwrap_or(1).max(1);
             let bar_h = 28;
             let height = rows.len() as i64 * (bar_h + 8) + 8;

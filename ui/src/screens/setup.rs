@@ -60,7 +60,11 @@ pub fn SignInScreen() -> impl IntoView {
     let c = ctx();
     let server = RwSignal::new({
         let s = c.settings.get_untracked().server;
-        if s.is_empty() { c.default_server.get_untracked() } else { s }
+        if s.is_empty() {
+            c.default_server.get_untracked()
+        } else {
+            s
+        }
     });
     let iin = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
@@ -72,7 +76,10 @@ pub fn SignInScreen() -> impl IntoView {
         error.set(None);
         let value = iin.get_untracked().trim().to_string();
         if let Err(e) = dauys_proto::iin::Iin::parse(&value) {
-            error.set(Some(CmdError::new(i18n::key("error", e.code()), e.to_string())));
+            error.set(Some(CmdError::new(
+                i18n::key("error", e.code()),
+                e.to_string(),
+            )));
             return;
         }
         let mut s = c.settings.get_untracked();
@@ -80,7 +87,15 @@ pub fn SignInScreen() -> impl IntoView {
         save_settings(s.clone());
         busy.set(true);
         spawn_local(async move {
-            match api::call::<OtpSent, _>("request_code", CodeReq { server: s.server, iin: value }).await {
+            match api::call::<OtpSent, _>(
+                "request_code",
+                CodeReq {
+                    server: s.server,
+                    iin: value,
+                },
+            )
+            .await
+            {
                 Ok(o) => sent.set(Some(o)),
                 Err(e) => error.set(Some(e)),
             }
@@ -91,7 +106,10 @@ pub fn SignInScreen() -> impl IntoView {
         error.set(None);
         busy.set(true);
         spawn_local(async move {
-            let req = VerifyReq { iin: iin.get_untracked().trim().into(), code: code.get_untracked().trim().into() };
+            let req = VerifyReq {
+                iin: iin.get_untracked().trim().into(),
+                code: code.get_untracked().trim().into(),
+            };
             match api::call::<ProfileInfo, _>("verify_code", req).await {
                 Ok(p) => {
                     c.setup_done.set(false);
@@ -159,7 +177,12 @@ struct FollowReq {
 pub fn LocalityScreen() -> impl IntoView {
     let c = ctx();
     let list = LocalResource::new(|| api::call::<Vec<Locality>, _>("localities", NoArgs {}));
-    let chosen = RwSignal::new(c.profile.get_untracked().and_then(|p| p.locality).unwrap_or_default());
+    let chosen = RwSignal::new(
+        c.profile
+            .get_untracked()
+            .and_then(|p| p.locality)
+            .unwrap_or_default(),
+    );
     let error = RwSignal::new(None::<CmdError>);
     let go_on = move |_| {
         let loc = chosen.get_untracked();
