@@ -105,7 +105,42 @@ pub async fn boot(st: State<'_, AppState>) -> R<Boot> {
         status: st.status(),
         version: env!("CARGO_PKG_VERSION").to_string(),
         default_server: st.default_server.clone(),
+        languages: LOCALES
+            .iter()
+            .map(|(tag, src)| LangName {
+                tag: tag.to_string(),
+                name: plain_message(src, "language-name"),
+                choose: plain_message(src, "choose-language"),
+            })
+            .collect(),
     })
+}
+
+/// The Fluent bundles, embedded at compile time. The UI asks for its active
+/// language's only (`locale`), so the wasm carries none of them.
+const LOCALES: [(&str, &str); 3] = [
+    ("kk", include_str!("../../locales/kk/main.ftl")),
+    ("ru", include_str!("../../locales/ru/main.ftl")),
+    ("en", include_str!("../../locales/en/main.ftl")),
+];
+
+/// The text of a one-line message without placeables (`id = text`); the
+/// i18n test keeps `language-name` and `choose-language` that simple.
+fn plain_message(src: &str, id: &str) -> String {
+    src.lines()
+        .find_map(|l| l.strip_prefix(id)?.trim_start().strip_prefix('='))
+        .map(|v| v.trim().to_string())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// The Fluent source of one language (`kk`, `ru`, `en`).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn locale(lang: String) -> R<String> {
+    LOCALES
+        .iter()
+        .find(|(tag, _)| *tag == lang)
+        .map(|(_, src)| src.to_string())
+        .ok_or_else(|| CmdError::new("error-internal", format!("no locale {lang}")))
 }
 
 /// Called by the UI once its first screen is drawn (start-up timing).

@@ -32,6 +32,7 @@ fn main() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::boot,
+            commands::locale,
             commands::save_settings,
             commands::request_code,
             commands::verify_code,

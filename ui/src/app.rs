@@ -77,17 +77,35 @@ pub fn focus_heading() {
     });
 }
 
-/// Saves settings through the core and applies them to the page.
+/// Saves settings through the core and applies them to the page. A new
+/// language is loaded first and then switched to, so no screen ever shows
+/// message ids.
 pub fn save_settings(s: Settings) {
     let c = ctx();
-    c.settings.set(s.clone());
-    if let Some(l) = s.lang.as_deref().and_then(Lang::parse) {
+    let new_lang = s
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
         // Setting the same language would re-render every screen.
-        if c.lang.get_untracked() != l {
-            c.lang.set(l);
+        .filter(|l| c.lang.get_untracked() != *l || !i18n::loaded(*l));
+    if new_lang.is_none() {
+        let first_choice = c.settings.with_untracked(|o| o.lang.is_none()) && s.lang.is_some();
+        c.settings.set(s.clone());
+        if first_choice {
+            focus_heading();
         }
     }
     spawn_local(async move {
+        if let Some(l) = new_lang {
+            if let Err(e) = i18n::load(l).await {
+                c.notice.set(Some(t(&e.key)));
+                return;
+            }
+            c.lang.set(l);
+            c.settings.set(s.clone());
+            // Every screen is drawn anew in the new language.
+            focus_heading();
+        }
         let r: Result<Settings, _> = api::call("save_settings", Args { settings: s }).await;
         if let Err(e) = r {
             web_sys::console::error_1(&e.to_string().into());
@@ -140,9 +158,20 @@ pub fn App() -> impl IntoView {
     spawn_local(async move {
         match api::call::<Boot, _>("boot", NoArgs {}).await {
             Ok(b) => {
-                if let Some(l) = b.settings.lang.as_deref().and_then(Lang::parse) {
-                    c.lang.set(l);
+                // Until a language is chosen the first screen shows all
+                // three names; errors, if any, then show in Kazakh.
+                let l = b
+                    .settings
+                    .lang
+                    .as_deref()
+                    .and_then(Lang::parse)
+                    .unwrap_or(Lang::Kk);
+                i18n::set_names(b.languages);
+                if let Err(e) = i18n::load(l).await {
+                    booted.set(Some(Err(e)));
+                    return;
                 }
+                c.lang.set(l);
                 c.settings.set(b.settings);
                 c.setup_done
                     .set(b.profile.as_ref().is_some_and(|p| p.locality.is_some()));
@@ -157,7 +186,10 @@ pub fn App() -> impl IntoView {
                     })
                 });
             }
-            Err(e) => booted.set(Some(Err(e))),
+            Err(e) => {
+                let _ = i18n::load(Lang::Kk).await;
+                booted.set(Some(Err(e)));
+            }
         }
     });
     api::on_event(EVENT_STATUS, move |v| {
@@ -177,10 +209,8 @@ pub fn App() -> impl IntoView {
         // then simply a call of `t` with the message id.
         let _ = c.lang.get();
         match booted.get() {
-            None => {
-                view! { <main id="main"><p class="loading" role="status">{t("loading")}</p></main> }
-                    .into_any()
-            }
+            // No text before the language's messages are loaded (a few ms).
+            None => view! { <main id="main" aria-busy="true"></main> }.into_any(),
             Some(Err(e)) => {
                 view! { <main id="main"><h1>{t("app-name")}</h1><ErrorBox err=e/></main> }
                     .into_any()

@@ -80,6 +80,21 @@ pub struct Boot {
     pub version: String,
     /// Preset server address offered on first start.
     pub default_server: String,
+    /// Every language's own name, for the language pickers (the UI loads
+    /// only the active language's messages: command `locale`).
+    pub languages: Vec<LangName>,
+}
+
+/// A language as its speakers write it: `language-name` and
+/// `choose-language` from that language's own bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LangName {
+    /// `kk`, `ru` or `en`.
+    pub tag: String,
+    /// E.g. `Қазақша`.
+    pub name: String,
+    /// E.g. `Тілді таңдаңыз`.
+    pub choose: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

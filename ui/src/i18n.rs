@@ -1,16 +1,19 @@
 //! Fluent translations (kk, ru, en) and locale formatting of numbers,
 //! money and dates. Every user-facing string comes from `locales/*/main.ftl`.
+//!
+//! Only the active language's bundle is in memory: the shell embeds the
+//! three `.ftl` files and hands one over (`locale` command) before the first
+//! screen is drawn and on every language switch. The language pickers show
+//! each language's own name from [`LangName`]s sent with `boot`.
 
 use std::cell::{Cell, RefCell};
 
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 use leptos::prelude::*;
+use serde::Serialize;
 
-const FTL: [(&str, &str); 3] = [
-    ("kk", include_str!("../../locales/kk/main.ftl")),
-    ("ru", include_str!("../../locales/ru/main.ftl")),
-    ("en", include_str!("../../locales/en/main.ftl")),
-];
+use crate::api;
+use crate::dto::{CmdError, LangName};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -31,38 +34,76 @@ impl Lang {
     pub fn parse(s: &str) -> Option<Lang> {
         Lang::ALL.into_iter().find(|l| l.tag() == s)
     }
-    fn index(self) -> usize {
-        self as usize
-    }
 }
 
 thread_local! {
-    static BUNDLES: RefCell<Vec<FluentBundle<FluentResource>>> = const { RefCell::new(Vec::new()) };
+    static BUNDLE: RefCell<Option<(Lang, FluentBundle<FluentResource>)>> = const { RefCell::new(None) };
+    static NAMES: RefCell<Vec<LangName>> = const { RefCell::new(Vec::new()) };
     static LANG: Cell<Option<RwSignal<Lang>>> = const { Cell::new(None) };
 }
 
-/// Builds the bundles and registers the app's language signal.
+/// Registers the app's language signal.
 pub fn init(lang: RwSignal<Lang>) {
     LANG.with(|l| l.set(Some(lang)));
-    BUNDLES.with(|b| {
-        let mut b = b.borrow_mut();
-        if !b.is_empty() {
-            return;
-        }
-        for (tag, src) in FTL {
-            let id: unic_langid::LanguageIdentifier = tag.parse().expect("language tag");
-            let mut bundle = FluentBundle::new(vec![id]);
-            bundle.set_use_isolating(false);
-            let res = FluentResource::try_new(src.to_string()).unwrap_or_else(|(res, errs)| {
-                web_sys::console::error_1(&format!("{tag}.ftl: {errs:?}").into());
-                res
-            });
-            if let Err(errs) = bundle.add_resource(res) {
-                web_sys::console::error_1(&format!("{tag}.ftl: {errs:?}").into());
-            }
-            b.push(bundle);
-        }
+}
+
+/// Keeps the languages' own names for the pickers (from `boot`).
+pub fn set_names(names: Vec<LangName>) {
+    NAMES.with(|n| *n.borrow_mut() = names);
+}
+
+/// Whether `lang`'s bundle is the one loaded.
+pub fn loaded(lang: Lang) -> bool {
+    BUNDLE.with(|b| b.borrow().as_ref().is_some_and(|(l, _)| *l == lang))
+}
+
+#[derive(Serialize)]
+struct LocaleArgs {
+    lang: &'static str,
+}
+
+/// Fetches `lang`'s Fluent source from the shell and makes it the bundle
+/// every `t` reads. Set the language signal only after this succeeded.
+pub async fn load(lang: Lang) -> Result<(), CmdError> {
+    if loaded(lang) {
+        return Ok(());
+    }
+    let src: String = api::call("locale", LocaleArgs { lang: lang.tag() }).await?;
+    let tag = lang.tag();
+    let id: unic_langid::LanguageIdentifier = tag
+        .parse()
+        .map_err(|_| CmdError::new("error-internal", tag))?;
+    let mut bundle = FluentBundle::new(vec![id]);
+    bundle.set_use_isolating(false);
+    let res = FluentResource::try_new(src).unwrap_or_else(|(res, errs)| {
+        web_sys::console::error_1(&format!("{tag}.ftl: {errs:?}").into());
+        res
     });
+    if let Err(errs) = bundle.add_resource(res) {
+        web_sys::console::error_1(&format!("{tag}.ftl: {errs:?}").into());
+    }
+    BUNDLE.with(|b| *b.borrow_mut() = Some((lang, bundle)));
+    Ok(())
+}
+
+/// A language's own name ("Қазақша"), for language pickers.
+pub fn language_name(lang: Lang) -> String {
+    name_of(lang, |n| &n.name)
+}
+
+/// "Choose your language", written in `lang`.
+pub fn choose_language(lang: Lang) -> String {
+    name_of(lang, |n| &n.choose)
+}
+
+fn name_of(lang: Lang, f: impl Fn(&LangName) -> &String) -> String {
+    NAMES.with(|n| {
+        n.borrow()
+            .iter()
+            .find(|n| n.tag == lang.tag())
+            .map(|n| f(n).clone())
+            .unwrap_or_else(|| lang.tag().to_string())
+    })
 }
 
 /// The current language (reactive: tracked when read inside a view).
@@ -102,11 +143,11 @@ impl From<&str> for Arg {
     }
 }
 
-/// Translates `id` into a given language (not reactive).
-pub fn tr_in(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
-    BUNDLES.with(|b| {
+/// Translates `id` with the loaded bundle (the id itself if missing).
+fn tr(id: &str, args: &[(&str, Arg)]) -> String {
+    BUNDLE.with(|b| {
         let b = b.borrow();
-        let Some(bundle) = b.get(lang.index()) else {
+        let Some((lang, bundle)) = b.as_ref() else {
             return id.to_string();
         };
         let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
@@ -128,21 +169,23 @@ pub fn tr_in(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
 
 /// Whether a message id exists (for ids built from data, e.g. categories).
 pub fn has(id: &str) -> bool {
-    BUNDLES.with(|b| {
+    BUNDLE.with(|b| {
         b.borrow()
-            .first()
-            .is_some_and(|bundle| bundle.has_message(id))
+            .as_ref()
+            .is_some_and(|(_, bundle)| bundle.has_message(id))
     })
 }
 
 /// Translates `id` in the current language.
 pub fn t(id: &str) -> String {
-    tr_in(lang(), id, &[])
+    let _ = lang(); // tracked: the view re-renders on a language switch
+    tr(id, &[])
 }
 
 /// Translates `id` with arguments in the current language.
 pub fn ta(id: &str, args: &[(&str, Arg)]) -> String {
-    tr_in(lang(), id, args)
+    let _ = lang(); // tracked, as in `t`
+    tr(id, args)
 }
 
 /// Groups digits the way the language writes them: `1 250 000` (kk, ru,

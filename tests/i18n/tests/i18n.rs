@@ -293,3 +293,24 @@ fn russian_plurals_are_complete() {
         }
     }
 }
+
+#[test]
+fn language_pickers_read_plain_lines() {
+    // The UI holds only the active language's bundle; the shell reads every
+    // language's own name and "choose your language" prompt from the raw
+    // files (src-tauri/src/commands.rs, `plain_message`): each must be a
+    // one-line `id = text` without placeables.
+    for lang in LANGS {
+        let src = ftl(lang);
+        for id in ["language-name", "choose-language"] {
+            let lines: Vec<&str> = src.lines().filter(|l| l.starts_with(&format!("{id} ="))).collect();
+            assert_eq!(lines.len(), 1, "{lang}: {id} must be on exactly one line");
+            let text = lines[0].split_once('=').unwrap().1.trim();
+            assert!(!text.is_empty() && !text.contains('{'), "{lang}: {id} must be plain text: {text:?}");
+            let next = src.lines().skip_while(|l| !l.starts_with(&format!("{id} ="))).nth(1).unwrap_or("");
+            assert!(!next.starts_with(' '), "{lang}: {id} must not continue on the next line");
+        }
+    }
+    let shell = std::fs::read_to_string(root().join("src-tauri/src/commands.rs")).unwrap();
+    assert!(shell.contains("plain_message(src, \"language-name\")") && shell.contains("plain_message(src, \"choose-language\")"));
+}

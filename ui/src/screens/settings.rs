@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::api;
 use crate::app::{ctx, save_settings, sign_out, NoArgs};
 use crate::dto::ProfileInfo;
-use crate::i18n::{t, ta, tr_in, Lang};
+use crate::i18n::{self, t, ta, Lang};
 use crate::widgets::{ErrorBox, Loading};
 
 #[derive(Serialize)]
@@ -42,7 +42,7 @@ pub fn SettingsScreen() -> impl IntoView {
                             <input type="radio" name="lang" id=id.clone() data-testid=format!("set-{id}")
                                 prop:checked=move || c.lang.get() == l
                                 on:change=move |_| update(&|s| s.lang = Some(l.tag().into()))/>
-                            <label for=id lang=l.tag()>{tr_in(l, "language-name", &[])}</label>
+                            <label for=id lang=l.tag()>{i18n::language_name(l)}</label>
                         </div>
                     }
                 }).collect_view()}

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::api;
 use crate::app::{ctx, focus_heading, save_settings, NoArgs};
 use crate::dto::{CmdError, OtpSent, ProfileInfo};
-use crate::i18n::{self, t, ta, tr_in, Lang};
+use crate::i18n::{self, t, ta, Lang};
 use crate::widgets::{ErrorBox, Loading};
 
 #[component]
@@ -22,19 +22,18 @@ pub fn LanguageScreen() -> impl IntoView {
             s.server = c.default_server.get_untracked();
         }
         save_settings(s);
-        focus_heading();
     };
     view! {
         <main id="main" class="narrow">
             <h1 tabindex="-1">
-                {Lang::ALL.into_iter().map(|l| view! { <span lang=l.tag() class="block">{tr_in(l, "choose-language", &[])}</span> }).collect_view()}
+                {Lang::ALL.into_iter().map(|l| view! { <span lang=l.tag() class="block">{i18n::choose_language(l)}</span> }).collect_view()}
             </h1>
             <ul class="choices" role="list">
                 {Lang::ALL.into_iter().map(|l| view! {
                     <li>
                         <button type="button" class="big" lang=l.tag() data-testid=format!("lang-{}", l.tag())
                             on:click=move |_| pick(l)>
-                            {tr_in(l, "language-name", &[])}
+                            {i18n::language_name(l)}
                         </button>
                     </li>
                 }).collect_view()}
