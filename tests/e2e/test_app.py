@@ -236,8 +236,9 @@ class App:
             subprocess.run(["import", "-window", "root", path], check=False)
         return path
 
-    def axe(self, label):
-        """Runs axe-core on the current screen; returns violations."""
+    def axe(self, label, strict=AXE_STRICT):
+        """Runs axe-core on the current screen; returns violations (raises on
+        any when `strict`)."""
         self.driver.execute_script(AXE + "\n;window.__axeLoaded = true;")
         res = self.driver.execute_async_script(
             "const done = arguments[arguments.length - 1];"
@@ -249,7 +250,7 @@ class App:
                 f.write(f"{label}: {v['id']} ({v.get('impact')}): {v['help']}\n")
                 for n in v.get("nodes", [])[:5]:
                     f.write(f"    {n.get('target')} {n.get('failureSummary', '')[:300]}\n")
-        if violations and AXE_STRICT:
+        if violations and strict:
             raise AssertionError(f"axe violations on {label}: " + ", ".join(v["id"] for v in violations))
         return violations
 
@@ -541,8 +542,219 @@ def scenario5_kiosk(tmp):
     assert not leftovers.strip(), f"A's text on disk: {leftovers}"
 
 
+
+# ---------------------------------------------------------------- every screen, every language
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LANGS = ["kk", "ru", "en"]
+
+
+def ftl_plain(lang):
+    """One-line messages without placeables of a bundle: {id: text}."""
+    out = {}
+    with open(os.path.join(ROOT, "locales", lang, "main.ftl"), encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"^([a-z][a-z0-9-]*) = (.*)$", line.rstrip("\n"))
+            if m and "{" not in m.group(2):
+                out[m.group(1)] = m.group(2).strip()
+    return out
+
+
+class Tour:
+    """Screenshots `tour-<lang>-<nn>-<screen>.png` and axe-core per screen;
+    checks each screen is in the expected language and shows no message id."""
+
+    ORDER = ["sign-in", "locality", "home", "proposals", "proposal", "ballot", "ballot-rejected",
+             "results", "appeals", "appeal-new", "appeal", "outbox", "settings"]
+
+    def __init__(self, app):
+        self.app = app
+        self.violations = []
+        self.shots = []
+        ids = set()
+        for lang in LANGS:
+            with open(os.path.join(ROOT, "locales", lang, "main.ftl"), encoding="utf-8") as f:
+                ids |= set(re.findall(r"^([a-z][a-z0-9-]*) =", f.read(), re.M))
+        self.ids = ids
+        self.text = {lang: ftl_plain(lang) for lang in LANGS}
+
+    def expect(self, lang, msg_id):
+        """Waits until the screen shows `msg_id` in `lang`."""
+        self.app.wait_body(self.text[lang][msg_id])
+
+    def screen(self, lang, name, expect=None):
+        app = self.app
+        if expect:
+            self.expect(lang, expect)
+        time.sleep(0.3)  # let late reactive updates settle
+        doc_lang = app.driver.execute_script("return document.documentElement.lang")
+        assert doc_lang == lang, f"{name}: page language {doc_lang!r}, expected {lang!r}"
+        body = app.body()
+        raw_ids = sorted({w for w in re.findall(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+", body) if w in self.ids})
+        assert not raw_ids, f"{lang} {name}: untranslated message ids on screen: {raw_ids}"
+        for v in app.axe(f"{lang} {name}", strict=False):
+            self.violations.append(f"{lang} {name}: {v['id']} ({v.get('impact')}) {v['help']}")
+        nn = self.ORDER.index(name) + 1 if name in self.ORDER else 0
+        self.full_page_shot(f"tour-{lang}-{nn:02d}-{name}.png")
+
+    def full_page_shot(self, name):
+        """The whole page: WebKitWebDriver captures only the viewport, so the
+        window grows to the page's height for the shot."""
+        d = self.app.driver
+        size = d.get_window_size()
+        try:
+            for _ in range(3):
+                h, inner = d.execute_script(
+                    "return [Math.ceil(document.documentElement.scrollHeight), window.innerHeight]")
+                if h <= inner:
+                    break
+                d.set_window_size(size["width"], min(h, 6000) + size["height"] - inner)
+                time.sleep(0.3)
+            d.save_screenshot(os.path.join(ART, name))
+        finally:
+            d.set_window_size(size["width"], size["height"])
+        self.shots.append(name)
+
+
+def scenario6_every_screen_every_language(tmp):
+    """Every screen in kk, ru and en: a screenshot each (tour-*.png) and
+    axe-core on each, failing on any violation. The resident is under 16, so
+    the ballot cast is rejected by the server (an outbox item in every state
+    it can be in here: rejected ballot, delivered appeal)."""
+    server = DemoServer(tmp)
+    server.start()
+    app = App(os.path.join(tmp, "home"), server.url, "tour").start()
+    tour = Tour(app)
+    iin, phone, _, _ = server.person("resident, under 16")
+    subject = "Жарық жоқ / e2e tour"
+    try:
+        app.tid("lang-kk")
+        assert "Қазақша" in app.body() and "Русский" in app.body() and "English" in app.body()
+        for v in app.axe("first start language", strict=False):
+            tour.violations.append(f"first-start language: {v['id']} ({v.get('impact')}) {v['help']}")
+        tour.full_page_shot("tour-00-first-start-language.png")
+        for n, lang in enumerate(LANGS):
+            if n == 0:
+                app.click('[data-testid="lang-kk"]')
+            else:
+                app.click('[data-testid="nav-settings"]')
+                app.click(f'[data-testid="set-lang-{lang}"]')
+                app.wait('[data-testid="nav-home"]', text=tour.text[lang]["nav-home"])
+                app.click('[data-testid="sign-out"]')
+            app.tid("iin")
+            tour.screen(lang, "sign-in", "signin-title")
+            app.type('[data-testid="iin"]', iin)
+            mark = len(server.lines)
+            app.click('[data-testid="signin-submit"]')
+            app.tid("code")
+            app.type('[data-testid="code"]', server.otp(phone, mark))
+            app.click('[data-testid="signin-submit"]')
+            app.tid("locality-continue", timeout=30)
+            app.tid("locality")
+            tour.screen(lang, "locality", "locality-title")
+            app.click('[data-testid="locality-continue"]')
+
+            app.tid("home-title", timeout=30)
+            app.wait('[data-testid="cycle"][data-phase="voting"]', timeout=30)
+            app.wait('[data-testid="open-results"]')
+            tour.screen(lang, "home", "home-cycles")
+
+            app.click('[data-testid="nav-proposals"]')
+            app.wait('[data-testid="proposal"]')
+            tour.screen(lang, "proposals", "proposals-title")
+            app.click('[data-testid="proposal"] button')
+            app.wait("#h-history")
+            tour.screen(lang, "proposal", "proposal-history")
+
+            app.click('[data-testid="nav-home"]')
+            app.click('[data-testid="open-ballot"]')
+            app.wait('[data-testid="ballot-item"]')
+            if n == 0:
+                tour.screen(lang, "ballot", "ballot-title")
+                items = app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="ballot-item"]')
+                cheapest = min(items, key=lambda e: int(e.get_attribute("data-cost")))
+                app.click(cheapest.find_element(By.CSS_SELECTOR, "input[type=checkbox]"))
+                app.click('[data-testid="ballot-review"]')
+                app.click('[data-testid="ballot-cast"]')
+                app.wait('[data-testid="ballot-state"]')
+                app.driver.execute_script("window.__TAURI__.core.invoke('sync_now')")
+            app.wait('[data-testid="ballot-state"][data-state="rejected"]', timeout=60)
+            tour.screen(lang, "ballot-rejected", "ballot-rejected")
+
+            app.click('[data-testid="nav-home"]')
+            app.click('[data-testid="open-results"]')
+            app.wait("table.results")
+            tour.screen(lang, "results", "results-chart-caption")
+
+            app.click('[data-testid="nav-appeals"]')
+            if n == 0:
+                app.wait_body(tour.text[lang]["home-no-appeals"])
+                app.click('[data-testid="new-appeal"]')
+                app.type('[data-testid="appeal-subject"]', subject)
+                app.type('[data-testid="appeal-body"]', "Көшеде үш күннен бері жарық жоқ. e2e")
+                app.wait('[data-testid="autosave"]', text=tour.text[lang]["appeal-draft-saved"], timeout=10)
+                tour.screen(lang, "appeal-new", "appeal-type")
+                app.click('[data-testid="appeal-submit"]')
+                app.wait('[data-testid="appeal"]', text=subject)
+                # An official registers it, so its timeline has two steps.
+                deadline = time.time() + 60
+                while True:
+                    mine = app.driver.execute_async_script(
+                        "const cb = arguments[arguments.length - 1];"
+                        "window.__TAURI__.core.invoke('appeals').then(cb, e => cb([]));")
+                    done = [a["id"] for a in mine if a["appeal"]["subject"] == subject and a["delivery"] == "delivered"]
+                    if done:
+                        break
+                    assert time.time() < deadline, f"appeal not delivered: {mine!r}"
+                    app.driver.execute_script("window.__TAURI__.core.invoke('sync_now')")
+                    time.sleep(0.5)
+                o_iin, o_phone, _, _ = server.person("official, Pavlodar")
+                token = server.sign_in(o_iin, o_phone)
+                r = server.api("POST", "/v1/actions/appeal.register", {"appeal_id": done[0]}, token=token)
+                assert r["status"] == "accepted", r
+                deadline = time.time() + 60
+                while True:
+                    app.driver.execute_script("window.__TAURI__.core.invoke('sync_now')")
+                    app.click('[data-testid="nav-home"]')
+                    app.click('[data-testid="nav-appeals"]')
+                    try:
+                        app.wait('[data-testid="appeal"][data-status="registered"]', timeout=3, text=subject)
+                        break
+                    except AssertionError:
+                        assert time.time() < deadline, "appeal never showed as registered"
+                tour.screen(lang, "appeals", "appeals-mine")
+            else:
+                app.wait('[data-testid="appeal"][data-status="registered"]', text=subject)
+                tour.screen(lang, "appeals", "appeals-mine")
+                app.click('[data-testid="new-appeal"]')
+                app.tid("appeal-subject")
+                tour.screen(lang, "appeal-new", "appeal-type")
+                app.click('[data-testid="appeal-discard"]')
+                app.wait('[data-testid="appeal"]', text=subject)
+                assert not app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="draft"]'), "discarded draft still listed"
+            app.click(app.wait('[data-testid="appeal"] button', text=subject))
+            app.tid("timeline")
+            app.wait('[data-testid="reg-number"]')
+            tour.screen(lang, "appeal", "appeal-timeline")
+
+            app.click('[data-testid="nav-outbox"]')
+            app.wait('[data-testid="outbox-item"][data-kind="ballot.cast"] [data-state="rejected"]')
+            app.wait('[data-testid="outbox-item"][data-kind="appeal.submit"] [data-state="delivered"]')
+            tour.screen(lang, "outbox", "outbox-title")
+
+            app.click('[data-testid="nav-settings"]')
+            app.tid("sign-out")
+            tour.screen(lang, "settings", "settings-title")
+        expected = 1 + len(LANGS) * (len(Tour.ORDER) - 1) + 1  # "ballot" (before the cast) only in kk
+        assert len(tour.shots) == expected, (len(tour.shots), expected, tour.shots)
+        print(f"  {len(tour.shots)} screenshots: artifacts/e2e/tour-*.png")
+        assert not tour.violations, "axe-core violations:\n  " + "\n  ".join(tour.violations)
+    finally:
+        app.quit()
+        server.stop()
+
+
 SCENARIOS = [scenario1_first_start_russian, scenario2_offline_appeal, scenario3_vote_offline,
-             scenario4_kazakh_and_200, scenario5_kiosk]
+             scenario4_kazakh_and_200, scenario5_kiosk, scenario6_every_screen_every_language]
 
 
 def main(argv):

@@ -358,7 +358,7 @@ fn DraftEditor(draft: AppealDraft, bodies: Vec<Body>) -> impl IntoView {
             })}
             <div class="actions">
                 <button type="submit" class="primary" data-testid="appeal-submit" disabled=move || busy.get()>{t("appeal-submit")}</button>
-                <button type="button" on:click=discard>{t("appeal-discard")}</button>
+                <button type="button" data-testid="appeal-discard" on:click=discard>{t("appeal-discard")}</button>
             </div>
         </form>
     }

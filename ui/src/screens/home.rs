@@ -49,7 +49,7 @@ pub fn CycleCard(cycle: Cycle) -> impl IntoView {
                     <button type="button" class="primary" data-testid="open-ballot" on:click=move |_| go(Screen::Ballot(id2.clone()))>{t("cycle-vote")}</button>
                 })}
                 {has_results.then(|| view! {
-                    <button type="button" on:click=move |_| go(Screen::Results(id3.clone()))>{t("cycle-results")}</button>
+                    <button type="button" data-testid="open-results" on:click=move |_| go(Screen::Results(id3.clone()))>{t("cycle-results")}</button>
                 })}
             </div>
         </li>
