@@ -16,6 +16,7 @@ export CARGO_TARGET_DIR="$root/target"
 
 step "format and lints"
 cargo fmt --all -- --check
+for m in ui src-tauri tests/i18n; do cargo fmt --manifest-path "$m/Cargo.toml" -- --check; done
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "unit and integration tests (SQLite${DAUYS_TEST_POSTGRES:+ and PostgreSQL})"

@@ -31,7 +31,11 @@ fn ids(lang: &str) -> BTreeSet<String> {
         .iter()
         .filter_map(|e| match e {
             ast::Entry::Message(m) => {
-                assert!(m.value.is_some(), "{lang}: message {} has no value", m.id.name);
+                assert!(
+                    m.value.is_some(),
+                    "{lang}: message {} has no value",
+                    m.id.name
+                );
                 Some(m.id.name.to_string())
             }
             ast::Entry::Junk { content } => panic!("{lang}: junk in ftl: {content}"),
@@ -84,7 +88,10 @@ fn bundles_have_identical_ids() {
         let other = ids(lang);
         let missing: Vec<_> = en.difference(&other).collect();
         let extra: Vec<_> = other.difference(&en).collect();
-        assert!(missing.is_empty() && extra.is_empty(), "{lang}: missing {missing:?}, extra {extra:?}");
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{lang}: missing {missing:?}, extra {extra:?}"
+        );
     }
 }
 
@@ -94,7 +101,11 @@ fn used_ids() -> BTreeSet<String> {
     for (_, src) in sources(&["ui/src", "src-tauri/src"]) {
         for prefix in ["t(\"", "ta(\"", "CmdError::new(\"", "\"error-"] {
             for id in literal_after(&src, prefix) {
-                let id = if prefix == "\"error-" { format!("error-{id}") } else { id };
+                let id = if prefix == "\"error-" {
+                    format!("error-{id}")
+                } else {
+                    id
+                };
                 used.insert(id);
             }
         }
@@ -112,7 +123,12 @@ fn used_ids() -> BTreeSet<String> {
             }
         }
     }
-    used.retain(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+    used.retain(|id| {
+        !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    });
     used
 }
 
@@ -127,17 +143,39 @@ fn generated_ids() -> BTreeSet<String> {
         g.insert(format!("phase-{}", dash(p.as_str())));
     }
     for s in [
-        "submitted", "in_moderation", "needs_changes", "rejected", "accepted", "expert_review", "on_ballot",
-        "selected", "not_selected", "in_implementation", "done",
+        "submitted",
+        "in_moderation",
+        "needs_changes",
+        "rejected",
+        "accepted",
+        "expert_review",
+        "on_ballot",
+        "selected",
+        "not_selected",
+        "in_implementation",
+        "done",
     ] {
         assert!(ProposalStatus::parse(s).is_some(), "{s}");
         g.insert(format!("proposal-status-{}", dash(s)));
     }
-    for s in ["submitted", "registered", "redirected", "extended", "answered", "dismissed"] {
+    for s in [
+        "submitted",
+        "registered",
+        "redirected",
+        "extended",
+        "answered",
+        "dismissed",
+    ] {
         assert!(AppealStatus::parse(s).is_some(), "{s}");
         g.insert(format!("appeal-status-{}", dash(s)));
     }
-    for t in [AppealType::Complaint, AppealType::Statement, AppealType::Proposal, AppealType::Request, AppealType::Response] {
+    for t in [
+        AppealType::Complaint,
+        AppealType::Statement,
+        AppealType::Proposal,
+        AppealType::Request,
+        AppealType::Response,
+    ] {
         g.insert(format!("appeal-type-{}", dash(t.as_str())));
         g.insert(format!("appeal-type-{}-help", dash(t.as_str())));
     }
@@ -154,7 +192,11 @@ fn generated_ids() -> BTreeSet<String> {
             g.insert(key);
         }
     }
-    for e in [iin::IinError::Format, iin::IinError::Checksum, iin::IinError::BirthDate] {
+    for e in [
+        iin::IinError::Format,
+        iin::IinError::Checksum,
+        iin::IinError::BirthDate,
+    ] {
         g.insert(format!("error-{}", dash(e.code())));
     }
     for m in 1..=12 {
@@ -163,7 +205,13 @@ fn generated_ids() -> BTreeSet<String> {
     for d in ["queued", "sending", "delivered", "rejected"] {
         g.insert(format!("delivery-{d}"));
     }
-    for k in ["appeal.submit", "proposal.submit", "comment.add", "ballot.cast", "media.attach"] {
+    for k in [
+        "appeal.submit",
+        "proposal.submit",
+        "comment.add",
+        "ballot.cast",
+        "media.attach",
+    ] {
         g.insert(format!("op-{}", k.replace('.', "-")));
     }
     g
@@ -173,11 +221,24 @@ fn generated_ids() -> BTreeSet<String> {
 fn every_used_id_exists() {
     let en = ids("en");
     let used = used_ids();
-    assert!(used.len() > 100, "found only {} ids in the UI code", used.len());
+    assert!(
+        used.len() > 100,
+        "found only {} ids in the UI code",
+        used.len()
+    );
     let missing: Vec<_> = used.iter().filter(|id| !en.contains(*id)).collect();
-    assert!(missing.is_empty(), "ids used in ui/src but missing in the bundles: {missing:?}");
-    let gen_missing: Vec<_> = generated_ids().into_iter().filter(|id| !en.contains(id)).collect();
-    assert!(gen_missing.is_empty(), "ids built from protocol values but missing: {gen_missing:?}");
+    assert!(
+        missing.is_empty(),
+        "ids used in ui/src but missing in the bundles: {missing:?}"
+    );
+    let gen_missing: Vec<_> = generated_ids()
+        .into_iter()
+        .filter(|id| !en.contains(id))
+        .collect();
+    assert!(
+        gen_missing.is_empty(),
+        "ids built from protocol values but missing: {gen_missing:?}"
+    );
 }
 
 /// String literals of one line: (byte offset of the opening quote, content).
@@ -240,15 +301,20 @@ fn no_user_facing_literals_in_ui_code() {
             // Text nodes: `> "Text"` or `} "Text"` (not `=> "…"` match arms).
             for (start, lit) in literals(l) {
                 let before = l[..start].trim_end();
-                let is_text_node = (before.ends_with('>') && !before.ends_with("=>") && !before.ends_with("->"))
-                    || before.ends_with('}');
+                let is_text_node =
+                    (before.ends_with('>') && !before.ends_with("=>") && !before.ends_with("->"))
+                        || before.ends_with('}');
                 if is_text_node && lit.chars().any(|c| c.is_alphabetic()) {
                     bad.push(format!("{name}:{}: {lit:?}", n + 1));
                 }
             }
         }
     }
-    assert!(bad.is_empty(), "user-facing literals in UI code (use locales/*.ftl):\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "user-facing literals in UI code (use locales/*.ftl):\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -258,7 +324,9 @@ fn every_message_formats_with_every_plural() {
         let id: unic_langid::LanguageIdentifier = lang.parse().unwrap();
         let mut bundle = FluentBundle::new(vec![id]);
         bundle.set_use_isolating(false);
-        bundle.add_resource(FluentResource::try_new(ftl(lang)).unwrap()).unwrap();
+        bundle
+            .add_resource(FluentResource::try_new(ftl(lang)).unwrap())
+            .unwrap();
         for msg_id in ids(lang) {
             let msg = bundle.get_message(&msg_id).unwrap();
             for n in [0i64, 1, 2, 3, 5, 11, 21, 22, 25, 101] {
@@ -266,7 +334,10 @@ fn every_message_formats_with_every_plural() {
                 for name in ["count", "days", "sent", "max"] {
                     args.set(name, FluentValue::from(n));
                 }
-                for name in ["amount", "date", "time", "phone", "name", "number", "used", "left", "budget", "cost", "version", "field", "day", "month", "year"] {
+                for name in [
+                    "amount", "date", "time", "phone", "name", "number", "used", "left", "budget",
+                    "cost", "version", "field", "day", "month", "year",
+                ] {
                     args.set(name, FluentValue::from("X"));
                 }
                 let mut errs = Vec::new();
@@ -285,10 +356,16 @@ fn russian_plurals_are_complete() {
     let src = ftl("ru");
     for block in src.split("\n\n") {
         for part in block.split(" ->").skip(1) {
-            let sel_end = part.find("\n}").or_else(|| part.find("\n})")).unwrap_or(part.len());
+            let sel_end = part
+                .find("\n}")
+                .or_else(|| part.find("\n})"))
+                .unwrap_or(part.len());
             let sel = &part[..sel_end];
             if sel.contains("[one]") {
-                assert!(sel.contains("[few]") && sel.contains("[many]"), "ru plural without few/many near: {sel}");
+                assert!(
+                    sel.contains("[few]") && sel.contains("[many]"),
+                    "ru plural without few/many near: {sel}"
+                );
             }
         }
     }
@@ -303,14 +380,30 @@ fn language_pickers_read_plain_lines() {
     for lang in LANGS {
         let src = ftl(lang);
         for id in ["language-name", "choose-language"] {
-            let lines: Vec<&str> = src.lines().filter(|l| l.starts_with(&format!("{id} ="))).collect();
+            let lines: Vec<&str> = src
+                .lines()
+                .filter(|l| l.starts_with(&format!("{id} =")))
+                .collect();
             assert_eq!(lines.len(), 1, "{lang}: {id} must be on exactly one line");
             let text = lines[0].split_once('=').unwrap().1.trim();
-            assert!(!text.is_empty() && !text.contains('{'), "{lang}: {id} must be plain text: {text:?}");
-            let next = src.lines().skip_while(|l| !l.starts_with(&format!("{id} ="))).nth(1).unwrap_or("");
-            assert!(!next.starts_with(' '), "{lang}: {id} must not continue on the next line");
+            assert!(
+                !text.is_empty() && !text.contains('{'),
+                "{lang}: {id} must be plain text: {text:?}"
+            );
+            let next = src
+                .lines()
+                .skip_while(|l| !l.starts_with(&format!("{id} =")))
+                .nth(1)
+                .unwrap_or("");
+            assert!(
+                !next.starts_with(' '),
+                "{lang}: {id} must not continue on the next line"
+            );
         }
     }
     let shell = std::fs::read_to_string(root().join("src-tauri/src/commands.rs")).unwrap();
-    assert!(shell.contains("plain_message(src, \"language-name\")") && shell.contains("plain_message(src, \"choose-language\")"));
+    assert!(
+        shell.contains("plain_message(src, \"language-name\")")
+            && shell.contains("plain_message(src, \"choose-language\")")
+    );
 }
