@@ -51,6 +51,13 @@ bash crates/cli/tests/netem.sh
 if [ -f tests/e2e/run.sh ] && [ "${DAUYS_SKIP_E2E:-}" != 1 ]; then
   step "end-to-end: the real app through WebDriver"
   bash tests/e2e/run.sh
+  # After the E2E build: it installed the wasm target and built ui/dist,
+  # which the shell embeds at compile time.
+  step "lints of the UI (wasm) and the Tauri shell"
+  (cd ui && CARGO_TARGET_DIR="$root/target-ui" cargo clippy -q --target wasm32-unknown-unknown \
+    --all-targets -- -D warnings)
+  CARGO_TARGET_DIR="$root/target-app" cargo clippy -q --manifest-path src-tauri/Cargo.toml \
+    --features custom-protocol --all-targets -- -D warnings
 fi
 
 step "all tests passed"
