@@ -4,8 +4,8 @@ use std::io::Write;
 use std::time::Duration;
 
 use dauys_proto::{
-    ApiError, ErrorCode, Locality, Op, OtpRequest, OtpResponse, PullResponse, PushRequest,
-    PushResponse, SessionResponse, VerifyRequest,
+    ApiError, ErrorCode, Locality, Op, OtpRequest, OtpResponse, PullRequest, PullResponse,
+    PushRequest, PushResponse, SessionResponse, VerifyRequest,
 };
 use reqwest::{StatusCode, Url};
 
@@ -104,6 +104,9 @@ fn api_error(status: StatusCode, body: &[u8]) -> CoreError {
 /// Rough header size of a request/response (for progress figures).
 const HEADER_ESTIMATE: u64 = 200;
 
+/// Bytes a page of changes may take on the wire, for request deadlines.
+const PULL_BUDGET: u64 = 256 * 1024;
+
 impl Api {
     pub fn new(server: &str, cfg: NetConfig) -> Result<Api> {
         let base = check_url(server, cfg.allow_insecure_http)?;
@@ -154,6 +157,8 @@ impl Api {
         path: &str,
         token: Option<&str>,
         req: &Req,
+        // Response bytes to allow for in the deadline, beyond the base.
+        expect_down: u64,
         wire: &mut Wire,
     ) -> Result<Resp> {
         let raw = serde_json::to_vec(req)?;
@@ -169,7 +174,7 @@ impl Api {
         let mut rb = self
             .client
             .post(self.url(path)?)
-            .timeout(self.deadline(body.len() as u64))
+            .timeout(self.deadline(body.len() as u64 + expect_down))
             .header("content-type", "application/json");
         if gz {
             rb = rb.header("content-encoding", "gzip");
@@ -187,6 +192,7 @@ impl Api {
             "/v1/auth/otp",
             None,
             &OtpRequest { iin: iin.into() },
+            0,
             &mut w,
         )
         .await
@@ -194,7 +200,8 @@ impl Api {
 
     pub async fn verify(&self, req: &VerifyRequest) -> Result<SessionResponse> {
         let mut w = Wire::default();
-        self.json_post("/v1/auth/verify", None, req, &mut w).await
+        self.json_post("/v1/auth/verify", None, req, 0, &mut w)
+            .await
     }
 
     pub async fn logout(&self, token: &str) -> Result<()> {
@@ -209,11 +216,24 @@ impl Api {
         Self::finish(resp, &mut w).await.map(|_| ())
     }
 
-    pub async fn push(&self, token: &str, ops: &[Op], wire: &mut Wire) -> Result<PushResponse> {
+    /// Pushes a batch; with `pull`, the response also carries the first
+    /// page of changes (one round trip for delivery and refresh).
+    pub async fn push(
+        &self,
+        token: &str,
+        ops: &[Op],
+        pull: Option<PullRequest>,
+        wire: &mut Wire,
+    ) -> Result<PushResponse> {
+        let expect_down = if pull.is_some() { PULL_BUDGET } else { 0 };
         self.json_post(
             "/v1/push",
             Some(token),
-            &PushRequest { ops: ops.to_vec() },
+            &PushRequest {
+                ops: ops.to_vec(),
+                pull,
+            },
+            expect_down,
             wire,
         )
         .await
@@ -237,7 +257,7 @@ impl Api {
             q.append_pair("limit", &limit.to_string());
         }
         wire.up += HEADER_ESTIMATE;
-        let mut rb = self.client.get(url).timeout(self.deadline(256 * 1024));
+        let mut rb = self.client.get(url).timeout(self.deadline(PULL_BUDGET));
         if let Some(t) = token {
             rb = rb.bearer_auth(t);
         }

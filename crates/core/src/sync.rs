@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use dauys_proto::{Entity, ErrorCode, Op, PullResponse};
+use dauys_proto::{Entity, ErrorCode, Op, PullRequest, PullResponse};
 use rand::Rng;
 use rusqlite::params;
 pub use tokio_util::sync::CancellationToken;
@@ -221,8 +221,9 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Next batch: pending ops in order whose photos are all uploaded.
-    fn next_batch(&self) -> Result<Vec<Op>> {
+    /// Next batch: pending ops in order whose photos are all uploaded; and
+    /// whether more such ops wait behind it.
+    fn next_batch(&self) -> Result<(Vec<Op>, bool)> {
         let blocked: std::collections::HashSet<String> = {
             let c = self.p.conn();
             let mut st = c.prepare(
@@ -243,20 +244,57 @@ impl Run<'_> {
             if !out.is_empty()
                 && (out.len() >= self.o.batch_size || bytes + size > self.o.batch_bytes)
             {
-                break;
+                return Ok((out, true));
             }
             bytes += size;
             out.push(row.op);
         }
-        Ok(out)
+        Ok((out, false))
     }
 
-    async fn push(&mut self, token: &str) -> Result<()> {
+    /// The pull to ride on the last push batch, if this sync pulls and the
+    /// mirror is initialised (a fresh one fetches localities first).
+    fn riding_pull(&self) -> Result<Option<PullRequest>> {
+        if !self.o.pull {
+            return Ok(None);
+        }
+        let c = self.p.conn();
+        let localities: i64 = c.query_row("SELECT COUNT(*) FROM localities", [], |r| r.get(0))?;
+        if localities == 0 {
+            return Ok(None);
+        }
+        let since = Profile::meta(&c, "cursor")?.unwrap_or_else(|| "0".into());
+        drop(c);
+        Ok(Some(PullRequest {
+            since,
+            follow: self.p.follows()?,
+            limit: Some(self.o.pull_limit),
+        }))
+    }
+
+    /// Applies a page of changes; true when nothing more is waiting.
+    fn apply_page(&mut self, since: &str, resp: &PullResponse) -> Result<bool> {
+        let n = resp.changes.len();
+        apply_pull(self.p, resp)?;
+        self.report.pulled += n;
+        self.emit(SyncEvent::Pulled {
+            changes: n,
+            cursor: resp.cursor.clone(),
+        });
+        Ok(!resp.more || n == 0 && resp.cursor == since)
+    }
+
+    /// Pushes the outbox in batches. The last batch carries the pull
+    /// (one round trip for delivery and refresh); returns true when that
+    /// pull is complete, so no separate pull is needed.
+    async fn push(&mut self, token: &str) -> Result<bool> {
+        let mut pulled = false;
         loop {
-            let batch = self.next_batch()?;
+            let (batch, more) = self.next_batch()?;
             if batch.is_empty() {
-                return Ok(());
+                return Ok(pulled);
             }
+            let ride = if more { None } else { self.riding_pull()? };
             let was_queued: Vec<String> = {
                 let c = self.p.conn();
                 let mut st = c.prepare_cached("SELECT id FROM outbox WHERE state = 'queued'")?;
@@ -280,7 +318,8 @@ impl Run<'_> {
             }
             let mut w = Wire::default();
             let api = self.p.api.clone();
-            let r = self.guard(api.push(token, &batch, &mut w)).await;
+            let since = ride.as_ref().map(|r| r.since.clone());
+            let r = self.guard(api.push(token, &batch, ride, &mut w)).await;
             self.add_wire(w);
             if let Err(CoreError::Unreachable(_)) = &r {
                 // Nothing left the device: these ops are still just queued.
@@ -304,6 +343,11 @@ impl Run<'_> {
                 rejected: j,
                 remaining,
             });
+            // A server that does not know `pull` ignores it: pull separately.
+            pulled = match (&since, &resp.changes) {
+                (Some(since), Some(page)) => self.apply_page(since, page)?,
+                _ => false,
+            };
             if a + j == 0 {
                 // The server answered nothing we could record: avoid a hot loop.
                 return Err(CoreError::Net("push made no progress".into()));
@@ -342,14 +386,7 @@ impl Run<'_> {
                 .await;
             self.add_wire(w);
             let resp = r?;
-            let n = resp.changes.len();
-            apply_pull(self.p, &resp)?;
-            self.report.pulled += n;
-            self.emit(SyncEvent::Pulled {
-                changes: n,
-                cursor: resp.cursor.clone(),
-            });
-            if !resp.more || n == 0 && resp.cursor == since {
+            if self.apply_page(&since, &resp)? {
                 return Ok(());
             }
         }
@@ -358,15 +395,16 @@ impl Run<'_> {
     async fn once(&mut self) -> Result<()> {
         let token = self.p.token()?;
         let pending = self.p.pending_count()?;
+        let mut pulled = false;
         match token.as_deref() {
             Some(t) => {
                 self.upload_media(t).await?;
-                self.push(t).await?;
+                pulled = self.push(t).await?;
             }
             None if pending > 0 => return Err(CoreError::NotSignedIn),
             None => {}
         }
-        if self.o.pull {
+        if self.o.pull && !pulled {
             self.pull(token.as_deref().map(|s| s.as_str())).await?;
         }
         Ok(())

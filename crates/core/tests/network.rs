@@ -120,3 +120,76 @@ async fn empty_pull_is_one_small_round_trip() {
     assert!(down <= 400, "response {down} B");
     assert!(up + down <= 900, "total {} B", up + down);
 }
+
+/// Queued ops are delivered and the mirror refreshed in one round trip:
+/// the pull rides on the (last) push batch.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delivery_and_refresh_are_one_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let srv = TestServer::start(&dir.path().join("server.db")).await;
+    let proxy = CutProxy::start(srv.addr).await;
+    let (_h, p) = client_via(&dir.path().join("home"), &proxy.url(), &srv, 5).await;
+    p.sync(&SyncOptions::default()).await.unwrap();
+    let proposal = p
+        .proposals(&ProposalQuery {
+            cycle_id: None,
+            search: None,
+            limit: None,
+        })
+        .unwrap()
+        .into_iter()
+        .find(|x| x.status == dauys_core::proto::ProposalStatus::OnBallot)
+        .expect("a proposal on the ballot")
+        .id;
+    for i in 0..100 {
+        p.add_comment(&CommentInput {
+            proposal_id: proposal.clone(),
+            body: format!("comment {i} — пікір"),
+        })
+        .unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    proxy.reset_counts();
+    let r = p.sync(&SyncOptions::default()).await.unwrap();
+    let (up, down) = (
+        proxy.up.load(Ordering::SeqCst),
+        proxy.down.load(Ordering::SeqCst),
+    );
+    eprintln!(
+        "100 comments: {} request(s), {up} B up, {down} B down, {} pulled",
+        r.requests, r.pulled
+    );
+    assert!(r.delivered());
+    assert_eq!((r.accepted, r.requests), (100, 1), "{r:?}");
+    assert!(r.pulled >= 100, "{r:?}");
+    // The refreshed mirror holds the server's copies, marked delivered.
+    let comments = p.comments(&proposal).unwrap();
+    let mine: Vec<_> = comments
+        .iter()
+        .filter(|c| c.comment.body.starts_with("comment "))
+        .collect();
+    assert_eq!(mine.len(), 100);
+    assert!(mine
+        .iter()
+        .all(|c| !c.comment.locality.is_empty()
+            && matches!(c.delivery, Some(OpState::Accepted { .. }))));
+    // Nothing new: the next sync is one small pull.
+    let r = p.sync(&SyncOptions::default()).await.unwrap();
+    assert_eq!((r.requests, r.pulled), (1, 0), "{r:?}");
+    // Pushing without pulling leaves the refresh for later.
+    p.add_comment(&CommentInput {
+        proposal_id: proposal.clone(),
+        body: "comment no pull".into(),
+    })
+    .unwrap();
+    let r = p
+        .sync(&SyncOptions {
+            pull: false,
+            ..SyncOptions::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!((r.accepted, r.pulled, r.requests), (1, 0, 1), "{r:?}");
+    let r = p.sync(&SyncOptions::default()).await.unwrap();
+    assert_eq!((r.pulled, r.requests), (1, 1), "{r:?}");
+}

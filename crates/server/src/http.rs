@@ -9,8 +9,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use dauys_proto::{
     limits, ApiError, Appeal, Comment, Cycle, ErrorCode, Locality, Me, Op, OpKind, OpResult,
-    OtpRequest, OtpResponse, Proposal, PullResponse, PushRequest, PushResponse, SessionResponse,
-    VerifyRequest,
+    OtpRequest, OtpResponse, Proposal, PullRequest, PullResponse, PushRequest, PushResponse,
+    SessionResponse, VerifyRequest,
 };
 use serde::Deserialize;
 use utoipa::OpenApi;
@@ -111,7 +111,7 @@ fn optional(st: &AppState, c: &mut dyn Conn, token: Option<&str>) -> AppResult<O
     paths(healthz, localities, request_otp, verify_otp, logout, me, push_ops, pull_changes, cycles, cycle_get,
           cycle_proposals, proposal_get, proposal_comments, appeal_get, my_appeals, action,
           uploads::create, uploads::head, uploads::patch, uploads::fetch, crate::export::ballots_pb, crate::export::results_csv),
-    components(schemas(ApiError, Op, OpKind, OpResult, PushRequest, PushResponse, PullResponse, OtpRequest,
+    components(schemas(ApiError, Op, OpKind, OpResult, PushRequest, PushResponse, PullRequest, PullResponse, OtpRequest,
         OtpResponse, VerifyRequest, SessionResponse, Me, Locality, Cycle, Proposal, Comment, Appeal,
         dauys_proto::AppealSubmitPayload, dauys_proto::ProposalSubmitPayload, dauys_proto::CommentAddPayload,
         dauys_proto::BallotCastPayload, dauys_proto::MediaAttachPayload, dauys_proto::AppealRegisterPayload,
@@ -245,9 +245,11 @@ async fn me(State(st): State<AppState>, Bearer(t): Bearer) -> AppResult<Json<Me>
     .map(Json)
 }
 
-/// Applies a batch of ops, each at most once (idempotent by op id).
+/// Applies a batch of ops, each at most once (idempotent by op id). With
+/// `pull`, the response also carries the changes since that cursor, read
+/// after the batch is applied: delivery and refresh in one round trip.
 #[utoipa::path(post, path = "/v1/push", request_body = PushRequest, security(("bearer" = [])),
-    responses((status = 200, body = PushResponse), (status = 401, body = ApiError), (status = 413, body = ApiError)))]
+    responses((status = 200, body = PushResponse), (status = 401, body = ApiError), (status = 413, body = ApiError), (status = 422, body = ApiError)))]
 async fn push_ops(
     State(st): State<AppState>,
     Bearer(t): Bearer,
@@ -260,13 +262,58 @@ async fn push_ops(
         )
         .into());
     }
+    // A pull riding on the push: checked before anything is applied.
+    let pull = req
+        .pull
+        .as_ref()
+        .map(|p| -> AppResult<_> {
+            Ok((
+                parse_since(Some(&p.since), "pull.since")?,
+                follow_list(p.follow.iter().map(String::as_str)),
+                p.limit.unwrap_or(200),
+            ))
+        })
+        .transpose()?;
     blocking(&st, move |st, c| {
         let actor = require(st, c, t.as_deref())?;
         let results = push::push(st, c, &actor, &req.ops)?;
-        Ok(PushResponse { results })
+        // After the batch's transaction: the page includes its effects.
+        let changes = match pull {
+            Some((since, follow, limit)) => Some(pull::pull(
+                c,
+                Some(&actor.user_id),
+                since,
+                &follow,
+                limit,
+                st.clock.today(),
+            )?),
+            None => None,
+        };
+        Ok(PushResponse { results, changes })
     })
     .await
     .map(Json)
+}
+
+fn parse_since(since: Option<&str>, field: &str) -> AppResult<i64> {
+    Ok(match since.unwrap_or("0") {
+        "" => 0,
+        s => s
+            .parse()
+            .ok()
+            .filter(|v: &i64| *v >= 0)
+            .ok_or_else(|| Reject::field(field, "not a cursor"))?,
+    })
+}
+
+/// Followed locality codes: trimmed, non-empty, at most 50.
+fn follow_list<'a>(codes: impl Iterator<Item = &'a str>) -> Vec<String> {
+    codes
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .take(50)
+        .map(String::from)
+        .collect()
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -290,23 +337,8 @@ async fn pull_changes(
     Bearer(t): Bearer,
     QueryArgs(args): QueryArgs<PullArgs>,
 ) -> AppResult<Json<PullResponse>> {
-    let since: i64 = match args.since.as_deref().unwrap_or("0") {
-        "" => 0,
-        s => s
-            .parse()
-            .ok()
-            .filter(|v: &i64| *v >= 0)
-            .ok_or_else(|| Reject::field("since", "not a cursor"))?,
-    };
-    let follow: Vec<String> = args
-        .follow
-        .unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .take(50)
-        .map(String::from)
-        .collect();
+    let since = parse_since(args.since.as_deref(), "since")?;
+    let follow = follow_list(args.follow.as_deref().unwrap_or_default().split(','));
     let limit = args.limit.unwrap_or(200);
     blocking(&st, move |st, c| {
         let actor = optional(st, c, t.as_deref())?;

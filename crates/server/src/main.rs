@@ -186,7 +186,7 @@ fn serve(
             _ => {
                 let listener = tokio::net::TcpListener::bind(addr).await?;
                 println!("listening on http://{}", listener.local_addr()?);
-                axum::serve(listener, app)
+                axum::serve(dauys_server::nodelay(listener), app)
                     .with_graceful_shutdown(shutdown)
                     .await?;
             }

@@ -601,6 +601,89 @@ async fn pull_and_privacy(srv: Server) {
 }
 both_backends!(pull, pull_and_privacy);
 
+/// A pull riding on a push: the response carries the changes since the
+/// cursor, read after the batch was applied (one round trip for both).
+async fn push_carries_pull(srv: Server) {
+    let citizen = srv.sign_in(&srv.person("resident", 0)).await;
+    let city = dauys_server::demo::CITY;
+    let (_, first) = srv
+        .get(&format!("/v1/changes?follow={city}&limit=1000"), None)
+        .await;
+    let cursor = first["cursor"].as_str().unwrap_or_default().to_string();
+    let proposal = first["changes"]
+        .as_array()
+        .and_then(|c| {
+            c.iter()
+                .find(|c| c["type"] == "proposal" && c["data"]["status"] == "on_ballot")
+        })
+        .map(|c| c["data"]["id"].as_str().unwrap_or_default().to_string())
+        .expect("a proposal on the ballot");
+    let ops: Vec<_> = (0..3)
+        .map(|i| {
+            citizen.op(
+                "comment.add",
+                json!({"proposal_id": proposal, "body": format!("riding {i}")}),
+            )
+        })
+        .collect();
+    let (s, v) = srv
+        .post(
+            "/v1/push",
+            Some(&citizen.token),
+            &json!({"ops": ops, "pull": {"since": cursor, "follow": [city]}}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert!(v["results"]
+        .as_array()
+        .is_some_and(|r| r.len() == 3 && r.iter().all(|r| status(r) == "accepted")));
+    let changes = v["changes"]["changes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for op in &ops {
+        let id = op.id.to_string();
+        assert!(
+            changes
+                .iter()
+                .any(|c| c["type"] == "comment" && c["data"]["id"] == id.as_str()),
+            "{v}"
+        );
+    }
+    let next = v["changes"]["cursor"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(next.parse::<i64>().unwrap_or(0) > cursor.parse::<i64>().unwrap_or(0));
+    assert_eq!(v["changes"]["more"], false);
+    // Without `pull` the response is as before: no `changes`.
+    let (_, v) = srv
+        .post("/v1/push", Some(&citizen.token), &json!({ "ops": ops }))
+        .await;
+    assert!(v.get("changes").is_none(), "{v}");
+    // A bad cursor is refused before anything is applied.
+    let op = citizen.op(
+        "comment.add",
+        json!({"proposal_id": proposal, "body": "never applied"}),
+    );
+    let (s, v) = srv
+        .post(
+            "/v1/push",
+            Some(&citizen.token),
+            &json!({"ops": [op], "pull": {"since": "abc"}}),
+        )
+        .await;
+    assert_eq!((s, code(&v)), (422, "invalid_field"));
+    let applied = srv
+        .count(
+            "SELECT COUNT(*) FROM ops WHERE id = $1",
+            vec![op.id.to_string().into()],
+        )
+        .await;
+    assert_eq!(applied, 0);
+}
+both_backends!(push_pull, push_carries_pull);
+
 async fn resumable_upload(srv: Server) {
     let citizen = srv.sign_in(&srv.person("resident", 0)).await;
     let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
