@@ -225,7 +225,11 @@ pub fn delete_key(keys_dir: &Path, profile_id: &str, storage: KeyStorage) -> Res
     }
 }
 
-/// Writes a file readable only by its owner (0600 on Unix), atomically.
+/// Writes a file readable only by its owner (0600 on Unix), atomically and
+/// durably: a temporary file is written and fsynced, renamed over `path`,
+/// and the directory is fsynced so the rename itself survives power loss.
+/// Concurrent writers of the same `path` must be serialized by the caller
+/// (they share the temporary file name).
 pub fn write_private(path: &Path, data: &[u8]) -> Result<()> {
     use std::io::Write;
     let tmp = path.with_extension("tmp");
@@ -242,6 +246,15 @@ pub fn write_private(path: &Path, data: &[u8]) -> Result<()> {
         f.sync_all()?;
     }
     std::fs::rename(&tmp, path)?;
+    #[cfg(unix)]
+    if let Some(dir) = path.parent() {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        std::fs::File::open(dir)?.sync_all()?;
+    }
     Ok(())
 }
 

@@ -2,6 +2,8 @@
 //! sign-out, kiosk idle sign-out and wipe.
 //!
 //! Layout: `HOME/profiles.json` (list, active profile; no personal data),
+//! `HOME/profiles.lock` (advisory lock serializing changes to the list
+//! between processes, e.g. the app and the `dauys` CLI),
 //! `HOME/profiles/<id>/profile.db` + `media/` (one database per profile),
 //! `HOME/keys/<id>.key` (only for profiles whose key is not in the OS keyring).
 
@@ -79,17 +81,29 @@ pub struct Home {
     cfg: HomeConfig,
 }
 
+/// The home's inter-process registry lock, held while alive: an advisory
+/// exclusive lock (`flock` on Unix, `LockFileEx` on Windows) on
+/// `HOME/profiles.lock`, released when the file is closed — also when the
+/// process dies.
+struct RegistryLock {
+    _file: std::fs::File,
+}
+
 impl Home {
     pub fn open(dir: impl AsRef<Path>, cfg: HomeConfig) -> Result<Home> {
         let dir = dir.as_ref().to_path_buf();
         std::fs::create_dir_all(dir.join("profiles"))?;
         let h = Home { dir, cfg };
-        let mut f = h.load()?;
-        if f.salt.is_empty() {
-            let mut b = [0u8; 16];
-            rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut b);
-            f.salt = dauys_proto::hex(&b);
-            h.save(&f)?;
+        if h.load()?.salt.is_empty() {
+            h.modify(|f| {
+                // Another process may have set it while we waited for the lock.
+                if f.salt.is_empty() {
+                    let mut b = [0u8; 16];
+                    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut b);
+                    f.salt = dauys_proto::hex(&b);
+                }
+                Ok(())
+            })?;
         }
         Ok(h)
     }
@@ -114,21 +128,52 @@ impl Home {
         }
     }
 
+    /// Replaces `profiles.json` atomically (temp file, fsync, rename, fsync
+    /// of the directory): readers see the old or the new list, never a torn
+    /// one, so reading needs no lock. Call only under [`Home::lock`].
     fn save(&self, f: &HomeFile) -> Result<()> {
         crypto::write_private(&self.file(), &serde_json::to_vec_pretty(f)?)
     }
 
-    fn update(&self, id: &str, change: impl FnOnce(&mut ProfileInfo)) -> Result<ProfileInfo> {
+    /// Takes the registry lock, blocking until other processes (or other
+    /// `Home` instances of this one) release it. Never nest: a second
+    /// `lock` from the same thread while one is held would wait forever.
+    fn lock(&self) -> Result<RegistryLock> {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let file = opts.open(self.dir.join("profiles.lock"))?;
+        // Fully qualified: std's inherent `File::lock` is newer than our MSRV.
+        fs4::FileExt::lock(&file)?;
+        Ok(RegistryLock { _file: file })
+    }
+
+    /// Read-modify-write of the registry under the inter-process lock, so
+    /// that concurrent changes (the app and the CLI, two CLI runs) are
+    /// never lost. `change` must not call back into methods that modify the
+    /// registry.
+    fn modify<T>(&self, change: impl FnOnce(&mut HomeFile) -> Result<T>) -> Result<T> {
+        let _lock = self.lock()?;
         let mut f = self.load()?;
-        let p = f
-            .profiles
-            .iter_mut()
-            .find(|p| p.id == id)
-            .ok_or_else(|| CoreError::NoProfile(id.into()))?;
-        change(p);
-        let out = p.clone();
+        let out = change(&mut f)?;
         self.save(&f)?;
         Ok(out)
+    }
+
+    fn update(&self, id: &str, change: impl FnOnce(&mut ProfileInfo)) -> Result<ProfileInfo> {
+        self.modify(|f| {
+            let p = f
+                .profiles
+                .iter_mut()
+                .find(|p| p.id == id)
+                .ok_or_else(|| CoreError::NoProfile(id.into()))?;
+            change(p);
+            Ok(p.clone())
+        })
     }
 
     fn keys_dir(&self) -> PathBuf {
@@ -167,38 +212,42 @@ impl Home {
         crate::net::check_url(server, self.cfg.net.allow_insecure_http)?;
         let id = uuid::Uuid::now_v7().simple().to_string();
         let key_storage = crypto::create_key(&self.keys_dir(), &id, self.cfg.keys)?;
-        let mut f = self.load()?;
-        let info = ProfileInfo {
-            id: id.clone(),
-            label: label.to_string(),
-            server: server.trim_end_matches('/').to_string(),
-            kiosk,
-            key_storage,
-            created_at: now_ms(),
-            signed_in: false,
-            wipe_when_synced: false,
-            last_active_at: now_ms(),
-            iin_tag: iin.map(|i| tag_of(&f.salt, i)),
-        };
-        f.profiles.push(info.clone());
-        f.active = Some(id);
-        self.save(&f)?;
-        Ok(info)
+        let added = self.modify(|f| {
+            let info = ProfileInfo {
+                id: id.clone(),
+                label: label.to_string(),
+                server: server.trim_end_matches('/').to_string(),
+                kiosk,
+                key_storage,
+                created_at: now_ms(),
+                signed_in: false,
+                wipe_when_synced: false,
+                last_active_at: now_ms(),
+                iin_tag: iin.map(|i| tag_of(&f.salt, i)),
+            };
+            f.profiles.push(info.clone());
+            f.active = Some(id.clone());
+            Ok(info)
+        });
+        if added.is_err() {
+            // Do not leave a key behind for a profile that does not exist.
+            let _ = crypto::delete_key(&self.keys_dir(), &id, key_storage);
+        }
+        added
     }
 
     /// Makes a profile the active one.
     pub fn switch(&self, id: &str) -> Result<()> {
-        let mut f = self.load()?;
-        if !f.profiles.iter().any(|p| p.id == id || p.label == id) {
-            return Err(CoreError::NoProfile(id.into()));
-        }
-        let real = f
-            .profiles
-            .iter()
-            .find(|p| p.id == id || p.label == id)
-            .map(|p| p.id.clone());
-        f.active = real;
-        self.save(&f)
+        self.modify(|f| {
+            let real = f
+                .profiles
+                .iter()
+                .find(|p| p.id == id || p.label == id)
+                .map(|p| p.id.clone())
+                .ok_or_else(|| CoreError::NoProfile(id.into()))?;
+            f.active = Some(real);
+            Ok(())
+        })
     }
 
     /// Opens a profile whatever its state (sign-in, maintenance).
@@ -268,34 +317,39 @@ impl Home {
                 SignOutOutcome::SignedOut
             }
         };
-        let mut f = self.load()?;
-        if f.active.as_deref() == Some(id) {
-            f.active = None;
-            self.save(&f)?;
+        if self.active_id()?.as_deref() == Some(id) {
+            self.modify(|f| {
+                if f.active.as_deref() == Some(id) {
+                    f.active = None;
+                }
+                Ok(())
+            })?;
         }
         Ok(outcome)
     }
 
-    /// Deletes a profile: its database, photos and key. Irreversible.
+    /// Deletes a profile: its database, photos (queued and draft) and key.
+    /// Irreversible.
     pub fn wipe(&self, id: &str) -> Result<()> {
-        let mut f = self.load()?;
-        let info = f
-            .profiles
-            .iter()
-            .find(|p| p.id == id)
-            .cloned()
-            .ok_or_else(|| CoreError::NoProfile(id.into()))?;
-        // Key first: even if deleting files fails half-way, what is left is sealed.
-        crypto::delete_key(&self.keys_dir(), id, info.key_storage)?;
-        let dir = self.profile_dir(id);
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir)?;
-        }
-        f.profiles.retain(|p| p.id != id);
-        if f.active.as_deref() == Some(id) {
-            f.active = None;
-        }
-        self.save(&f)
+        self.modify(|f| {
+            let info = f
+                .profiles
+                .iter()
+                .find(|p| p.id == id)
+                .cloned()
+                .ok_or_else(|| CoreError::NoProfile(id.into()))?;
+            // Key first: even if deleting files fails half-way, what is left is sealed.
+            crypto::delete_key(&self.keys_dir(), id, info.key_storage)?;
+            let dir = self.profile_dir(id);
+            if dir.exists() {
+                std::fs::remove_dir_all(&dir)?;
+            }
+            f.profiles.retain(|p| p.id != id);
+            if f.active.as_deref() == Some(id) {
+                f.active = None;
+            }
+            Ok(())
+        })
     }
 
     /// Kiosk housekeeping, to call periodically (the app: every few
