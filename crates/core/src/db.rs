@@ -7,7 +7,8 @@ use rusqlite::Connection;
 use crate::error::Result;
 
 /// Migrations in order; `user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- Sealed (encrypted) values: session token, device key, IIN.
 CREATE TABLE secrets (key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -92,7 +93,21 @@ CREATE TABLE drafts (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
-"#];
+"#,
+    r#"
+-- Photos of drafts, prepared and sealed in media/<id>.bin (the same place
+-- and format as queued media, so submitting a draft moves only this row).
+-- The user's file name is sealed too.
+CREATE TABLE draft_media (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  draft_id TEXT NOT NULL,
+  length INTEGER NOT NULL,
+  name BLOB NOT NULL
+);
+CREATE INDEX draft_media_draft ON draft_media (draft_id, seq);
+"#,
+];
 
 /// Opens (creating if needed) a profile database with WAL and migrations.
 pub fn open(path: &Path) -> Result<Connection> {

@@ -24,6 +24,9 @@
 //!     [`Profile::attach_photo`];
 //!   - drafts with autosave: [`Profile::save_draft`], [`Profile::drafts`],
 //!     [`Profile::draft`], [`Profile::delete_draft`], [`Profile::submit_draft`];
+//!     their photos, sealed in the profile's directory:
+//!     [`Profile::add_draft_photo`], [`Profile::draft_photos`],
+//!     [`Profile::draft_photo`], [`Profile::remove_draft_photo`];
 //!   - outbox: [`Profile::outbox`] (per-op [`OpState`]), [`Profile::retry`],
 //!     [`Profile::discard`], [`Profile::edit_rejected`];
 //!   - local queries: [`Profile::localities`], [`Profile::cycles`],

@@ -13,6 +13,8 @@ use crate::error::{CoreError, Result};
 pub const MAX_SIDE: u32 = 1600;
 /// JPEG quality of prepared photos.
 pub const JPEG_QUALITY: u8 = 75;
+/// Largest input file accepted for preparing (before downscaling).
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Decodes a JPEG or PNG, applies its EXIF orientation, downscales it to
 /// [`MAX_SIDE`] and re-encodes it as baseline JPEG at [`JPEG_QUALITY`].
@@ -40,7 +42,7 @@ pub fn prepare_photo_bytes(input: &[u8]) -> Result<Vec<u8>> {
 
 pub fn prepare_photo(path: &Path) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path)?;
-    if meta.len() > 64 * 1024 * 1024 {
+    if meta.len() > MAX_INPUT_BYTES {
         return Err(CoreError::Image(format!(
             "{} is larger than 64 MB",
             path.display()

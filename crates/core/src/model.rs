@@ -153,6 +153,24 @@ pub struct Draft {
     pub rejection: Option<Rejection>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Photos added with [`crate::Profile::add_draft_photo`], in the order
+    /// added (sealed on disk; read one with [`crate::Profile::draft_photo`]).
+    #[serde(default)]
+    pub photos: Vec<DraftPhoto>,
+}
+
+/// A photo of a draft: prepared (downscaled, re-encoded, no EXIF) when
+/// added and kept sealed with the profile's key in the profile's own
+/// directory until the draft is submitted (then it is uploaded under the
+/// same id) or discarded (then it is deleted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftPhoto {
+    /// Stable id within the profile; the upload id once submitted.
+    pub id: String,
+    /// The name the user's file had (for display; no path).
+    pub name: String,
+    /// Size of the prepared JPEG in bytes.
+    pub bytes: u64,
 }
 
 /// A comment with its delivery state when it is the user's own and not

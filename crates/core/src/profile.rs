@@ -159,6 +159,19 @@ fn draft_from_op(op: &Op) -> Option<DraftContent> {
     }
 }
 
+/// A file name for display: no directories, no control characters, at
+/// most 120 characters.
+fn display_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    let clean = clean.trim();
+    if clean.is_empty() {
+        "photo.jpg".into()
+    } else {
+        clean.to_string()
+    }
+}
+
 /// id, sealed content, sealed rejection, created, updated.
 type DraftRow = (String, Vec<u8>, Option<Vec<u8>>, i64, i64);
 
@@ -360,16 +373,75 @@ impl Profile {
 
     // ----- queueing actions -----
 
+    /// Where a prepared photo (queued or of a draft) is kept, sealed.
+    fn media_file(&self, id: &str) -> PathBuf {
+        self.dir.join("media").join(format!("{id}.bin"))
+    }
+
     fn prepare_photos(&self, photos: &[PathBuf]) -> Result<Vec<(String, PathBuf, u64)>> {
         let mut out = Vec::new();
         for p in photos {
-            let jpeg = crate::media::prepare_photo(p)?;
+            let jpeg = Zeroizing::new(crate::media::prepare_photo(p)?);
             let id = Uuid::now_v7().to_string();
-            let file = self.dir.join("media").join(format!("{id}.bin"));
+            let file = self.media_file(&id);
             crate::crypto::write_private(&file, &self.cipher.seal(&jpeg))?;
             out.push((id, file, jpeg.len() as u64));
         }
         Ok(out)
+    }
+
+    /// Moves a draft's sealed photos to the upload queue inside `tx`: the
+    /// sealed files stay where they are, only their rows move, so nothing
+    /// is decrypted or written again (and never in clear).
+    fn take_draft_photos(
+        &self,
+        tx: &Transaction,
+        draft: Option<&str>,
+    ) -> Result<Vec<(String, PathBuf, u64)>> {
+        let Some(d) = draft else {
+            return Ok(Vec::new());
+        };
+        let rows: Vec<(String, i64)> = {
+            let mut st =
+                tx.prepare("SELECT id, length FROM draft_media WHERE draft_id = ?1 ORDER BY seq")?;
+            let r = st
+                .query_map([d], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            r
+        };
+        tx.execute("DELETE FROM draft_media WHERE draft_id = ?1", [d])?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, len)| {
+                let file = self.media_file(&id);
+                (id, file, len as u64)
+            })
+            .collect())
+    }
+
+    /// Deletes a draft's photo rows inside `tx`; returns their files, to
+    /// delete once the transaction has committed.
+    fn drop_draft_photos(&self, tx: &Transaction, draft: &str) -> Result<Vec<PathBuf>> {
+        let ids: Vec<String> = {
+            let mut st = tx.prepare("SELECT id FROM draft_media WHERE draft_id = ?1")?;
+            let r = st
+                .query_map([draft], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            r
+        };
+        tx.execute("DELETE FROM draft_media WHERE draft_id = ?1", [draft])?;
+        Ok(ids.iter().map(|id| self.media_file(id)).collect())
+    }
+
+    fn remove_files(files: &[PathBuf]) {
+        for f in files {
+            if let Err(e) = std::fs::remove_file(f) {
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    // Sealed, and deleted with the profile at the latest.
+                    tracing::warn!("could not delete {}: {e}", f.display());
+                }
+            }
+        }
     }
 
     fn insert_media(tx: &Transaction, media: &[(String, PathBuf, u64)]) -> Result<()> {
@@ -410,17 +482,27 @@ impl Profile {
         Ok(op)
     }
 
-    fn consume_draft(tx: &Transaction, draft: Option<&str>) -> Result<()> {
-        if let Some(d) = draft {
-            tx.execute("DELETE FROM drafts WHERE id = ?1", [d])?;
+    /// Deletes a submitted draft inside `tx`. Returns the files of photos
+    /// it still had (only a draft whose kind takes no photos can have any
+    /// left here), to delete after commit.
+    fn consume_draft(&self, tx: &Transaction, draft: Option<&str>) -> Result<Vec<PathBuf>> {
+        match draft {
+            Some(d) => {
+                tx.execute("DELETE FROM drafts WHERE id = ?1", [d])?;
+                self.drop_draft_photos(tx, d)
+            }
+            None => Ok(Vec::new()),
         }
-        Ok(())
     }
 
     fn queue_appeal(&self, input: &AppealInput, draft: Option<&str>) -> Result<Uuid> {
         let new_media = self.prepare_photos(&input.photos)?;
+        let c = self.conn();
+        let tx = c.unchecked_transaction()?;
+        let draft_media = self.take_draft_photos(&tx, draft)?;
         let mut media = input.media.clone();
         media.extend(new_media.iter().map(|m| m.0.clone()));
+        media.extend(draft_media.iter().map(|m| m.0.clone()));
         let payload = AppealSubmitPayload {
             appeal_type: input.appeal_type,
             addressee: input.addressee.trim().to_string(),
@@ -430,9 +512,8 @@ impl Profile {
             public: input.public,
             media: media.clone(),
         };
-        let c = self.conn();
-        let tx = c.unchecked_transaction()?;
         Self::insert_media(&tx, &new_media)?;
+        Self::insert_media(&tx, &draft_media)?;
         let op = self.enqueue(&tx, OpKind::AppealSubmit, serde_json::to_value(&payload)?)?;
         // Local effect: the appeal appears in "my appeals" at once.
         let locality = self
@@ -466,8 +547,10 @@ impl Profile {
             "INSERT INTO my_appeals (id, sort_at, data) VALUES (?1, ?2, ?3)",
             params![local.id, op.client_ts, self.cipher.seal_json(&local)?],
         )?;
-        Self::consume_draft(&tx, draft)?;
+        let leftovers = self.consume_draft(&tx, draft)?;
         tx.commit()?;
+        drop(c);
+        Self::remove_files(&leftovers);
         Ok(op.id)
     }
 
@@ -494,15 +577,21 @@ impl Profile {
         let tx = c.unchecked_transaction()?;
         Self::insert_media(&tx, &media)?;
         let op = self.enqueue(&tx, kind, payload)?;
-        Self::consume_draft(&tx, draft)?;
+        let leftovers = self.consume_draft(&tx, draft)?;
         tx.commit()?;
+        drop(c);
+        Self::remove_files(&leftovers);
         Ok(op.id)
     }
 
     fn queue_proposal(&self, input: &ProposalInput, draft: Option<&str>) -> Result<Uuid> {
         let new_media = self.prepare_photos(&input.photos)?;
+        let c = self.conn();
+        let tx = c.unchecked_transaction()?;
+        let draft_media = self.take_draft_photos(&tx, draft)?;
         let mut media = input.media.clone();
         media.extend(new_media.iter().map(|m| m.0.clone()));
+        media.extend(draft_media.iter().map(|m| m.0.clone()));
         let payload = ProposalSubmitPayload {
             cycle_id: input.cycle_id.clone(),
             title: input.title.clone(),
@@ -512,12 +601,14 @@ impl Profile {
             location: input.location,
             media,
         };
-        self.queue_simple(
-            OpKind::ProposalSubmit,
-            serde_json::to_value(&payload)?,
-            new_media,
-            draft,
-        )
+        Self::insert_media(&tx, &new_media)?;
+        Self::insert_media(&tx, &draft_media)?;
+        let op = self.enqueue(&tx, OpKind::ProposalSubmit, serde_json::to_value(&payload)?)?;
+        let leftovers = self.consume_draft(&tx, draft)?;
+        tx.commit()?;
+        drop(c);
+        Self::remove_files(&leftovers);
+        Ok(op.id)
     }
 
     fn queue_comment(&self, input: &CommentInput, draft: Option<&str>) -> Result<Uuid> {
@@ -612,6 +703,7 @@ impl Profile {
     fn decode_draft(&self, row: DraftRow) -> Result<Draft> {
         let (id, data, rej, created_at, updated_at) = row;
         Ok(Draft {
+            photos: self.draft_photos(&id)?,
             id,
             content: self.cipher.open_json(&data)?,
             rejection: rej.map(|r| self.cipher.open_json(&r)).transpose()?,
@@ -647,14 +739,172 @@ impl Profile {
             .ok_or_else(|| CoreError::NotFound(format!("draft {id}")))
     }
 
+    /// Deletes a draft and its photos (rows and sealed files).
     pub fn delete_draft(&self, id: &str) -> Result<()> {
-        self.conn()
-            .execute("DELETE FROM drafts WHERE id = ?1", [id])?;
+        let files = {
+            let c = self.conn();
+            let tx = c.unchecked_transaction()?;
+            tx.execute("DELETE FROM drafts WHERE id = ?1", [id])?;
+            let files = self.drop_draft_photos(&tx, id)?;
+            tx.commit()?;
+            files
+        };
+        Self::remove_files(&files);
+        Ok(())
+    }
+
+    /// Checks that draft `id` exists, takes photos (appeal or proposal) and
+    /// has room for one more ([`dauys_proto::limits::MAX_MEDIA_PER_ITEM`]).
+    fn check_photo_room(&self, c: &Connection, id: &str) -> Result<()> {
+        let data: Option<Vec<u8>> = c
+            .query_row("SELECT data FROM drafts WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        let data = data.ok_or_else(|| CoreError::NotFound(format!("draft {id}")))?;
+        let already = match self.cipher.open_json::<DraftContent>(&data)? {
+            DraftContent::Appeal(a) => a.photos.len() + a.media.len(),
+            DraftContent::Proposal(p) => p.photos.len() + p.media.len(),
+            _ => {
+                return Err(CoreError::Invalid(
+                    "only appeal and proposal drafts take photos".into(),
+                ))
+            }
+        };
+        let sealed: i64 = c.query_row(
+            "SELECT COUNT(*) FROM draft_media WHERE draft_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        let max = dauys_proto::limits::MAX_MEDIA_PER_ITEM;
+        if already + usize::try_from(sealed).unwrap_or(usize::MAX) >= max {
+            return Err(CoreError::Invalid(format!("at most {max} photos")));
+        }
+        Ok(())
+    }
+
+    /// Adds a photo to an appeal or proposal draft. `data` is the user's
+    /// file as picked (JPEG or PNG, at most [`crate::media::MAX_INPUT_BYTES`]):
+    /// it is prepared at once ([`crate::media::prepare_photo_bytes`]:
+    /// downscaled, EXIF and location stripped) and only the prepared JPEG
+    /// is stored, sealed with the profile's key inside the profile's
+    /// directory — the original never touches the disk. `name` is the
+    /// file's name, for display (any path is dropped). Submitting the draft
+    /// ([`Profile::submit_draft`]) uploads it; deleting the draft, or
+    /// wiping the profile, deletes it.
+    pub fn add_draft_photo(&self, draft_id: &str, name: &str, data: &[u8]) -> Result<DraftPhoto> {
+        let max = crate::media::MAX_INPUT_BYTES;
+        if data.len() as u64 > max {
+            return Err(CoreError::Image(format!(
+                "the photo is larger than {} MB",
+                max / 1024 / 1024
+            )));
+        }
+        // Fail early, before the costly preparation.
+        self.check_photo_room(&self.conn(), draft_id)?;
+        let jpeg = Zeroizing::new(crate::media::prepare_photo_bytes(data)?);
+        let name = display_name(name);
+        let id = Uuid::now_v7().to_string();
+        let file = self.media_file(&id);
+        crate::crypto::write_private(&file, &self.cipher.seal(&jpeg))?;
+        let stored = (|| -> Result<()> {
+            let c = self.conn();
+            let tx = c.unchecked_transaction()?;
+            // Again under the lock: the draft may have gone meanwhile.
+            self.check_photo_room(&tx, draft_id)?;
+            tx.execute(
+                "INSERT INTO draft_media (id, draft_id, length, name) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    id,
+                    draft_id,
+                    jpeg.len() as i64,
+                    self.cipher.seal(name.as_bytes())
+                ],
+            )?;
+            tx.execute(
+                "UPDATE drafts SET updated_at = ?2 WHERE id = ?1",
+                params![draft_id, now_ms()],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })();
+        if let Err(e) = stored {
+            Self::remove_files(&[file]);
+            return Err(e);
+        }
+        Ok(DraftPhoto {
+            id,
+            name,
+            bytes: jpeg.len() as u64,
+        })
+    }
+
+    /// The photos of a draft, in the order added (also in [`Draft::photos`]).
+    pub fn draft_photos(&self, draft_id: &str) -> Result<Vec<DraftPhoto>> {
+        let rows: Vec<(String, i64, Vec<u8>)> = {
+            let c = self.conn();
+            let mut st = c.prepare_cached(
+                "SELECT id, length, name FROM draft_media WHERE draft_id = ?1 ORDER BY seq",
+            )?;
+            let r = st
+                .query_map([draft_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            r
+        };
+        rows.into_iter()
+            .map(|(id, len, name)| {
+                Ok(DraftPhoto {
+                    id,
+                    name: String::from_utf8_lossy(&self.cipher.open(&name)?).into_owned(),
+                    bytes: u64::try_from(len).unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+
+    /// The prepared JPEG of a draft's photo, decrypted in memory (e.g. for
+    /// a thumbnail). Never written anywhere in clear.
+    pub fn draft_photo(&self, draft_id: &str, photo_id: &str) -> Result<Vec<u8>> {
+        let known: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM draft_media WHERE id = ?1 AND draft_id = ?2)",
+            params![photo_id, draft_id],
+            |r| r.get(0),
+        )?;
+        if !known {
+            return Err(CoreError::NotFound(format!(
+                "photo {photo_id} of draft {draft_id}"
+            )));
+        }
+        self.cipher.open(&std::fs::read(self.media_file(photo_id))?)
+    }
+
+    /// Removes a photo from a draft and deletes its file. Removing a photo
+    /// that is not (or no longer) there is not an error.
+    pub fn remove_draft_photo(&self, draft_id: &str, photo_id: &str) -> Result<()> {
+        let removed = {
+            let c = self.conn();
+            let tx = c.unchecked_transaction()?;
+            let n = tx.execute(
+                "DELETE FROM draft_media WHERE id = ?1 AND draft_id = ?2",
+                params![photo_id, draft_id],
+            )?;
+            if n > 0 {
+                tx.execute(
+                    "UPDATE drafts SET updated_at = ?2 WHERE id = ?1",
+                    params![draft_id, now_ms()],
+                )?;
+            }
+            tx.commit()?;
+            n > 0
+        };
+        if removed {
+            Self::remove_files(&[self.media_file(photo_id)]);
+        }
         Ok(())
     }
 
     /// Queues the draft's content as a new op (new id, new signature) and
-    /// deletes the draft in the same transaction.
+    /// deletes the draft in the same transaction. The draft's photos
+    /// ([`Profile::add_draft_photo`]) become the op's media under the same
+    /// ids: their sealed files are handed to the upload queue as they are.
     pub fn submit_draft(&self, id: &str) -> Result<Uuid> {
         let d = self.draft(id)?;
         match &d.content {
