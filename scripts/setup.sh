@@ -3,7 +3,8 @@
 # (Debian/Ubuntu). Idempotent and quick when everything is there.
 set -euo pipefail
 need=()
-for p in build-essential pkg-config python3-pip; do
+# dbus-x11 + gnome-keyring: the OS keyring test runs in a private D-Bus session.
+for p in build-essential pkg-config python3-pip dbus-x11 gnome-keyring; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -22,6 +22,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "unit and integration tests (SQLite${DAUYS_TEST_POSTGRES:+ and PostgreSQL})"
 cargo test --workspace
 
+step "profile keys in the real OS keyring (Secret Service, private D-Bus session)"
+bash crates/core/tests/keyring.sh
+
 step "app strings: kk/ru/en bundles complete, every used id exists, no literals in UI code"
 cargo test -q --manifest-path tests/i18n/Cargo.toml
 
