@@ -43,6 +43,20 @@ fi
 step "OpenAPI property test (schemathesis): no 5xx"
 bash scripts/schemathesis.sh
 
+# The app's tools and build (~20 min cold) start now, in the background and
+# at low priority, so they use the CPU the fuzzer and the shaped-network
+# tests leave idle. (After schemathesis: its pip installs must not race
+# the E2E setup's.) The E2E step waits for them.
+e2e_build_pid=""
+if [ -f tests/e2e/run.sh ] && [ "${DAUYS_SKIP_E2E:-}" != 1 ]; then
+  mkdir -p artifacts
+  step "building the app for the end-to-end tests (background; log: artifacts/e2e-build.log)"
+  setsid nice -n 19 bash -c 'bash tests/e2e/setup.sh && bash scripts/build-app.sh' >artifacts/e2e-build.log 2>&1 &
+  e2e_build_pid=$!
+  # Its own process group: stopped with everything in it if a step fails.
+  trap 'kill -- -"$e2e_build_pid" 2>/dev/null || true' EXIT
+fi
+
 if [ -f crates/tally/fuzz/run-short.sh ] && [ "${DAUYS_SKIP_FUZZ:-}" != 1 ]; then
   step "fuzz the pabulib parser (short run)"
   bash crates/tally/fuzz/run-short.sh
@@ -52,8 +66,14 @@ step "sync over shaped networks (netem: edge, gprs, flaky, partition)"
 bash crates/cli/tests/netem.sh
 
 if [ -f tests/e2e/run.sh ] && [ "${DAUYS_SKIP_E2E:-}" != 1 ]; then
+  step "end-to-end: waiting for the app's build"
+  if ! wait "$e2e_build_pid"; then
+    tail -n 60 artifacts/e2e-build.log
+    echo "the app's build failed (full log: artifacts/e2e-build.log)"; exit 1
+  fi
+  tail -n 3 artifacts/e2e-build.log
   step "end-to-end: the real app through WebDriver"
-  bash tests/e2e/run.sh
+  DAUYS_E2E_SKIP_BUILD=1 bash tests/e2e/run.sh
   # After the E2E build: it installed the wasm target and built ui/dist,
   # which the shell embeds at compile time.
   step "lints of the UI (wasm) and the Tauri shell"

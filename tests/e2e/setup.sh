@@ -22,17 +22,20 @@ for t in node npm python3; do command -v $t >/dev/null || { echo "need $t on PAT
 rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 
 TOOLS_TARGET="$ROOT/target-tools"
+# DAUYS_TOOLS_DEBUG=1 (CI's throwaway machines) builds the tools without
+# optimisation: several minutes faster to install, fast enough for one run.
+PROFILE=(); [ "${DAUYS_TOOLS_DEBUG:-}" = 1 ] && PROFILE=(--debug)
 if [ "$(trunk --version 2>/dev/null)" != "trunk 0.21.14" ]; then
   log "installing trunk 0.21.14 (~8 min)"
-  CARGO_TARGET_DIR="$TOOLS_TARGET" cargo install --locked trunk --version 0.21.14
+  CARGO_TARGET_DIR="$TOOLS_TARGET" cargo install "${PROFILE[@]}" --locked trunk --version 0.21.14
 fi
 WBG=$(grep -A1 '^name = "wasm-bindgen"$' "$ROOT/ui/Cargo.lock" | sed -n 's/^version = "\(.*\)"/\1/p')
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WBG" ]; then
   log "installing wasm-bindgen-cli $WBG (~4 min)"
   # Not --locked: its lock pins a webpki-roots the registry does not serve.
-  CARGO_TARGET_DIR="$TOOLS_TARGET" cargo install wasm-bindgen-cli --version "$WBG" --force
+  CARGO_TARGET_DIR="$TOOLS_TARGET" cargo install "${PROFILE[@]}" wasm-bindgen-cli --version "$WBG" --force
 fi
-command -v tauri-driver >/dev/null || CARGO_TARGET_DIR="$TOOLS_TARGET" cargo install --locked tauri-driver --version '^2'
+command -v tauri-driver >/dev/null || CARGO_TARGET_DIR="$TOOLS_TARGET" cargo install "${PROFILE[@]}" --locked tauri-driver --version '^2'
 [ -x "$E2E/node_modules/.bin/wasm-opt" ] && [ -f "$E2E/node_modules/axe-core/axe.min.js" ] ||
   (cd "$E2E" && npm install --no-audit --no-fund --silent)
 # Debian's binaryen 108 silently breaks the wasm: use binaryen 132 from npm.
