@@ -46,13 +46,16 @@ echo "app binary: $(stat -c %s "$APP") bytes" | tee -a "$ART/sizes.txt"
 
 # ---- run -----------------------------------------------------------------
 DISPLAY_NUM=${DAUYS_E2E_DISPLAY:-$(( 90 + RANDOM % 9 ))}
-Xvfb ":$DISPLAY_NUM" -screen 0 1280x800x24 -nolisten tcp >"$ART/xvfb.log" 2>&1 &
+# A tall screen: screenshots are taken from X (see x11_shot in test_app.py),
+# full pages by growing the window, so it must fit on the screen.
+SCREEN_H=3200
+Xvfb ":$DISPLAY_NUM" -screen 0 1280x${SCREEN_H}x24 -nolisten tcp >"$ART/xvfb.log" 2>&1 &
 XVFB=$!
 cleanup() { kill "$XVFB" 2>/dev/null || true; }
 trap cleanup EXIT
 sleep 1
 export DISPLAY=":$DISPLAY_NUM"
-export DAUYS_E2E_APP="$APP" DAUYS_E2E_SERVER="$SERVER" DAUYS_E2E_ARTIFACTS="$ART"
+export DAUYS_E2E_APP="$APP" DAUYS_E2E_SERVER="$SERVER" DAUYS_E2E_ARTIFACTS="$ART" DAUYS_E2E_SCREEN_H="$SCREEN_H"
 export DAUYS_E2E_AXE="$E2E/node_modules/axe-core/axe.min.js"
 log "running scenarios"
 set +e

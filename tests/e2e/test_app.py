@@ -128,6 +128,18 @@ class DemoServer:
 
 
 # ---------------------------------------------------------------- app
+SCREEN_H = int(os.environ.get("DAUYS_E2E_SCREEN_H", "800"))
+
+
+def x11_shot(path):
+    """The app's window as the X server shows it. Not WebDriver's screenshot
+    command: WebKitWebDriver never answers it when WebKit runs without
+    accelerated compositing, as the app does (src-tauri/src/main.rs)."""
+    ids = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Dauys$"],
+                         capture_output=True, text=True).stdout.split()
+    subprocess.run(["import", "-window", ids[0] if ids else "root", path], check=False)
+
+
 class App:
     """The real app, driven through tauri-driver + WebKitWebDriver."""
 
@@ -230,10 +242,7 @@ class App:
     def shot(self, label):
         self.shots += 1
         path = os.path.join(ART, f"{self.name}-{self.shots:02d}-{label}.png")
-        try:
-            self.driver.save_screenshot(path)
-        except WebDriverException:
-            subprocess.run(["import", "-window", "root", path], check=False)
+        x11_shot(path)
         return path
 
     def axe(self, label, strict=AXE_STRICT):
@@ -597,19 +606,20 @@ class Tour:
         self.full_page_shot(f"tour-{lang}-{nn:02d}-{name}.png")
 
     def full_page_shot(self, name):
-        """The whole page: WebKitWebDriver captures only the viewport, so the
-        window grows to the page's height for the shot."""
+        """The whole page (up to the X screen's height): the window grows to
+        the page's height for the shot."""
         d = self.app.driver
         size = d.get_window_size()
         try:
             for _ in range(3):
                 h, inner = d.execute_script(
                     "return [Math.ceil(document.documentElement.scrollHeight), window.innerHeight]")
-                if h <= inner:
+                want = min(h + size["height"] - inner, SCREEN_H)
+                if h <= inner or d.get_window_size()["height"] >= want:
                     break
-                d.set_window_size(size["width"], min(h, 6000) + size["height"] - inner)
-                time.sleep(0.3)
-            d.save_screenshot(os.path.join(ART, name))
+                d.set_window_size(size["width"], want)
+                time.sleep(0.4)
+            x11_shot(os.path.join(ART, name))
         finally:
             d.set_window_size(size["width"], size["height"])
         self.shots.append(name)
