@@ -728,6 +728,21 @@ pub async fn discard_draft(st: State<'_, AppState>, draft_id: String) -> R<()> {
 #[tauri::command(rename_all = "snake_case")]
 pub async fn outbox(st: State<'_, AppState>) -> R<Vec<OutboxItem>> {
     let p = profile(&st)?;
+    let known = Known {
+        cycles: p.cycles(None).map_err(err)?,
+        bodies: p
+            .localities()
+            .map_err(err)?
+            .into_iter()
+            .flat_map(|l| l.bodies)
+            .collect(),
+        proposals: p
+            .proposals(&dauys_core::ProposalQuery {
+                limit: Some(10_000),
+                ..Default::default()
+            })
+            .map_err(err)?,
+    };
     let mut items: Vec<OutboxItem> = p
         .outbox()
         .map_err(err)?
@@ -739,10 +754,13 @@ pub async fn outbox(st: State<'_, AppState>) -> R<Vec<OutboxItem>> {
                 OpState::Rejected { draft_id, .. } => (None, draft_id.clone()),
                 _ => (None, None),
             };
+            let (about, summary) = known.describe(&o);
             OutboxItem {
                 id: o.id.to_string(),
+                cycle_id: o.target.clone().filter(|_| o.kind == "ballot.cast"),
                 kind: o.kind,
-                summary: o.summary,
+                summary,
+                about,
                 delivery: d,
                 error: e,
                 receipt,
@@ -755,6 +773,48 @@ pub async fn outbox(st: State<'_, AppState>) -> R<Vec<OutboxItem>> {
     items.reverse();
     items.truncate(200);
     Ok(items)
+}
+
+/// What the outbox can name instead of ids.
+struct Known {
+    cycles: Vec<proto::Cycle>,
+    bodies: Vec<Body>,
+    proposals: Vec<proto::Proposal>,
+}
+
+impl Known {
+    /// An outbox item in words: what it is about and its summary. The core's
+    /// summary names a ballot's cycle and projects, and an appeal's
+    /// addressee, by id.
+    fn describe(&self, o: &dauys_core::OutboxEntry) -> (Option<proto::Localized>, String) {
+        let target = o.target.as_deref().unwrap_or_default();
+        match o.kind.as_str() {
+            "ballot.cast" => {
+                let titles: Vec<&str> = self
+                    .proposals
+                    .iter()
+                    .filter(|x| x.cycle_id == target && o.summary.contains(x.id.as_str()))
+                    .map(|x| x.title.as_str())
+                    .collect();
+                let cycle = self.cycles.iter().find(|c| c.id == target);
+                (cycle.map(|c| c.title.clone()), titles.join("; "))
+            }
+            "appeal.submit" => {
+                let body = self.bodies.iter().find(|b| b.id == target);
+                let subject = o.summary.strip_suffix(&format!(" → {target}"));
+                (
+                    body.map(|b| b.name.clone()),
+                    subject.unwrap_or(&o.summary).to_string(),
+                )
+            }
+            "comment.add" => {
+                let title = self.proposals.iter().find(|x| x.id == target);
+                let about = title.map(|x| proto::Localized::new(&x.title, &x.title, &x.title));
+                (about, o.summary.clone())
+            }
+            _ => (None, o.summary.clone()),
+        }
+    }
 }
 
 fn op_id(id: &str) -> R<uuid::Uuid> {

@@ -750,6 +750,12 @@ def scenario6_every_screen_every_language(tmp):
             app.wait('[data-testid="outbox-item"][data-kind="ballot.cast"] [data-state="rejected"]')
             app.wait('[data-testid="outbox-item"][data-kind="appeal.submit"] [data-state="delivered"]')
             tour.screen(lang, "outbox", "outbox-title")
+            ballot_item = app.wait('[data-testid="outbox-item"][data-kind="ballot.cast"]')
+            assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", ballot_item.text), f"ids in the outbox: {ballot_item.text!r}"
+            if n == 0:
+                # "Edit and resend" on a refused ballot opens that ballot.
+                app.click(ballot_item.find_element(By.CSS_SELECTOR, '[data-testid="outbox-edit"]'))
+                app.wait('[data-testid="ballot-state"][data-state="rejected"]')
 
             app.click('[data-testid="nav-settings"]')
             app.tid("sign-out")

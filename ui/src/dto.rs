@@ -9,7 +9,7 @@
 
 #![allow(dead_code)]
 
-use dauys_proto::{Appeal, AppealType, Comment, Cycle, GeoPoint, Locality, Proposal};
+use dauys_proto::{Appeal, AppealType, Comment, Cycle, GeoPoint, Locality, Localized, Proposal};
 use serde::{Deserialize, Serialize};
 
 /// Tauri event carrying a [`SyncStatus`] whenever it changes.
@@ -220,8 +220,14 @@ pub struct OutboxItem {
     pub id: String,
     /// Op kind on the wire, e.g. `appeal.submit`.
     pub kind: String,
-    /// Short human text: an appeal's subject, a comment's start…
+    /// Short human text: an appeal's subject, a comment's start, the
+    /// projects on a ballot…
     pub summary: String,
+    /// What it is about, in the three languages: a ballot's cycle, an
+    /// appeal's addressee, a comment's proposal.
+    pub about: Option<Localized>,
+    /// A ballot's cycle (to open the ballot again after a refusal).
+    pub cycle_id: Option<String>,
     pub delivery: Delivery,
     pub error: Option<CmdError>,
     /// Receipt or registration number once accepted.

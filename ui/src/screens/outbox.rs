@@ -42,13 +42,19 @@ pub fn OutboxScreen() -> impl IntoView {
                 <ul class="cards" role="list">
                     {items.into_iter().map(|o| {
                         let (id1, id2) = (o.id.clone(), o.id.clone());
-                        let draft = o.draft_id.clone();
+                        // Only appeals and ballots have a screen to change and resend.
+                        let edit = match (o.kind.as_str(), o.delivery) {
+                            ("appeal.submit", Delivery::Rejected) => o.draft_id.clone().map(|d| Screen::AppealEdit(Some(d))),
+                            ("ballot.cast", Delivery::Rejected) => o.cycle_id.clone().map(Screen::Ballot),
+                            _ => None,
+                        };
                         let can_retry = matches!(o.delivery, Delivery::Rejected | Delivery::Queued);
                         let can_discard = o.delivery != Delivery::Delivered && o.delivery != Delivery::Sending;
                         view! {
                             <li class="card" data-testid="outbox-item" data-kind=o.kind.clone()>
                                 <h2 class="h3">{i18n::label("op", &o.kind.replace('.', "-"))}</h2>
-                                <p>{o.summary.clone()}</p>
+                                {(!o.summary.is_empty()).then(|| view! { <p>{o.summary.clone()}</p> })}
+                                {o.about.as_ref().map(|a| view! { <p class="muted">{i18n::loc(a)}</p> })}
                                 <p><DeliveryBadge d=o.delivery/> " "
                                     <span class="muted">{i18n::datetime(o.created_at)}</span>
                                     {(o.attempts > 0).then(|| view! { " " <span class="muted">{ta("outbox-attempts", &[("count", o.attempts.into())])}</span> })}
@@ -57,8 +63,8 @@ pub fn OutboxScreen() -> impl IntoView {
                                 {o.error.clone().map(|e| view! { <ErrorBox err=e/> })}
                                 <div class="actions">
                                     {can_retry.then(|| view! { <button type="button" on:click=move |_| act("outbox_retry", id1.clone())>{t("outbox-retry")}</button> })}
-                                    {(o.delivery == Delivery::Rejected).then_some(()).and(draft).map(|did| view! {
-                                        <button type="button" on:click=move |_| go(Screen::AppealEdit(Some(did.clone())))>{t("outbox-edit")}</button>
+                                    {edit.map(|screen| view! {
+                                        <button type="button" data-testid="outbox-edit" on:click=move |_| go(screen.clone())>{t("outbox-edit")}</button>
                                     })}
                                     {can_discard.then(|| view! { <button type="button" class="danger" on:click=move |_| act("outbox_discard", id2.clone())>{t("outbox-discard")}</button> })}
                                 </div>
