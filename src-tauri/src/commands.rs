@@ -2,7 +2,6 @@
 //! `dauys-core`. No network access here except through the core; every
 //! error reaches the UI as a Fluent message id (`CmdError`).
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use dauys_core::proto::{self, AppealType, Body, Locality, Phase, ProposalStatus};
@@ -531,35 +530,81 @@ pub async fn addressees(st: State<'_, AppState>) -> R<Vec<Body>> {
     Ok(out)
 }
 
-fn photos_dir(st: &AppState, p: &Profile, draft_id: &str) -> PathBuf {
-    st.dir.join("photos").join(p.id()).join(draft_id)
+/// Before draft photos were sealed by the core, the shell kept them as plain
+/// JPEG files under `<app dir>/photos/<profile>/<draft>/` and listed their
+/// paths in the draft. Seals any such file into the profile (as if just
+/// added), drops the paths from the draft and deletes the plain files. Runs
+/// whenever drafts are listed or opened; a no-op once the folder is gone.
+fn migrate_plain_photos(st: &AppState, p: &Profile) {
+    let root = st.dir.join("photos");
+    let mine = root.join(p.id());
+    if !mine.exists() {
+        return;
+    }
+    let mut failed = false;
+    for d in p.drafts().unwrap_or_default() {
+        let DraftContent::Appeal(mut a) = d.content else {
+            continue;
+        };
+        if a.photos.is_empty() {
+            continue;
+        }
+        let mut keep = Vec::new();
+        for path in std::mem::take(&mut a.photos) {
+            if !path.starts_with(&root) {
+                keep.push(path);
+                continue;
+            }
+            let name = path
+                .file_name()
+                .map(|n| {
+                    let n = n.to_string_lossy();
+                    n.split_once('-').map_or(n.to_string(), |x| x.1.to_string())
+                })
+                .unwrap_or_else(|| "photo.jpg".into());
+            match std::fs::read(&path) {
+                Ok(bytes) => {
+                    if let Err(e) = p.add_draft_photo(&d.id, &name, &bytes) {
+                        eprintln!("dauys: could not seal a draft photo: {e}");
+                        failed = true;
+                        keep.push(path);
+                    }
+                }
+                // Already gone: nothing to seal.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    eprintln!("dauys: could not read a draft photo: {e}");
+                    failed = true;
+                    keep.push(path);
+                }
+            }
+        }
+        a.photos = keep;
+        if let Err(e) = p.save_draft(Some(&d.id), &DraftContent::Appeal(a)) {
+            eprintln!("dauys: could not update a migrated draft: {e}");
+            failed = true;
+        }
+    }
+    if !failed {
+        let _ = std::fs::remove_dir_all(&mine);
+        // Removes `photos/` only when no other profile still has files there.
+        let _ = std::fs::remove_dir(&root);
+    }
 }
 
-fn to_dto(st: &AppState, p: &Profile, d: dauys_core::Draft) -> Option<AppealDraft> {
+fn to_dto(d: dauys_core::Draft) -> Option<AppealDraft> {
     let DraftContent::Appeal(a) = d.content else {
         return None;
     };
-    let photos = a
+    let photos = d
         .photos
-        .iter()
-        .map(|path| PhotoRef {
-            id: path
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default(),
-            name: path
-                .file_name()
-                .map(|n| {
-                    n.to_string_lossy()
-                        .split_once('-')
-                        .map_or("photo", |x| x.1)
-                        .to_string()
-                })
-                .unwrap_or_default(),
-            bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        .into_iter()
+        .map(|ph| PhotoRef {
+            id: ph.id,
+            name: ph.name,
+            bytes: ph.bytes,
         })
         .collect();
-    let _ = (st, p);
     Some(AppealDraft {
         id: d.id,
         appeal_type: Some(a.appeal_type),
@@ -573,8 +618,9 @@ fn to_dto(st: &AppState, p: &Profile, d: dauys_core::Draft) -> Option<AppealDraf
     })
 }
 
-fn to_input(st: &AppState, p: &Profile, d: &AppealDraft, keep_media: Vec<String>) -> AppealInput {
-    let dir = photos_dir(st, p, &d.id);
+/// The draft's content as the core stores it. Photos are not part of it:
+/// the core keeps them sealed with the draft (`add_draft_photo`).
+fn to_input(d: &AppealDraft, keep_media: Vec<String>) -> AppealInput {
     AppealInput {
         appeal_type: d.appeal_type.unwrap_or(AppealType::Statement),
         addressee: d.addressee.clone(),
@@ -582,7 +628,7 @@ fn to_input(st: &AppState, p: &Profile, d: &AppealDraft, keep_media: Vec<String>
         body: d.body.clone(),
         public: d.public,
         location: d.location,
-        photos: d.photos.iter().map(|ph| dir.join(&ph.id)).collect(),
+        photos: Vec::new(),
         media: keep_media,
     }
 }
@@ -597,10 +643,11 @@ fn media_of(p: &Profile, id: &str) -> Vec<String> {
 #[tauri::command(rename_all = "snake_case")]
 pub async fn appeal_drafts(st: State<'_, AppState>) -> R<Vec<AppealDraft>> {
     let p = profile(&st)?;
+    migrate_plain_photos(&st, &p);
     Ok(p.drafts()
         .map_err(err)?
         .into_iter()
-        .filter_map(|d| to_dto(&st, &p, d))
+        .filter_map(to_dto)
         .collect())
 }
 
@@ -609,10 +656,10 @@ pub async fn appeal_drafts(st: State<'_, AppState>) -> R<Vec<AppealDraft>> {
 #[tauri::command(rename_all = "snake_case")]
 pub async fn appeal_draft(st: State<'_, AppState>, id: Option<String>) -> R<AppealDraft> {
     let p = profile(&st)?;
+    migrate_plain_photos(&st, &p);
     if let Some(id) = id {
         let d = p.draft(&id).map_err(err)?;
-        return to_dto(&st, &p, d)
-            .ok_or_else(|| CmdError::new("error-not-found", "not an appeal draft"));
+        return to_dto(d).ok_or_else(|| CmdError::new("error-not-found", "not an appeal draft"));
     }
     let addressee = addressees(st.clone())
         .await?
@@ -631,18 +678,18 @@ pub async fn appeal_draft(st: State<'_, AppState>, id: Option<String>) -> R<Appe
     });
     let id = p.save_draft(None, &content).map_err(err)?;
     let d = p.draft(&id).map_err(err)?;
-    to_dto(&st, &p, d).ok_or_else(|| CmdError::new("error-internal", "draft"))
+    to_dto(d).ok_or_else(|| CmdError::new("error-internal", "draft"))
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_draft(st: State<'_, AppState>, draft: AppealDraft) -> R<AppealDraft> {
     let p = profile(&st)?;
     let media = media_of(&p, &draft.id);
-    let input = to_input(&st, &p, &draft, media);
+    let input = to_input(&draft, media);
     p.save_draft(Some(&draft.id), &DraftContent::Appeal(input))
         .map_err(err)?;
     let d = p.draft(&draft.id).map_err(err)?;
-    to_dto(&st, &p, d).ok_or_else(|| CmdError::new("error-internal", "draft"))
+    to_dto(d).ok_or_else(|| CmdError::new("error-internal", "draft"))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -651,36 +698,12 @@ pub async fn add_photo(st: State<'_, AppState>, photo: AddPhoto) -> R<AppealDraf
     if photo.data.len() as u64 > proto::limits::MAX_MEDIA_BYTES * 3 {
         return Err(CmdError::new("error-payload-too-large", "photo too large"));
     }
-    // Downscaled and stripped of EXIF at once: the original never lands on disk.
-    let jpeg = dauys_core::media::prepare_photo_bytes(&photo.data).map_err(err)?;
-    let d = p.draft(&photo.draft_id).map_err(err)?;
-    let mut dto = to_dto(&st, &p, d).ok_or_else(|| CmdError::new("error-not-found", "draft"))?;
-    let dir = photos_dir(&st, &p, &dto.id);
-    std::fs::create_dir_all(&dir).map_err(io)?;
-    let safe: String = photo
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '.' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(60)
-        .collect();
-    let file = format!("{}-{}", uuid::Uuid::now_v7().simple(), safe);
-    std::fs::write(dir.join(&file), &jpeg).map_err(io)?;
-    dto.photos.push(PhotoRef {
-        id: file,
-        name: photo.name,
-        bytes: jpeg.len() as u64,
-    });
-    let media = media_of(&p, &dto.id);
-    let input = to_input(&st, &p, &dto, media);
-    p.save_draft(Some(&dto.id), &DraftContent::Appeal(input))
+    // Downscaled, stripped of EXIF and sealed with the profile's key at
+    // once: neither the original nor the JPEG lands on disk in clear.
+    p.add_draft_photo(&photo.draft_id, &photo.name, &photo.data)
         .map_err(err)?;
-    Ok(dto)
+    let d = p.draft(&photo.draft_id).map_err(err)?;
+    to_dto(d).ok_or_else(|| CmdError::new("error-not-found", "draft"))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -690,15 +713,9 @@ pub async fn remove_photo(
     photo_id: String,
 ) -> R<AppealDraft> {
     let p = profile(&st)?;
+    p.remove_draft_photo(&draft_id, &photo_id).map_err(err)?;
     let d = p.draft(&draft_id).map_err(err)?;
-    let mut dto = to_dto(&st, &p, d).ok_or_else(|| CmdError::new("error-not-found", "draft"))?;
-    dto.photos.retain(|ph| ph.id != photo_id);
-    let _ = std::fs::remove_file(photos_dir(&st, &p, &draft_id).join(&photo_id));
-    let media = media_of(&p, &draft_id);
-    let input = to_input(&st, &p, &dto, media);
-    p.save_draft(Some(&draft_id), &DraftContent::Appeal(input))
-        .map_err(err)?;
-    Ok(dto)
+    to_dto(d).ok_or_else(|| CmdError::new("error-not-found", "draft"))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -708,8 +725,8 @@ pub async fn submit_appeal(
     draft_id: String,
 ) -> R<AppealItem> {
     let p = profile(&st)?;
+    migrate_plain_photos(&st, &p);
     let op = p.submit_draft(&draft_id).map_err(err)?;
-    let _ = std::fs::remove_dir_all(photos_dir(&st, &p, &draft_id));
     st.refresh_pending(&app);
     st.kick.notify_one();
     p.appeal(&op.to_string()).map(appeal_item).map_err(err)
@@ -719,7 +736,6 @@ pub async fn submit_appeal(
 pub async fn discard_draft(st: State<'_, AppState>, draft_id: String) -> R<()> {
     let p = profile(&st)?;
     p.delete_draft(&draft_id).map_err(err)?;
-    let _ = std::fs::remove_dir_all(photos_dir(&st, &p, &draft_id));
     Ok(())
 }
 

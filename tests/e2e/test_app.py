@@ -384,6 +384,25 @@ def make_photo(tmp):
     return path
 
 
+JPEG_MAGIC = re.compile(rb"\xff\xd8\xff[\xc0-\xfe]")
+
+
+def plain_jpegs(root):
+    """Files under root that start with, or embed, a JPEG header (FF D8 FF Mx)."""
+    found = []
+    for d, _, files in os.walk(root):
+        for name in files:
+            path = os.path.join(d, name)
+            try:
+                with open(path, "rb") as f:
+                    data = f.read()
+            except OSError:
+                continue
+            if data.startswith(b"\xff\xd8\xff") or JPEG_MAGIC.search(data):
+                found.append(path)
+    return found
+
+
 def scenario2_offline_appeal(tmp):
     server = DemoServer(tmp)
     server.start()
@@ -401,6 +420,10 @@ def scenario2_offline_appeal(tmp):
         app.wait('[data-testid="appeal-photo"]', visible=False).send_keys(make_photo(tmp))
         app.wait('[data-testid="photos"] li', timeout=30)
         app.wait('[data-testid="autosave"]', text="сохранён", timeout=10)
+        # Draft photos are sealed with the profile's key: no JPEG in clear
+        # anywhere under the app's data directory.
+        leaked = plain_jpegs(home)
+        assert not leaked, f"plain JPEG on disk after adding a draft photo: {leaked}"
         app.screen("appeal-draft")
     finally:
         app.quit()
