@@ -19,6 +19,13 @@ fn main() {
     let started = *STARTED.get_or_init(std::time::Instant::now);
     lean_webview();
     tauri::Builder::default()
+        // Only for `open_map` (Rust API). No script that turns link clicks
+        // into opener calls: the webview has no opener permission anyway.
+        .plugin(
+            tauri_plugin_opener::Builder::new()
+                .open_js_links_on_click(false)
+                .build(),
+        )
         .setup(move |app| {
             let state = state::open(app.handle())?;
             app.manage(state.clone());
@@ -64,6 +71,7 @@ fn main() {
             commands::sign_out,
             commands::sync_now,
             commands::ui_ready,
+            commands::open_map,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Dauys app");

@@ -697,6 +697,20 @@ def scenario6_every_screen_every_language(tmp):
             app.click('[data-testid="proposal"] button')
             app.wait("#h-history")
             tour.screen(lang, "proposal", "proposal-history")
+            if n == 0:
+                # A location: the coordinates as text and a labelled button
+                # that opens OpenStreetMap in the system browser (not clicked:
+                # no browser here). The shell builds the URL itself; the
+                # webview may not call the opener plugin directly.
+                for btn in app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="open-map"]'):
+                    assert btn.tag_name.lower() == "button" and btn.text.strip(), btn.text
+                call = ("const cb = arguments[arguments.length - 1];"
+                        "window.__TAURI__.core.invoke(%s, %s).then(() => cb('ok'), e => cb(e));")
+                r = app.driver.execute_async_script(call % ("'open_map'", "{lat: 91, lon: 0}"))
+                assert isinstance(r, dict) and r.get("key") == "error-invalid-field", r
+                r = app.driver.execute_async_script(
+                    call % ("'plugin:opener|open_url'", "{url: 'https://example.com/'}"))
+                assert r != "ok", "the webview may open URLs through the opener plugin"
 
             app.click('[data-testid="nav-home"]')
             app.click('[data-testid="open-ballot"]')

@@ -1,7 +1,11 @@
 //! Small shared pieces: loading and error states, badges, due dates.
 
+use dauys_proto::GeoPoint;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::Serialize;
 
+use crate::api;
 use crate::dto::{CmdError, Delivery};
 use crate::i18n::{self, t, ta};
 
@@ -69,4 +73,48 @@ pub fn due_text(due: &str) -> String {
 pub fn days_until(ymd: &str) -> Option<i64> {
     let d = dauys_proto::workdays::parse_date(ymd)?;
     Some((d - i18n::today()).whole_days())
+}
+
+#[derive(Serialize)]
+struct MapArgs {
+    lat: f64,
+    lon: f64,
+}
+
+/// The OpenStreetMap page of a point (what the shell's `open_map` opens).
+fn osm_url(g: GeoPoint) -> String {
+    format!(
+        "https://www.openstreetmap.org/?mlat={lat:.6}&mlon={lon:.6}#map=17/{lat:.6}/{lon:.6}",
+        lat = g.lat,
+        lon = g.lon
+    )
+}
+
+/// Coordinates as text plus a button that opens the point on
+/// OpenStreetMap in the system browser (the shell's `open_map` command;
+/// the webview itself never loads remote content). If the browser cannot
+/// be opened, the map's address is shown as selectable text instead.
+#[component]
+pub fn MapLink(g: GeoPoint) -> impl IntoView {
+    let failed = RwSignal::new(None::<String>);
+    let open = move |_| {
+        spawn_local(async move {
+            let args = MapArgs {
+                lat: g.lat,
+                lon: g.lon,
+            };
+            match api::call::<(), _>("open_map", args).await {
+                Ok(()) => failed.set(None),
+                Err(_) => failed.set(Some(osm_url(g))),
+            }
+        });
+    };
+    view! {
+        <span class="mono">{format!("{:.5}, {:.5}", g.lat, g.lon)}</span>
+        " "
+        <button type="button" class="link" data-testid="open-map" on:click=open>{t("map-open")}</button>
+        {move || failed.get().map(|u| view! {
+            <p role="alert">{t("map-open-failed")} " " <span class="mono selectable" data-testid="map-url">{u}</span></p>
+        })}
+    }
 }

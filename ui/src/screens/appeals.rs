@@ -11,7 +11,7 @@ use crate::api;
 use crate::app::{ctx, go, NoArgs, Screen};
 use crate::dto::{AddPhoto, AppealDraft, AppealItem, CmdError, Delivery};
 use crate::i18n::{self, t, ta};
-use crate::widgets::{due_text, DeliveryBadge, ErrorBox, Loading};
+use crate::widgets::{due_text, DeliveryBadge, ErrorBox, Loading, MapLink};
 
 const TYPES: [AppealType; 5] = [
     AppealType::Statement,
@@ -396,6 +396,7 @@ pub fn AppealScreen(id: String) -> impl IntoView {
                     {a.registration_number.clone().map(|n| view! { <dt>{t("appeal-reg")}</dt><dd class="mono" data-testid="reg-number">{n}</dd> })}
                     {a.due_date.clone().map(|d| view! { <dt>{t("appeal-due")}</dt><dd>{if a.status.is_open() { due_text(&d) } else { i18n::date(&d) }}</dd> })}
                     <dt>{t("appeal-visibility")}</dt><dd>{if a.public { t("appeal-public") } else { t("appeal-private") }}</dd>
+                    {a.location.map(|g| view! { <dt>{t("proposal-location")}</dt><dd><MapLink g=g/></dd> })}
                 </dl>
                 <p class="prewrap">{a.body.clone()}</p>
                 {a.answer.clone().map(|ans| view! {

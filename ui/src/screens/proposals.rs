@@ -10,7 +10,7 @@ use crate::api;
 use crate::app::{ctx, go, Screen};
 use crate::dto::{CmdError, CommentItem, ProposalDetail, ProposalQuery};
 use crate::i18n::{self, t, ta};
-use crate::widgets::{DeliveryBadge, ErrorBox, Loading};
+use crate::widgets::{DeliveryBadge, ErrorBox, Loading, MapLink};
 
 #[derive(Serialize)]
 struct QueryArgs {
@@ -162,7 +162,7 @@ pub fn ProposalScreen(id: String) -> impl IntoView {
                         {p.expert_note.clone().filter(|n| !n.is_empty()).map(|n| view! { <dt>{t("proposal-expert-note")}</dt><dd>{n}</dd> })}
                         {p.location.map(|g| view! {
                             <dt>{t("proposal-location")}</dt>
-                            <dd><span class="mono">{format!("{:.5}, {:.5}", g.lat, g.lon)}</span></dd>
+                            <dd><MapLink g=g/></dd>
                         })}
                         {p.votes.map(|v| view! { <dt>{t("proposal-votes")}</dt><dd>{i18n::number(v)}</dd> })}
                         {p.progress.map(|v| view! { <dt>{t("proposal-progress")}</dt><dd>{format!("{v}%")}</dd> })}
