@@ -711,6 +711,26 @@ def scenario6_every_screen_every_language(tmp):
                 r = app.driver.execute_async_script(
                     call % ("'plugin:opener|open_url'", "{url: 'https://example.com/'}"))
                 assert r != "ok", "the webview may open URLs through the opener plugin"
+                # A voting proposal (all demo ones have a location) shows the
+                # coordinates and the button, with no axe violation.
+                app.click('[data-testid="nav-home"]')
+                app.click('[data-testid="cycle"][data-phase="voting"] .actions button')
+                app.wait('[data-testid="proposal"]')
+                located = app.driver.execute_async_script(
+                    "const cb = arguments[arguments.length - 1];"
+                    "window.__TAURI__.core.invoke('proposals', {query: {cycle_id: null, search: '', category: null}})"
+                    ".then(ps => cb(ps.filter(p => p.location).map(p => p.title)), e => cb([]));")
+                assert located, "no demo proposal with a location"
+                titles = [b.text for b in app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="proposal"] button')]
+                pick = next(t for t in titles if t in located)
+                app.click(next(b for b in app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="proposal"] button')
+                               if b.text == pick))
+                btn = app.wait('[data-testid="open-map"]')
+                assert btn.tag_name.lower() == "button" and btn.text.strip(), btn.text
+                assert re.search(r"\d+\.\d{5}, \d+\.\d{5}", app.body()), "coordinates not shown"
+                for v in app.axe(f"{lang} proposal with location", strict=False):
+                    tour.violations.append(f"{lang} proposal with location: {v['id']} ({v.get('impact')}) {v['help']}")
+                app.driver.save_screenshot(os.path.join(ART, f"proposal-location-{lang}.png"))
 
             app.click('[data-testid="nav-home"]')
             app.click('[data-testid="open-ballot"]')
