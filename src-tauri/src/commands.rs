@@ -2,6 +2,7 @@
 //! `dauys-core`. No network access here except through the core; every
 //! error reaches the UI as a Fluent message id (`CmdError`).
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use dauys_core::proto::{self, AppealType, Body, Locality, Phase, ProposalStatus};
@@ -536,13 +537,21 @@ pub async fn addressees(st: State<'_, AppState>) -> R<Vec<Body>> {
 /// added), drops the paths from the draft and deletes the plain files. Runs
 /// whenever drafts are listed or opened; a no-op once the folder is gone.
 fn migrate_plain_photos(st: &AppState, p: &Profile) {
+    // Commands run concurrently: one migration at a time, or a file could
+    // be sealed twice.
+    static MIGRATING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = MIGRATING.lock().unwrap_or_else(|e| e.into_inner());
     let root = st.dir.join("photos");
     let mine = root.join(p.id());
     if !mine.exists() {
         return;
     }
+    // Drafts unreadable now: keep every plain file for the next attempt.
+    let Ok(drafts) = p.drafts() else {
+        return;
+    };
     let mut failed = false;
-    for d in p.drafts().unwrap_or_default() {
+    for d in drafts {
         let DraftContent::Appeal(mut a) = d.content else {
             continue;
         };
@@ -618,9 +627,14 @@ fn to_dto(d: dauys_core::Draft) -> Option<AppealDraft> {
     })
 }
 
-/// The draft's content as the core stores it. Photos are not part of it:
-/// the core keeps them sealed with the draft (`add_draft_photo`).
-fn to_input(d: &AppealDraft, keep_media: Vec<String>) -> AppealInput {
+/// The draft's content as the core stores it. New photos are not part of
+/// it: the core keeps them sealed with the draft (`add_draft_photo`). Plain
+/// files an older version listed and the migration could not seal yet are
+/// kept, so they are never dropped unsealed.
+fn to_input(
+    d: &AppealDraft,
+    (keep_media, keep_photos): (Vec<String>, Vec<PathBuf>),
+) -> AppealInput {
     AppealInput {
         appeal_type: d.appeal_type.unwrap_or(AppealType::Statement),
         addressee: d.addressee.clone(),
@@ -628,15 +642,17 @@ fn to_input(d: &AppealDraft, keep_media: Vec<String>) -> AppealInput {
         body: d.body.clone(),
         public: d.public,
         location: d.location,
-        photos: Vec::new(),
+        photos: keep_photos,
         media: keep_media,
     }
 }
 
-fn media_of(p: &Profile, id: &str) -> Vec<String> {
+/// What a saved draft holds besides its form fields: queued media ids and
+/// plain photo paths from an older version.
+fn media_of(p: &Profile, id: &str) -> (Vec<String>, Vec<PathBuf>) {
     match p.draft(id).map(|d| d.content) {
-        Ok(DraftContent::Appeal(a)) => a.media,
-        _ => Vec::new(),
+        Ok(DraftContent::Appeal(a)) => (a.media, a.photos),
+        _ => (Vec::new(), Vec::new()),
     }
 }
 

@@ -278,17 +278,21 @@ async fn push_ops(
         let actor = require(st, c, t.as_deref())?;
         let results = push::push(st, c, &actor, &req.ops)?;
         // After the batch's transaction: the page includes its effects.
-        let changes = match pull {
-            Some((since, follow, limit)) => Some(pull::pull(
+        // The batch is committed: a failed read must not hide its results
+        // (the client would re-send it forever). Without `changes` the client
+        // pulls separately.
+        let changes = pull.and_then(|(since, follow, limit)| {
+            pull::pull(
                 c,
                 Some(&actor.user_id),
                 since,
                 &follow,
                 limit,
                 st.clock.today(),
-            )?),
-            None => None,
-        };
+            )
+            .map_err(|e| tracing::warn!(error = %e, "pull after push failed"))
+            .ok()
+        });
         Ok(PushResponse { results, changes })
     })
     .await
