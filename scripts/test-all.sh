@@ -51,7 +51,7 @@ e2e_build_pid=""
 if [ -f tests/e2e/run.sh ] && [ "${DAUYS_SKIP_E2E:-}" != 1 ]; then
   mkdir -p artifacts
   step "building the app for the end-to-end tests (background; log: artifacts/e2e-build.log)"
-  setsid nice -n 19 bash -c 'bash tests/e2e/setup.sh && bash scripts/build-app.sh' >artifacts/e2e-build.log 2>&1 &
+  setsid -w nice -n 19 bash -c 'bash tests/e2e/setup.sh && bash scripts/build-app.sh' >artifacts/e2e-build.log 2>&1 &
   e2e_build_pid=$!
   # Its own process group: stopped with everything in it if a step fails.
   trap 'kill -- -"$e2e_build_pid" 2>/dev/null || true' EXIT

@@ -32,7 +32,7 @@ if [ -z "${DAUYS_E2E_SKIP_BUILD:-}" ]; then
   (cd "$ROOT/ui" && CARGO_TARGET_DIR="$ROOT/target-ui" trunk build --release --public-url / 2>&1 | tail -n 3)
   log "building the app (tauri, release, custom-protocol)"
   CARGO_TARGET_DIR="$ROOT/target-app" cargo build --release --features custom-protocol \
-    --manifest-path "$ROOT/src-tauri/Cargo.toml" 2>&1 | grep -E '^(warning: unused|error|Finished)' || true
+    --manifest-path "$ROOT/src-tauri/Cargo.toml" 2>&1 | { grep -E '^(warning: unused|error|Finished)' || true; }
   log "building the server"
   cargo build -q -p dauys-server --manifest-path "$ROOT/Cargo.toml"
 fi
