@@ -9,12 +9,15 @@ use std::time::Duration;
 
 use dauys_proto::{Entity, ErrorCode, Op, PullRequest, PullResponse};
 use rand::Rng;
-use rusqlite::params;
 pub use tokio_util::sync::CancellationToken;
 
 use crate::db::now_ms;
 use crate::error::{CoreError, Result};
 use crate::net::Wire;
+use crate::profile::kv::{self, Meta};
+use crate::profile::mirror::Mirror;
+use crate::profile::outbox::Select;
+use crate::profile::uploads::Uploads;
 use crate::profile::Profile;
 
 /// Progress reported to the UI while syncing.
@@ -155,18 +158,9 @@ impl Run<'_> {
     }
 
     async fn upload_media(&mut self, token: &str) -> Result<()> {
-        let rows: Vec<(String, String, i64, String)> = {
-            let c = self.p.conn();
-            let mut st = c.prepare(
-                "SELECT id, file, length, media_type FROM media WHERE complete = 0
-                 AND op_id IN (SELECT id FROM outbox WHERE state IN ('queued', 'sending')) ORDER BY id",
-            )?;
-            let r = st
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            r
-        };
-        for (id, file, length, media_type) in rows {
+        let rows = Uploads::new(&self.p.conn()).pending()?;
+        for u in rows {
+            let (id, file, length, media_type) = (u.id, u.file, u.length, u.media_type);
             let data = self.p.cipher.open(&std::fs::read(&file)?)?;
             let total = data.len() as u64;
             if total != length as u64 {
@@ -183,10 +177,7 @@ impl Run<'_> {
                 let end = (offset + self.o.chunk_size as u64).min(total);
                 let chunk = data[offset as usize..end as usize].to_vec();
                 let len = chunk.len() as i64;
-                self.p.conn().execute(
-                    "UPDATE media SET bytes_sent = bytes_sent + ?2 WHERE id = ?1",
-                    params![id, len],
-                )?;
+                Uploads::new(&self.p.conn()).add_sent(&id, len)?;
                 let mut w = Wire::default();
                 let r = self
                     .guard(api.upload_patch(token, &id, offset, chunk, &mut w))
@@ -203,19 +194,14 @@ impl Run<'_> {
                     }
                     Err(e) => return Err(e),
                 };
-                self.p.conn().execute(
-                    "UPDATE media SET acked = ?2 WHERE id = ?1",
-                    params![id, offset as i64],
-                )?;
+                Uploads::new(&self.p.conn()).set_acked(&id, offset as i64)?;
                 self.emit(SyncEvent::Uploading {
                     upload_id: id.clone(),
                     sent: offset,
                     total,
                 });
             }
-            self.p
-                .conn()
-                .execute("UPDATE media SET complete = 1 WHERE id = ?1", [&id])?;
+            Uploads::new(&self.p.conn()).complete(&id)?;
             self.report.media_uploaded += 1;
         }
         Ok(())
@@ -224,19 +210,16 @@ impl Run<'_> {
     /// Next batch: pending ops in order whose photos are all uploaded; and
     /// whether more such ops wait behind it.
     fn next_batch(&self) -> Result<(Vec<Op>, bool)> {
-        let blocked: std::collections::HashSet<String> = {
+        let (blocked, pending) = {
             let c = self.p.conn();
-            let mut st = c.prepare(
-                "SELECT DISTINCT op_id FROM media WHERE complete = 0 AND op_id IS NOT NULL",
-            )?;
-            let r = st
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            r
+            (
+                Uploads::new(&c).blocked_ops()?,
+                self.p.outbox_store(&c).rows(Select::Pending)?,
+            )
         };
         let mut out = Vec::new();
         let mut bytes = 0;
-        for row in self.p.outbox_rows("WHERE state IN ('queued', 'sending')")? {
+        for row in pending {
             if blocked.contains(&row.op.id.to_string()) {
                 continue;
             }
@@ -259,11 +242,10 @@ impl Run<'_> {
             return Ok(None);
         }
         let c = self.p.conn();
-        let localities: i64 = c.query_row("SELECT COUNT(*) FROM localities", [], |r| r.get(0))?;
-        if localities == 0 {
+        if Mirror::new(&c).is_empty()? {
             return Ok(None);
         }
-        let since = Profile::meta(&c, "cursor")?.unwrap_or_else(|| "0".into());
+        let since = kv::cursor(&c)?;
         drop(c);
         Ok(Some(PullRequest {
             since,
@@ -295,27 +277,15 @@ impl Run<'_> {
                 return Ok(pulled);
             }
             let ride = if more { None } else { self.riding_pull()? };
-            let was_queued: Vec<String> = {
-                let c = self.p.conn();
-                let mut st = c.prepare_cached("SELECT id FROM outbox WHERE state = 'queued'")?;
-                let r = st
-                    .query_map([], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
-                r
-            };
-            {
+            let was_queued = {
                 let c = self.p.conn();
                 let tx = c.unchecked_transaction()?;
-                let now = now_ms();
-                for op in &batch {
-                    tx.execute(
-                        "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?2
-                         WHERE id = ?1 AND state IN ('queued', 'sending')",
-                        params![op.id.to_string(), now],
-                    )?;
-                }
+                let ob = self.p.outbox_store(&tx);
+                let was_queued = ob.queued_ids()?;
+                ob.mark_sending(&batch)?;
                 tx.commit()?;
-            }
+                was_queued
+            };
             let mut w = Wire::default();
             let api = self.p.api.clone();
             let since = ride.as_ref().map(|r| r.since.clone());
@@ -325,12 +295,7 @@ impl Run<'_> {
                 // Nothing left the device: these ops are still just queued.
                 let c = self.p.conn();
                 let tx = c.unchecked_transaction()?;
-                for op in &batch {
-                    let id = op.id.to_string();
-                    if was_queued.contains(&id) {
-                        tx.execute("UPDATE outbox SET state = 'queued' WHERE id = ?1 AND state = 'sending'", [&id])?;
-                    }
-                }
+                self.p.outbox_store(&tx).unsend(&batch, &was_queued)?;
                 tx.commit()?;
             }
             let resp = r?;
@@ -357,11 +322,8 @@ impl Run<'_> {
 
     async fn pull(&mut self, token: Option<&str>) -> Result<()> {
         let api = self.p.api.clone();
-        let empty: i64 = self
-            .p
-            .conn()
-            .query_row("SELECT COUNT(*) FROM localities", [], |r| r.get(0))?;
-        if empty == 0 {
+        let empty = Mirror::new(&self.p.conn()).is_empty()?;
+        if empty {
             let mut w = Wire::default();
             let r = self.guard(api.localities()).await;
             w.up += 200;
@@ -369,17 +331,15 @@ impl Run<'_> {
             let ls = r?;
             let c = self.p.conn();
             let tx = c.unchecked_transaction()?;
+            let m = Mirror::new(&tx);
             for l in &ls {
-                apply_entity(self.p, &tx, &Entity::Locality(l.clone()))?;
+                m.apply(&self.p.cipher, &Entity::Locality(l.clone()))?;
             }
             tx.commit()?;
         }
         let follows = self.p.follows()?;
         loop {
-            let since = {
-                let c = self.p.conn();
-                Profile::meta(&c, "cursor")?.unwrap_or_else(|| "0".into())
-            };
+            let since = kv::cursor(&self.p.conn())?;
             let mut w = Wire::default();
             let r = self
                 .guard(api.pull(token, &since, &follows, self.o.pull_limit, &mut w))
@@ -420,82 +380,11 @@ fn backoff(o: &SyncOptions, attempt: u32) -> Duration {
     Duration::from_millis(ms)
 }
 
-/// Stores one pulled entity.
-fn apply_entity(p: &Profile, tx: &rusqlite::Transaction, e: &Entity) -> Result<()> {
-    match e {
-        Entity::Locality(l) => {
-            tx.execute(
-                "INSERT INTO localities (code, parent, data) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (code) DO UPDATE SET parent = excluded.parent, data = excluded.data",
-                params![l.code, l.parent, serde_json::to_string(l)?],
-            )?;
-        }
-        Entity::Cycle(cy) => {
-            tx.execute(
-                "INSERT INTO cycles (id, locality, phase, data) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO UPDATE SET locality = excluded.locality, phase = excluded.phase, data = excluded.data",
-                params![cy.id, cy.locality, cy.phase.as_str(), serde_json::to_string(cy)?],
-            )?;
-        }
-        Entity::Proposal(pr) => {
-            tx.execute(
-                "INSERT INTO proposals (id, cycle_id, locality, status, title, description, category, data)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (id) DO UPDATE SET cycle_id = excluded.cycle_id, locality = excluded.locality,
-                   status = excluded.status, title = excluded.title, description = excluded.description,
-                   category = excluded.category, data = excluded.data",
-                params![
-                    pr.id,
-                    pr.cycle_id,
-                    pr.locality,
-                    pr.status.as_str(),
-                    pr.title,
-                    pr.description,
-                    pr.category,
-                    serde_json::to_string(pr)?
-                ],
-            )?;
-        }
-        Entity::Comment(cm) => {
-            tx.execute(
-                "INSERT INTO comments (id, proposal_id, created_at, data) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO UPDATE SET data = excluded.data",
-                params![
-                    cm.id,
-                    cm.proposal_id,
-                    cm.created_at,
-                    serde_json::to_string(cm)?
-                ],
-            )?;
-        }
-        Entity::Appeal(a) => {
-            if a.mine {
-                tx.execute(
-                    "INSERT INTO my_appeals (id, sort_at, data) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (id) DO UPDATE SET data = excluded.data",
-                    params![a.id, a.submitted_at, p.cipher.seal_json(a)?],
-                )?;
-            }
-        }
-        Entity::Ballot(b) => {
-            tx.execute(
-                "INSERT INTO my_ballots (cycle_id, data) VALUES (?1, ?2)
-                 ON CONFLICT (cycle_id) DO UPDATE SET data = excluded.data",
-                params![b.cycle_id, p.cipher.seal_json(b)?],
-            )?;
-        }
-    }
-    Ok(())
-}
-
 /// Applies a page of changes and advances the cursor in one transaction.
 fn apply_pull(p: &Profile, resp: &PullResponse) -> Result<()> {
     let c = p.conn();
     let tx = c.unchecked_transaction()?;
-    for ch in &resp.changes {
-        apply_entity(p, &tx, &ch.entity)?;
-    }
-    Profile::set_meta(&tx, "cursor", &resp.cursor)?;
+    Mirror::new(&tx).apply_page(&p.cipher, resp)?;
     tx.commit()?;
     Ok(())
 }
@@ -521,8 +410,7 @@ impl Profile {
             run.report.attempts += 1;
             match run.once().await {
                 Ok(()) => {
-                    let c = self.conn();
-                    Profile::set_meta(&c, "last_sync_at", &now_ms().to_string())?;
+                    kv::set(&self.conn(), Meta::LastSyncAt, &now_ms().to_string())?;
                     run.report.last_error = None;
                     break;
                 }
@@ -559,25 +447,5 @@ impl Profile {
         }
         run.report.remaining = self.pending_count()?;
         Ok(run.report)
-    }
-
-    /// Bytes sent for a photo upload so far, and its length (for tests and
-    /// diagnostics: resumed uploads re-send less than one chunk).
-    pub fn media_bytes_sent(&self, upload_id: &str) -> Result<(i64, i64)> {
-        Ok(self.conn().query_row(
-            "SELECT bytes_sent, length FROM media WHERE id = ?1",
-            [upload_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?)
-    }
-
-    /// Upload ids of all prepared photos.
-    pub fn media_ids(&self) -> Result<Vec<String>> {
-        let c = self.conn();
-        let mut st = c.prepare("SELECT id FROM media ORDER BY id")?;
-        let r = st
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(r)
     }
 }

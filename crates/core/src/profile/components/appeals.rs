@@ -1,0 +1,106 @@
+//! Appeals to akimats: a queued appeal shows in "my appeals" at once.
+
+use dauys_proto::{Appeal, AppealStatus, AppealSubmitPayload, HistoryEvent, Op, OpKind};
+use rusqlite::params;
+use serde_json::Value;
+
+use super::{short, to_value, typed, Described, LocalComponent, LocalCx};
+use crate::error::Result;
+use crate::model::{AppealInput, DraftContent};
+use crate::profile::mirror::Mirror;
+
+pub(crate) struct Appeals;
+
+pub(super) fn payload(input: &AppealInput, media: Vec<String>) -> Result<(OpKind, Value)> {
+    to_value(
+        OpKind::AppealSubmit,
+        &AppealSubmitPayload {
+            appeal_type: input.appeal_type,
+            addressee: input.addressee.trim().to_string(),
+            subject: input.subject.clone(),
+            body: input.body.clone(),
+            location: input.location,
+            public: input.public,
+            media,
+        },
+    )
+}
+
+impl LocalComponent for Appeals {
+    fn handles(&self, kind: OpKind) -> bool {
+        kind == OpKind::AppealSubmit
+    }
+
+    fn apply_local(&self, cx: &LocalCx, op: &Op) -> Result<()> {
+        let Some(p) = typed::<AppealSubmitPayload>(op) else {
+            return Ok(());
+        };
+        let locality = Mirror::new(cx.c)
+            .body_locality(&p.addressee)?
+            .unwrap_or_default();
+        let local = Appeal {
+            id: op.id.to_string(),
+            appeal_type: p.appeal_type,
+            addressee: p.addressee,
+            locality,
+            subject: p.subject,
+            body: p.body,
+            location: p.location,
+            public: p.public,
+            media: p.media,
+            status: AppealStatus::Submitted,
+            registration_number: None,
+            submitted_at: op.client_ts,
+            registered_on: None,
+            due_date: None,
+            overdue: false,
+            answer: None,
+            history: vec![HistoryEvent {
+                at: op.client_ts,
+                status: "queued".into(),
+                note: "saved on this device, not sent yet".into(),
+            }],
+            mine: true,
+        };
+        cx.c.execute(
+            "INSERT INTO my_appeals (id, sort_at, data) VALUES (?1, ?2, ?3)",
+            params![local.id, op.client_ts, cx.cipher.seal_json(&local)?],
+        )?;
+        Ok(())
+    }
+
+    fn undo_on_reject(&self, cx: &LocalCx, op: &Op) -> Result<()> {
+        cx.c.execute("DELETE FROM my_appeals WHERE id = ?1", [op.id.to_string()])?;
+        Ok(())
+    }
+
+    fn to_draft(&self, op: &Op) -> Option<DraftContent> {
+        let p: AppealSubmitPayload = typed(op)?;
+        Some(DraftContent::Appeal(AppealInput {
+            appeal_type: p.appeal_type,
+            addressee: p.addressee,
+            subject: p.subject,
+            body: p.body,
+            public: p.public,
+            location: p.location,
+            photos: Vec::new(),
+            media: p.media,
+        }))
+    }
+
+    fn describe(&self, op: &Op) -> Described {
+        let Some(p) = typed::<AppealSubmitPayload>(op) else {
+            return Described::default();
+        };
+        Described {
+            summary: short(format!("{} → {}", p.subject, p.addressee)),
+            target: Some(p.addressee),
+        }
+    }
+
+    fn media(&self, op: &Op) -> Vec<String> {
+        typed::<AppealSubmitPayload>(op)
+            .map(|p| p.media)
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,202 @@
+//! Personal views: what the user sees of their own actions, merging the
+//! mirror (what the server confirmed) with the outbox (what is still on
+//! the way), so the status shown is honest.
+
+use std::collections::{BTreeMap, HashMap};
+
+use dauys_proto::{BallotCastPayload, Comment, CommentAddPayload, OpKind};
+
+use super::drafts::Drafts;
+use super::kv::{self, Meta};
+use super::mirror::Mirror;
+use super::outbox::{OutboxRow, Select};
+use super::uploads::Uploads;
+use super::Profile;
+use crate::error::{CoreError, Result};
+use crate::model::*;
+
+impl Profile {
+    /// Comments of a proposal: pulled ones plus the user's own not yet
+    /// pulled back (with their delivery state).
+    pub fn comments(&self, proposal_id: &str) -> Result<Vec<CommentView>> {
+        let (pulled, own) = {
+            let c = self.conn();
+            (
+                Mirror::new(&c).comments(proposal_id)?,
+                self.outbox_store(&c)
+                    .rows(Select::LiveOfKind(OpKind::CommentAdd.as_str()))?,
+            )
+        };
+        let mut out: Vec<CommentView> = pulled
+            .into_iter()
+            .map(|comment| CommentView {
+                comment,
+                delivery: None,
+            })
+            .collect();
+        for row in own {
+            let Ok(p) = serde_json::from_value::<CommentAddPayload>(row.op.payload.clone()) else {
+                continue;
+            };
+            if p.proposal_id != proposal_id {
+                continue;
+            }
+            let id = row.op.id.to_string();
+            if let Some(v) = out.iter_mut().find(|v| v.comment.id == id) {
+                v.delivery = Some(row.state);
+                continue;
+            }
+            out.push(CommentView {
+                comment: Comment {
+                    id,
+                    proposal_id: p.proposal_id,
+                    locality: String::new(),
+                    body: p.body,
+                    visible: true,
+                    mine: true,
+                    created_at: row.op.client_ts,
+                },
+                delivery: Some(row.state),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The user's appeals (newest first) with timelines.
+    pub fn appeals(&self) -> Result<Vec<AppealView>> {
+        let (appeals, rows) = {
+            let c = self.conn();
+            (
+                Mirror::new(&c).my_appeals(&self.cipher)?,
+                self.outbox_store(&c)
+                    .rows(Select::Kind(OpKind::AppealSubmit.as_str()))?,
+            )
+        };
+        let states: HashMap<String, OpState> = rows
+            .into_iter()
+            .map(|r| (r.op.id.to_string(), r.state))
+            .collect();
+        Ok(appeals
+            .into_iter()
+            .map(|appeal| {
+                let delivery = states.get(&appeal.id).cloned();
+                AppealView { appeal, delivery }
+            })
+            .collect())
+    }
+
+    pub fn appeal(&self, id: &str) -> Result<AppealView> {
+        self.appeals()?
+            .into_iter()
+            .find(|a| a.appeal.id == id)
+            .ok_or_else(|| CoreError::NotFound(format!("appeal {id}")))
+    }
+
+    /// The user's ballots with honest status per cycle.
+    pub fn ballots(&self) -> Result<Vec<BallotView>> {
+        let (counted, rows) = {
+            let c = self.conn();
+            (
+                Mirror::new(&c).my_ballots(&self.cipher)?,
+                self.outbox_store(&c)
+                    .rows(Select::Kind(OpKind::BallotCast.as_str()))?,
+            )
+        };
+        // The latest cast per cycle is the one that decides the status.
+        let mut latest: BTreeMap<String, (BallotCastPayload, OutboxRow)> = BTreeMap::new();
+        for row in rows {
+            if let Ok(p) = serde_json::from_value::<BallotCastPayload>(row.op.payload.clone()) {
+                latest.insert(p.cycle_id.clone(), (p, row));
+            }
+        }
+        let mut cycles: Vec<String> = latest.keys().cloned().collect();
+        for b in &counted {
+            if !cycles.contains(&b.cycle_id) {
+                cycles.push(b.cycle_id.clone());
+            }
+        }
+        cycles.sort();
+        let mut out = Vec::new();
+        for cy in cycles {
+            let cb = counted.iter().find(|b| b.cycle_id == cy).cloned();
+            let cycle = self.cycle(&cy)?;
+            let voting_ends = cycle
+                .as_ref()
+                .and_then(|c| c.schedule.get("tallying").cloned());
+            let phase = cycle.as_ref().map(|c| c.phase.as_str().to_string());
+            let view = match latest.remove(&cy) {
+                Some((p, row)) => BallotView {
+                    cycle_id: cy,
+                    proposal_ids: p.proposal_ids,
+                    status: ballot_status(&row.state),
+                    op_id: Some(row.op.id.to_string()),
+                    counted: cb,
+                    voting_ends,
+                    phase,
+                },
+                None => match cb {
+                    Some(b) => BallotView {
+                        cycle_id: cy,
+                        proposal_ids: b.proposal_ids.clone(),
+                        status: BallotStatus::Counted {
+                            receipt: b.receipt.clone(),
+                        },
+                        op_id: Some(b.op_id.clone()),
+                        counted: Some(b),
+                        voting_ends,
+                        phase,
+                    },
+                    None => continue,
+                },
+            };
+            out.push(view);
+        }
+        Ok(out)
+    }
+
+    pub fn status(&self) -> Result<Status> {
+        let follows = self.follows()?;
+        let me = self.me()?;
+        let signed_in = self.token()?.is_some();
+        let c = self.conn();
+        let ob = self.outbox_store(&c);
+        Ok(Status {
+            profile: self.info.id.clone(),
+            server: self.info.server.clone(),
+            signed_in,
+            user_id: me.as_ref().map(|m| m.user_id.clone()),
+            locality: me.map(|m| m.locality),
+            follows,
+            queued: ob.count("queued")?,
+            sending: ob.count("sending")?,
+            accepted: ob.count("accepted")?,
+            rejected: ob.count("rejected")?,
+            drafts: Drafts::new(&c, &self.cipher).count()?,
+            media_pending: Uploads::new(&c).incomplete_count()?,
+            cursor: kv::cursor(&c)?,
+            last_sync_at: kv::get(&c, Meta::LastSyncAt)?.and_then(|s| s.parse().ok()),
+            key_storage: self.info.key_storage,
+        })
+    }
+}
+
+/// The honest ballot status of a cast's delivery state.
+pub(crate) fn ballot_status(state: &OpState) -> BallotStatus {
+    match state {
+        OpState::Queued => BallotStatus::QueuedNotCounted,
+        OpState::Sending => BallotStatus::SendingNotCounted,
+        OpState::Accepted { receipt, .. } => BallotStatus::Counted {
+            receipt: receipt.clone().unwrap_or_default(),
+        },
+        OpState::Rejected {
+            code,
+            message_key,
+            draft_id,
+            ..
+        } => BallotStatus::Rejected {
+            code: code.clone(),
+            message_key: message_key.clone(),
+            draft_id: draft_id.clone(),
+        },
+    }
+}
