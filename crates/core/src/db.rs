@@ -107,6 +107,25 @@ CREATE TABLE draft_media (
 );
 CREATE INDEX draft_media_draft ON draft_media (draft_id, seq);
 "#,
+    r#"
+-- Comments attach to any commentable item ({kind, id}), not only to
+-- proposals: the mirror is keyed by target. Rows pulled before keep their
+-- content; their JSON gains the `target` the entity now carries.
+CREATE TABLE comments_by_target (
+  id TEXT PRIMARY KEY,
+  target_kind TEXT NOT NULL,
+  target_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  data TEXT NOT NULL
+);
+INSERT INTO comments_by_target (id, target_kind, target_id, created_at, data)
+  SELECT id, 'proposal', proposal_id, created_at,
+         json_set(data, '$.target', json_object('kind', 'proposal', 'id', proposal_id))
+  FROM comments;
+DROP TABLE comments;
+ALTER TABLE comments_by_target RENAME TO comments;
+CREATE INDEX comments_target ON comments (target_kind, target_id, created_at);
+"#,
 ];
 
 /// Opens (creating if needed) a profile database with WAL and migrations.
@@ -142,4 +161,39 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database from before polymorphic comments opens with its pulled
+    /// comments intact and addressable by target.
+    #[test]
+    fn comments_migrate_to_targets() {
+        let mut c = Connection::open_in_memory().unwrap();
+        for m in &MIGRATIONS[..2] {
+            c.execute_batch(m).unwrap();
+        }
+        c.pragma_update(None, "user_version", 2).unwrap();
+        let old = r#"{"id":"c1","proposal_id":"p1","locality":"551010000","body":"Жақсы","visible":true,"mine":false,"created_at":5}"#;
+        c.execute(
+            "INSERT INTO comments (id, proposal_id, created_at, data) VALUES ('c1', 'p1', 5, ?1)",
+            [old],
+        )
+        .unwrap();
+        migrate(&mut c).unwrap();
+        let (kind, id, data): (String, String, String) = c
+            .query_row(
+                "SELECT target_kind, target_id, data FROM comments WHERE id = 'c1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((kind.as_str(), id.as_str()), ("proposal", "p1"));
+        let cm: dauys_proto::Comment = serde_json::from_str(&data).unwrap();
+        assert_eq!(cm.target, dauys_proto::CommentTarget::proposal("p1"));
+        assert_eq!(cm.proposal_id.as_deref(), Some("p1"));
+        assert_eq!(cm.body, "Жақсы");
+    }
 }

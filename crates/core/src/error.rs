@@ -26,6 +26,14 @@ pub enum CoreError {
         message_key: String,
         detail: String,
     },
+    /// Refused on this device by a shared rule (`dauys_proto`) before
+    /// anything was queued: the same code the server would answer.
+    #[error("refused ({}): {detail}", code.as_str())]
+    Rejected {
+        code: ErrorCode,
+        field: Option<String>,
+        detail: String,
+    },
     #[error("not signed in (or the session expired): sign in again")]
     NotSignedIn,
     #[error("no such profile: {0}")]
@@ -56,6 +64,27 @@ impl CoreError {
             CoreError::Net(_) | CoreError::Unreachable(_) => true,
             CoreError::Api { status, .. } => *status >= 500 || *status == 429 || *status == 408,
             _ => false,
+        }
+    }
+}
+
+impl From<dauys_proto::RuleError> for CoreError {
+    fn from(e: dauys_proto::RuleError) -> Self {
+        CoreError::Rejected {
+            code: e.code,
+            field: e.field.map(String::from),
+            detail: e.detail,
+        }
+    }
+}
+
+impl CoreError {
+    /// The stable protocol code of a refusal (by a local rule or the
+    /// server), if this error is one.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            CoreError::Rejected { code, .. } | CoreError::Api { code, .. } => Some(*code),
+            _ => None,
         }
     }
 }

@@ -175,9 +175,11 @@ pub fn comment(c: &mut dyn Conn, id: &str, viewer: Option<&str>) -> AppResult<Op
     };
     let mine = viewer == Some(r.str(3)?.as_str());
     let visible = r.bool(5)?;
+    let target = dauys_proto::CommentTarget::proposal(&r.str(1)?);
     Ok(Some(Comment {
         id: r.str(0)?,
-        proposal_id: r.str(1)?,
+        proposal_id: target.proposal_id(),
+        target,
         locality: r.str(2)?,
         body: if visible || mine {
             r.str(4)?

@@ -4,12 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use dauys_proto::{Op, OpKind};
-use serde_json::Value;
+use dauys_proto::{MediaAttachPayload, MediaOp, Op, OpBody, Phase};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use super::components::{self, LocalCx};
+use super::mirror::Mirror;
 use super::session;
 use super::uploads::{Prepared, Uploads};
 use super::{remove_files, Profile};
@@ -38,15 +38,15 @@ impl Profile {
 
     /// Queues one op in one transaction: the photos `new_media` and (when
     /// `take_draft_photos`) the draft's sealed photos join the upload
-    /// queue, `build` turns all their upload ids into the op's kind and
-    /// payload, the op is signed and queued, its component's local effect
+    /// queue, `build` turns all their upload ids into the op's content,
+    /// the op is signed and queued, its component's local effect
     /// is written, and the draft (if any) is deleted.
     fn queue(
         &self,
         new_media: Vec<Prepared>,
         draft: Option<&str>,
         take_draft_photos: bool,
-        build: impl FnOnce(Vec<String>) -> Result<(OpKind, Value)>,
+        build: impl FnOnce(Vec<String>) -> Result<OpBody>,
     ) -> Result<Uuid> {
         let c = self.conn();
         let tx = c.unchecked_transaction()?;
@@ -59,14 +59,8 @@ impl Profile {
         uploads.insert(&new_media)?;
         uploads.insert(&draft_media)?;
         let ids = new_media.iter().chain(&draft_media).map(|m| m.id.clone());
-        let (kind, payload) = build(ids.collect())?;
-        let mut op = Op {
-            id: Uuid::now_v7(),
-            kind: kind.as_str().into(),
-            payload,
-            client_ts: now_ms(),
-            signature: None,
-        };
+        let body = build(ids.collect())?;
+        let mut op = Op::new(Uuid::now_v7(), &body, now_ms());
         session::sign(&self.signing, &mut op);
         self.outbox_store(&tx).insert(&op)?;
         uploads.link(&op.id.to_string(), &components::media_of(&op))?;
@@ -84,8 +78,51 @@ impl Profile {
         Ok(op.id)
     }
 
+    /// Checks a ballot with the shared rule
+    /// ([`dauys_proto::budgets::check_ballot`]: voting open, at least one
+    /// project, no duplicates, at most `max_projects`, all on this cycle's
+    /// ballot, total within the budget) against the mirrored cycle and its
+    /// proposals — the server runs the same function. Returns the ballot's
+    /// total cost, or `None` when the cycle is not mirrored (nothing to
+    /// check against). A refusal is [`crate::CoreError::Rejected`] with the code
+    /// the server would give.
+    pub fn check_ballot(&self, input: &BallotInput) -> Result<Option<i64>> {
+        let c = self.conn();
+        let m = Mirror::new(&c);
+        let Some(cycle) = m.cycle(&input.cycle_id)? else {
+            return Ok(None);
+        };
+        let proposals = m.cycle_proposals(&input.cycle_id)?;
+        Ok(Some(dauys_proto::budgets::check_ballot(
+            &cycle,
+            &proposals,
+            &input.proposal_ids,
+        )?))
+    }
+
+    /// The ballot rule as applied when casting: when the mirror shows the
+    /// cycle in voting, a ballot the server would refuse for its content
+    /// (too many projects, over budget, …) is refused here, before anything
+    /// is queued. When the mirror does not show voting (not pulled yet, or
+    /// a snapshot that may be stale), the ballot is queued and the server
+    /// judges the phase on arrival — an offline vote is never blocked by
+    /// an old copy of the schedule, and one arriving after voting closed
+    /// comes back rejected (`voting_closed`) into a draft.
+    fn check_cast(&self, input: &BallotInput) -> Result<()> {
+        let voting = self
+            .cycle(&input.cycle_id)?
+            .is_some_and(|c| c.phase == Phase::Voting);
+        if voting {
+            self.check_ballot(input)?;
+        }
+        Ok(())
+    }
+
     /// Queues an input (from a form or a draft).
     fn queue_content(&self, content: &DraftContent, draft: Option<&str>) -> Result<Uuid> {
+        if let DraftContent::Ballot(b) = content {
+            self.check_cast(b)?;
+        }
         let (photos, mut media, takes_photos) = match content {
             DraftContent::Appeal(a) => (a.photos.as_slice(), a.media.clone(), true),
             DraftContent::Proposal(p) => (p.photos.as_slice(), p.media.clone(), true),
@@ -94,7 +131,7 @@ impl Profile {
         let new_media = self.prepare_photos(photos)?;
         self.queue(new_media, draft, takes_photos, |ids| {
             media.extend(ids);
-            components::payload(content, media)
+            components::body(content, media)
         })
     }
 
@@ -115,7 +152,9 @@ impl Profile {
         self.queue_content(&DraftContent::Comment(input.clone()), None)
     }
 
-    /// Casts (or replaces: the last cast wins) the ballot of a cycle.
+    /// Casts (or replaces: the last cast wins) the ballot of a cycle,
+    /// refusing offline what the server would refuse (see
+    /// [`Profile::check_ballot`]; [`crate::CoreError::Rejected`]).
     pub fn cast_ballot(&self, input: &BallotInput) -> Result<Uuid> {
         self.queue_content(&DraftContent::Ballot(input.clone()), None)
     }
@@ -124,12 +163,11 @@ impl Profile {
     pub fn attach_photo(&self, target_kind: &str, target_id: &str, photo: &Path) -> Result<Uuid> {
         let media = self.prepare_photos(&[photo.to_path_buf()])?;
         self.queue(media, None, false, |ids| {
-            let payload = dauys_proto::MediaAttachPayload {
+            Ok(OpBody::Media(MediaOp::Attach(MediaAttachPayload {
                 target_kind: target_kind.into(),
                 target_id: target_id.into(),
                 upload_id: ids.into_iter().next().unwrap_or_default(),
-            };
-            Ok((OpKind::MediaAttach, serde_json::to_value(&payload)?))
+            })))
         })
     }
 

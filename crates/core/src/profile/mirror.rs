@@ -3,7 +3,7 @@
 //! the user's own appeals and ballots as pulled (sealed). Owns the SQL of
 //! those tables; the sync engine hands it pulled pages.
 
-use dauys_proto::{Comment, Cycle, Entity, Locality, Proposal, PullResponse};
+use dauys_proto::{Comment, CommentTarget, Cycle, Entity, Locality, Proposal, PullResponse};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::kv;
@@ -74,11 +74,12 @@ impl<'c> Mirror<'c> {
             }
             Entity::Comment(cm) => {
                 self.c.execute(
-                    "INSERT INTO comments (id, proposal_id, created_at, data) VALUES (?1, ?2, ?3, ?4)
+                    "INSERT INTO comments (id, target_kind, target_id, created_at, data) VALUES (?1, ?2, ?3, ?4, ?5)
                      ON CONFLICT (id) DO UPDATE SET data = excluded.data",
                     params![
                         cm.id,
-                        cm.proposal_id,
+                        cm.target.kind,
+                        cm.target.id,
                         cm.created_at,
                         serde_json::to_string(cm)?
                     ],
@@ -186,13 +187,24 @@ impl<'c> Mirror<'c> {
         parse_all(rows)
     }
 
-    /// Pulled comments of a proposal, oldest first.
-    pub fn comments(&self, proposal_id: &str) -> Result<Vec<Comment>> {
+    /// Every mirrored proposal of a cycle (what the ballot rule needs).
+    pub fn cycle_proposals(&self, cycle_id: &str) -> Result<Vec<Proposal>> {
+        let mut st = self
+            .c
+            .prepare_cached("SELECT data FROM proposals WHERE cycle_id = ?1 ORDER BY rowid")?;
+        let rows = st
+            .query_map([cycle_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        parse_all(rows)
+    }
+
+    /// Pulled comments on an item, oldest first.
+    pub fn comments(&self, target: &CommentTarget) -> Result<Vec<Comment>> {
         let mut st = self.c.prepare_cached(
-            "SELECT data FROM comments WHERE proposal_id = ?1 ORDER BY created_at, id",
+            "SELECT data FROM comments WHERE target_kind = ?1 AND target_id = ?2 ORDER BY created_at, id",
         )?;
         let rows = st
-            .query_map([proposal_id], |r| r.get(0))?
+            .query_map([&target.kind, &target.id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         parse_all(rows)
     }

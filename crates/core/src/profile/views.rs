@@ -4,8 +4,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use dauys_proto::{BallotCastPayload, Comment, CommentAddPayload, OpKind};
+use dauys_proto::{BallotCastPayload, Comment, CommentTarget, OpKind};
 
+use super::components::{budgets, comments};
 use super::drafts::Drafts;
 use super::kv::{self, Meta};
 use super::mirror::Mirror;
@@ -19,10 +20,16 @@ impl Profile {
     /// Comments of a proposal: pulled ones plus the user's own not yet
     /// pulled back (with their delivery state).
     pub fn comments(&self, proposal_id: &str) -> Result<Vec<CommentView>> {
+        self.comments_on(&CommentTarget::proposal(proposal_id))
+    }
+
+    /// Comments on any commentable item: pulled ones plus the user's own
+    /// not yet pulled back (with their delivery state).
+    pub fn comments_on(&self, target: &CommentTarget) -> Result<Vec<CommentView>> {
         let (pulled, own) = {
             let c = self.conn();
             (
-                Mirror::new(&c).comments(proposal_id)?,
+                Mirror::new(&c).comments(target)?,
                 self.outbox_store(&c)
                     .rows(Select::LiveOfKind(OpKind::CommentAdd.as_str()))?,
             )
@@ -35,10 +42,10 @@ impl Profile {
             })
             .collect();
         for row in own {
-            let Ok(p) = serde_json::from_value::<CommentAddPayload>(row.op.payload.clone()) else {
+            let Some((t, p)) = comments::added(&row.op) else {
                 continue;
             };
-            if p.proposal_id != proposal_id {
+            if &t != target {
                 continue;
             }
             let id = row.op.id.to_string();
@@ -49,7 +56,8 @@ impl Profile {
             out.push(CommentView {
                 comment: Comment {
                     id,
-                    proposal_id: p.proposal_id,
+                    proposal_id: t.proposal_id(),
+                    target: t,
                     locality: String::new(),
                     body: p.body,
                     visible: true,
@@ -105,7 +113,7 @@ impl Profile {
         // The latest cast per cycle is the one that decides the status.
         let mut latest: BTreeMap<String, (BallotCastPayload, OutboxRow)> = BTreeMap::new();
         for row in rows {
-            if let Ok(p) = serde_json::from_value::<BallotCastPayload>(row.op.payload.clone()) {
+            if let Some(p) = budgets::cast(&row.op) {
                 latest.insert(p.cycle_id.clone(), (p, row));
             }
         }

@@ -1,29 +1,35 @@
 //! Appeals to akimats: a queued appeal shows in "my appeals" at once.
 
-use dauys_proto::{Appeal, AppealStatus, AppealSubmitPayload, HistoryEvent, Op, OpKind};
+use dauys_proto::{
+    Appeal, AppealOp, AppealStatus, AppealSubmitPayload, HistoryEvent, Op, OpBody, OpKind,
+};
 use rusqlite::params;
-use serde_json::Value;
 
-use super::{short, to_value, typed, Described, LocalComponent, LocalCx};
+use super::{short, typed, Described, LocalComponent, LocalCx};
 use crate::error::Result;
 use crate::model::{AppealInput, DraftContent};
 use crate::profile::mirror::Mirror;
 
 pub(crate) struct Appeals;
 
-pub(super) fn payload(input: &AppealInput, media: Vec<String>) -> Result<(OpKind, Value)> {
-    to_value(
-        OpKind::AppealSubmit,
-        &AppealSubmitPayload {
-            appeal_type: input.appeal_type,
-            addressee: input.addressee.trim().to_string(),
-            subject: input.subject.clone(),
-            body: input.body.clone(),
-            location: input.location,
-            public: input.public,
-            media,
-        },
-    )
+pub(super) fn body(input: &AppealInput, media: Vec<String>) -> OpBody {
+    OpBody::Appeal(AppealOp::Submit(AppealSubmitPayload {
+        appeal_type: input.appeal_type,
+        addressee: input.addressee.trim().to_string(),
+        subject: input.subject.clone(),
+        body: input.body.clone(),
+        location: input.location,
+        public: input.public,
+        media,
+    }))
+}
+
+/// The submitted appeal of an `appeal.submit` op.
+fn submitted(op: &Op) -> Option<AppealSubmitPayload> {
+    match typed(op)? {
+        OpBody::Appeal(AppealOp::Submit(p)) => Some(p),
+        _ => None,
+    }
 }
 
 impl LocalComponent for Appeals {
@@ -32,7 +38,7 @@ impl LocalComponent for Appeals {
     }
 
     fn apply_local(&self, cx: &LocalCx, op: &Op) -> Result<()> {
-        let Some(p) = typed::<AppealSubmitPayload>(op) else {
+        let Some(p) = submitted(op) else {
             return Ok(());
         };
         let locality = Mirror::new(cx.c)
@@ -75,7 +81,7 @@ impl LocalComponent for Appeals {
     }
 
     fn to_draft(&self, op: &Op) -> Option<DraftContent> {
-        let p: AppealSubmitPayload = typed(op)?;
+        let p = submitted(op)?;
         Some(DraftContent::Appeal(AppealInput {
             appeal_type: p.appeal_type,
             addressee: p.addressee,
@@ -89,7 +95,7 @@ impl LocalComponent for Appeals {
     }
 
     fn describe(&self, op: &Op) -> Described {
-        let Some(p) = typed::<AppealSubmitPayload>(op) else {
+        let Some(p) = submitted(op) else {
             return Described::default();
         };
         Described {
@@ -99,8 +105,6 @@ impl LocalComponent for Appeals {
     }
 
     fn media(&self, op: &Op) -> Vec<String> {
-        typed::<AppealSubmitPayload>(op)
-            .map(|p| p.media)
-            .unwrap_or_default()
+        submitted(op).map(|p| p.media).unwrap_or_default()
     }
 }

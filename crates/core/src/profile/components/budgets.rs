@@ -2,44 +2,47 @@
 //! effect beyond its outbox op: the user's ballot view is read from the
 //! outbox itself (see [`crate::profile::views`]).
 
-use dauys_proto::{BallotCastPayload, Op, OpKind, ProposalSubmitPayload};
-use serde_json::Value;
+use dauys_proto::{BallotCastPayload, BudgetOp, Op, OpBody, OpKind, ProposalSubmitPayload};
 
-use super::{short, to_value, typed, Described, LocalComponent};
+use super::{short, typed, Described, LocalComponent};
 use crate::error::{CoreError, Result};
 use crate::model::{BallotInput, DraftContent, ProposalInput};
 
 pub(crate) struct Budgets;
 
-pub(super) fn proposal_payload(
-    input: &ProposalInput,
-    media: Vec<String>,
-) -> Result<(OpKind, Value)> {
-    to_value(
-        OpKind::ProposalSubmit,
-        &ProposalSubmitPayload {
-            cycle_id: input.cycle_id.clone(),
-            title: input.title.clone(),
-            description: input.description.clone(),
-            category: input.category.clone(),
-            cost: input.cost,
-            location: input.location,
-            media,
-        },
-    )
+pub(super) fn proposal_body(input: &ProposalInput, media: Vec<String>) -> OpBody {
+    OpBody::Budget(BudgetOp::ProposalSubmit(ProposalSubmitPayload {
+        cycle_id: input.cycle_id.clone(),
+        title: input.title.clone(),
+        description: input.description.clone(),
+        category: input.category.clone(),
+        cost: input.cost,
+        location: input.location,
+        media,
+    }))
 }
 
-pub(super) fn ballot_payload(input: &BallotInput) -> Result<(OpKind, Value)> {
+pub(super) fn ballot_body(input: &BallotInput) -> Result<OpBody> {
     if input.proposal_ids.is_empty() {
-        return Err(CoreError::Invalid("choose at least one project".into()));
+        // The server's code for it (the shared rule's first content check).
+        return Err(CoreError::Rejected {
+            code: dauys_proto::ErrorCode::InvalidField,
+            field: Some("proposal_ids".into()),
+            detail: "choose at least one project".into(),
+        });
     }
-    to_value(
-        OpKind::BallotCast,
-        &BallotCastPayload {
-            cycle_id: input.cycle_id.clone(),
-            proposal_ids: input.proposal_ids.clone(),
-        },
-    )
+    Ok(OpBody::Budget(BudgetOp::BallotCast(BallotCastPayload {
+        cycle_id: input.cycle_id.clone(),
+        proposal_ids: input.proposal_ids.clone(),
+    })))
+}
+
+/// The cast ballot of a `ballot.cast` op.
+pub(crate) fn cast(op: &Op) -> Option<BallotCastPayload> {
+    match typed(op)? {
+        OpBody::Budget(BudgetOp::BallotCast(p)) => Some(p),
+        _ => None,
+    }
 }
 
 impl LocalComponent for Budgets {
@@ -48,9 +51,8 @@ impl LocalComponent for Budgets {
     }
 
     fn to_draft(&self, op: &Op) -> Option<DraftContent> {
-        match OpKind::parse(&op.kind)? {
-            OpKind::ProposalSubmit => {
-                let p: ProposalSubmitPayload = typed(op)?;
+        match typed(op)? {
+            OpBody::Budget(BudgetOp::ProposalSubmit(p)) => {
                 Some(DraftContent::Proposal(ProposalInput {
                     cycle_id: p.cycle_id,
                     title: p.title,
@@ -62,40 +64,32 @@ impl LocalComponent for Budgets {
                     media: p.media,
                 }))
             }
-            OpKind::BallotCast => {
-                let p: BallotCastPayload = typed(op)?;
-                Some(DraftContent::Ballot(BallotInput {
-                    cycle_id: p.cycle_id,
-                    proposal_ids: p.proposal_ids,
-                }))
-            }
+            OpBody::Budget(BudgetOp::BallotCast(p)) => Some(DraftContent::Ballot(BallotInput {
+                cycle_id: p.cycle_id,
+                proposal_ids: p.proposal_ids,
+            })),
             _ => None,
         }
     }
 
     fn describe(&self, op: &Op) -> Described {
-        match OpKind::parse(&op.kind) {
-            Some(OpKind::ProposalSubmit) => match typed::<ProposalSubmitPayload>(op) {
-                Some(p) => Described {
-                    summary: short(p.title),
-                    target: Some(p.cycle_id),
-                },
-                None => Described::default(),
+        match typed(op) {
+            Some(OpBody::Budget(BudgetOp::ProposalSubmit(p))) => Described {
+                summary: short(p.title),
+                target: Some(p.cycle_id),
             },
-            Some(OpKind::BallotCast) => match typed::<BallotCastPayload>(op) {
-                Some(p) => Described {
-                    summary: format!("{}: {}", p.cycle_id, p.proposal_ids.join(", ")),
-                    target: Some(p.cycle_id),
-                },
-                None => Described::default(),
+            Some(OpBody::Budget(BudgetOp::BallotCast(p))) => Described {
+                summary: format!("{}: {}", p.cycle_id, p.proposal_ids.join(", ")),
+                target: Some(p.cycle_id),
             },
             _ => Described::default(),
         }
     }
 
     fn media(&self, op: &Op) -> Vec<String> {
-        typed::<ProposalSubmitPayload>(op)
-            .map(|p| p.media)
-            .unwrap_or_default()
+        match typed(op) {
+            Some(OpBody::Budget(BudgetOp::ProposalSubmit(p))) => p.media,
+            _ => Vec::new(),
+        }
     }
 }

@@ -1,24 +1,28 @@
-//! Comments. The user's own undelivered comments are shown from the
-//! outbox (see [`crate::profile::views`]), so queueing has no other local
-//! effect.
+//! Comments, on any commentable item (a `{kind, id}` target). The user's
+//! own undelivered comments are shown from the outbox (see
+//! [`crate::profile::views`]), so queueing has no other local effect.
 
-use dauys_proto::{CommentAddPayload, Op, OpKind};
-use serde_json::Value;
+use dauys_proto::{CommentAddPayload, CommentOp, CommentTarget, Op, OpBody, OpKind};
 
-use super::{short, to_value, typed, Described, LocalComponent};
-use crate::error::Result;
+use super::{short, typed, Described, LocalComponent};
 use crate::model::{CommentInput, DraftContent};
 
 pub(crate) struct Comments;
 
-pub(super) fn payload(input: &CommentInput) -> Result<(OpKind, Value)> {
-    to_value(
-        OpKind::CommentAdd,
-        &CommentAddPayload {
-            proposal_id: input.proposal_id.clone(),
-            body: input.body.clone(),
-        },
-    )
+/// Sent in the current `target` form.
+pub(super) fn body(input: &CommentInput) -> OpBody {
+    OpBody::Comment(CommentOp::Add(CommentAddPayload::new(
+        CommentTarget::proposal(&input.proposal_id),
+        &input.body,
+    )))
+}
+
+/// The comment of a `comment.add` op, with its target in either wire form.
+pub(crate) fn added(op: &Op) -> Option<(CommentTarget, CommentAddPayload)> {
+    match typed(op)? {
+        OpBody::Comment(CommentOp::Add(p)) => Some((p.target()?, p)),
+        _ => None,
+    }
 }
 
 impl LocalComponent for Comments {
@@ -27,18 +31,20 @@ impl LocalComponent for Comments {
     }
 
     fn to_draft(&self, op: &Op) -> Option<DraftContent> {
-        let p: CommentAddPayload = typed(op)?;
+        let (target, p) = added(op)?;
+        // Comment drafts are about proposals (the only commentable kind
+        // the app offers today).
         Some(DraftContent::Comment(CommentInput {
-            proposal_id: p.proposal_id,
+            proposal_id: target.proposal_id()?,
             body: p.body,
         }))
     }
 
     fn describe(&self, op: &Op) -> Described {
-        match typed::<CommentAddPayload>(op) {
-            Some(p) => Described {
+        match added(op) {
+            Some((target, p)) => Described {
                 summary: short(p.body),
-                target: Some(p.proposal_id),
+                target: Some(target.id),
             },
             None => Described::default(),
         }

@@ -1,10 +1,17 @@
 //! A photo attached to an existing appeal or proposal of the user.
 
-use dauys_proto::{MediaAttachPayload, Op, OpKind};
+use dauys_proto::{MediaAttachPayload, MediaOp, Op, OpBody, OpKind};
 
 use super::{typed, Described, LocalComponent};
 
 pub(crate) struct Media;
+
+fn attached(op: &Op) -> Option<MediaAttachPayload> {
+    match typed(op)? {
+        OpBody::Media(MediaOp::Attach(p)) => Some(p),
+        _ => None,
+    }
+}
 
 impl LocalComponent for Media {
     fn handles(&self, kind: OpKind) -> bool {
@@ -12,7 +19,7 @@ impl LocalComponent for Media {
     }
 
     fn describe(&self, op: &Op) -> Described {
-        match typed::<MediaAttachPayload>(op) {
+        match attached(op) {
             Some(p) => Described {
                 summary: format!("{} {}", p.target_kind, p.target_id),
                 target: Some(p.target_id),
@@ -22,8 +29,6 @@ impl LocalComponent for Media {
     }
 
     fn media(&self, op: &Op) -> Vec<String> {
-        typed::<MediaAttachPayload>(op)
-            .map(|p| vec![p.upload_id])
-            .unwrap_or_default()
+        attached(op).map(|p| vec![p.upload_id]).unwrap_or_default()
     }
 }

@@ -9,17 +9,15 @@
 //! list it in [`COMPONENTS`].
 
 mod appeals;
-mod budgets;
-mod comments;
+pub(crate) mod budgets;
+pub(crate) mod comments;
 mod media;
 
-use dauys_proto::{Op, OpKind};
+use dauys_proto::{Op, OpBody, OpKind};
 use rusqlite::Connection;
-use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use crate::crypto::Cipher;
-use crate::error::{CoreError, Result};
+use crate::error::Result;
 use crate::model::DraftContent;
 
 /// What a component's local effect may touch: the transaction the op is
@@ -96,25 +94,21 @@ pub(crate) fn media_of(op: &Op) -> Vec<String> {
     of(&op.kind).map(|c| c.media(op)).unwrap_or_default()
 }
 
-/// The op kind and payload queueing `content` produces, with `media` (the
-/// upload ids of all its photos) in it.
-pub(crate) fn payload(content: &DraftContent, media: Vec<String>) -> Result<(OpKind, Value)> {
-    match content {
-        DraftContent::Appeal(a) => appeals::payload(a, media),
-        DraftContent::Proposal(p) => budgets::proposal_payload(p, media),
-        DraftContent::Ballot(b) => budgets::ballot_payload(b),
-        DraftContent::Comment(c) => comments::payload(c),
-    }
+/// The op queueing `content` produces, with `media` (the upload ids of
+/// all its photos) in it.
+pub(crate) fn body(content: &DraftContent, media: Vec<String>) -> Result<OpBody> {
+    Ok(match content {
+        DraftContent::Appeal(a) => appeals::body(a, media),
+        DraftContent::Proposal(p) => budgets::proposal_body(p, media),
+        DraftContent::Ballot(b) => budgets::ballot_body(b)?,
+        DraftContent::Comment(c) => comments::body(c),
+    })
 }
 
-/// An op's typed payload (`None` when it does not parse: such an op was
-/// not written by this client).
-fn typed<T: DeserializeOwned>(op: &Op) -> Option<T> {
-    serde_json::from_value(op.payload.clone()).ok()
-}
-
-fn to_value<T: serde::Serialize>(kind: OpKind, p: &T) -> Result<(OpKind, Value)> {
-    Ok((kind, serde_json::to_value(p).map_err(CoreError::Json)?))
+/// An op's typed content, parsed once (`None` when it does not parse:
+/// such an op was not written by this client).
+fn typed(op: &Op) -> Option<OpBody> {
+    op.body().ok()
 }
 
 /// At most 60 characters, for one outbox line.
