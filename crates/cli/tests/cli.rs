@@ -295,3 +295,106 @@ fn kiosk_profiles_are_separate_and_wiped() {
     assert_eq!(code, 0, "{out}");
     assert!(!b_dir.exists());
 }
+
+/// Rules once: `dauys vote` refuses an over-budget ballot offline with the
+/// code the server gives for the same ballot (`over_budget`), and queues
+/// nothing.
+#[test]
+fn vote_over_budget_refused_offline_with_the_servers_code() {
+    use dauys_core::net::{Api, NetConfig, Wire};
+    use dauys_proto::{BallotCastPayload, BudgetOp, Op, OpBody, OpOutcome, VerifyRequest};
+    use ed25519_dalek::Signer;
+
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let srv = Server::start(
+        &dir.path().join("server.db"),
+        &format!("127.0.0.1:{}", free_port()),
+    );
+    let url = srv.url();
+    login(&home, &srv, 5, &[]);
+    assert_eq!(run(&home, &url, &["sync"]).0, 0);
+    let cycles = json(&run(&home, &url, &["--json", "cycles"]).1);
+    let cycle = cycles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["phase"] == "voting")
+        .unwrap()
+        .clone();
+    let cycle_id = cycle["id"].as_str().unwrap().to_string();
+    let budget = cycle["budget"].as_i64().unwrap();
+    let max = cycle["max_projects"].as_i64().unwrap_or(i64::MAX) as usize;
+    // The most expensive projects on the ballot, as many as allowed.
+    let props: Vec<dauys_proto::Proposal> = serde_json::from_value(json(
+        &run(&home, &url, &["--json", "proposals", "--cycle", &cycle_id]).1,
+    ))
+    .unwrap();
+    let mut on_ballot: Vec<_> = props
+        .into_iter()
+        .filter(|p| p.status == dauys_proto::ProposalStatus::OnBallot)
+        .collect();
+    on_ballot.sort_by_key(|p| std::cmp::Reverse(p.effective_cost()));
+    let chosen: Vec<String> = on_ballot.iter().take(max).map(|p| p.id.clone()).collect();
+    let total: i64 = on_ballot.iter().take(max).map(|p| p.effective_cost()).sum();
+    assert!(
+        total > budget,
+        "the demo cycle allows an over-budget ballot"
+    );
+
+    let mut args = vec!["--json", "vote", cycle_id.as_str()];
+    args.extend(chosen.iter().map(String::as_str));
+    let (code, out, err) = run(&home, &url, &args);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("over_budget"), "{err}");
+    // Nothing queued.
+    let outbox = json(&run(&home, &url, &["--json", "outbox"]).1);
+    assert!(
+        outbox
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["kind"] != "ballot.cast"),
+        "{outbox}"
+    );
+    assert_eq!(
+        json(&run(&home, &url, &["--json", "status"]).1)["queued"],
+        0
+    );
+
+    // The server's answer to the same ballot, pushed as a raw signed op
+    // from a second device of the same resident.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server_code = rt.block_on(async {
+        let (iin, phone) = person(5);
+        let api = Api::new(&url, NetConfig::default()).unwrap();
+        api.request_otp(&iin).await.unwrap();
+        let key = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+        let session = api
+            .verify(&VerifyRequest {
+                iin: iin.clone(),
+                code: srv.code_for(&phone),
+                device_key: dauys_proto::hex(key.verifying_key().as_bytes()),
+                device_name: "over-budget test".into(),
+            })
+            .await
+            .unwrap();
+        let body = OpBody::Budget(BudgetOp::BallotCast(BallotCastPayload {
+            cycle_id: cycle_id.clone(),
+            proposal_ids: chosen.clone(),
+        }));
+        let mut op = Op::new(uuid::Uuid::now_v7(), &body, 0);
+        let sig = key.sign(&dauys_proto::signing_bytes(&op));
+        op.signature = Some(dauys_proto::hex(&sig.to_bytes()));
+        let resp = api
+            .push(&session.token, &[op], None, &mut Wire::default())
+            .await
+            .unwrap();
+        match &resp.results[0].outcome {
+            OpOutcome::Rejected { code, .. } => code.as_str().to_string(),
+            o => panic!("the server accepted an over-budget ballot: {o:?}"),
+        }
+    });
+    assert_eq!(server_code, "over_budget");
+    assert!(err.contains(&server_code));
+}

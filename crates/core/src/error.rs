@@ -34,6 +34,9 @@ pub enum CoreError {
         field: Option<String>,
         detail: String,
     },
+    /// Not a valid IIN (checksum, birth date): caught before any request.
+    #[error("invalid IIN: {0}")]
+    InvalidIin(dauys_proto::iin::IinError),
     #[error("not signed in (or the session expired): sign in again")]
     NotSignedIn,
     #[error("no such profile: {0}")]

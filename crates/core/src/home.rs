@@ -164,7 +164,11 @@ impl Home {
         Ok(out)
     }
 
-    fn update(&self, id: &str, change: impl FnOnce(&mut ProfileInfo)) -> Result<ProfileInfo> {
+    pub(crate) fn update(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut ProfileInfo),
+    ) -> Result<ProfileInfo> {
         self.modify(|f| {
             let p = f
                 .profiles

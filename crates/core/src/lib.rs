@@ -59,6 +59,7 @@ pub mod media;
 pub mod model;
 pub mod net;
 pub mod profile;
+pub mod signin;
 pub mod sync;
 
 pub use crypto::{KeyStorage, KeyStorePolicy};
@@ -68,4 +69,5 @@ pub use home::{Home, HomeConfig, SignOutOutcome};
 pub use model::*;
 pub use net::NetConfig;
 pub use profile::{Profile, ProfileInfo};
+pub use signin::{SignIn, SignInRequest};
 pub use sync::{CancellationToken, SyncEvent, SyncOptions, SyncReport};

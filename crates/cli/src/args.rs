@@ -1,0 +1,159 @@
+//! The command line: every command and flag (clap). Documented in
+//! `crates/core/README.md`; the tests in `crates/cli/tests` rely on them.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "dauys", version, about = "Dauys offline-first client (CLI)")]
+pub struct Cli {
+    /// Server base URL (https, or http on loopback / with --allow-insecure-http).
+    #[arg(long, env = "DAUYS_SERVER", global = true)]
+    pub server: Option<String>,
+    /// Directory holding the profiles (default: $XDG_DATA_HOME/dauys).
+    #[arg(long, env = "DAUYS_HOME", global = true)]
+    pub home: Option<PathBuf>,
+    /// Machine-readable output (stable JSON, see README).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Do not try to deliver right after queueing an action.
+    #[arg(long, global = true)]
+    pub offline: bool,
+    /// Allow plain HTTP to a non-loopback server (developer setting).
+    #[arg(long, env = "DAUYS_ALLOW_INSECURE_HTTP", global = true)]
+    pub allow_insecure_http: bool,
+    /// Keep profile keys in 0600 files instead of the OS keyring (weaker).
+    #[arg(long, global = true)]
+    pub key_files: bool,
+    #[command(subcommand)]
+    pub cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Sign in: without --code sends a code by SMS; with --code verifies it.
+    Login {
+        #[arg(long)]
+        iin: String,
+        #[arg(long)]
+        code: Option<String>,
+        /// Make this a kiosk profile (idle sign-out, wiped once synced).
+        #[arg(long)]
+        kiosk: bool,
+        /// Display name of the profile (default: masked IIN).
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Deliver queued actions and pull changes.
+    Sync {
+        /// Give up after this many tries (with backoff).
+        #[arg(long, default_value_t = 6)]
+        attempts: u32,
+        /// Upload chunk size in KiB.
+        #[arg(long, default_value_t = 64)]
+        chunk_kib: usize,
+        /// Ops per push request.
+        #[arg(long, default_value_t = 200)]
+        batch: usize,
+        /// Push only.
+        #[arg(long)]
+        no_pull: bool,
+    },
+    /// Profile, session and outbox summary.
+    Status,
+    /// Queued, sent, accepted and rejected actions.
+    Outbox,
+    /// Localities (mirrored).
+    Localities,
+    /// Follow a locality (and all under it).
+    Follow { locality: String },
+    /// PB cycles (mirrored).
+    Cycles {
+        #[arg(long)]
+        locality: Option<String>,
+    },
+    /// Proposals (mirrored), optionally full-text searched.
+    Proposals {
+        #[arg(long)]
+        cycle: Option<String>,
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    /// Comments of a proposal.
+    Comments { proposal: String },
+    /// Comment on a proposal.
+    Comment { proposal: String, text: String },
+    /// Cast (or replace) your ballot in a cycle.
+    Vote {
+        cycle: String,
+        #[arg(required = true)]
+        proposals: Vec<String>,
+    },
+    /// Your ballots with their honest status.
+    Ballots,
+    /// Appeals: `appeal new …`.
+    Appeal {
+        #[command(subcommand)]
+        cmd: AppealCmd,
+    },
+    /// Your appeals with their timelines.
+    Appeals,
+    /// Drafts (including content the server refused).
+    Drafts,
+    /// Queue a draft (e.g. after editing a refused one).
+    SubmitDraft { id: String },
+    /// Retry an op (a rejected one is re-sent from its draft as a new op).
+    Retry { op: String },
+    /// Discard a queued or rejected op.
+    Discard { op: String },
+    /// Profiles on this device.
+    Profile {
+        #[command(subcommand)]
+        cmd: ProfileCmd,
+    },
+    /// Kiosk housekeeping: idle sign-out, wipe signed-out profiles once synced.
+    Kiosk {
+        #[command(subcommand)]
+        cmd: KioskCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AppealCmd {
+    New {
+        /// complaint, statement, proposal, request, response
+        #[arg(long = "type")]
+        appeal_type: String,
+        /// Addressee body id (an akimat or department).
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        subject: String,
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        photo: Vec<PathBuf>,
+        #[arg(long)]
+        public: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProfileCmd {
+    List,
+    Switch { id: String },
+    SignOut,
+    Wipe { id: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KioskCmd {
+    Tick {
+        /// Idle time before sign-out, seconds.
+        #[arg(long, default_value_t = 120)]
+        idle: u64,
+    },
+}

@@ -1,0 +1,41 @@
+//! Appeals: `appeal new …`, `appeals`.
+
+use std::path::PathBuf;
+
+use dauys_core::proto::AppealType;
+use dauys_core::*;
+
+use super::{after_queue, Outcome};
+use crate::args::Cli;
+use crate::render::{self, print};
+
+pub struct NewAppeal<'a> {
+    pub appeal_type: &'a str,
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub photos: &'a [PathBuf],
+    pub public: bool,
+}
+
+pub async fn new(cli: &Cli, p: &Profile, a: &NewAppeal<'_>) -> Result<Outcome> {
+    let t = AppealType::parse(a.appeal_type)
+        .ok_or_else(|| CoreError::Invalid(format!("unknown appeal type {}", a.appeal_type)))?;
+    let id = p.submit_appeal(&AppealInput {
+        appeal_type: t,
+        addressee: a.to.to_string(),
+        subject: a.subject.to_string(),
+        body: a.body.to_string(),
+        public: a.public,
+        location: None,
+        photos: a.photos.to_vec(),
+        media: vec![],
+    })?;
+    after_queue(cli, p, id).await
+}
+
+pub fn list(cli: &Cli, p: &Profile) -> Result<Outcome> {
+    let v = p.appeals()?;
+    print(cli.json, &v, |v| render::appeals(v))?;
+    Ok(Outcome::Done)
+}

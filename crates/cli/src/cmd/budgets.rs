@@ -1,0 +1,35 @@
+//! Participatory budgeting: `cycles`, `proposals`, `vote`, `ballots`.
+
+use dauys_core::*;
+
+use super::{after_queue, Outcome};
+use crate::args::Cli;
+use crate::render::{self, print};
+
+pub fn cycles(cli: &Cli, p: &Profile, locality: Option<&str>) -> Result<Outcome> {
+    let c = p.cycles(locality)?;
+    print(cli.json, &c, |c| render::cycles(c))?;
+    Ok(Outcome::Done)
+}
+
+pub fn proposals(cli: &Cli, p: &Profile, q: &ProposalQuery) -> Result<Outcome> {
+    let v = p.proposals(q)?;
+    print(cli.json, &v, |v| render::proposals(v))?;
+    Ok(Outcome::Done)
+}
+
+/// Casts a ballot. The core refuses offline what the server would refuse
+/// (`over_budget`, …): nothing is queued then and the command fails.
+pub async fn vote(cli: &Cli, p: &Profile, cycle: &str, proposals: &[String]) -> Result<Outcome> {
+    let id = p.cast_ballot(&BallotInput {
+        cycle_id: cycle.to_string(),
+        proposal_ids: proposals.to_vec(),
+    })?;
+    after_queue(cli, p, id).await
+}
+
+pub fn ballots(cli: &Cli, p: &Profile) -> Result<Outcome> {
+    let v = p.ballots()?;
+    print(cli.json, &v, |v| render::ballots(v))?;
+    Ok(Outcome::Done)
+}
