@@ -10,14 +10,18 @@
 //! * [`drafts`] — drafts and their sealed photos;
 //! * [`mirror`] — the local mirror of pulled data, with FTS5 search;
 //! * [`views`] — personal views (appeals, ballots, comments, status);
+//! * [`places`] — the followed localities and the places above them;
+//! * [`legacy`] — one-off upgrades of data older versions left;
 //! * [`components`] — per-component local effects behind one trait.
 
 mod actions;
 pub(crate) mod components;
 pub(crate) mod drafts;
 pub(crate) mod kv;
+mod legacy;
 pub(crate) mod mirror;
 pub(crate) mod outbox;
+mod places;
 mod session;
 pub(crate) mod uploads;
 mod views;

@@ -320,6 +320,28 @@ impl<'c> Outbox<'c> {
     }
 }
 
+/// An outbox row as the app shows it; `media_pending`: its photos not yet
+/// uploaded (counted only while the op waits).
+fn entry(r: OutboxRow, media_pending: i64) -> OutboxEntry {
+    let d = components::describe(&r.op);
+    OutboxEntry {
+        id: r.op.id,
+        seq: r.seq,
+        summary: d.summary,
+        target: d.target,
+        kind: r.op.kind.clone(),
+        media_pending: if r.state.is_pending() {
+            media_pending
+        } else {
+            0
+        },
+        state: r.state,
+        attempts: r.attempts,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    }
+}
+
 impl Profile {
     pub(crate) fn outbox_store<'c>(&'c self, c: &'c Connection) -> Outbox<'c> {
         Outbox::new(c, &self.cipher)
@@ -337,28 +359,24 @@ impl Profile {
         Ok(rows
             .into_iter()
             .map(|r| {
-                let d = components::describe(&r.op);
-                OutboxEntry {
-                    id: r.op.id,
-                    seq: r.seq,
-                    summary: d.summary,
-                    target: d.target,
-                    kind: r.op.kind.clone(),
-                    media_pending: if r.state.is_pending() {
-                        pending_media
-                            .get(&r.op.id.to_string())
-                            .copied()
-                            .unwrap_or(0)
-                    } else {
-                        0
-                    },
-                    state: r.state,
-                    attempts: r.attempts,
-                    created_at: r.created_at,
-                    updated_at: r.updated_at,
-                }
+                let pending = pending_media
+                    .get(&r.op.id.to_string())
+                    .copied()
+                    .unwrap_or(0);
+                entry(r, pending)
             })
             .collect())
+    }
+
+    /// One outbox entry by op id (`None`: no such op), through the unique
+    /// index rather than a scan of the outbox.
+    pub fn outbox_entry(&self, op_id: Uuid) -> Result<Option<OutboxEntry>> {
+        let c = self.conn();
+        let Some(row) = self.outbox_store(&c).row(op_id)? else {
+            return Ok(None);
+        };
+        let pending = Uploads::new(&c).pending_of(&op_id.to_string())?;
+        Ok(Some(entry(row, pending)))
     }
 
     /// The delivery state of one op (`None`: no such op), in one index

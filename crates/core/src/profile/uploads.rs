@@ -120,6 +120,15 @@ impl<'c> Uploads<'c> {
         Ok(m)
     }
 
+    /// Incomplete photos of one op.
+    pub fn pending_of(&self, op_id: &str) -> Result<i64> {
+        Ok(self.c.query_row(
+            "SELECT COUNT(*) FROM media WHERE complete = 0 AND op_id = ?1",
+            [op_id],
+            |r| r.get(0),
+        )?)
+    }
+
     pub fn incomplete_count(&self) -> Result<i64> {
         Ok(self
             .c

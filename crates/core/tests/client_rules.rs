@@ -1,0 +1,119 @@
+//! What the app's shell used to compute itself and now asks the core:
+//! the places above the followed localities, addressees, the ballot rule,
+//! one op's entry by id, and the sealing of plain draft photos an older
+//! app version left behind.
+
+mod common;
+
+use common::*;
+use dauys_core::*;
+use dauys_proto::{AppealType, ErrorCode, Phase, ProposalStatus};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn places_ballot_rule_op_lookup_and_legacy_photos() {
+    let dir = tempfile::tempdir().unwrap();
+    let srv = TestServer::start(&dir.path().join("server.db")).await;
+    let (_home, p) = client(&dir.path().join("home"), &srv, 0, false).await;
+    p.sync(&SyncOptions::default()).await.unwrap();
+
+    // Places: each followed locality, then the places above it, once each.
+    let follows = p.follows().unwrap();
+    let chain = p.locality_chain().unwrap();
+    assert_eq!(chain.first(), follows.first());
+    let all = p.localities().unwrap();
+    for w in chain.windows(2) {
+        let l = all.iter().find(|l| l.code == w[0]);
+        if let Some(parent) = l.and_then(|l| l.parent.clone()) {
+            assert_eq!(parent, w[1]);
+        }
+    }
+    let bodies = p.addressees().unwrap();
+    assert!(bodies.iter().any(|b| b.id == "pvl-akimat"), "{bodies:?}");
+    let mut ids: Vec<_> = bodies.iter().map(|b| b.id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), bodies.len(), "each body once");
+
+    // The ballot rule against the mirror: the same codes as the server's.
+    let cycle = p
+        .cycles(None)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.phase == Phase::Voting)
+        .unwrap();
+    let on_ballot: Vec<String> = p
+        .proposals(&ProposalQuery {
+            cycle_id: Some(cycle.id.clone()),
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .filter(|x| x.status == ProposalStatus::OnBallot)
+        .map(|x| x.id)
+        .collect();
+    let refused = |ids: Vec<String>| match p.cast_ballot(&BallotInput {
+        cycle_id: cycle.id.clone(),
+        proposal_ids: ids,
+    }) {
+        Err(e) => e.code(),
+        Ok(op) => panic!("queued {op}"),
+    };
+    let twice = vec![on_ballot[0].clone(), on_ballot[0].clone()];
+    assert_eq!(refused(twice), Some(ErrorCode::DuplicateProject));
+    assert_eq!(
+        refused(vec!["no-such-proposal".into()]),
+        Some(ErrorCode::NotOnBallot)
+    );
+    assert_eq!(refused(vec![]), Some(ErrorCode::InvalidField));
+    assert_eq!(p.pending_count().unwrap(), 0, "nothing refused was queued");
+    let ok = BallotInput {
+        cycle_id: cycle.id.clone(),
+        proposal_ids: vec![on_ballot[0].clone()],
+    };
+    assert!(p.check_ballot(&ok).unwrap().is_some());
+    let op = p.cast_ballot(&ok).unwrap();
+
+    // One op by id, as the outbox lists it.
+    let e = p.outbox_entry(op).unwrap().unwrap();
+    assert_eq!(Some(&e), p.outbox().unwrap().iter().find(|x| x.id == op));
+    assert_eq!(p.op_state(op).unwrap(), Some(OpState::Queued));
+    assert_eq!(p.outbox_entry(uuid::Uuid::now_v7()).unwrap(), None);
+
+    // Plain draft photos of an older app version are sealed and deleted.
+    let root = dir.path().join("photos");
+    let plain = root.join(p.id()).join("d1").join("1-двор.png");
+    std::fs::create_dir_all(plain.parent().unwrap()).unwrap();
+    make_photo(&plain, 800, 600, 3);
+    let outside = dir.path().join("elsewhere.png");
+    make_photo(&outside, 400, 300, 4);
+    let draft = p
+        .save_draft(
+            None,
+            &DraftContent::Appeal(AppealInput {
+                appeal_type: AppealType::Complaint,
+                addressee: "pvl-akimat".into(),
+                subject: "Шұңқыр".into(),
+                body: "Аулада шұңқыр бар.".into(),
+                public: false,
+                location: None,
+                photos: vec![plain.clone(), outside.clone()],
+                media: vec![],
+            }),
+        )
+        .unwrap();
+    assert!(p.seal_plain_draft_photos(&root));
+    assert!(!root.exists(), "the plain files are gone");
+    let d = p.draft(&draft).unwrap();
+    assert_eq!(d.photos.len(), 1);
+    assert_eq!(d.photos[0].name, "двор.png");
+    match d.content {
+        DraftContent::Appeal(a) => assert_eq!(a.photos, vec![outside.clone()]),
+        o => panic!("{o:?}"),
+    }
+    assert!(
+        outside.exists(),
+        "files outside the old folder are not touched"
+    );
+    // A second run has nothing to do.
+    assert!(p.seal_plain_draft_photos(&root));
+}
