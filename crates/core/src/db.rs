@@ -3,12 +3,17 @@
 use std::path::Path;
 
 use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
 
 use crate::error::Result;
 
-/// Migrations in order; `user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[
-    r#"
+/// Migrations in order, applied by `rusqlite_migration`, which records how
+/// many ran in `user_version` — the same bookkeeping this module did by
+/// hand before, so databases created by earlier versions (user_version 1
+/// or 2) continue from where they are. Only ever append.
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(
+        r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- Sealed (encrypted) values: session token, device key, IIN.
 CREATE TABLE secrets (key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -94,7 +99,9 @@ CREATE TABLE drafts (
   updated_at INTEGER NOT NULL
 );
 "#,
-    r#"
+    ),
+    M::up(
+        r#"
 -- Photos of drafts, prepared and sealed in media/<id>.bin (the same place
 -- and format as queued media, so submitting a draft moves only this row).
 -- The user's file name is sealed too.
@@ -107,7 +114,9 @@ CREATE TABLE draft_media (
 );
 CREATE INDEX draft_media_draft ON draft_media (draft_id, seq);
 "#,
-    r#"
+    ),
+    M::up(
+        r#"
 -- Comments attach to any commentable item ({kind, id}), not only to
 -- proposals: the mirror is keyed by target. Rows pulled before keep their
 -- content; their JSON gains the `target` the entity now carries.
@@ -126,6 +135,7 @@ DROP TABLE comments;
 ALTER TABLE comments_by_target RENAME TO comments;
 CREATE INDEX comments_target ON comments (target_kind, target_id, created_at);
 "#,
+    ),
 ];
 
 /// Opens (creating if needed) a profile database with WAL and migrations.
@@ -141,18 +151,11 @@ pub fn open(path: &Path) -> Result<Connection> {
     Ok(c)
 }
 
+/// Brings the schema up to date; each migration runs in its own
+/// transaction. A database from a newer version is refused rather than
+/// used with a schema this code does not know.
 fn migrate(c: &mut Connection) -> Result<()> {
-    let have: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    for (i, m) in MIGRATIONS
-        .iter()
-        .enumerate()
-        .skip(usize::try_from(have).unwrap_or(0))
-    {
-        let tx = c.transaction()?;
-        tx.execute_batch(m)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
-    }
+    Migrations::from_slice(MIGRATIONS).to_latest(c)?;
     Ok(())
 }
 
@@ -167,15 +170,28 @@ pub fn now_ms() -> i64 {
 mod tests {
     use super::*;
 
+    #[test]
+    fn migrations_are_valid() {
+        Migrations::from_slice(MIGRATIONS).validate().unwrap();
+    }
+
+    /// Databases are refused when a newer version wrote them.
+    #[test]
+    fn newer_schema_is_refused() {
+        let mut c = Connection::open_in_memory().unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+        assert!(migrate(&mut c).is_err());
+    }
+
     /// A database from before polymorphic comments opens with its pulled
     /// comments intact and addressable by target.
     #[test]
     fn comments_migrate_to_targets() {
         let mut c = Connection::open_in_memory().unwrap();
-        for m in &MIGRATIONS[..2] {
-            c.execute_batch(m).unwrap();
-        }
-        c.pragma_update(None, "user_version", 2).unwrap();
+        // A database as version 2 of the schema left it.
+        Migrations::from_slice(&MIGRATIONS[..2])
+            .to_latest(&mut c)
+            .unwrap();
         let old = r#"{"id":"c1","proposal_id":"p1","locality":"551010000","body":"Жақсы","visible":true,"mine":false,"created_at":5}"#;
         c.execute(
             "INSERT INTO comments (id, proposal_id, created_at, data) VALUES ('c1', 'p1', 5, ?1)",
@@ -183,6 +199,10 @@ mod tests {
         )
         .unwrap();
         migrate(&mut c).unwrap();
+        let v: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 3);
         let (kind, id, data): (String, String, String) = c
             .query_row(
                 "SELECT target_kind, target_id, data FROM comments WHERE id = 'c1'",

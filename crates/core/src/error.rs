@@ -9,6 +9,8 @@ use dauys_proto::ErrorCode;
 pub enum CoreError {
     #[error("local database: {0}")]
     Db(#[from] rusqlite::Error),
+    #[error("local database schema: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
     #[error("file system: {0}")]
     Io(#[from] std::io::Error),
     #[error("malformed data: {0}")]
