@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use dauys_core::{Home, HomeConfig, Profile, SyncEvent, SyncOptions};
+use dauys_core::{Home, HomeConfig, Profile, SignIn, SyncEvent, SyncOptions};
 use tauri::{AppHandle, Emitter, Manager};
 use tokio::sync::Notify;
 
@@ -17,7 +17,7 @@ pub struct Inner {
     /// The signed-in profile in use (opened once: its database stays open).
     pub active: Mutex<Option<Arc<Profile>>>,
     /// A profile in the middle of signing in (code requested, not verified).
-    pub signing_in: Mutex<Option<(String, Arc<Profile>)>>,
+    pub signing_in: Mutex<Option<Arc<SignIn>>>,
     pub settings: Mutex<Settings>,
     pub status: Mutex<SyncStatus>,
     pub kick: Notify,
@@ -84,10 +84,10 @@ impl Inner {
     pub fn set_active(&self, p: Option<Arc<Profile>>) {
         *lock(&self.active) = p;
     }
-    pub fn signing_in(&self) -> Option<(String, Arc<Profile>)> {
+    pub fn signing_in(&self) -> Option<Arc<SignIn>> {
         lock(&self.signing_in).clone()
     }
-    pub fn set_signing_in(&self, p: Option<(String, Arc<Profile>)>) {
+    pub fn set_signing_in(&self, p: Option<Arc<SignIn>>) {
         *lock(&self.signing_in) = p;
     }
     pub fn settings(&self) -> Settings {
