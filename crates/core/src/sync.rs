@@ -7,8 +7,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use backon::{BackoffBuilder, ExponentialBuilder};
 use dauys_proto::{Entity, ErrorCode, Op, PullRequest, PullResponse};
-use rand::Rng;
 pub use tokio_util::sync::CancellationToken;
 
 use crate::db::now_ms;
@@ -371,13 +371,20 @@ impl Run<'_> {
     }
 }
 
-fn backoff(o: &SyncOptions, attempt: u32) -> Duration {
-    let exp = o.backoff_base.saturating_mul(1u32 << attempt.min(16));
-    let cap = exp.min(o.backoff_max);
-    // Full jitter.
-    let ms =
-        rand::thread_rng().gen_range(cap.as_millis() as u64 / 2..=cap.as_millis().max(1) as u64);
-    Duration::from_millis(ms)
+/// Retry delays: exponential from `backoff_base` up to `backoff_max`,
+/// each drawn uniformly from the upper half of its step (jitter spreads
+/// the clients that lost the same connection). backon adds a jitter of up
+/// to 100 % on top of each step, so it is given half the bounds: steps
+/// `base/2 … max/2` plus jitter are delays in `[step, 2·step)`, i.e.
+/// `[base/2, base)` first and `[max/2, max)` at most.
+fn backoff(o: &SyncOptions) -> impl Iterator<Item = Duration> {
+    ExponentialBuilder::default()
+        .with_min_delay(o.backoff_base / 2)
+        .with_max_delay(o.backoff_max / 2)
+        .with_factor(2.0)
+        .with_jitter()
+        .without_max_times()
+        .build()
 }
 
 /// Applies a page of changes and advances the cursor in one transaction.
@@ -406,6 +413,7 @@ impl Profile {
         run.emit(SyncEvent::Started {
             pending: self.pending_count()?,
         });
+        let mut delays = backoff(opts);
         loop {
             run.report.attempts += 1;
             match run.once().await {
@@ -431,7 +439,9 @@ impl Profile {
                     if run.report.attempts >= opts.max_attempts {
                         break;
                     }
-                    let d = backoff(opts, run.report.attempts - 1);
+                    let Some(d) = delays.next() else {
+                        break;
+                    };
                     run.emit(SyncEvent::Retrying {
                         attempt: run.report.attempts,
                         delay_ms: d.as_millis() as u64,
@@ -447,5 +457,30 @@ impl Profile {
         }
         run.report.remaining = self.pending_count()?;
         Ok(run.report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The documented delays: `[base/2, base]` first, doubling, never
+    /// above `backoff_max`.
+    #[test]
+    fn backoff_bounds() {
+        let o = SyncOptions::default();
+        for _ in 0..200 {
+            let d: Vec<Duration> = backoff(&o).take(12).collect();
+            assert!(
+                d[0] >= o.backoff_base / 2 && d[0] <= o.backoff_base,
+                "{d:?}"
+            );
+            assert!(
+                d[1] >= o.backoff_base && d[1] <= o.backoff_base * 2,
+                "{d:?}"
+            );
+            assert!(d.iter().all(|x| *x <= o.backoff_max), "{d:?}");
+            assert!(d[11] >= o.backoff_max / 2, "{d:?}");
+        }
     }
 }
