@@ -17,10 +17,6 @@ struct QueryArgs {
     query: ProposalQuery,
 }
 
-pub fn cost_of(p: &Proposal) -> i64 {
-    p.expert_cost.unwrap_or(p.cost)
-}
-
 pub fn status_label(p: &Proposal) -> String {
     t(&i18n::key("proposal-status", p.status.as_str()))
 }
@@ -87,7 +83,7 @@ pub fn ProposalsScreen(cycle: Option<String>) -> impl IntoView {
                                     <span class="badge">{status_label(&p)}</span> " "
                                     <span class="muted">{i18n::label("category", &p.category)}</span>
                                 </p>
-                                <p class="money">{i18n::money(cost_of(&p))}</p>
+                                <p class="money">{i18n::money(p.effective_cost())}</p>
                             </li>
                         }
                     }).collect_view()}
