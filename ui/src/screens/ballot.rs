@@ -92,12 +92,14 @@ fn BallotForm(view: BallotView) -> impl IntoView {
         }
         let mut next = chosen.get_untracked();
         next.push(id.clone());
-        let verdict = rules
-            .with_value(|cy| proposals.with_value(|ps| check_ballot(cy, ps, &next).map_err(|e| e.code)));
+        let verdict = rules.with_value(|cy| {
+            proposals.with_value(|ps| check_ballot(cy, ps, &next).map_err(|e| e.code))
+        });
         let refusal = match verdict {
-            Err(ErrorCode::TooManyProjects) => {
-                Some(ta("ballot-too-many", &[("max", max.unwrap_or_default().into())]))
-            }
+            Err(ErrorCode::TooManyProjects) => Some(ta(
+                "ballot-too-many",
+                &[("max", max.unwrap_or_default().into())],
+            )),
             Err(ErrorCode::OverBudget) if limited => {
                 let left = budget.saturating_sub(used());
                 Some(ta(
