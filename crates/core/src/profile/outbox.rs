@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use dauys_proto::{Op, OpOutcome, OpResult};
+use dauys_proto::{Op, OpKind, OpOutcome, OpResult};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use uuid::Uuid;
 
@@ -31,14 +31,14 @@ pub(crate) struct OutboxRow {
 /// Which rows to read. Each is one fixed statement: no SQL is assembled at
 /// run time.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Select<'a> {
+pub(crate) enum Select {
     All,
     /// Not yet answered (queued or sending), in queue order.
     Pending,
     /// Every op of one kind.
-    Kind(&'a str),
+    Kind(OpKind),
     /// Ops of one kind the server has not refused.
-    LiveOfKind(&'a str),
+    LiveOfKind(OpKind),
 }
 
 macro_rules! select_rows {
@@ -142,7 +142,7 @@ impl<'c> Outbox<'c> {
                     .c
                     .prepare_cached(select_rows!("WHERE kind = ?1 ORDER BY seq"))?;
                 let r = st
-                    .query_map([kind], raw_row)?
+                    .query_map([kind.as_str()], raw_row)?
                     .collect::<rusqlite::Result<_>>()?;
                 r
             }
@@ -151,7 +151,7 @@ impl<'c> Outbox<'c> {
                     "WHERE kind = ?1 AND state != 'rejected' ORDER BY seq"
                 ))?;
                 let r = st
-                    .query_map([kind], raw_row)?
+                    .query_map([kind.as_str()], raw_row)?
                     .collect::<rusqlite::Result<_>>()?;
                 r
             }

@@ -31,7 +31,7 @@ impl Profile {
             (
                 Mirror::new(&c).comments(target)?,
                 self.outbox_store(&c)
-                    .rows(Select::LiveOfKind(OpKind::CommentAdd.as_str()))?,
+                    .rows(Select::LiveOfKind(OpKind::CommentAdd))?,
             )
         };
         let mut out: Vec<CommentView> = pulled
@@ -77,7 +77,7 @@ impl Profile {
             (
                 Mirror::new(&c).my_appeals(&self.cipher)?,
                 self.outbox_store(&c)
-                    .rows(Select::Kind(OpKind::AppealSubmit.as_str()))?,
+                    .rows(Select::Kind(OpKind::AppealSubmit))?,
             )
         };
         let states: HashMap<String, OpState> = rows
@@ -107,7 +107,7 @@ impl Profile {
             (
                 Mirror::new(&c).my_ballots(&self.cipher)?,
                 self.outbox_store(&c)
-                    .rows(Select::Kind(OpKind::BallotCast.as_str()))?,
+                    .rows(Select::Kind(OpKind::BallotCast))?,
             )
         };
         // The latest cast per cycle is the one that decides the status.
