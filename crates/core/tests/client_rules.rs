@@ -117,3 +117,65 @@ async fn places_ballot_rule_op_lookup_and_legacy_photos() {
     // A second run has nothing to do.
     assert!(p.seal_plain_draft_photos(&root));
 }
+
+/// Sign-in finds the resident's profile again, gives profiles labelled in
+/// an older mask format today's (`dauys_proto::iin::mask`), keeps names
+/// the user chose, and refuses a mistyped IIN before any request.
+#[test]
+fn sign_in_finds_relabels_and_checks_the_iin() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home::open(
+        dir.path(),
+        HomeConfig {
+            keys: KeyStorePolicy::FileOnly,
+            ..HomeConfig::default()
+        },
+    )
+    .unwrap();
+    let (a, b) = (person(0).iin, person(1).iin);
+    let server = "http://127.0.0.1:9";
+    // As the app's shell labelled profiles before: first two and last two digits.
+    let old = format!("{}••••••{}", &a[..2], &a[10..]);
+    let pa = home.create_profile(&old, server, false, Some(&a)).unwrap();
+    let pb = home
+        .create_profile("Айгүл", server, false, Some(&b))
+        .unwrap();
+    let req = |iin| SignInRequest {
+        iin,
+        server: Some(server),
+        ..Default::default()
+    };
+    let s = home.begin_sign_in(&req(&a)).unwrap();
+    assert_eq!(s.info().id, pa.id);
+    assert_eq!(s.info().label, dauys_proto::iin::mask(&a));
+    let listed = home.profiles().unwrap();
+    assert_eq!(
+        listed.iter().find(|p| p.id == pa.id).unwrap().label,
+        dauys_proto::iin::mask(&a)
+    );
+    let s = home.begin_sign_in(&req(&b)).unwrap();
+    assert_eq!(
+        (s.info().id.as_str(), s.info().label.as_str()),
+        (pb.id.as_str(), "Айгүл")
+    );
+    // Another server: a new profile, labelled with the mask.
+    let s = home
+        .begin_sign_in(&SignInRequest {
+            iin: &a,
+            server: Some("http://127.0.0.1:10"),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_ne!(s.info().id, pa.id);
+    assert_eq!(s.info().label, dauys_proto::iin::mask(&a));
+    // A typo in the IIN: refused here, no profile created.
+    let mut typo = a.clone().into_bytes();
+    typo[11] = if typo[11] == b'0' { b'1' } else { b'0' };
+    let typo = String::from_utf8(typo).unwrap();
+    let n = home.profiles().unwrap().len();
+    assert!(matches!(
+        home.begin_sign_in(&req(&typo)),
+        Err(CoreError::InvalidIin(_))
+    ));
+    assert_eq!(home.profiles().unwrap().len(), n);
+}
