@@ -24,6 +24,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{CoreError, Result};
 
+#[cfg(feature = "os-keyring")]
 const SERVICE: &str = "dauys";
 
 /// Where a profile's key is kept.
