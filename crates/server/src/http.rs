@@ -443,15 +443,9 @@ async fn appeal_get(
 ) -> AppResult<Json<Appeal>> {
     let v = blocking(&st, move |st, c| {
         let actor = optional(st, c, t.as_deref())?;
-        let official = match (
-            &actor,
-            c.query_one(
-                "SELECT locality FROM appeals WHERE id = $1",
-                crate::params![&id],
-            )?,
-        ) {
-            (Some(a), Some(r)) => {
-                auth::require_role(c, a, &[dauys_proto::Role::Official], &r.str(0)?).is_ok()
+        let official = match (&actor, read::appeal_locality(c, &id)?) {
+            (Some(a), Some(loc)) => {
+                auth::require_role(c, a, &[dauys_proto::Role::Official], &loc).is_ok()
             }
             _ => false,
         };
@@ -472,21 +466,7 @@ async fn appeal_get(
 async fn my_appeals(State(st): State<AppState>, Bearer(t): Bearer) -> AppResult<Json<Vec<Appeal>>> {
     blocking(&st, move |st, c| {
         let actor = require(st, c, t.as_deref())?;
-        let ids = c.query(
-            "SELECT id FROM appeals WHERE user_id = $1 ORDER BY submitted_at DESC",
-            crate::params![&actor.user_id],
-        )?;
-        let mut out = Vec::new();
-        for r in ids {
-            out.extend(read::appeal(
-                c,
-                &r.str(0)?,
-                Some(&actor.user_id),
-                false,
-                st.clock.today(),
-            )?);
-        }
-        Ok(out)
+        read::appeals_of_user(c, &actor.user_id, st.clock.today())
     })
     .await
     .map(Json)

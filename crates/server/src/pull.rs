@@ -76,12 +76,19 @@ pub fn pull(
     let mut keyed: Vec<(i64, String, String)> =
         last.into_iter().map(|((k, id), s)| (s, k, id)).collect();
     keyed.sort();
-    let mut changes = Vec::with_capacity(keyed.len());
-    for (seq, kind, id) in keyed {
-        if let Some(entity) = read::entity(c, &kind, &id, viewer, today)? {
-            changes.push(Change { seq, entity });
-        }
-    }
+    let keys: Vec<(String, String)> = keyed
+        .iter()
+        .map(|(_, k, id)| (k.clone(), id.clone()))
+        .collect();
+    let mut loaded = read::entities(c, &keys, viewer, today)?;
+    let changes = keyed
+        .into_iter()
+        .filter_map(|(seq, kind, id)| {
+            loaded
+                .remove(&(kind, id))
+                .map(|entity| Change { seq, entity })
+        })
+        .collect();
     Ok(PullResponse {
         changes,
         cursor: cursor.to_string(),
