@@ -144,7 +144,7 @@ fn draft_from_op(op: &Op) -> Option<DraftContent> {
         OpKind::CommentAdd => {
             let p: CommentAddPayload = serde_json::from_value(op.payload.clone()).ok()?;
             Some(DraftContent::Comment(CommentInput {
-                proposal_id: p.proposal_id,
+                proposal_id: p.target()?.proposal_id()?,
                 body: p.body,
             }))
         }
@@ -612,10 +612,10 @@ impl Profile {
     }
 
     fn queue_comment(&self, input: &CommentInput, draft: Option<&str>) -> Result<Uuid> {
-        let payload = CommentAddPayload {
-            proposal_id: input.proposal_id.clone(),
-            body: input.body.clone(),
-        };
+        let payload = CommentAddPayload::new(
+            dauys_proto::CommentTarget::proposal(&input.proposal_id),
+            &input.body,
+        );
         self.queue_simple(
             OpKind::CommentAdd,
             serde_json::to_value(&payload)?,
@@ -1277,7 +1277,10 @@ impl Profile {
             let Ok(p) = serde_json::from_value::<CommentAddPayload>(row.op.payload.clone()) else {
                 continue;
             };
-            if p.proposal_id != proposal_id {
+            let Some(target) = p.target() else {
+                continue;
+            };
+            if target.proposal_id().as_deref() != Some(proposal_id) {
                 continue;
             }
             let id = row.op.id.to_string();
@@ -1288,7 +1291,8 @@ impl Profile {
             out.push(CommentView {
                 comment: Comment {
                     id,
-                    proposal_id: p.proposal_id,
+                    proposal_id: target.proposal_id(),
+                    target,
                     locality: String::new(),
                     body: p.body,
                     visible: true,

@@ -19,9 +19,21 @@ pub struct ApiError {
     pub detail: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     Citizen,
     Moderator,
@@ -32,24 +44,10 @@ pub enum Role {
 
 impl Role {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Citizen => "citizen",
-            Role::Moderator => "moderator",
-            Role::Expert => "expert",
-            Role::Official => "official",
-            Role::Admin => "admin",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Option<Role> {
-        [
-            Role::Citizen,
-            Role::Moderator,
-            Role::Expert,
-            Role::Official,
-            Role::Admin,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
+        s.parse().ok()
     }
 }
 

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
-use crate::ops::{AppealType, GeoPoint};
+use crate::appeals::AppealType;
+use crate::comments::CommentTarget;
+use crate::geo::GeoPoint;
 
 /// A text in the three languages of the app.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,9 +38,20 @@ impl Localized {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum LocalityLevel {
     Region,
     District,
@@ -59,9 +72,20 @@ pub struct Locality {
     pub bodies: Vec<Body>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum BodyKind {
     Akimat,
     Department,
@@ -77,9 +101,23 @@ pub struct Body {
 }
 
 /// Phases of a participatory-budgeting cycle, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Phase {
     Collecting,
     Moderation,
@@ -101,18 +139,10 @@ impl Phase {
         Phase::Closed,
     ];
     pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::Collecting => "collecting",
-            Phase::Moderation => "moderation",
-            Phase::ExpertReview => "expert_review",
-            Phase::Voting => "voting",
-            Phase::Tallying => "tallying",
-            Phase::Implementation => "implementation",
-            Phase::Closed => "closed",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Option<Phase> {
-        Phase::ALL.into_iter().find(|p| p.as_str() == s)
+        s.parse().ok()
     }
 }
 
@@ -147,9 +177,20 @@ pub struct CycleResults {
     pub votes: BTreeMap<String, i64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ProposalStatus {
     Submitted,
     InModeration,
@@ -166,22 +207,10 @@ pub enum ProposalStatus {
 
 impl ProposalStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ProposalStatus::Submitted => "submitted",
-            ProposalStatus::InModeration => "in_moderation",
-            ProposalStatus::NeedsChanges => "needs_changes",
-            ProposalStatus::Rejected => "rejected",
-            ProposalStatus::Accepted => "accepted",
-            ProposalStatus::ExpertReview => "expert_review",
-            ProposalStatus::OnBallot => "on_ballot",
-            ProposalStatus::Selected => "selected",
-            ProposalStatus::NotSelected => "not_selected",
-            ProposalStatus::InImplementation => "in_implementation",
-            ProposalStatus::Done => "done",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Option<ProposalStatus> {
-        serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+        s.parse().ok()
     }
 }
 
@@ -224,9 +253,15 @@ pub struct Proposal {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(from = "CommentWire")]
 pub struct Comment {
     pub id: String,
-    pub proposal_id: String,
+    /// The commented item.
+    pub target: CommentTarget,
+    /// The target's id when it is a proposal: what clients from before
+    /// polymorphic comments read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal_id: Option<String>,
     pub locality: String,
     pub body: String,
     /// False when hidden by a moderator (body is then empty for others).
@@ -235,9 +270,20 @@ pub struct Comment {
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AppealStatus {
     Submitted,
     Registered,
@@ -249,17 +295,10 @@ pub enum AppealStatus {
 
 impl AppealStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            AppealStatus::Submitted => "submitted",
-            AppealStatus::Registered => "registered",
-            AppealStatus::Redirected => "redirected",
-            AppealStatus::Extended => "extended",
-            AppealStatus::Answered => "answered",
-            AppealStatus::Dismissed => "dismissed",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Option<AppealStatus> {
-        serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+        s.parse().ok()
     }
     /// Still awaiting an answer.
     pub fn is_open(self) -> bool {
@@ -318,4 +357,130 @@ pub enum Entity {
     Comment(Comment),
     Appeal(Appeal),
     Ballot(Ballot),
+}
+
+/// A comment as stored by clients and sent by servers of any version:
+/// `target` may be missing (older servers, older local mirrors).
+#[derive(Deserialize)]
+struct CommentWire {
+    id: String,
+    #[serde(default)]
+    target: Option<CommentTarget>,
+    #[serde(default)]
+    proposal_id: Option<String>,
+    locality: String,
+    body: String,
+    visible: bool,
+    mine: bool,
+    created_at: i64,
+}
+
+impl From<CommentWire> for Comment {
+    fn from(w: CommentWire) -> Comment {
+        let target = w
+            .target
+            .or_else(|| w.proposal_id.as_deref().map(CommentTarget::proposal))
+            .unwrap_or_else(|| CommentTarget::new("", ""));
+        Comment {
+            id: w.id,
+            proposal_id: target.proposal_id(),
+            target,
+            locality: w.locality,
+            body: w.body,
+            visible: w.visible,
+            mine: w.mine,
+            created_at: w.created_at,
+        }
+    }
+}
+
+/// Kinds of entities in the change feed (the `type` of [`Entity`]).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum EntityKind {
+    Locality,
+    Cycle,
+    Proposal,
+    Comment,
+    Appeal,
+    Ballot,
+}
+
+impl EntityKind {
+    pub const ALL: &'static [EntityKind] = <EntityKind as strum::VariantArray>::VARIANTS;
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn parse(s: &str) -> Option<EntityKind> {
+        s.parse().ok()
+    }
+}
+
+impl Entity {
+    pub fn kind(&self) -> EntityKind {
+        match self {
+            Entity::Locality(_) => EntityKind::Locality,
+            Entity::Cycle(_) => EntityKind::Cycle,
+            Entity::Proposal(_) => EntityKind::Proposal,
+            Entity::Comment(_) => EntityKind::Comment,
+            Entity::Appeal(_) => EntityKind::Appeal,
+            Entity::Ballot(_) => EntityKind::Ballot,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entity_kinds_match_the_feed_tags() {
+        for &k in EntityKind::ALL {
+            assert_eq!(
+                serde_json::to_value(k).unwrap(),
+                serde_json::json!(k.as_str())
+            );
+            assert_eq!(EntityKind::parse(k.as_str()), Some(k));
+        }
+        let c = Entity::Comment(Comment {
+            id: "c".into(),
+            target: CommentTarget::proposal("p"),
+            proposal_id: Some("p".into()),
+            locality: "L".into(),
+            body: "b".into(),
+            visible: true,
+            mine: false,
+            created_at: 1,
+        });
+        let v = serde_json::to_value(&c).unwrap();
+        assert_eq!(v["type"], serde_json::json!(c.kind().as_str()));
+        assert_eq!(v["data"]["proposal_id"], serde_json::json!("p"));
+        assert_eq!(serde_json::from_value::<Entity>(v).unwrap(), c);
+    }
+
+    #[test]
+    fn comments_without_target_read_as_proposal_comments() {
+        let old = serde_json::json!({"id": "c", "proposal_id": "p", "locality": "L", "body": "b",
+            "visible": true, "mine": false, "created_at": 1});
+        let c: Comment = serde_json::from_value(old).unwrap();
+        assert_eq!(c.target, CommentTarget::proposal("p"));
+    }
 }

@@ -26,6 +26,18 @@ impl IinError {
     }
 }
 
+/// The one way an IIN is shown or stored as a label: the last four digits
+/// only (`••••••••5823`). The first six are the birth date and never shown.
+/// Whitespace is ignored; fewer than four digits show as `••••`.
+pub fn mask(iin: &str) -> String {
+    let digits: Vec<char> = iin.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.len() < 4 {
+        return "••••".into();
+    }
+    let tail: String = digits[digits.len() - 4..].iter().collect();
+    format!("••••••••{tail}")
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sex {
     Male,
@@ -141,6 +153,13 @@ pub fn make(birth: Date, sex: Sex, serial: u16) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mask_shows_the_last_four_digits_only() {
+        assert_eq!(mask("800120305823"), "••••••••5823");
+        assert_eq!(mask(" 800120305823 "), "••••••••5823");
+        assert_eq!(mask("12"), "••••");
+    }
 
     fn d(y: i32, m: u8, day: u8) -> Date {
         Date::from_calendar_date(y, Month::try_from(m).unwrap(), day).unwrap()

@@ -1,4 +1,6 @@
-//! The sync protocol's push side: operations, their payloads and results.
+//! The kernel's op envelope: operations, their kinds, typed bodies, signing
+//! and results. Payloads live with their components (`appeals`, `budgets`,
+//! `comments`, `media`).
 //!
 //! Every user action becomes an [`Op`] with a client-generated UUIDv7. The
 //! server applies an op at most once: pushing the same op id again returns
@@ -7,6 +9,12 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
+
+use crate::appeals::AppealOp;
+use crate::budgets::BudgetOp;
+use crate::comments::CommentOp;
+use crate::media::MediaOp;
+use crate::rules::RuleError;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -30,101 +38,207 @@ pub struct Op {
     pub signature: Option<String>,
 }
 
-/// Kinds of operations understood by this protocol version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Kinds of operations understood by this protocol version. The wire
+/// names (`appeal.submit`, …) come from one place: the attributes below.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub enum OpKind {
     #[serde(rename = "appeal.submit")]
+    #[strum(serialize = "appeal.submit")]
     AppealSubmit,
     #[serde(rename = "proposal.submit")]
+    #[strum(serialize = "proposal.submit")]
     ProposalSubmit,
     #[serde(rename = "comment.add")]
+    #[strum(serialize = "comment.add")]
     CommentAdd,
     #[serde(rename = "ballot.cast")]
+    #[strum(serialize = "ballot.cast")]
     BallotCast,
     #[serde(rename = "media.attach")]
+    #[strum(serialize = "media.attach")]
     MediaAttach,
-    // Official actions: same path, roles checked by the server.
     #[serde(rename = "appeal.register")]
+    #[strum(serialize = "appeal.register")]
     AppealRegister,
     #[serde(rename = "appeal.redirect")]
+    #[strum(serialize = "appeal.redirect")]
     AppealRedirect,
     #[serde(rename = "appeal.extend")]
+    #[strum(serialize = "appeal.extend")]
     AppealExtend,
     #[serde(rename = "appeal.answer")]
+    #[strum(serialize = "appeal.answer")]
     AppealAnswer,
     #[serde(rename = "appeal.dismiss")]
+    #[strum(serialize = "appeal.dismiss")]
     AppealDismiss,
     #[serde(rename = "proposal.moderate")]
+    #[strum(serialize = "proposal.moderate")]
     ProposalModerate,
     #[serde(rename = "proposal.review")]
+    #[strum(serialize = "proposal.review")]
     ProposalReview,
     #[serde(rename = "proposal.progress")]
+    #[strum(serialize = "proposal.progress")]
     ProposalProgress,
     #[serde(rename = "comment.moderate")]
+    #[strum(serialize = "comment.moderate")]
     CommentModerate,
     #[serde(rename = "cycle.create")]
+    #[strum(serialize = "cycle.create")]
     CycleCreate,
     #[serde(rename = "cycle.phase")]
+    #[strum(serialize = "cycle.phase")]
     CyclePhase,
 }
 
 impl OpKind {
-    pub const ALL: [OpKind; 16] = [
-        OpKind::AppealSubmit,
-        OpKind::ProposalSubmit,
-        OpKind::CommentAdd,
-        OpKind::BallotCast,
-        OpKind::MediaAttach,
-        OpKind::AppealRegister,
-        OpKind::AppealRedirect,
-        OpKind::AppealExtend,
-        OpKind::AppealAnswer,
-        OpKind::AppealDismiss,
-        OpKind::ProposalModerate,
-        OpKind::ProposalReview,
-        OpKind::ProposalProgress,
-        OpKind::CommentModerate,
-        OpKind::CycleCreate,
-        OpKind::CyclePhase,
-    ];
+    pub const ALL: &'static [OpKind] = <OpKind as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            OpKind::AppealSubmit => "appeal.submit",
-            OpKind::ProposalSubmit => "proposal.submit",
-            OpKind::CommentAdd => "comment.add",
-            OpKind::BallotCast => "ballot.cast",
-            OpKind::MediaAttach => "media.attach",
-            OpKind::AppealRegister => "appeal.register",
-            OpKind::AppealRedirect => "appeal.redirect",
-            OpKind::AppealExtend => "appeal.extend",
-            OpKind::AppealAnswer => "appeal.answer",
-            OpKind::AppealDismiss => "appeal.dismiss",
-            OpKind::ProposalModerate => "proposal.moderate",
-            OpKind::ProposalReview => "proposal.review",
-            OpKind::ProposalProgress => "proposal.progress",
-            OpKind::CommentModerate => "comment.moderate",
-            OpKind::CycleCreate => "cycle.create",
-            OpKind::CyclePhase => "cycle.phase",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<OpKind> {
-        OpKind::ALL.into_iter().find(|k| k.as_str() == s)
+        s.parse().ok()
     }
 
     /// Ops whose content must carry the device's signature.
     pub fn requires_signature(self) -> bool {
         matches!(self, OpKind::AppealSubmit | OpKind::BallotCast)
     }
+
+    /// The component that owns this kind of op.
+    pub fn component(self) -> &'static str {
+        match self {
+            OpKind::AppealSubmit
+            | OpKind::AppealRegister
+            | OpKind::AppealRedirect
+            | OpKind::AppealExtend
+            | OpKind::AppealAnswer
+            | OpKind::AppealDismiss => "appeals",
+            OpKind::ProposalSubmit
+            | OpKind::BallotCast
+            | OpKind::ProposalModerate
+            | OpKind::ProposalReview
+            | OpKind::ProposalProgress
+            | OpKind::CycleCreate
+            | OpKind::CyclePhase => "budgets",
+            OpKind::CommentAdd | OpKind::CommentModerate => "comments",
+            OpKind::MediaAttach => "media",
+        }
+    }
 }
 
-/// Canonical JSON: object keys sorted (serde_json's default map is ordered),
-/// no whitespace. Both ends re-serialize the parsed payload, so key order or
-/// spacing on the wire does not matter.
+/// An op's content, typed: one enum per component, parsed once where an
+/// op enters a layer (the server's push, the client's outbox) so no layer
+/// below re-reads JSON. The wire keeps `kind` + `payload`: an unknown kind
+/// is one rejected op, not a failed batch.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpBody {
+    Appeal(AppealOp),
+    Budget(BudgetOp),
+    Comment(CommentOp),
+    Media(MediaOp),
+}
+
+impl OpBody {
+    /// Parses a wire `kind` + `payload`.
+    pub fn parse(kind: &str, payload: &serde_json::Value) -> Result<OpBody, RuleError> {
+        let k = OpKind::parse(kind).ok_or_else(|| {
+            RuleError::new(ErrorCode::UnknownKind, format!("unknown op kind {kind}"))
+        })?;
+        OpBody::parse_kind(k, payload)
+    }
+
+    /// Parses the payload of a known kind.
+    pub fn parse_kind(kind: OpKind, payload: &serde_json::Value) -> Result<OpBody, RuleError> {
+        fn p<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> Result<T, RuleError> {
+            T::deserialize(v)
+                .map_err(|e| RuleError::field(ErrorCode::InvalidJson, "payload", e.to_string()))
+        }
+        Ok(match kind {
+            OpKind::AppealSubmit => OpBody::Appeal(AppealOp::Submit(p(payload)?)),
+            OpKind::ProposalSubmit => OpBody::Budget(BudgetOp::ProposalSubmit(p(payload)?)),
+            OpKind::CommentAdd => OpBody::Comment(CommentOp::Add(p(payload)?)),
+            OpKind::BallotCast => OpBody::Budget(BudgetOp::BallotCast(p(payload)?)),
+            OpKind::MediaAttach => OpBody::Media(MediaOp::Attach(p(payload)?)),
+            OpKind::AppealRegister => OpBody::Appeal(AppealOp::Register(p(payload)?)),
+            OpKind::AppealRedirect => OpBody::Appeal(AppealOp::Redirect(p(payload)?)),
+            OpKind::AppealExtend => OpBody::Appeal(AppealOp::Extend(p(payload)?)),
+            OpKind::AppealAnswer => OpBody::Appeal(AppealOp::Answer(p(payload)?)),
+            OpKind::AppealDismiss => OpBody::Appeal(AppealOp::Dismiss(p(payload)?)),
+            OpKind::ProposalModerate => OpBody::Budget(BudgetOp::ProposalModerate(p(payload)?)),
+            OpKind::ProposalReview => OpBody::Budget(BudgetOp::ProposalReview(p(payload)?)),
+            OpKind::ProposalProgress => OpBody::Budget(BudgetOp::ProposalProgress(p(payload)?)),
+            OpKind::CommentModerate => OpBody::Comment(CommentOp::Moderate(p(payload)?)),
+            OpKind::CycleCreate => OpBody::Budget(BudgetOp::CycleCreate(p(payload)?)),
+            OpKind::CyclePhase => OpBody::Budget(BudgetOp::CyclePhase(p(payload)?)),
+        })
+    }
+
+    pub fn kind(&self) -> OpKind {
+        match self {
+            OpBody::Appeal(o) => o.kind(),
+            OpBody::Budget(o) => o.kind(),
+            OpBody::Comment(o) => o.kind(),
+            OpBody::Media(o) => o.kind(),
+        }
+    }
+
+    /// The wire payload.
+    pub fn to_payload(&self) -> serde_json::Value {
+        let v = match self {
+            OpBody::Appeal(o) => o.to_payload(),
+            OpBody::Budget(o) => o.to_payload(),
+            OpBody::Comment(o) => o.to_payload(),
+            OpBody::Media(o) => o.to_payload(),
+        };
+        // Payloads are plain structs of strings, numbers and lists: they
+        // always serialize.
+        v.unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl Op {
+    /// An unsigned op carrying `body`.
+    pub fn new(id: Uuid, body: &OpBody, client_ts: i64) -> Op {
+        Op {
+            id,
+            kind: body.kind().as_str().to_string(),
+            payload: body.to_payload(),
+            client_ts,
+            signature: None,
+        }
+    }
+
+    /// The typed content of this op.
+    pub fn body(&self) -> Result<OpBody, RuleError> {
+        OpBody::parse(&self.kind, &self.payload)
+    }
+}
+
+/// Canonical JSON (RFC 8785, JCS): keys sorted by UTF-16 code units, no
+/// whitespace, numbers in their shortest form. Both ends canonicalize the
+/// parsed payload, so key order or spacing on the wire does not matter —
+/// and nothing depends on how serde_json happens to order its maps (a
+/// dependency enabling `preserve_order` would otherwise change the signed
+/// bytes silently).
 pub fn canonical_json(v: &serde_json::Value) -> String {
-    serde_json::to_string(v).unwrap_or_default()
+    serde_json_canonicalizer::to_string(v).unwrap_or_default()
 }
 
 /// The bytes a device signs for an op:
@@ -161,231 +275,22 @@ pub fn unhex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// A point on the map (WGS 84).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct GeoPoint {
-    pub lat: f64,
-    pub lon: f64,
-}
-
-impl GeoPoint {
-    pub fn is_valid(&self) -> bool {
-        (-90.0..=90.0).contains(&self.lat) && (-180.0..=180.0).contains(&self.lon)
-    }
-}
-
-/// The forms of appeal in Kazakh law.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum AppealType {
-    Complaint,
-    Statement,
-    Proposal,
-    Request,
-    Response,
-}
-
-impl AppealType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AppealType::Complaint => "complaint",
-            AppealType::Statement => "statement",
-            AppealType::Proposal => "proposal",
-            AppealType::Request => "request",
-            AppealType::Response => "response",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct AppealSubmitPayload {
-    #[serde(rename = "type")]
-    pub appeal_type: AppealType,
-    /// Id of the addressed body (an akimat or one of its departments).
-    pub addressee: String,
-    pub subject: String,
-    pub body: String,
-    #[serde(default)]
-    pub location: Option<GeoPoint>,
-    #[serde(default)]
-    pub public: bool,
-    /// Ids of completed uploads.
-    #[serde(default)]
-    pub media: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct ProposalSubmitPayload {
-    pub cycle_id: String,
-    pub title: String,
-    pub description: String,
-    pub category: String,
-    /// Estimated cost in tenge.
-    pub cost: i64,
-    #[serde(default)]
-    pub location: Option<GeoPoint>,
-    #[serde(default)]
-    pub media: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct CommentAddPayload {
-    pub proposal_id: String,
-    pub body: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct BallotCastPayload {
-    pub cycle_id: String,
-    /// Approved proposals; order is irrelevant, duplicates are rejected.
-    pub proposal_ids: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct MediaAttachPayload {
-    /// `appeal` or `proposal`.
-    pub target_kind: String,
-    pub target_id: String,
-    pub upload_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct AppealRegisterPayload {
-    pub appeal_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct AppealRedirectPayload {
-    pub appeal_id: String,
-    /// The body the appeal goes to.
-    pub to: String,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct AppealExtendPayload {
-    pub appeal_id: String,
-    /// New due date `YYYY-MM-DD`.
-    pub until: String,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct AppealAnswerPayload {
-    pub appeal_id: String,
-    pub answer: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct AppealDismissPayload {
-    pub appeal_id: String,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ModerationDecision {
-    Accept,
-    NeedsChanges,
-    Reject,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct ProposalModeratePayload {
-    pub proposal_id: String,
-    pub decision: ModerationDecision,
-    /// Public reason; required unless accepting.
-    #[serde(default)]
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct ProposalReviewPayload {
-    pub proposal_id: String,
-    /// Feasible and put on the ballot?
-    pub feasible: bool,
-    pub cost_estimate: i64,
-    #[serde(default)]
-    pub note: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct ProposalProgressPayload {
-    pub proposal_id: String,
-    /// 0–100.
-    pub progress: i64,
-    #[serde(default)]
-    pub note: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct CommentModeratePayload {
-    pub comment_id: String,
-    pub visible: bool,
-    #[serde(default)]
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct CycleCreatePayload {
-    pub locality: String,
-    pub title: crate::entities::Localized,
-    pub budget: i64,
-    /// At most this many projects per ballot (none: only the budget limits).
-    #[serde(default)]
-    pub max_projects: Option<i64>,
-    /// Whether a ballot's total cost must fit the budget.
-    #[serde(default = "yes")]
-    pub budget_limited_ballot: bool,
-    /// Counting rule: `greedy`, `greedy-threshold`, `equalshares/add1`, …
-    #[serde(default = "default_rule")]
-    pub rule: String,
-    #[serde(default = "default_min_age")]
-    pub min_age: i64,
-    /// Phase schedule: phase name → `YYYY-MM-DD` start date.
-    #[serde(default)]
-    pub schedule: std::collections::BTreeMap<String, String>,
-}
-
-fn yes() -> bool {
-    true
-}
-fn default_rule() -> String {
-    "greedy".into()
-}
-fn default_min_age() -> i64 {
-    16
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct CyclePhasePayload {
-    pub cycle_id: String,
-    pub phase: crate::entities::Phase,
-}
-
 /// Stable error codes. The UI shows the Fluent message `error-<code with dashes>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ErrorCode {
     InvalidField,
     InvalidIin,
@@ -416,33 +321,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidField => "invalid_field",
-            ErrorCode::InvalidIin => "invalid_iin",
-            ErrorCode::InvalidJson => "invalid_json",
-            ErrorCode::UnknownKind => "unknown_kind",
-            ErrorCode::BadSignature => "bad_signature",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::Unauthorized => "unauthorized",
-            ErrorCode::Forbidden => "forbidden",
-            ErrorCode::NotEligible => "not_eligible",
-            ErrorCode::UnderAge => "under_age",
-            ErrorCode::VotingClosed => "voting_closed",
-            ErrorCode::PhaseClosed => "phase_closed",
-            ErrorCode::OverBudget => "over_budget",
-            ErrorCode::TooManyProjects => "too_many_projects",
-            ErrorCode::DuplicateProject => "duplicate_project",
-            ErrorCode::NotOnBallot => "not_on_ballot",
-            ErrorCode::InvalidTransition => "invalid_transition",
-            ErrorCode::DeadlinePassed => "deadline_passed",
-            ErrorCode::MediaMissing => "media_missing",
-            ErrorCode::RateLimited => "rate_limited",
-            ErrorCode::CodeExpired => "code_expired",
-            ErrorCode::CodeWrong => "code_wrong",
-            ErrorCode::PayloadTooLarge => "payload_too_large",
-            ErrorCode::BatchTooLarge => "batch_too_large",
-            ErrorCode::Internal => "internal",
-        }
+        self.into()
     }
 
     /// Fluent message id for this error, e.g. `error-voting-closed`.
@@ -526,7 +405,7 @@ mod tests {
 
     #[test]
     fn kinds_roundtrip() {
-        for k in OpKind::ALL {
+        for &k in OpKind::ALL {
             let json = serde_json::to_string(&k).unwrap();
             assert_eq!(json, format!("\"{}\"", k.as_str()));
             assert_eq!(OpKind::parse(k.as_str()), Some(k));
@@ -545,6 +424,43 @@ mod tests {
             signature: None,
         };
         assert_eq!(signing_bytes(&op(a)), signing_bytes(&op(b)));
+    }
+
+    #[test]
+    fn canonical_bytes_of_todays_payloads_are_unchanged() {
+        // Signatures made by clients before RFC 8785 canonicalization must
+        // still verify: for our payloads (sorted keys, integers, plain
+        // strings, short decimals) both forms are the same bytes.
+        let appeal = serde_json::json!({"type": "complaint", "addressee": "b1", "subject": "Жарық",
+            "body": "Көше шамы \"жанбайды\"\n", "location": {"lat": 43.238949, "lon": 76.889709},
+            "public": true, "media": ["u1"]});
+        let ballot = serde_json::json!({"cycle_id": "c1", "proposal_ids": ["p2", "p1"]});
+        for v in [appeal, ballot] {
+            assert_eq!(canonical_json(&v), serde_json::to_string(&v).unwrap());
+        }
+    }
+
+    #[test]
+    fn typed_bodies_roundtrip_through_the_wire_form() {
+        let body = OpBody::Budget(BudgetOp::BallotCast(crate::BallotCastPayload {
+            cycle_id: "c1".into(),
+            proposal_ids: vec!["p1".into()],
+        }));
+        let op = Op::new(Uuid::nil(), &body, 7);
+        assert_eq!(op.kind, "ballot.cast");
+        assert_eq!(op.body().unwrap(), body);
+        let wire: Op = serde_json::from_str(&serde_json::to_string(&op).unwrap()).unwrap();
+        assert_eq!(wire.body().unwrap(), body);
+        let unknown = OpBody::parse("poll.vote", &serde_json::json!({})).unwrap_err();
+        assert_eq!(unknown.code, ErrorCode::UnknownKind);
+        let bad = OpBody::parse("ballot.cast", &serde_json::json!({"cycle_id": 5})).unwrap_err();
+        assert_eq!(
+            (bad.code, bad.field),
+            (ErrorCode::InvalidJson, Some("payload"))
+        );
+        for &k in OpKind::ALL {
+            assert!(["appeals", "budgets", "comments", "media"].contains(&k.component()));
+        }
     }
 
     #[test]

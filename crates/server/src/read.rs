@@ -299,9 +299,11 @@ impl CommentRow {
     /// A hidden comment keeps its place but shows its body only to its author.
     fn seen_by(self, viewer: Option<&str>) -> Comment {
         let mine = viewer == Some(self.author.as_str());
+        let target = dauys_proto::CommentTarget::proposal(&self.proposal_id);
         Comment {
             id: self.id,
-            proposal_id: self.proposal_id,
+            proposal_id: target.proposal_id(),
+            target,
             locality: self.locality,
             body: if self.visible || mine {
                 self.body

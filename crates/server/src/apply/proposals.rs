@@ -260,7 +260,12 @@ pub fn comment(
     p: CommentAddPayload,
 ) -> AppResult<Applied> {
     let body = text("body", &p.body, MAX_COMMENT_CHARS, true)?;
-    let prop = load(c, &p.proposal_id)?;
+    // Only proposals are commentable so far (either wire form names one).
+    let proposal_id = match p.target() {
+        Some(t) if t.kind == dauys_proto::CommentTarget::PROPOSAL => t.id,
+        _ => return Err(Reject::field("target", "this item cannot be commented on").into()),
+    };
+    let prop = load(c, &proposal_id)?;
     if !is_public(prop.status) && prop.author != ctx.actor.user_id {
         return Err(not_found("proposal"));
     }
@@ -269,7 +274,7 @@ pub fn comment(
          VALUES ($1, $2, $3, $4, $5, 1, $6)",
         params![
             id,
-            &p.proposal_id,
+            &proposal_id,
             &prop.locality,
             &ctx.actor.user_id,
             body,
