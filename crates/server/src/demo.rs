@@ -3,7 +3,7 @@
 //! state. Seeded only into an empty database.
 
 use dauys_proto::iin::{self, Sex};
-use dauys_proto::{Localized, Op, OpKind, OpOutcome, Role};
+use dauys_proto::{Localized, Op, OpBody, OpKind, OpOutcome, Role};
 use serde_json::json;
 
 use crate::apply::{self, Ctx};
@@ -404,7 +404,8 @@ pub fn act(
         signature: None,
     };
     let mut ctx = Ctx::new(st, actor);
-    let a = apply::apply(c, &mut ctx, &op, kind)?;
+    let body = OpBody::parse_kind(kind, &op.payload).map_err(crate::error::Reject::from)?;
+    let a = apply::apply(c, &mut ctx, &op, body)?;
     let outcome = OpOutcome::Accepted {
         entity_id: a.entity_id.clone(),
         receipt: a.receipt,

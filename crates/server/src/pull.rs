@@ -1,7 +1,7 @@
 //! The pull side of sync: what changed since a cursor, for the localities a
 //! client follows plus the signed-in user's own items.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use dauys_proto::{Change, PullResponse};
 
@@ -11,29 +11,7 @@ use crate::read;
 
 /// The followed codes and everything under them.
 fn expand(c: &mut dyn Conn, roots: &[String]) -> AppResult<Vec<String>> {
-    let mut children: HashMap<String, Vec<String>> = HashMap::new();
-    let mut known = HashSet::new();
-    for r in c.query("SELECT code, parent FROM localities", crate::params![])? {
-        let code = r.str(0)?;
-        known.insert(code.clone());
-        if let Some(p) = r.opt_str(1)? {
-            children.entry(p).or_default().push(code);
-        }
-    }
-    let mut out = Vec::new();
-    let mut stack: Vec<String> = roots
-        .iter()
-        .filter(|r| known.contains(*r))
-        .cloned()
-        .collect();
-    let mut seen = HashSet::new();
-    while let Some(code) = stack.pop() {
-        if seen.insert(code.clone()) {
-            stack.extend(children.get(&code).cloned().unwrap_or_default());
-            out.push(code);
-        }
-    }
-    Ok(out)
+    Ok(crate::auth::locality_tree(c)?.subtree(roots))
 }
 
 pub fn pull(

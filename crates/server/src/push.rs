@@ -1,7 +1,7 @@
 //! Applying a pushed batch: at most once per op id, however often and
 //! however concurrently the same op arrives.
 
-use dauys_proto::{ErrorCode, Op, OpKind, OpOutcome, OpResult};
+use dauys_proto::{ErrorCode, Op, OpBody, OpKind, OpOutcome, OpResult};
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 
 use crate::apply::{self, Ctx};
@@ -11,8 +11,16 @@ use crate::error::{AppResult, Reject};
 use crate::params;
 use crate::state::AppState;
 
-/// Checks that need no database: kind known, signature valid when required.
-fn precheck(op: &Op, keys: &[VerifyingKey]) -> Result<OpKind, Reject> {
+/// Checks that need no database: kind known, id a UUIDv7, signature valid
+/// when required; then the payload parsed once. A bad payload is returned
+/// inside `Ok`: unlike the other failures it is stored as the op's result
+/// (it is a verdict on content the device signed, as it always was).
+fn precheck(op: &Op, keys: &[VerifyingKey]) -> Result<Result<OpBody, Reject>, Reject> {
+    let kind = checked_kind(op, keys)?;
+    Ok(OpBody::parse_kind(kind, &op.payload).map_err(Reject::from))
+}
+
+fn checked_kind(op: &Op, keys: &[VerifyingKey]) -> Result<OpKind, Reject> {
     let kind = OpKind::parse(&op.kind).ok_or_else(|| {
         Reject::new(
             ErrorCode::UnknownKind,
@@ -78,7 +86,7 @@ pub fn push(
 ) -> AppResult<Vec<OpResult>> {
     let keys = verifying_keys(c, actor)?;
     // Signature checks are CPU work: done before taking the write lock.
-    let prechecked: Vec<Result<OpKind, Reject>> =
+    let prechecked: Vec<Result<Result<OpBody, Reject>, Reject>> =
         ops.iter().map(|op| precheck(op, &keys)).collect();
     db::write_tx(c, |c| -> AppResult<Vec<OpResult>> {
         let mut ctx = Ctx::new(st, actor);
@@ -98,8 +106,8 @@ pub fn push(
                 results.push(OpResult { id: op.id, outcome });
                 continue;
             }
-            let kind = match pre {
-                Ok(k) => *k,
+            let body = match pre {
+                Ok(b) => b,
                 // Not stored: the same bytes always fail the same way, and a
                 // corrupted transmission can still be fixed by a re-send.
                 Err(r) => {
@@ -111,7 +119,12 @@ pub fn push(
                 }
             };
             c.batch("SAVEPOINT op")?;
-            let outcome = match apply::apply(c, &mut ctx, op, kind) {
+            // Cloned: the transaction may be retried, and `apply` consumes the body.
+            let applied = match body {
+                Ok(b) => apply::apply(c, &mut ctx, op, b.clone()),
+                Err(r) => Err(r.clone().into()),
+            };
+            let outcome = match applied {
                 Ok(a) => {
                     c.batch("RELEASE SAVEPOINT op")?;
                     OpOutcome::Accepted {
@@ -131,7 +144,7 @@ pub fn push(
                 .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
             c.exec(
                 "INSERT INTO ops (id, user_id, kind, result, applied_at) VALUES ($1, $2, $3, $4, $5)",
-                params![&id, &actor.user_id, kind.as_str(), json, ctx.now],
+                params![&id, &actor.user_id, &op.kind, json, ctx.now],
             )?;
             results.push(OpResult { id: op.id, outcome });
         }

@@ -4,6 +4,7 @@ use dauys_proto::limits::{MAX_BODY_CHARS, MAX_REASON_CHARS, MAX_SUBJECT_CHARS};
 use dauys_proto::workdays::{
     self, Calendar, ANSWER_WORKING_DAYS, MAX_EXTENSION_MONTHS, REDIRECT_WORKING_DAYS,
 };
+use dauys_proto::EntityKind;
 use dauys_proto::{
     AppealAnswerPayload, AppealDismissPayload, AppealExtendPayload, AppealRedirectPayload,
     AppealRegisterPayload, AppealStatus, AppealSubmitPayload, ErrorCode, HistoryEvent, Op, Role,
@@ -37,7 +38,7 @@ fn changed(
     record_change(
         c,
         ctx.now,
-        "appeal",
+        EntityKind::Appeal,
         id,
         public.then_some(locality),
         Some(owner),

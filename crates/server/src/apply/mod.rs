@@ -7,8 +7,9 @@ mod proposals;
 
 pub use proposals::is_public as proposals_public;
 
-use dauys_proto::{ErrorCode, HistoryEvent, Op, OpKind};
-use serde::de::DeserializeOwned;
+use dauys_proto::{
+    AppealOp, BudgetOp, CommentOp, EntityKind, ErrorCode, HistoryEvent, MediaOp, Op, OpBody,
+};
 
 use crate::auth::Actor;
 use crate::db::Conn;
@@ -43,34 +44,34 @@ impl<'a> Ctx<'a> {
     }
 }
 
-pub fn apply(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, kind: OpKind) -> AppResult<Applied> {
+/// Applies an op whose payload was parsed once, at the boundary (push).
+/// `op` is the envelope as received: its id, device time and signature.
+pub fn apply(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, body: OpBody) -> AppResult<Applied> {
     let id = op.id.to_string();
-    match kind {
-        OpKind::AppealSubmit => appeals::submit(c, ctx, &id, payload(op)?, op),
-        OpKind::AppealRegister => appeals::register(c, ctx, payload(op)?),
-        OpKind::AppealRedirect => appeals::redirect(c, ctx, payload(op)?),
-        OpKind::AppealExtend => appeals::extend(c, ctx, payload(op)?),
-        OpKind::AppealAnswer => appeals::answer(c, ctx, payload(op)?),
-        OpKind::AppealDismiss => appeals::dismiss(c, ctx, payload(op)?),
-        OpKind::ProposalSubmit => proposals::submit(c, ctx, &id, payload(op)?),
-        OpKind::CommentAdd => proposals::comment(c, ctx, &id, payload(op)?),
-        OpKind::ProposalModerate => proposals::moderate(c, ctx, payload(op)?),
-        OpKind::ProposalReview => proposals::review(c, ctx, payload(op)?),
-        OpKind::ProposalProgress => proposals::progress(c, ctx, payload(op)?),
-        OpKind::CommentModerate => proposals::moderate_comment(c, ctx, payload(op)?),
-        OpKind::MediaAttach => proposals::attach_media(c, ctx, payload(op)?),
-        OpKind::BallotCast => cycles::cast(c, ctx, &id, payload(op)?, op),
-        OpKind::CycleCreate => cycles::create(c, ctx, &id, payload(op)?),
-        OpKind::CyclePhase => cycles::phase(c, ctx, payload(op)?),
+    match body {
+        OpBody::Appeal(a) => match a {
+            AppealOp::Submit(p) => appeals::submit(c, ctx, &id, p, op),
+            AppealOp::Register(p) => appeals::register(c, ctx, p),
+            AppealOp::Redirect(p) => appeals::redirect(c, ctx, p),
+            AppealOp::Extend(p) => appeals::extend(c, ctx, p),
+            AppealOp::Answer(p) => appeals::answer(c, ctx, p),
+            AppealOp::Dismiss(p) => appeals::dismiss(c, ctx, p),
+        },
+        OpBody::Budget(b) => match b {
+            BudgetOp::ProposalSubmit(p) => proposals::submit(c, ctx, &id, p),
+            BudgetOp::ProposalModerate(p) => proposals::moderate(c, ctx, p),
+            BudgetOp::ProposalReview(p) => proposals::review(c, ctx, p),
+            BudgetOp::ProposalProgress(p) => proposals::progress(c, ctx, p),
+            BudgetOp::BallotCast(p) => cycles::cast(c, ctx, &id, p, op),
+            BudgetOp::CycleCreate(p) => cycles::create(c, ctx, &id, p),
+            BudgetOp::CyclePhase(p) => cycles::phase(c, ctx, p),
+        },
+        OpBody::Comment(m) => match m {
+            CommentOp::Add(p) => proposals::comment(c, ctx, &id, p),
+            CommentOp::Moderate(p) => proposals::moderate_comment(c, ctx, p),
+        },
+        OpBody::Media(MediaOp::Attach(p)) => proposals::attach_media(c, ctx, p),
     }
-}
-
-fn payload<T: DeserializeOwned>(op: &Op) -> Result<T, Reject> {
-    serde_json::from_value(op.payload.clone()).map_err(|e| Reject {
-        code: ErrorCode::InvalidJson,
-        field: Some("payload".into()),
-        detail: e.to_string(),
-    })
 }
 
 /// Trims and checks a required text field.
@@ -101,14 +102,14 @@ pub fn text(field: &str, value: &str, max_chars: usize, required: bool) -> Resul
 pub fn record_change(
     c: &mut dyn Conn,
     now: i64,
-    kind: &str,
+    kind: EntityKind,
     entity_id: &str,
     locality: Option<&str>,
     owner: Option<&str>,
 ) -> AppResult<()> {
     c.exec(
         "INSERT INTO changes (locality, owner, kind, entity_id, ts) VALUES ($1, $2, $3, $4, $5)",
-        params![locality, owner, kind, entity_id, now],
+        params![locality, owner, kind.as_str(), entity_id, now],
     )?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! PB proposals: submission, moderation, expert review, implementation, comments.
 
 use dauys_proto::limits::{MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_REASON_CHARS, MAX_TITLE_CHARS};
+use dauys_proto::EntityKind;
 use dauys_proto::{
     CommentAddPayload, CommentModeratePayload, ErrorCode, HistoryEvent, MediaAttachPayload,
     ModerationDecision, Phase, ProposalModeratePayload, ProposalProgressPayload,
@@ -92,7 +93,14 @@ pub fn submit(
             ctx.now
         ],
     )?;
-    record_change(c, ctx.now, "proposal", id, None, Some(&ctx.actor.user_id))?;
+    record_change(
+        c,
+        ctx.now,
+        EntityKind::Proposal,
+        id,
+        None,
+        Some(&ctx.actor.user_id),
+    )?;
     Ok(Applied {
         entity_id: id.to_string(),
         receipt: None,
@@ -152,7 +160,14 @@ fn set_status(
         extra,
     )?;
     let public = is_public(status).then_some(p.locality.as_str());
-    record_change(c, ctx.now, "proposal", id, public, Some(&p.author))?;
+    record_change(
+        c,
+        ctx.now,
+        EntityKind::Proposal,
+        id,
+        public,
+        Some(&p.author),
+    )?;
     Ok(Applied {
         entity_id: id.to_string(),
         receipt: None,
@@ -263,7 +278,16 @@ pub fn comment(
     // Only proposals are commentable so far (either wire form names one).
     let proposal_id = match p.target() {
         Some(t) if t.kind == dauys_proto::CommentTarget::PROPOSAL => t.id,
-        _ => return Err(Reject::field("target", "this item cannot be commented on").into()),
+        Some(_) => return Err(Reject::field("target", "this item cannot be commented on").into()),
+        // What old clients got for a payload without `proposal_id`.
+        None => {
+            return Err(Reject {
+                code: ErrorCode::InvalidJson,
+                field: Some("payload".into()),
+                detail: "missing field `target` (or `proposal_id`)".into(),
+            }
+            .into())
+        }
     };
     let prop = load(c, &proposal_id)?;
     if !is_public(prop.status) && prop.author != ctx.actor.user_id {
@@ -284,7 +308,7 @@ pub fn comment(
     record_change(
         c,
         ctx.now,
-        "comment",
+        EntityKind::Comment,
         id,
         Some(&prop.locality),
         Some(&ctx.actor.user_id),
@@ -315,7 +339,7 @@ pub fn moderate_comment(
     record_change(
         c,
         ctx.now,
-        "comment",
+        EntityKind::Comment,
         &m.comment_id,
         Some(&locality),
         Some(&author),
@@ -328,21 +352,22 @@ pub fn moderate_comment(
 
 pub fn attach_media(c: &mut dyn Conn, ctx: &mut Ctx, m: MediaAttachPayload) -> AppResult<Applied> {
     check_media(c, ctx, std::slice::from_ref(&m.upload_id))?;
-    let table = match m.target_kind.as_str() {
-        "appeal" => "appeals",
-        "proposal" => "proposals",
+    // One fixed statement pair per attachable kind: no SQL built from names.
+    let (kind, select, update) = match m.target_kind.as_str() {
+        "appeal" => (
+            EntityKind::Appeal,
+            "SELECT media, locality FROM appeals WHERE id = $1 AND user_id = $2",
+            "UPDATE appeals SET media = $2, updated_at = $3 WHERE id = $1",
+        ),
+        "proposal" => (
+            EntityKind::Proposal,
+            "SELECT media, locality FROM proposals WHERE id = $1 AND author = $2",
+            "UPDATE proposals SET media = $2, updated_at = $3 WHERE id = $1",
+        ),
         _ => return Err(Reject::field("target_kind", "appeal or proposal").into()),
     };
-    let owner_col = if table == "appeals" {
-        "user_id"
-    } else {
-        "author"
-    };
     let r = c
-        .query_one(
-            &format!("SELECT media, locality FROM {table} WHERE id = $1 AND {owner_col} = $2"),
-            params![&m.target_id, &ctx.actor.user_id],
-        )?
+        .query_one(select, params![&m.target_id, &ctx.actor.user_id])?
         .ok_or_else(|| not_found(&m.target_kind))?;
     let mut media: Vec<String> = serde_json::from_str(&r.str(0)?).unwrap_or_default();
     if !media.contains(&m.upload_id) {
@@ -351,16 +376,8 @@ pub fn attach_media(c: &mut dyn Conn, ctx: &mut Ctx, m: MediaAttachPayload) -> A
     if media.len() > dauys_proto::limits::MAX_MEDIA_PER_ITEM {
         return Err(Reject::field("upload_id", "too many attachments").into());
     }
-    c.exec(
-        &format!("UPDATE {table} SET media = $2, updated_at = $3 WHERE id = $1"),
-        params![&m.target_id, to_json(&media)?, ctx.now],
-    )?;
+    c.exec(update, params![&m.target_id, to_json(&media)?, ctx.now])?;
     // Visibility is recomputed when the entity is read; the owner always sees it.
-    let kind = if table == "appeals" {
-        "appeal"
-    } else {
-        "proposal"
-    };
     let locality = r.str(1)?;
     record_change(
         c,
