@@ -5,6 +5,7 @@ pub mod apply;
 pub mod auth;
 pub mod census;
 pub mod clock;
+pub mod components;
 pub mod crypto;
 pub mod db;
 pub mod demo;

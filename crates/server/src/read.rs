@@ -9,11 +9,12 @@ use std::collections::HashMap;
 
 use dauys_proto::workdays::parse_date;
 use dauys_proto::{
-    Appeal, AppealStatus, AppealType, Ballot, Body, BodyKind, Comment, Cycle, Entity, GeoPoint,
-    Locality, LocalityLevel, Localized, Phase, Proposal,
+    Appeal, AppealStatus, AppealType, Ballot, Body, BodyKind, Comment, CommentTarget, Cycle,
+    Entity, GeoPoint, Locality, LocalityLevel, Localized, Phase, Proposal,
 };
 
 use crate::apply::proposals_public;
+use crate::components::comments::store as comments_store;
 use crate::db::{load_in, Conn, DbResult, FromRow, Row};
 use crate::error::{AppError, AppResult};
 use crate::params;
@@ -271,78 +272,22 @@ pub fn proposals_of(
         .collect())
 }
 
-struct CommentRow {
-    id: String,
-    proposal_id: String,
-    locality: String,
-    author: String,
-    body: String,
-    visible: bool,
-    created_at: i64,
+/// Comments by id (any order).
+pub fn comments(c: &mut dyn Conn, ids: &[String], viewer: Option<&str>) -> AppResult<Vec<Comment>> {
+    comments_store::by_ids(c, ids, viewer)
 }
-
-impl FromRow for CommentRow {
-    fn from_row(r: &Row) -> DbResult<Self> {
-        Ok(CommentRow {
-            id: r.get("id")?,
-            proposal_id: r.get("proposal_id")?,
-            locality: r.get("locality")?,
-            author: r.get("author")?,
-            body: r.get("body")?,
-            visible: r.get("visible")?,
-            created_at: r.get("created_at")?,
-        })
-    }
-}
-
-impl CommentRow {
-    /// A hidden comment keeps its place but shows its body only to its author.
-    fn seen_by(self, viewer: Option<&str>) -> Comment {
-        let mine = viewer == Some(self.author.as_str());
-        let target = dauys_proto::CommentTarget::proposal(&self.proposal_id);
-        Comment {
-            id: self.id,
-            proposal_id: target.proposal_id(),
-            target,
-            locality: self.locality,
-            body: if self.visible || mine {
-                self.body
-            } else {
-                String::new()
-            },
-            visible: self.visible,
-            mine,
-            created_at: self.created_at,
-        }
-    }
-}
-
-const COMMENT_SELECT: &str =
-    "SELECT id, proposal_id, locality, author, body, visible, created_at FROM comments";
 
 pub fn comment(c: &mut dyn Conn, id: &str, viewer: Option<&str>) -> AppResult<Option<Comment>> {
     Ok(comments(c, &[id.to_string()], viewer)?.into_iter().next())
 }
 
-/// Comments by id (any order).
-pub fn comments(c: &mut dyn Conn, ids: &[String], viewer: Option<&str>) -> AppResult<Vec<Comment>> {
-    let rows: Vec<CommentRow> = load_in(c, ids, &[], |list| {
-        format!("{COMMENT_SELECT} WHERE id IN ({list})")
-    })?;
-    Ok(rows.into_iter().map(|r| r.seen_by(viewer)).collect())
-}
-
+/// The comments on a proposal, oldest first.
 pub fn comments_of(
     c: &mut dyn Conn,
     proposal_id: &str,
     viewer: Option<&str>,
 ) -> AppResult<Vec<Comment>> {
-    let rows: Vec<CommentRow> = rows(
-        c,
-        &format!("{COMMENT_SELECT} WHERE proposal_id = $1 ORDER BY created_at, id"),
-        params![proposal_id],
-    )?;
-    Ok(rows.into_iter().map(|r| r.seen_by(viewer)).collect())
+    comments_store::on_target(c, &CommentTarget::proposal(proposal_id), viewer)
 }
 
 struct AppealRow {

@@ -5,7 +5,9 @@ mod appeals;
 mod cycles;
 mod proposals;
 
-pub use proposals::is_public as proposals_public;
+pub use proposals::{is_public as proposals_public, ProposalComments};
+
+use crate::components::comments::apply as comments;
 
 use dauys_proto::{
     AppealOp, BudgetOp, CommentOp, EntityKind, ErrorCode, HistoryEvent, MediaOp, Op, OpBody,
@@ -67,8 +69,8 @@ pub fn apply(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, body: OpBody) -> AppResul
             BudgetOp::CyclePhase(p) => cycles::phase(c, ctx, p),
         },
         OpBody::Comment(m) => match m {
-            CommentOp::Add(p) => proposals::comment(c, ctx, &id, p),
-            CommentOp::Moderate(p) => proposals::moderate_comment(c, ctx, p),
+            CommentOp::Add(p) => comments::add(c, ctx, &id, p),
+            CommentOp::Moderate(p) => comments::moderate(c, ctx, p),
         },
         OpBody::Media(MediaOp::Attach(p)) => proposals::attach_media(c, ctx, p),
     }

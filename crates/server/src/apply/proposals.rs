@@ -1,17 +1,19 @@
-//! PB proposals: submission, moderation, expert review, implementation, comments.
+//! PB proposals: submission, moderation, expert review, implementation;
+//! proposals as comment targets.
 
-use dauys_proto::limits::{MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_REASON_CHARS, MAX_TITLE_CHARS};
+use dauys_proto::limits::{MAX_BODY_CHARS, MAX_REASON_CHARS, MAX_TITLE_CHARS};
 use dauys_proto::EntityKind;
 use dauys_proto::{
-    CommentAddPayload, CommentModeratePayload, ErrorCode, HistoryEvent, MediaAttachPayload,
-    ModerationDecision, Phase, ProposalModeratePayload, ProposalProgressPayload,
-    ProposalReviewPayload, ProposalStatus, ProposalSubmitPayload, Role,
+    CommentTarget, ErrorCode, HistoryEvent, MediaAttachPayload, ModerationDecision, Phase,
+    ProposalModeratePayload, ProposalProgressPayload, ProposalReviewPayload, ProposalStatus,
+    ProposalSubmitPayload, Role,
 };
 
 use super::{
     check_media, not_found, record_change, set_status_with_history, text, to_json, Applied, Ctx,
 };
-use crate::auth::require_role;
+use crate::auth::{require_role, Actor};
+use crate::components::comments::{Commentable, CommentableItem};
 use crate::db::{Conn, Value};
 use crate::error::{AppResult, Reject};
 use crate::params;
@@ -268,86 +270,38 @@ pub fn progress(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalProgressPayload) -> 
     )
 }
 
-pub fn comment(
-    c: &mut dyn Conn,
-    ctx: &mut Ctx,
-    id: &str,
-    p: CommentAddPayload,
-) -> AppResult<Applied> {
-    let body = text("body", &p.body, MAX_COMMENT_CHARS, true)?;
-    // Only proposals are commentable so far (either wire form names one).
-    let proposal_id = match p.target() {
-        Some(t) if t.kind == dauys_proto::CommentTarget::PROPOSAL => t.id,
-        Some(_) => return Err(Reject::field("target", "this item cannot be commented on").into()),
-        // What old clients got for a payload without `proposal_id`.
-        None => {
-            return Err(Reject {
-                code: ErrorCode::InvalidJson,
-                field: Some("payload".into()),
-                detail: "missing field `target` (or `proposal_id`)".into(),
-            }
-            .into())
-        }
-    };
-    let prop = load(c, &proposal_id)?;
-    if !is_public(prop.status) && prop.author != ctx.actor.user_id {
-        return Err(not_found("proposal"));
-    }
-    c.exec(
-        "INSERT INTO comments (id, proposal_id, locality, author, body, visible, created_at)
-         VALUES ($1, $2, $3, $4, $5, 1, $6)",
-        params![
-            id,
-            &proposal_id,
-            &prop.locality,
-            &ctx.actor.user_id,
-            body,
-            ctx.now
-        ],
-    )?;
-    record_change(
-        c,
-        ctx.now,
-        EntityKind::Comment,
-        id,
-        Some(&prop.locality),
-        Some(&ctx.actor.user_id),
-    )?;
-    Ok(Applied {
-        entity_id: id.to_string(),
-        receipt: None,
-    })
-}
+/// Budgets proposals take comments once public (their author may comment
+/// before): the comments component asks through this.
+pub struct ProposalComments;
 
-pub fn moderate_comment(
-    c: &mut dyn Conn,
-    ctx: &mut Ctx,
-    m: CommentModeratePayload,
-) -> AppResult<Applied> {
-    let r = c
-        .query_one(
-            "SELECT locality, author FROM comments WHERE id = $1",
-            params![&m.comment_id],
+impl Commentable for ProposalComments {
+    fn kind(&self) -> &'static str {
+        CommentTarget::PROPOSAL
+    }
+
+    fn lookup(
+        &self,
+        c: &mut dyn Conn,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<Option<CommentableItem>> {
+        let Some(r) = c.query_one(
+            "SELECT locality, author, status FROM proposals WHERE id = $1",
+            params![id],
         )?
-        .ok_or_else(|| not_found("comment"))?;
-    let (locality, author) = (r.str(0)?, r.str(1)?);
-    require_role(c, ctx.actor, &[Role::Moderator, Role::Official], &locality)?;
-    c.exec(
-        "UPDATE comments SET visible = $2 WHERE id = $1",
-        params![&m.comment_id, m.visible],
-    )?;
-    record_change(
-        c,
-        ctx.now,
-        EntityKind::Comment,
-        &m.comment_id,
-        Some(&locality),
-        Some(&author),
-    )?;
-    Ok(Applied {
-        entity_id: m.comment_id,
-        receipt: None,
-    })
+        else {
+            return Ok(None);
+        };
+        let author: String = r.get("author")?;
+        let status = ProposalStatus::parse(&r.get::<String>("status")?);
+        if !status.is_some_and(is_public) && author != actor.user_id {
+            return Ok(None);
+        }
+        Ok(Some(CommentableItem {
+            locality: r.get("locality")?,
+            accepts_comments: true,
+        }))
+    }
 }
 
 pub fn attach_media(c: &mut dyn Conn, ctx: &mut Ctx, m: MediaAttachPayload) -> AppResult<Applied> {

@@ -60,6 +60,16 @@ impl Server {
     }
 
     pub async fn start_with(backend: Backend, seed: bool) -> Option<Server> {
+        Self::start_prepared(backend, seed, |_| {}).await
+    }
+
+    /// Like [`Server::start_with`], running `prepare` on the fresh database
+    /// URL before the server opens it (e.g. to leave an older schema).
+    pub async fn start_prepared(
+        backend: Backend,
+        seed: bool,
+        prepare: impl FnOnce(&str) + Send + 'static,
+    ) -> Option<Server> {
         let (url, dir) = match backend {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join(format!("dauys-test-{}", uuid::Uuid::now_v7()));
@@ -80,6 +90,7 @@ impl Server {
         let sms = Arc::new(MemoryGateway::default());
         let sms2 = sms.clone();
         let st = tokio::task::spawn_blocking(move || {
+            prepare(&url);
             let st = dauys_server::open_state(&url, None, sms2).expect("open state");
             if seed {
                 let mut c = st.pool.get().expect("conn");

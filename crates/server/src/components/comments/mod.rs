@@ -1,0 +1,45 @@
+//! Comments on any commentable item, named by a polymorphic target
+//! `{kind, id}` (Decidim's "commentable"). The comments component knows no
+//! other component: it asks the [`Commentable`] registered for the target's
+//! kind whether the item exists, whether the actor may see it, where it
+//! lies and whether it takes comments.
+
+pub mod apply;
+pub mod store;
+
+use crate::auth::Actor;
+use crate::db::Conn;
+use crate::error::AppResult;
+
+/// What the comments component needs to know about a target item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentableItem {
+    /// Where the item lies: comments are shown to its followers and
+    /// moderated by that locality's moderators.
+    pub locality: String,
+    /// Whether new comments are taken (e.g. not on a closed item).
+    pub accepts_comments: bool,
+}
+
+/// Implemented by each component whose items take comments.
+pub trait Commentable: Send + Sync {
+    /// The target kind it answers for, e.g. `proposal`.
+    fn kind(&self) -> &'static str;
+
+    /// The item `id` as `actor` may see it: `None` when it does not exist
+    /// or is hidden from them (both answer "not found", revealing nothing).
+    fn lookup(
+        &self,
+        c: &mut dyn Conn,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<Option<CommentableItem>>;
+}
+
+/// Every commentable kind of the built-in components.
+static COMMENTABLES: &[&dyn Commentable] = &[&crate::apply::ProposalComments];
+
+/// The [`Commentable`] for a target kind, if that kind takes comments.
+pub fn commentable(kind: &str) -> Option<&'static dyn Commentable> {
+    COMMENTABLES.iter().copied().find(|c| c.kind() == kind)
+}
