@@ -64,21 +64,55 @@ where
     }
 }
 
-/// The bearer token, if any (checked against the database later).
-pub struct Bearer(pub Option<String>);
+/// The bearer token of the request, if any.
+fn bearer(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string())
+}
 
-impl<S: Send + Sync> FromRequestParts<S> for Bearer {
+/// The signed-in user: handlers taking an [`Actor`] answer 401 (JSON
+/// `unauthorized`) without a valid session, before running.
+impl FromRequestParts<AppState> for Actor {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Bearer(
-            parts
-                .headers
-                .get(axum::http::header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(|t| t.trim().to_string()),
-        ))
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, AppError> {
+        let token =
+            bearer(parts).ok_or_else(|| Reject::new(ErrorCode::Unauthorized, "sign in first"))?;
+        blocking(st, move |st, c| auth::authenticate(st, c, &token)).await
+    }
+}
+
+/// The signed-in user if a token is sent (an invalid token is still a
+/// 401: a client that thinks it is signed in must learn it is not).
+pub struct MaybeActor(pub Option<Actor>);
+
+impl FromRequestParts<AppState> for MaybeActor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, AppError> {
+        match bearer(parts) {
+            None => Ok(MaybeActor(None)),
+            Some(token) => blocking(st, move |st, c| auth::authenticate(st, c, &token))
+                .await
+                .map(|a| MaybeActor(Some(a))),
+        }
+    }
+}
+
+/// The raw bearer token of a signed-in request (for sign-out).
+pub struct SessionToken(pub String);
+
+impl FromRequestParts<AppState> for SessionToken {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, AppError> {
+        bearer(parts)
+            .map(SessionToken)
+            .ok_or_else(|| Reject::new(ErrorCode::Unauthorized, "sign in first").into())
     }
 }
 
@@ -94,15 +128,6 @@ pub async fn blocking<T: Send + 'static>(
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?
-}
-
-pub fn require(st: &AppState, c: &mut dyn Conn, token: Option<&str>) -> AppResult<Actor> {
-    let token = token.ok_or_else(|| Reject::new(ErrorCode::Unauthorized, "sign in first"))?;
-    auth::authenticate(st, c, token)
-}
-
-fn optional(st: &AppState, c: &mut dyn Conn, token: Option<&str>) -> AppResult<Option<Actor>> {
-    token.map(|t| auth::authenticate(st, c, t)).transpose()
 }
 
 #[derive(OpenApi)]
@@ -224,11 +249,13 @@ async fn verify_otp(
 
 /// Revokes the current session token.
 #[utoipa::path(post, path = "/v1/auth/logout", security(("bearer" = [])), responses((status = 204)))]
-async fn logout(State(st): State<AppState>, Bearer(t): Bearer) -> AppResult<StatusCode> {
-    blocking(&st, move |st, c| {
-        let actor = require(st, c, t.as_deref())?;
-        let _ = actor;
-        auth::revoke_session(c, t.as_deref().unwrap_or_default())?;
+async fn logout(
+    State(st): State<AppState>,
+    _signed_in: Actor,
+    SessionToken(t): SessionToken,
+) -> AppResult<StatusCode> {
+    blocking(&st, move |_, c| {
+        auth::revoke_session(c, &t)?;
         Ok(StatusCode::NO_CONTENT)
     })
     .await
@@ -236,13 +263,8 @@ async fn logout(State(st): State<AppState>, Bearer(t): Bearer) -> AppResult<Stat
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/v1/me", security(("bearer" = [])), responses((status = 200, body = Me), (status = 401, body = ApiError)))]
-async fn me(State(st): State<AppState>, Bearer(t): Bearer) -> AppResult<Json<Me>> {
-    blocking(&st, move |st, c| {
-        let actor = require(st, c, t.as_deref())?;
-        Ok(auth::me_of(st, &actor))
-    })
-    .await
-    .map(Json)
+async fn me(State(st): State<AppState>, actor: Actor) -> AppResult<Json<Me>> {
+    Ok(Json(auth::me_of(&st, &actor)))
 }
 
 /// Applies a batch of ops, each at most once (idempotent by op id). With
@@ -252,7 +274,7 @@ async fn me(State(st): State<AppState>, Bearer(t): Bearer) -> AppResult<Json<Me>
     responses((status = 200, body = PushResponse), (status = 401, body = ApiError), (status = 413, body = ApiError), (status = 422, body = ApiError)))]
 async fn push_ops(
     State(st): State<AppState>,
-    Bearer(t): Bearer,
+    actor: Actor,
     JsonBody(req): JsonBody<PushRequest>,
 ) -> AppResult<Json<PushResponse>> {
     if req.ops.len() > limits::MAX_BATCH_OPS {
@@ -275,7 +297,6 @@ async fn push_ops(
         })
         .transpose()?;
     blocking(&st, move |st, c| {
-        let actor = require(st, c, t.as_deref())?;
         let results = push::push(st, c, &actor, &req.ops)?;
         // After the batch's transaction: the page includes its effects.
         // The batch is committed: a failed read must not hide its results
@@ -338,14 +359,13 @@ pub struct PullArgs {
     responses((status = 200, body = PullResponse), (status = 422, body = ApiError)))]
 async fn pull_changes(
     State(st): State<AppState>,
-    Bearer(t): Bearer,
+    MaybeActor(actor): MaybeActor,
     QueryArgs(args): QueryArgs<PullArgs>,
 ) -> AppResult<Json<PullResponse>> {
     let since = parse_since(args.since.as_deref(), "since")?;
     let follow = follow_list(args.follow.as_deref().unwrap_or_default().split(','));
     let limit = args.limit.unwrap_or(200);
     blocking(&st, move |st, c| {
-        let actor = optional(st, c, t.as_deref())?;
         pull::pull(
             c,
             actor.as_ref().map(|a| a.user_id.as_str()),
@@ -392,11 +412,10 @@ async fn cycle_get(State(st): State<AppState>, Path(id): Path<String>) -> AppRes
 #[utoipa::path(get, path = "/v1/cycles/{id}/proposals", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Vec<Proposal>)))]
 async fn cycle_proposals(
     State(st): State<AppState>,
-    Bearer(t): Bearer,
+    MaybeActor(actor): MaybeActor,
     Path(id): Path<String>,
 ) -> AppResult<Json<Vec<Proposal>>> {
-    blocking(&st, move |st, c| {
-        let actor = optional(st, c, t.as_deref())?;
+    blocking(&st, move |_, c| {
         read::proposals_of(c, &id, actor.as_ref().map(|a| a.user_id.as_str()))
     })
     .await
@@ -407,11 +426,10 @@ async fn cycle_proposals(
 #[utoipa::path(get, path = "/v1/proposals/{id}", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Proposal), (status = 404, body = ApiError)))]
 async fn proposal_get(
     State(st): State<AppState>,
-    Bearer(t): Bearer,
+    MaybeActor(actor): MaybeActor,
     Path(id): Path<String>,
 ) -> AppResult<Json<Proposal>> {
-    let v = blocking(&st, move |st, c| {
-        let actor = optional(st, c, t.as_deref())?;
+    let v = blocking(&st, move |_, c| {
         read::proposal(c, &id, actor.as_ref().map(|a| a.user_id.as_str()))
     })
     .await?;
@@ -422,11 +440,10 @@ async fn proposal_get(
 #[utoipa::path(get, path = "/v1/proposals/{id}/comments", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Vec<Comment>)))]
 async fn proposal_comments(
     State(st): State<AppState>,
-    Bearer(t): Bearer,
+    MaybeActor(actor): MaybeActor,
     Path(id): Path<String>,
 ) -> AppResult<Json<Vec<Comment>>> {
-    blocking(&st, move |st, c| {
-        let actor = optional(st, c, t.as_deref())?;
+    blocking(&st, move |_, c| {
         read::comments_of(c, &id, actor.as_ref().map(|a| a.user_id.as_str()))
     })
     .await
@@ -438,11 +455,10 @@ async fn proposal_comments(
 #[utoipa::path(get, path = "/v1/appeals/{id}", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Appeal), (status = 404, body = ApiError)))]
 async fn appeal_get(
     State(st): State<AppState>,
-    Bearer(t): Bearer,
+    MaybeActor(actor): MaybeActor,
     Path(id): Path<String>,
 ) -> AppResult<Json<Appeal>> {
     let v = blocking(&st, move |st, c| {
-        let actor = optional(st, c, t.as_deref())?;
         let official = match (&actor, read::appeal_locality(c, &id)?) {
             (Some(a), Some(loc)) => {
                 auth::require_role(c, a, &[dauys_proto::Role::Official], &loc).is_ok()
@@ -463,9 +479,8 @@ async fn appeal_get(
 
 /// The signed-in user's appeals.
 #[utoipa::path(get, path = "/v1/appeals", security(("bearer" = [])), responses((status = 200, body = Vec<Appeal>), (status = 401, body = ApiError)))]
-async fn my_appeals(State(st): State<AppState>, Bearer(t): Bearer) -> AppResult<Json<Vec<Appeal>>> {
+async fn my_appeals(State(st): State<AppState>, actor: Actor) -> AppResult<Json<Vec<Appeal>>> {
     blocking(&st, move |st, c| {
-        let actor = require(st, c, t.as_deref())?;
         read::appeals_of_user(c, &actor.user_id, st.clock.today())
     })
     .await
@@ -480,7 +495,7 @@ async fn my_appeals(State(st): State<AppState>, Bearer(t): Bearer) -> AppResult<
     responses((status = 200, body = OpResult), (status = 401, body = ApiError)))]
 async fn action(
     State(st): State<AppState>,
-    Bearer(t): Bearer,
+    actor: Actor,
     Path(kind): Path<String>,
     headers: HeaderMap,
     JsonBody(payload): JsonBody<serde_json::Value>,
@@ -498,7 +513,6 @@ async fn action(
         signature: None,
     };
     blocking(&st, move |st, c| {
-        let actor = require(st, c, t.as_deref())?;
         let mut r = push::push(st, c, &actor, std::slice::from_ref(&op))?;
         r.pop()
             .ok_or_else(|| AppError::Internal("empty push result".into()))

@@ -11,8 +11,9 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use dauys_proto::{limits, ErrorCode};
 
+use crate::auth::Actor;
 use crate::error::{AppResult, Reject};
-use crate::http::{blocking, Bearer};
+use crate::http::blocking;
 use crate::params;
 use crate::state::AppState;
 
@@ -49,7 +50,7 @@ fn tus_headers(id: &str, offset: i64, length: i64) -> HeaderMap {
               (status = 413, body = dauys_proto::ApiError), (status = 401, body = dauys_proto::ApiError)))]
 pub async fn create(
     State(st): State<AppState>,
-    Bearer(t): Bearer,
+    actor: Actor,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let length = header_i64(&headers, "upload-length")?;
@@ -72,7 +73,6 @@ pub async fn create(
         .to_string();
     let id2 = id.clone();
     let offset = blocking(&st, move |st, c| {
-        let actor = crate::http::require(st, c, t.as_deref())?;
         crate::db::write_tx(c, |c| -> AppResult<i64> {
             if let Some(r) = c.query_one(
                 "SELECT user_id, received, length FROM uploads WHERE id = $1",
@@ -100,12 +100,11 @@ pub async fn create(
     responses((status = 200, description = "Upload-Offset and Upload-Length headers"), (status = 404, body = dauys_proto::ApiError)))]
 pub async fn head(
     State(st): State<AppState>,
-    Bearer(t): Bearer,
+    actor: Actor,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let id2 = id.clone();
-    let (offset, length) = blocking(&st, move |st, c| {
-        let actor = crate::http::require(st, c, t.as_deref())?;
+    let (offset, length) = blocking(&st, move |_, c| {
         let r = c
             .query_one(
                 "SELECT received, length FROM uploads WHERE id = $1 AND user_id = $2",
@@ -125,7 +124,7 @@ pub async fn head(
               (status = 404, body = dauys_proto::ApiError)))]
 pub async fn patch(
     State(st): State<AppState>,
-    Bearer(t): Bearer,
+    actor: Actor,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -135,8 +134,7 @@ pub async fn patch(
         return Err(Reject::new(ErrorCode::PayloadTooLarge, "chunks are at most 1 MB").into());
     }
     let id2 = id.clone();
-    let (offset, length) = blocking(&st, move |st, c| {
-        let actor = crate::http::require(st, c, t.as_deref())?;
+    let (offset, length) = blocking(&st, move |_, c| {
         crate::db::write_tx(c, |c| -> AppResult<(i64, i64)> {
             let r = c
                 .query_one(
