@@ -3,14 +3,14 @@
 //! state. Seeded only into an empty database.
 
 use dauys_proto::iin::{self, Sex};
-use dauys_proto::{Localized, Op, OpBody, OpKind, OpOutcome, Role};
+use dauys_proto::{Localized, Op, OpKind, OpOutcome, Role};
 use serde_json::json;
 
-use crate::apply::{self, Ctx};
+use crate::apply::Ctx;
 use crate::auth::{load_actor_by_user, Actor};
 use crate::census;
 use crate::db::{self, Conn};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::params;
 use crate::state::AppState;
 
@@ -388,7 +388,8 @@ fn seed_places(c: &mut dyn Conn) -> AppResult<()> {
     Ok(())
 }
 
-/// Applies an op as `actor`, failing loudly if it is rejected.
+/// Applies an op as `actor` through the same path as a pushed op (its
+/// component, the op log), failing loudly if it is rejected.
 pub fn act(
     c: &mut dyn Conn,
     st: &AppState,
@@ -403,25 +404,18 @@ pub fn act(
         client_ts: st.clock.now_ms(),
         signature: None,
     };
+    let component = st
+        .components
+        .for_kind(&op.kind)
+        .ok_or_else(|| AppError::Internal(format!("no component for {}", op.kind)))?;
+    let body = component.parse(&op.kind, &op.payload);
     let mut ctx = Ctx::new(st, actor);
-    let body = OpBody::parse_kind(kind, &op.payload).map_err(crate::error::Reject::from)?;
-    let a = apply::apply(c, &mut ctx, &op, body)?;
-    let outcome = OpOutcome::Accepted {
-        entity_id: a.entity_id.clone(),
-        receipt: a.receipt,
-        applied_at: ctx.now,
-    };
-    c.exec(
-        "INSERT INTO ops (id, user_id, kind, result, applied_at) VALUES ($1, $2, $3, $4, $5)",
-        params![
-            op.id.to_string(),
-            &actor.user_id,
-            kind.as_str(),
-            apply::to_json(&outcome)?,
-            ctx.now
-        ],
-    )?;
-    Ok(a.entity_id)
+    match crate::push::apply_and_record(c, &mut ctx, &op, component, &body)? {
+        OpOutcome::Accepted { entity_id, .. } => Ok(entity_id),
+        OpOutcome::Rejected { code, detail, .. } => {
+            Err(crate::error::Reject::new(code, format!("demo {}: {detail}", op.kind)).into())
+        }
+    }
 }
 
 type P = (&'static str, &'static str, &'static str, i64);

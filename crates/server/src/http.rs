@@ -165,8 +165,11 @@ impl utoipa::Modify for BearerAuth {
 pub fn router(st: AppState) -> Router {
     use tower_http::compression::CompressionLayer;
     use tower_http::decompression::RequestDecompressionLayer;
-    Router::new()
-        .route("/healthz", get(healthz))
+    let mut app = Router::new();
+    for comp in st.components.iter() {
+        app = app.merge(comp.routes());
+    }
+    app.route("/healthz", get(healthz))
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/localities", get(localities))
         .route("/v1/auth/otp", post(request_otp))

@@ -41,7 +41,12 @@ pub fn open_state(
             .ok_or_else(|| AppError::Internal("--secret must be 64 hex digits".into()))?,
         None => stored_secret(&mut *c)?,
     };
+    let components = components::Registry::new(components::builtin())?;
+    for comp in components.iter() {
+        db::schema::migrate_component(&mut *c, comp.name(), comp.migrations())?;
+    }
     Ok(AppState {
+        components: Arc::new(components),
         pool,
         secret: Arc::new(secret),
         sms,

@@ -1,27 +1,35 @@
 //! Applying a pushed batch: at most once per op id, however often and
-//! however concurrently the same op arrives.
+//! however concurrently the same op arrives. This is the kernel's op log:
+//! components only see ops already parsed, and never touch the `ops` table.
 
-use dauys_proto::{ErrorCode, Op, OpBody, OpKind, OpOutcome, OpResult};
+use dauys_proto::{ErrorCode, Op, OpOutcome, OpResult};
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 
-use crate::apply::{self, Ctx};
+use crate::apply::Ctx;
 use crate::auth::{self, Actor};
+use crate::components::{Component, ParsedOp, Registry};
 use crate::db::{self, Conn};
-use crate::error::{AppResult, Reject};
+use crate::error::{AppError, AppResult, Reject};
 use crate::params;
 use crate::state::AppState;
 
-/// Checks that need no database: kind known, id a UUIDv7, signature valid
-/// when required; then the payload parsed once. A bad payload is returned
-/// inside `Ok`: unlike the other failures it is stored as the op's result
-/// (it is a verdict on content the device signed, as it always was).
-fn precheck(op: &Op, keys: &[VerifyingKey]) -> Result<Result<OpBody, Reject>, Reject> {
-    let kind = checked_kind(op, keys)?;
-    Ok(OpBody::parse_kind(kind, &op.payload).map_err(Reject::from))
+/// An op that passed the checks needing no database: its component, and
+/// its payload parsed once (a bad payload is kept as the op's rejection:
+/// unlike the other failures it is stored as the op's result, a verdict on
+/// content the device signed, as it always was).
+struct Prechecked<'r> {
+    component: &'r dyn Component,
+    body: Result<ParsedOp, Reject>,
 }
 
-fn checked_kind(op: &Op, keys: &[VerifyingKey]) -> Result<OpKind, Reject> {
-    let kind = OpKind::parse(&op.kind).ok_or_else(|| {
+/// Kind owned by some component, id a UUIDv7, signature valid when
+/// required; then the payload parsed.
+fn precheck<'r>(
+    registry: &'r Registry,
+    op: &Op,
+    keys: &[VerifyingKey],
+) -> Result<Prechecked<'r>, Reject> {
+    let component = registry.for_kind(&op.kind).ok_or_else(|| {
         Reject::new(
             ErrorCode::UnknownKind,
             format!("unknown op kind {}", op.kind),
@@ -39,23 +47,27 @@ fn checked_kind(op: &Op, keys: &[VerifyingKey]) -> Result<OpKind, Reject> {
         None => None,
     };
     match sig {
-        None if kind.requires_signature() => Err(Reject::new(
-            ErrorCode::BadSignature,
-            "this kind of op must be signed by the device key",
-        )),
-        None => Ok(kind),
+        None if component.requires_signature(&op.kind) => {
+            return Err(Reject::new(
+                ErrorCode::BadSignature,
+                "this kind of op must be signed by the device key",
+            ))
+        }
+        None => {}
         Some(sig) => {
             let msg = dauys_proto::signing_bytes(op);
-            if keys.iter().any(|k| k.verify(&msg, &sig).is_ok()) {
-                Ok(kind)
-            } else {
-                Err(Reject::new(
+            if !keys.iter().any(|k| k.verify(&msg, &sig).is_ok()) {
+                return Err(Reject::new(
                     ErrorCode::BadSignature,
                     "signature does not match any device key",
-                ))
+                ));
             }
         }
     }
+    Ok(Prechecked {
+        component,
+        body: component.parse(&op.kind, &op.payload),
+    })
 }
 
 fn rejected(r: Reject) -> OpOutcome {
@@ -77,6 +89,69 @@ pub fn verifying_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<Vec<Verifyin
         .collect())
 }
 
+/// The stored result of an op id already applied: its outcome for its
+/// author, a rejection for anyone else reusing the id.
+fn stored(c: &mut dyn Conn, actor: &Actor, id: &str) -> AppResult<Option<OpOutcome>> {
+    let Some(row) = c.query_one("SELECT user_id, result FROM ops WHERE id = $1", params![id])?
+    else {
+        return Ok(None);
+    };
+    if row.get::<String>("user_id")? != actor.user_id {
+        return Ok(Some(rejected(Reject::field(
+            "id",
+            "this op id was already used",
+        ))));
+    }
+    serde_json::from_str(&row.get::<String>("result")?)
+        .map(Some)
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Applies one new op in its own savepoint and records its outcome in the
+/// op log (kept forever: the idempotency key). Runs inside a write
+/// transaction; push and the demo seed both go through here.
+pub fn apply_and_record(
+    c: &mut dyn Conn,
+    ctx: &mut Ctx,
+    op: &Op,
+    component: &dyn Component,
+    body: &Result<ParsedOp, Reject>,
+) -> AppResult<OpOutcome> {
+    c.batch("SAVEPOINT op")?;
+    let applied = match body {
+        Ok(b) => component.apply(c, ctx, op, b),
+        Err(r) => Err(r.clone().into()),
+    };
+    let outcome = match applied {
+        Ok(a) => {
+            c.batch("RELEASE SAVEPOINT op")?;
+            OpOutcome::Accepted {
+                entity_id: a.entity_id,
+                receipt: a.receipt,
+                applied_at: ctx.now,
+            }
+        }
+        Err(AppError::Reject(r)) => {
+            c.batch("ROLLBACK TO SAVEPOINT op")?;
+            c.batch("RELEASE SAVEPOINT op")?;
+            rejected(r)
+        }
+        Err(e) => return Err(e),
+    };
+    let json = serde_json::to_string(&outcome).map_err(|e| AppError::Internal(e.to_string()))?;
+    c.exec(
+        "INSERT INTO ops (id, user_id, kind, result, applied_at) VALUES ($1, $2, $3, $4, $5)",
+        params![
+            op.id.to_string(),
+            &ctx.actor.user_id,
+            &op.kind,
+            json,
+            ctx.now
+        ],
+    )?;
+    Ok(outcome)
+}
+
 /// Applies a batch in one transaction, each op inside its own savepoint.
 pub fn push(
     st: &AppState,
@@ -85,67 +160,26 @@ pub fn push(
     ops: &[Op],
 ) -> AppResult<Vec<OpResult>> {
     let keys = verifying_keys(c, actor)?;
-    // Signature checks are CPU work: done before taking the write lock.
-    let prechecked: Vec<Result<Result<OpBody, Reject>, Reject>> =
-        ops.iter().map(|op| precheck(op, &keys)).collect();
+    // Signature checks and parsing are CPU work: done before taking the
+    // write lock.
+    let prechecked: Vec<Result<Prechecked, Reject>> = ops
+        .iter()
+        .map(|op| precheck(&st.components, op, &keys))
+        .collect();
     db::write_tx(c, |c| -> AppResult<Vec<OpResult>> {
         let mut ctx = Ctx::new(st, actor);
         let mut results = Vec::with_capacity(ops.len());
         for (op, pre) in ops.iter().zip(&prechecked) {
-            let id = op.id.to_string();
-            if let Some(row) = c.query_one(
-                "SELECT user_id, result FROM ops WHERE id = $1",
-                params![&id],
-            )? {
-                let outcome = if row.str(0)? == actor.user_id {
-                    serde_json::from_str(&row.str(1)?)
-                        .map_err(|e| crate::error::AppError::Internal(e.to_string()))?
-                } else {
-                    rejected(Reject::field("id", "this op id was already used"))
-                };
+            if let Some(outcome) = stored(c, actor, &op.id.to_string())? {
                 results.push(OpResult { id: op.id, outcome });
                 continue;
             }
-            let body = match pre {
-                Ok(b) => b,
+            let outcome = match pre {
+                Ok(p) => apply_and_record(c, &mut ctx, op, p.component, &p.body)?,
                 // Not stored: the same bytes always fail the same way, and a
                 // corrupted transmission can still be fixed by a re-send.
-                Err(r) => {
-                    results.push(OpResult {
-                        id: op.id,
-                        outcome: rejected(r.clone()),
-                    });
-                    continue;
-                }
+                Err(r) => rejected(r.clone()),
             };
-            c.batch("SAVEPOINT op")?;
-            // Cloned: the transaction may be retried, and `apply` consumes the body.
-            let applied = match body {
-                Ok(b) => apply::apply(c, &mut ctx, op, b.clone()),
-                Err(r) => Err(r.clone().into()),
-            };
-            let outcome = match applied {
-                Ok(a) => {
-                    c.batch("RELEASE SAVEPOINT op")?;
-                    OpOutcome::Accepted {
-                        entity_id: a.entity_id,
-                        receipt: a.receipt,
-                        applied_at: ctx.now,
-                    }
-                }
-                Err(crate::error::AppError::Reject(r)) => {
-                    c.batch("ROLLBACK TO SAVEPOINT op")?;
-                    c.batch("RELEASE SAVEPOINT op")?;
-                    rejected(r)
-                }
-                Err(e) => return Err(e),
-            };
-            let json = serde_json::to_string(&outcome)
-                .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
-            c.exec(
-                "INSERT INTO ops (id, user_id, kind, result, applied_at) VALUES ($1, $2, $3, $4, $5)",
-                params![&id, &actor.user_id, &op.kind, json, ctx.now],
-            )?;
             results.push(OpResult { id: op.id, outcome });
         }
         Ok(results)

@@ -1,17 +1,13 @@
 //! The effect of each op kind. Every function here runs inside the push
 //! transaction (and a savepoint): a rejection rolls back everything it did.
 
-mod appeals;
-mod cycles;
-mod proposals;
+pub mod appeals;
+pub mod cycles;
+pub mod proposals;
 
-pub use proposals::{is_public as proposals_public, ProposalComments};
+pub use proposals::{attach_media, is_public as proposals_public, ProposalComments};
 
-use crate::components::comments::apply as comments;
-
-use dauys_proto::{
-    AppealOp, BudgetOp, CommentOp, EntityKind, ErrorCode, HistoryEvent, MediaOp, Op, OpBody,
-};
+use dauys_proto::{EntityKind, ErrorCode, HistoryEvent};
 
 use crate::auth::Actor;
 use crate::db::Conn;
@@ -43,36 +39,6 @@ impl<'a> Ctx<'a> {
             now: st.clock.now_ms(),
             today: st.clock.today(),
         }
-    }
-}
-
-/// Applies an op whose payload was parsed once, at the boundary (push).
-/// `op` is the envelope as received: its id, device time and signature.
-pub fn apply(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, body: OpBody) -> AppResult<Applied> {
-    let id = op.id.to_string();
-    match body {
-        OpBody::Appeal(a) => match a {
-            AppealOp::Submit(p) => appeals::submit(c, ctx, &id, p, op),
-            AppealOp::Register(p) => appeals::register(c, ctx, p),
-            AppealOp::Redirect(p) => appeals::redirect(c, ctx, p),
-            AppealOp::Extend(p) => appeals::extend(c, ctx, p),
-            AppealOp::Answer(p) => appeals::answer(c, ctx, p),
-            AppealOp::Dismiss(p) => appeals::dismiss(c, ctx, p),
-        },
-        OpBody::Budget(b) => match b {
-            BudgetOp::ProposalSubmit(p) => proposals::submit(c, ctx, &id, p),
-            BudgetOp::ProposalModerate(p) => proposals::moderate(c, ctx, p),
-            BudgetOp::ProposalReview(p) => proposals::review(c, ctx, p),
-            BudgetOp::ProposalProgress(p) => proposals::progress(c, ctx, p),
-            BudgetOp::BallotCast(p) => cycles::cast(c, ctx, &id, p, op),
-            BudgetOp::CycleCreate(p) => cycles::create(c, ctx, &id, p),
-            BudgetOp::CyclePhase(p) => cycles::phase(c, ctx, p),
-        },
-        OpBody::Comment(m) => match m {
-            CommentOp::Add(p) => comments::add(c, ctx, &id, p),
-            CommentOp::Moderate(p) => comments::moderate(c, ctx, p),
-        },
-        OpBody::Media(MediaOp::Attach(p)) => proposals::attach_media(c, ctx, p),
     }
 }
 

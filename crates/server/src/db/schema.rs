@@ -92,6 +92,15 @@ ALTER TABLE comments_v2 RENAME TO comments;
 CREATE INDEX comments_target ON comments(target_kind, target_id, created_at);
 "#,
     ),
+    // Components bring their own tables, versioned per component.
+    (
+        3,
+        r#"
+CREATE TABLE component_migrations (
+  component TEXT NOT NULL, version BIGINT NOT NULL, applied_at BIGINT NOT NULL,
+  PRIMARY KEY (component, version));
+"#,
+    ),
 ];
 
 fn render(sql: &str, d: Dialect) -> String {
@@ -130,6 +139,44 @@ pub fn migrate_to(c: &mut dyn Conn, target: i64) -> DbResult<usize> {
             c.exec(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
                 crate::params![*version, crate::clock::now_ms()],
+            )
+        });
+        match r {
+            Ok(_) => c.batch("COMMIT")?,
+            Err(e) => {
+                let _ = c.batch("ROLLBACK");
+                return Err(e);
+            }
+        }
+        ran += 1;
+    }
+    Ok(ran)
+}
+
+/// Applies a component's pending migrations (versions counted per
+/// component), each in its own transaction; returns how many ran.
+pub fn migrate_component(
+    c: &mut dyn Conn,
+    component: &str,
+    migrations: &[(i64, &str)],
+) -> DbResult<usize> {
+    let mut ran = 0;
+    for (version, sql) in migrations {
+        begin_write(c)?;
+        let done = c
+            .query_one(
+                "SELECT version FROM component_migrations WHERE component = $1 AND version = $2",
+                crate::params![component, *version],
+            )?
+            .is_some();
+        if done {
+            c.batch("COMMIT")?;
+            continue;
+        }
+        let r = c.batch(&render(sql, c.dialect())).and_then(|_| {
+            c.exec(
+                "INSERT INTO component_migrations (component, version, applied_at) VALUES ($1, $2, $3)",
+                crate::params![component, *version, crate::clock::now_ms()],
             )
         });
         match r {

@@ -7,9 +7,42 @@
 pub mod apply;
 pub mod store;
 
+use dauys_proto::{CommentOp, Op, OpBody};
+
+use super::{builtin_kinds, parse_builtin, Component, ParsedOp};
+use crate::apply::{Applied, Ctx};
 use crate::auth::Actor;
 use crate::db::Conn;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult, Reject};
+
+pub struct Comments;
+
+impl Component for Comments {
+    fn name(&self) -> &'static str {
+        "comments"
+    }
+    fn op_kinds(&self) -> Vec<&'static str> {
+        builtin_kinds(self.name())
+    }
+    fn parse(&self, kind: &str, payload: &serde_json::Value) -> Result<ParsedOp, Reject> {
+        parse_builtin(kind, payload)
+    }
+    fn apply(
+        &self,
+        c: &mut dyn Conn,
+        ctx: &mut Ctx,
+        op: &Op,
+        body: &ParsedOp,
+    ) -> AppResult<Applied> {
+        let OpBody::Comment(m) = body.get::<OpBody>()? else {
+            return Err(AppError::Internal("not a comments op".into()));
+        };
+        match m.clone() {
+            CommentOp::Add(p) => apply::add(c, ctx, &op.id.to_string(), p),
+            CommentOp::Moderate(p) => apply::moderate(c, ctx, p),
+        }
+    }
+}
 
 /// What the comments component needs to know about a target item.
 #[derive(Debug, Clone, PartialEq, Eq)]
