@@ -6,11 +6,11 @@ use dauys_proto::iin::{self, Sex};
 use dauys_proto::{Localized, Op, OpKind, OpOutcome, Role};
 use serde_json::json;
 
-use crate::apply::Ctx;
 use crate::auth::{load_actor_by_user, Actor};
 use crate::census;
 use crate::db::{self, Conn};
 use crate::error::{AppError, AppResult};
+use crate::kernel::ops::Ctx;
 use crate::params;
 use crate::state::AppState;
 

@@ -116,6 +116,11 @@ impl FromRequestParts<AppState> for SessionToken {
     }
 }
 
+pub fn found<T>(v: Option<T>, what: &str) -> AppResult<Json<T>> {
+    v.map(Json)
+        .ok_or_else(|| Reject::new(ErrorCode::NotFound, format!("{what} not found")).into())
+}
+
 /// Runs blocking database work on the blocking pool.
 pub async fn blocking<T: Send + 'static>(
     st: &AppState,
@@ -133,8 +138,11 @@ pub async fn blocking<T: Send + 'static>(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Dauys participation API", version = "1", description = "Appeals to akimats, participatory budgeting and offline-first sync. Errors are JSON `ApiError` bodies with stable codes."),
-    paths(healthz, localities, request_otp, verify_otp, logout, me, push_ops, pull_changes, cycles, cycle_get,
-          cycle_proposals, proposal_get, proposal_comments, appeal_get, my_appeals, action,
+    paths(healthz, localities, request_otp, verify_otp, logout, me, push_ops, pull_changes, action,
+          crate::components::budgets::routes::cycles, crate::components::budgets::routes::cycle_get,
+          crate::components::budgets::routes::cycle_proposals, crate::components::budgets::routes::proposal_get,
+          crate::components::comments::routes::proposal_comments,
+          crate::components::appeals::routes::appeal_get, crate::components::appeals::routes::my_appeals,
           uploads::create, uploads::head, uploads::patch, uploads::fetch, crate::export::ballots_pb, crate::export::results_csv),
     components(schemas(ApiError, Op, OpKind, OpResult, PushRequest, PushResponse, PullRequest, PullResponse, OtpRequest,
         OtpResponse, VerifyRequest, SessionResponse, Me, Locality, Cycle, Proposal, Comment, Appeal,
@@ -178,13 +186,6 @@ pub fn router(st: AppState) -> Router {
         .route("/v1/me", get(me))
         .route("/v1/push", post(push_ops))
         .route("/v1/changes", get(pull_changes))
-        .route("/v1/cycles", get(cycles))
-        .route("/v1/cycles/{id}", get(cycle_get))
-        .route("/v1/cycles/{id}/proposals", get(cycle_proposals))
-        .route("/v1/proposals/{id}", get(proposal_get))
-        .route("/v1/proposals/{id}/comments", get(proposal_comments))
-        .route("/v1/appeals", get(my_appeals))
-        .route("/v1/appeals/{id}", get(appeal_get))
         .route("/v1/actions/{kind}", post(action))
         .route("/v1/uploads", post(uploads::create))
         .route(
@@ -193,7 +194,6 @@ pub fn router(st: AppState) -> Router {
                 .head(uploads::head)
                 .patch(uploads::patch),
         )
-        .merge(crate::export::routes())
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(limits::MAX_PUSH_BYTES))
         .layer(RequestDecompressionLayer::new())
@@ -377,114 +377,6 @@ async fn pull_changes(
             limit,
             st.clock.today(),
         )
-    })
-    .await
-    .map(Json)
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct CyclesArgs {
-    /// Locality code.
-    locality: String,
-}
-
-/// PB cycles of a locality.
-#[utoipa::path(get, path = "/v1/cycles", params(CyclesArgs), responses((status = 200, body = Vec<Cycle>), (status = 422, body = ApiError)))]
-async fn cycles(
-    State(st): State<AppState>,
-    QueryArgs(a): QueryArgs<CyclesArgs>,
-) -> AppResult<Json<Vec<Cycle>>> {
-    blocking(&st, move |_, c| read::cycles_of(c, &a.locality))
-        .await
-        .map(Json)
-}
-
-fn found<T>(v: Option<T>, what: &str) -> AppResult<Json<T>> {
-    v.map(Json)
-        .ok_or_else(|| Reject::new(ErrorCode::NotFound, format!("{what} not found")).into())
-}
-
-/// One PB cycle.
-#[utoipa::path(get, path = "/v1/cycles/{id}", params(("id" = String, Path)), responses((status = 200, body = Cycle), (status = 404, body = ApiError)))]
-async fn cycle_get(State(st): State<AppState>, Path(id): Path<String>) -> AppResult<Json<Cycle>> {
-    let v = blocking(&st, move |_, c| read::cycle(c, &id)).await?;
-    found(v, "cycle")
-}
-
-/// Public proposals of a cycle (and the viewer's own).
-#[utoipa::path(get, path = "/v1/cycles/{id}/proposals", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Vec<Proposal>)))]
-async fn cycle_proposals(
-    State(st): State<AppState>,
-    MaybeActor(actor): MaybeActor,
-    Path(id): Path<String>,
-) -> AppResult<Json<Vec<Proposal>>> {
-    blocking(&st, move |_, c| {
-        read::proposals_of(c, &id, actor.as_ref().map(|a| a.user_id.as_str()))
-    })
-    .await
-    .map(Json)
-}
-
-/// One proposal with its history.
-#[utoipa::path(get, path = "/v1/proposals/{id}", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Proposal), (status = 404, body = ApiError)))]
-async fn proposal_get(
-    State(st): State<AppState>,
-    MaybeActor(actor): MaybeActor,
-    Path(id): Path<String>,
-) -> AppResult<Json<Proposal>> {
-    let v = blocking(&st, move |_, c| {
-        read::proposal(c, &id, actor.as_ref().map(|a| a.user_id.as_str()))
-    })
-    .await?;
-    found(v, "proposal")
-}
-
-/// Comments on a proposal.
-#[utoipa::path(get, path = "/v1/proposals/{id}/comments", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Vec<Comment>)))]
-async fn proposal_comments(
-    State(st): State<AppState>,
-    MaybeActor(actor): MaybeActor,
-    Path(id): Path<String>,
-) -> AppResult<Json<Vec<Comment>>> {
-    blocking(&st, move |_, c| {
-        read::comments_of(c, &id, actor.as_ref().map(|a| a.user_id.as_str()))
-    })
-    .await
-    .map(Json)
-}
-
-/// One appeal: public ones for anyone, private ones for the applicant and
-/// officials of the addressed locality.
-#[utoipa::path(get, path = "/v1/appeals/{id}", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Appeal), (status = 404, body = ApiError)))]
-async fn appeal_get(
-    State(st): State<AppState>,
-    MaybeActor(actor): MaybeActor,
-    Path(id): Path<String>,
-) -> AppResult<Json<Appeal>> {
-    let v = blocking(&st, move |st, c| {
-        let official = match (&actor, read::appeal_locality(c, &id)?) {
-            (Some(a), Some(loc)) => {
-                auth::require_role(c, a, &[dauys_proto::Role::Official], &loc).is_ok()
-            }
-            _ => false,
-        };
-        read::appeal(
-            c,
-            &id,
-            actor.as_ref().map(|a| a.user_id.as_str()),
-            official,
-            st.clock.today(),
-        )
-    })
-    .await?;
-    found(v, "appeal")
-}
-
-/// The signed-in user's appeals.
-#[utoipa::path(get, path = "/v1/appeals", security(("bearer" = [])), responses((status = 200, body = Vec<Appeal>), (status = 401, body = ApiError)))]
-async fn my_appeals(State(st): State<AppState>, actor: Actor) -> AppResult<Json<Vec<Appeal>>> {
-    blocking(&st, move |st, c| {
-        read::appeals_of_user(c, &actor.user_id, st.clock.today())
     })
     .await
     .map(Json)

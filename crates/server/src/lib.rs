@@ -1,24 +1,21 @@
 //! Dauys participation server: appeals to akimats, participatory budgeting
 //! and the offline-first sync protocol of `dauys-proto`.
 
-pub mod apply;
-pub mod auth;
-pub mod census;
 pub mod clock;
 pub mod components;
 pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod error;
-pub mod export;
 pub mod http;
-pub mod pull;
-pub mod push;
+pub mod kernel;
 pub mod read;
-pub mod results;
 pub mod sms;
 pub mod state;
-pub mod uploads;
+
+// The kernel's and budgets' modules at their long-standing paths.
+pub use components::budgets::{export, results};
+pub use kernel::{auth, census, pull, push, uploads};
 
 use std::sync::Arc;
 

@@ -4,9 +4,9 @@
 use dauys_proto::{MediaOp, Op, OpBody};
 
 use super::{builtin_kinds, parse_builtin, Component, ParsedOp};
-use crate::apply::{Applied, Ctx};
 use crate::db::Conn;
 use crate::error::{AppError, AppResult, Reject};
+use crate::kernel::ops::{Applied, Ctx};
 
 pub struct Media;
 
@@ -28,7 +28,9 @@ impl Component for Media {
         body: &ParsedOp,
     ) -> AppResult<Applied> {
         match body.get::<OpBody>()? {
-            OpBody::Media(MediaOp::Attach(p)) => crate::apply::attach_media(c, ctx, p.clone()),
+            OpBody::Media(MediaOp::Attach(p)) => {
+                crate::components::budgets::proposals::attach_media(c, ctx, p.clone())
+            }
             _ => Err(AppError::Internal("not a media op".into())),
         }
     }

@@ -22,9 +22,9 @@ use std::sync::Arc;
 use axum::Router;
 use dauys_proto::{Op, OpBody, OpKind};
 
-use crate::apply::{Applied, Ctx};
 use crate::db::Conn;
 use crate::error::{AppError, AppResult, Reject};
+use crate::kernel::ops::{Applied, Ctx};
 use crate::state::AppState;
 
 /// An op's payload after its component parsed it. Shared, so a retried

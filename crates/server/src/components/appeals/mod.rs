@@ -1,12 +1,17 @@
 //! Appeals to akimats (the law on appeals: registration, redirection,
 //! extension, answer, dismissal, with working-day due dates).
 
+pub mod apply;
+pub mod routes;
+pub mod store;
+
 use dauys_proto::{AppealOp, Op, OpBody};
 
 use super::{builtin_kinds, builtin_requires_signature, parse_builtin, Component, ParsedOp};
-use crate::apply::{appeals, Applied, Ctx};
 use crate::db::Conn;
 use crate::error::{AppError, AppResult, Reject};
+use crate::kernel::ops::{Applied, Ctx};
+use apply as appeals;
 
 pub struct Appeals;
 
@@ -42,5 +47,8 @@ impl Component for Appeals {
             AppealOp::Answer(p) => appeals::answer(c, ctx, p),
             AppealOp::Dismiss(p) => appeals::dismiss(c, ctx, p),
         }
+    }
+    fn routes(&self) -> axum::Router<crate::state::AppState> {
+        routes::routes()
     }
 }

@@ -1,12 +1,19 @@
 //! Participatory budgeting: cycles, proposals, ballots, results and
 //! implementation progress. Proposals are commentable.
 
+pub mod cycles;
+pub mod export;
+pub mod proposals;
+pub mod results;
+pub mod routes;
+pub mod store;
+
 use dauys_proto::{BudgetOp, Op, OpBody};
 
 use super::{builtin_kinds, builtin_requires_signature, parse_builtin, Component, ParsedOp};
-use crate::apply::{cycles, proposals, Applied, Ctx};
 use crate::db::Conn;
 use crate::error::{AppError, AppResult, Reject};
+use crate::kernel::ops::{Applied, Ctx};
 
 pub struct Budgets;
 
@@ -43,5 +50,8 @@ impl Component for Budgets {
             BudgetOp::CycleCreate(p) => cycles::create(c, ctx, &id, p),
             BudgetOp::CyclePhase(p) => cycles::phase(c, ctx, p),
         }
+    }
+    fn routes(&self) -> axum::Router<crate::state::AppState> {
+        routes::routes()
     }
 }

@@ -4,10 +4,10 @@ use dauys_proto::limits::MAX_COMMENT_CHARS;
 use dauys_proto::{CommentAddPayload, CommentModeratePayload, EntityKind, ErrorCode, Role};
 
 use super::{commentable, store};
-use crate::apply::{not_found, record_change, text, Applied, Ctx};
 use crate::auth::require_role;
 use crate::db::Conn;
 use crate::error::{AppResult, Reject};
+use crate::kernel::ops::{not_found, record_change, text, Applied, Ctx};
 
 pub fn add(c: &mut dyn Conn, ctx: &mut Ctx, id: &str, p: CommentAddPayload) -> AppResult<Applied> {
     let body = text("body", &p.body, MAX_COMMENT_CHARS, true)?;

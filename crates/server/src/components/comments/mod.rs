@@ -5,15 +5,16 @@
 //! lies and whether it takes comments.
 
 pub mod apply;
+pub mod routes;
 pub mod store;
 
 use dauys_proto::{CommentOp, Op, OpBody};
 
 use super::{builtin_kinds, parse_builtin, Component, ParsedOp};
-use crate::apply::{Applied, Ctx};
 use crate::auth::Actor;
 use crate::db::Conn;
 use crate::error::{AppError, AppResult, Reject};
+use crate::kernel::ops::{Applied, Ctx};
 
 pub struct Comments;
 
@@ -41,6 +42,9 @@ impl Component for Comments {
             CommentOp::Add(p) => apply::add(c, ctx, &op.id.to_string(), p),
             CommentOp::Moderate(p) => apply::moderate(c, ctx, p),
         }
+    }
+    fn routes(&self) -> axum::Router<crate::state::AppState> {
+        routes::routes()
     }
 }
 
@@ -70,7 +74,8 @@ pub trait Commentable: Send + Sync {
 }
 
 /// Every commentable kind of the built-in components.
-static COMMENTABLES: &[&dyn Commentable] = &[&crate::apply::ProposalComments];
+static COMMENTABLES: &[&dyn Commentable] =
+    &[&crate::components::budgets::proposals::ProposalComments];
 
 /// The [`Commentable`] for a target kind, if that kind takes comments.
 pub fn commentable(kind: &str) -> Option<&'static dyn Commentable> {

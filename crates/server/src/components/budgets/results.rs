@@ -42,7 +42,7 @@ pub fn election(
              FROM cycles c JOIN localities l ON l.code = c.locality WHERE c.id = $1",
             params![cycle_id],
         )?
-        .ok_or_else(|| crate::apply::not_found("cycle"))?;
+        .ok_or_else(|| crate::kernel::ops::not_found("cycle"))?;
     let rule = Rule::from_str(&cy.str(1)?).map_err(|e| AppError::Internal(e.to_string()))?;
     let budget = u64::try_from(cy.i64(0)?).unwrap_or(0);
     let mut e = Election::new(budget, VoteType::Approval);

@@ -10,12 +10,12 @@ use dauys_proto::{
     AppealRegisterPayload, AppealStatus, AppealSubmitPayload, ErrorCode, HistoryEvent, Op, Role,
 };
 
-use super::{
-    check_media, not_found, record_change, set_status_with_history, text, to_json, Applied, Ctx,
-};
 use crate::auth::require_role;
 use crate::db::Conn;
 use crate::error::{AppResult, Reject};
+use crate::kernel::ops::{
+    check_media, not_found, record_change, set_status_with_history, text, to_json, Applied, Ctx,
+};
 use crate::params;
 
 /// The locality of a body that receives appeals.

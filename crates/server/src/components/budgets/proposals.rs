@@ -9,13 +9,13 @@ use dauys_proto::{
     ProposalSubmitPayload, Role,
 };
 
-use super::{
-    check_media, not_found, record_change, set_status_with_history, text, to_json, Applied, Ctx,
-};
 use crate::auth::{require_role, Actor};
 use crate::components::comments::{Commentable, CommentableItem};
 use crate::db::{Conn, Value};
 use crate::error::{AppResult, Reject};
+use crate::kernel::ops::{
+    check_media, not_found, record_change, set_status_with_history, text, to_json, Applied, Ctx,
+};
 use crate::params;
 
 /// Proposals become public once a moderator has looked at them.

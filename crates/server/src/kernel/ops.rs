@@ -1,11 +1,7 @@
-//! The effect of each op kind. Every function here runs inside the push
-//! transaction (and a savepoint): a rejection rolls back everything it did.
-
-pub mod appeals;
-pub mod cycles;
-pub mod proposals;
-
-pub use proposals::{attach_media, is_public as proposals_public, ProposalComments};
+//! What every component's op effects share: the per-batch context, the
+//! result of an op, the change-feed append, text and media checks. Effects
+//! run inside the push transaction (and a savepoint): a rejection rolls
+//! back everything they did.
 
 use dauys_proto::{EntityKind, ErrorCode, HistoryEvent};
 
@@ -14,8 +10,6 @@ use crate::db::Conn;
 use crate::error::{AppError, AppResult, Reject};
 use crate::params;
 use crate::state::AppState;
-
-pub use cycles::compute_results;
 
 /// What a successful op produced.
 pub struct Applied {

@@ -5,11 +5,11 @@
 use dauys_proto::{ErrorCode, Op, OpOutcome, OpResult};
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 
-use crate::apply::Ctx;
 use crate::auth::{self, Actor};
 use crate::components::{Component, ParsedOp, Registry};
 use crate::db::{self, Conn};
 use crate::error::{AppError, AppResult, Reject};
+use crate::kernel::ops::Ctx;
 use crate::params;
 use crate::state::AppState;
 

@@ -9,10 +9,10 @@ use dauys_proto::{
     ProposalStatus, Role,
 };
 
-use super::{not_found, record_change, text, to_json, Applied, Ctx};
 use crate::auth::{locality_within, require_role};
 use crate::db::Conn;
 use crate::error::{AppError, AppResult, Reject};
+use crate::kernel::ops::{not_found, record_change, text, to_json, Applied, Ctx};
 use crate::params;
 
 pub fn create(
@@ -82,7 +82,7 @@ pub fn create(
 
 /// Normalized rule name if the tally engine knows it.
 pub fn dauys_tally_rule(rule: &str) -> Option<String> {
-    crate::results::normalize_rule(rule)
+    super::results::normalize_rule(rule)
 }
 
 pub fn phase(c: &mut dyn Conn, ctx: &mut Ctx, p: CyclePhasePayload) -> AppResult<Applied> {
@@ -218,7 +218,7 @@ pub fn compute_results(c: &mut dyn Conn, cycle_id: &str, now: i64) -> AppResult<
         ballots
             .push(serde_json::from_str(&r.str(0)?).map_err(|e| AppError::Internal(e.to_string()))?);
     }
-    let outcome = crate::results::count(c, cycle_id)?;
+    let outcome = super::results::count(c, cycle_id)?;
     let mut votes = BTreeMap::new();
     for (id, _) in &projects {
         votes.insert(id.clone(), 0i64);
@@ -243,7 +243,7 @@ pub fn compute_results(c: &mut dyn Conn, cycle_id: &str, now: i64) -> AppResult<
                 params![id],
             )?
             .ok_or_else(|| not_found("proposal"))?;
-        let history = super::push_history(
+        let history = crate::kernel::ops::push_history(
             &r.str(0)?,
             dauys_proto::HistoryEvent {
                 at: now,
