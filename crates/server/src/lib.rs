@@ -5,6 +5,9 @@ pub mod clock;
 pub mod components;
 pub mod crypto;
 pub mod db;
+/// Sample data for demos and tests (feature `demo`, on by default; build
+/// production servers with `--no-default-features` to leave it out).
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod error;
 pub mod http;
