@@ -82,19 +82,40 @@ pub fn push_history(json: &str, ev: HistoryEvent) -> AppResult<String> {
     serde_json::to_string(&h).map_err(|e| AppError::Internal(e.to_string()))
 }
 
-/// Moves a row of `table` (appeals, proposals) to `status`, appending a
-/// public history event; `set_sql` adds `SET` clauses bound to `extra` as
-/// `$5`, `$6`, …
+/// Items with a status and a public history.
+#[derive(Debug, Clone, Copy)]
+pub enum Tracked {
+    Appeals,
+    Proposals,
+}
+
+impl Tracked {
+    /// One fixed statement per table: no SQL assembled from names.
+    fn status_sql(self) -> &'static str {
+        match self {
+            Tracked::Appeals => {
+                "UPDATE appeals SET status = $2, history = $3, updated_at = $4 WHERE id = $1"
+            }
+            Tracked::Proposals => {
+                "UPDATE proposals SET status = $2, history = $3, updated_at = $4 WHERE id = $1"
+            }
+        }
+    }
+}
+
+/// Moves an item to `status`, appending a public history event; then runs
+/// `then_sql` (a complete statement, `$1` the id and `extra` as `$2`, `$3`,
+/// …; empty for none) for the fields the transition also sets.
 #[allow(clippy::too_many_arguments)]
 pub fn set_status_with_history(
     c: &mut dyn Conn,
     now: i64,
-    table: &str,
+    table: Tracked,
     id: &str,
     status: &str,
     history_json: &str,
     note: &str,
-    set_sql: &str,
+    then_sql: &str,
     extra: &[crate::db::Value],
 ) -> AppResult<()> {
     let history = push_history(
@@ -105,14 +126,12 @@ pub fn set_status_with_history(
             note: note.to_string(),
         },
     )?;
-    let mut params: Vec<crate::db::Value> =
-        vec![id.into(), status.into(), history.into(), now.into()];
-    params.extend_from_slice(extra);
-    let sep = if set_sql.is_empty() { "" } else { ", " };
-    c.exec(
-        &format!("UPDATE {table} SET status = $2, history = $3, updated_at = $4{sep}{set_sql} WHERE id = $1"),
-        &params,
-    )?;
+    c.exec(table.status_sql(), params![id, status, history, now])?;
+    if !then_sql.is_empty() {
+        let mut params: Vec<crate::db::Value> = vec![id.into()];
+        params.extend_from_slice(extra);
+        c.exec(then_sql, &params)?;
+    }
     Ok(())
 }
 

@@ -15,6 +15,7 @@ use crate::db::{Conn, Value};
 use crate::error::{AppResult, Reject};
 use crate::kernel::ops::{
     check_media, not_found, record_change, set_status_with_history, text, to_json, Applied, Ctx,
+    Tracked,
 };
 use crate::params;
 
@@ -153,7 +154,7 @@ fn set_status(
     set_status_with_history(
         c,
         ctx.now,
-        "proposals",
+        Tracked::Proposals,
         id,
         status.as_str(),
         &p.history,
@@ -229,7 +230,7 @@ pub fn review(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalReviewPayload) -> AppR
         &p,
         status,
         &note,
-        "expert_cost = $5, expert_note = $6",
+        "UPDATE proposals SET expert_cost = $2, expert_note = $3 WHERE id = $1",
         &[r.cost_estimate.into(), note.clone().into()],
     )
 }
@@ -265,7 +266,7 @@ pub fn progress(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalProgressPayload) -> 
         &p,
         status,
         &note,
-        "progress = $5",
+        "UPDATE proposals SET progress = $2 WHERE id = $1",
         &[r.progress.into()],
     )
 }
