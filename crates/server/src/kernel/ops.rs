@@ -3,6 +3,7 @@
 //! run inside the push transaction (and a savepoint): a rejection rolls
 //! back everything they did.
 
+use dauys_proto::locality::LocalityTree;
 use dauys_proto::{EntityKind, ErrorCode, HistoryEvent};
 
 use crate::auth::Actor;
@@ -23,6 +24,9 @@ pub struct Ctx<'a> {
     pub actor: &'a Actor,
     pub now: i64,
     pub today: time::Date,
+    /// The locality tree, loaded at most once per batch (no op changes it):
+    /// a batch of 100 ballots walks it 100 times for one query.
+    localities: Option<LocalityTree>,
 }
 
 impl<'a> Ctx<'a> {
@@ -32,7 +36,24 @@ impl<'a> Ctx<'a> {
             actor,
             now: st.clock.now_ms(),
             today: st.clock.today(),
+            localities: None,
         }
+    }
+
+    /// Whether `loc` is `ancestor` or lies under it.
+    pub fn locality_within(
+        &mut self,
+        c: &mut dyn Conn,
+        loc: &str,
+        ancestor: &str,
+    ) -> AppResult<bool> {
+        if self.localities.is_none() {
+            self.localities = Some(crate::auth::locality_tree(c)?);
+        }
+        Ok(self
+            .localities
+            .as_ref()
+            .is_some_and(|t| t.is_within(loc, ancestor)))
     }
 }
 

@@ -9,7 +9,7 @@ use dauys_proto::{
     ProposalStatus, Role,
 };
 
-use crate::auth::{locality_within, require_role};
+use crate::auth::require_role;
 use crate::db::Conn;
 use crate::error::{AppError, AppResult, Reject};
 use crate::kernel::ops::{not_found, record_change, text, to_json, Applied, Ctx};
@@ -140,7 +140,8 @@ pub fn cast(
             return Err(e.clone().into());
         }
     }
-    if !locality_within(c, &ctx.actor.locality, &cycle.locality)? {
+    let home = ctx.actor.locality.clone();
+    if !ctx.locality_within(c, &home, &cycle.locality)? {
         return Err(Reject::new(
             ErrorCode::NotEligible,
             "only residents of the locality vote in this cycle",

@@ -63,7 +63,8 @@ pub fn submit(
         )
         .into());
     }
-    if !crate::auth::locality_within(c, &ctx.actor.locality, &locality)? {
+    let home = ctx.actor.locality.clone();
+    if !ctx.locality_within(c, &home, &locality)? {
         return Err(Reject::new(
             ErrorCode::NotEligible,
             "proposals come from residents of the locality",
