@@ -20,7 +20,7 @@ pub fn routes() -> Router<AppState> {
 
 /// One appeal: public ones for anyone, private ones for the applicant and
 /// officials of the addressed locality.
-#[utoipa::path(get, path = "/v1/appeals/{id}", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Appeal), (status = 404, body = ApiError)))]
+#[utoipa::path(get, tag = "appeals", path = "/v1/appeals/{id}", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Appeal), (status = 404, body = ApiError)))]
 pub async fn appeal_get(
     State(st): State<AppState>,
     MaybeActor(actor): MaybeActor,
@@ -46,7 +46,7 @@ pub async fn appeal_get(
 }
 
 /// The signed-in user's appeals.
-#[utoipa::path(get, path = "/v1/appeals", security(("bearer" = [])), responses((status = 200, body = Vec<Appeal>), (status = 401, body = ApiError)))]
+#[utoipa::path(get, tag = "appeals", path = "/v1/appeals", security(("bearer" = [])), responses((status = 200, body = Vec<Appeal>), (status = 401, body = ApiError)))]
 pub async fn my_appeals(State(st): State<AppState>, actor: Actor) -> AppResult<Json<Vec<Appeal>>> {
     blocking(&st, move |st, c| {
         read::appeals_of_user(c, &actor.user_id, st.clock.today())

@@ -28,7 +28,7 @@ pub struct CyclesArgs {
 }
 
 /// PB cycles of a locality.
-#[utoipa::path(get, path = "/v1/cycles", params(CyclesArgs), responses((status = 200, body = Vec<Cycle>), (status = 422, body = ApiError)))]
+#[utoipa::path(get, tag = "budgets", path = "/v1/cycles", params(CyclesArgs), responses((status = 200, body = Vec<Cycle>), (status = 422, body = ApiError)))]
 pub async fn cycles(
     State(st): State<AppState>,
     QueryArgs(a): QueryArgs<CyclesArgs>,
@@ -39,7 +39,7 @@ pub async fn cycles(
 }
 
 /// One PB cycle.
-#[utoipa::path(get, path = "/v1/cycles/{id}", params(("id" = String, Path)), responses((status = 200, body = Cycle), (status = 404, body = ApiError)))]
+#[utoipa::path(get, tag = "budgets", path = "/v1/cycles/{id}", params(("id" = String, Path)), responses((status = 200, body = Cycle), (status = 404, body = ApiError)))]
 pub async fn cycle_get(
     State(st): State<AppState>,
     Path(id): Path<String>,
@@ -49,7 +49,7 @@ pub async fn cycle_get(
 }
 
 /// Public proposals of a cycle (and the viewer's own).
-#[utoipa::path(get, path = "/v1/cycles/{id}/proposals", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Vec<Proposal>)))]
+#[utoipa::path(get, tag = "budgets", path = "/v1/cycles/{id}/proposals", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Vec<Proposal>)))]
 pub async fn cycle_proposals(
     State(st): State<AppState>,
     MaybeActor(actor): MaybeActor,
@@ -63,7 +63,7 @@ pub async fn cycle_proposals(
 }
 
 /// One proposal with its history.
-#[utoipa::path(get, path = "/v1/proposals/{id}", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Proposal), (status = 404, body = ApiError)))]
+#[utoipa::path(get, tag = "budgets", path = "/v1/proposals/{id}", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Proposal), (status = 404, body = ApiError)))]
 pub async fn proposal_get(
     State(st): State<AppState>,
     MaybeActor(actor): MaybeActor,

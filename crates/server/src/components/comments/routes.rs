@@ -16,7 +16,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Comments on a proposal.
-#[utoipa::path(get, path = "/v1/proposals/{id}/comments", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Vec<Comment>)))]
+#[utoipa::path(get, tag = "comments", path = "/v1/proposals/{id}/comments", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Vec<Comment>)))]
 pub async fn proposal_comments(
     State(st): State<AppState>,
     MaybeActor(actor): MaybeActor,
