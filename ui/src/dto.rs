@@ -64,7 +64,7 @@ pub struct SyncStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProfileInfo {
     pub id: String,
-    /// Masked IIN for display, e.g. `85•••••••123`.
+    /// Masked IIN for display (`dauys_proto::iin::mask`), e.g. `••••••••5823`.
     pub label: String,
     /// Locality code the profile follows.
     pub locality: Option<String>,

@@ -1,6 +1,6 @@
 //! Small shared pieces: loading and error states, badges, due dates.
 
-use dauys_proto::GeoPoint;
+use dauys_proto::{GeoPoint, HistoryEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Serialize;
@@ -116,5 +116,26 @@ pub fn MapLink(g: GeoPoint) -> impl IntoView {
         {move || failed.get().map(|u| view! {
             <p role="alert">{t("map-open-failed")} " " <span class="mono selectable" data-testid="map-url">{u}</span></p>
         })}
+    }
+}
+
+/// An item's public history, oldest first; `prefix` names the status
+/// labels (`appeal-status`, `proposal-status`).
+#[component]
+pub fn Timeline(
+    history: Vec<HistoryEvent>,
+    prefix: &'static str,
+    #[prop(optional)] testid: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <ol class="timeline" data-testid=testid>
+            {history.into_iter().map(|h| view! {
+                <li>
+                    <strong>{i18n::label(prefix, &h.status)}</strong>
+                    " " <span class="muted">{i18n::datetime(h.at)}</span>
+                    {(!h.note.is_empty()).then(|| view! { <p>{h.note}</p> })}
+                </li>
+            }).collect_view()}
+        </ol>
     }
 }

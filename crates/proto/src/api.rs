@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::wire::wire_enum;
+
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
@@ -19,35 +21,13 @@ pub struct ApiError {
     pub detail: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Role {
-    Citizen,
-    Moderator,
-    Expert,
-    Official,
-    Admin,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-    pub fn parse(s: &str) -> Option<Role> {
-        s.parse().ok()
+wire_enum! {
+    pub enum Role {
+        Citizen,
+        Moderator,
+        Expert,
+        Official,
+        Admin,
     }
 }
 

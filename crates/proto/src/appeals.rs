@@ -3,41 +3,22 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::wire::wire_enum;
+
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
 use crate::geo::GeoPoint;
 use crate::ops::OpKind;
 
-/// The forms of appeal in Kazakh law.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum AppealType {
-    Complaint,
-    Statement,
-    Proposal,
-    Request,
-    Response,
-}
-
-impl AppealType {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-    pub fn parse(s: &str) -> Option<AppealType> {
-        s.parse().ok()
+wire_enum! {
+    /// The forms of appeal in Kazakh law.
+    pub enum AppealType {
+        Complaint,
+        Statement,
+        Proposal,
+        Request,
+        Response,
     }
 }
 

@@ -16,6 +16,7 @@ use crate::entities::{Cycle, Phase, Proposal, ProposalStatus};
 use crate::geo::GeoPoint;
 use crate::ops::{ErrorCode, OpKind};
 use crate::rules::RuleError;
+use crate::wire::wire_enum;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -40,13 +41,12 @@ pub struct BallotCastPayload {
     pub proposal_ids: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ModerationDecision {
-    Accept,
-    NeedsChanges,
-    Reject,
+wire_enum! {
+    pub enum ModerationDecision {
+        Accept,
+        NeedsChanges,
+        Reject,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,8 @@
 //! What the server sends down in pulls and per-item reads.
 
 use serde::{Deserialize, Serialize};
+
+use crate::wire::wire_enum;
 use std::collections::BTreeMap;
 
 #[cfg(feature = "openapi")]
@@ -38,26 +40,14 @@ impl Localized {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum LocalityLevel {
-    Region,
-    District,
-    City,
-    RuralOkrug,
-    Village,
+wire_enum! {
+    pub enum LocalityLevel {
+        Region,
+        District,
+        City,
+        RuralOkrug,
+        Village,
+    }
 }
 
 /// A node of the administrative hierarchy, keyed by a KATO-style code.
@@ -72,23 +62,11 @@ pub struct Locality {
     pub bodies: Vec<Body>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum BodyKind {
-    Akimat,
-    Department,
+wire_enum! {
+    pub enum BodyKind {
+        Akimat,
+        Department,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,49 +78,16 @@ pub struct Body {
     pub name: Localized,
 }
 
-/// Phases of a participatory-budgeting cycle, in order.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Phase {
-    Collecting,
-    Moderation,
-    ExpertReview,
-    Voting,
-    Tallying,
-    Implementation,
-    Closed,
-}
-
-impl Phase {
-    pub const ALL: [Phase; 7] = [
-        Phase::Collecting,
-        Phase::Moderation,
-        Phase::ExpertReview,
-        Phase::Voting,
-        Phase::Tallying,
-        Phase::Implementation,
-        Phase::Closed,
-    ];
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-    pub fn parse(s: &str) -> Option<Phase> {
-        s.parse().ok()
+wire_enum! {
+    /// Phases of a participatory-budgeting cycle, in order.
+    pub enum Phase {
+        Collecting,
+        Moderation,
+        ExpertReview,
+        Voting,
+        Tallying,
+        Implementation,
+        Closed,
     }
 }
 
@@ -177,40 +122,19 @@ pub struct CycleResults {
     pub votes: BTreeMap<String, i64>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum ProposalStatus {
-    Submitted,
-    InModeration,
-    NeedsChanges,
-    Rejected,
-    Accepted,
-    ExpertReview,
-    OnBallot,
-    Selected,
-    NotSelected,
-    InImplementation,
-    Done,
-}
-
-impl ProposalStatus {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-    pub fn parse(s: &str) -> Option<ProposalStatus> {
-        s.parse().ok()
+wire_enum! {
+    pub enum ProposalStatus {
+        Submitted,
+        InModeration,
+        NeedsChanges,
+        Rejected,
+        Accepted,
+        ExpertReview,
+        OnBallot,
+        Selected,
+        NotSelected,
+        InImplementation,
+        Done,
     }
 }
 
@@ -270,36 +194,18 @@ pub struct Comment {
     pub created_at: i64,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum AppealStatus {
-    Submitted,
-    Registered,
-    Redirected,
-    Extended,
-    Answered,
-    Dismissed,
+wire_enum! {
+    pub enum AppealStatus {
+        Submitted,
+        Registered,
+        Redirected,
+        Extended,
+        Answered,
+        Dismissed,
+    }
 }
 
 impl AppealStatus {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-    pub fn parse(s: &str) -> Option<AppealStatus> {
-        s.parse().ok()
-    }
     /// Still awaiting an answer.
     pub fn is_open(self) -> bool {
         !matches!(self, AppealStatus::Answered | AppealStatus::Dismissed)
@@ -394,43 +300,15 @@ impl From<CommentWire> for Comment {
     }
 }
 
-/// Kinds of entities in the change feed (the `type` of [`Entity`]).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum EntityKind {
-    Locality,
-    Cycle,
-    Proposal,
-    Comment,
-    Appeal,
-    Ballot,
-}
-
-impl EntityKind {
-    pub const ALL: &'static [EntityKind] = <EntityKind as strum::VariantArray>::VARIANTS;
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(s: &str) -> Option<EntityKind> {
-        s.parse().ok()
+wire_enum! {
+    /// Kinds of entities in the change feed (the `type` of [`Entity`]).
+    pub enum EntityKind {
+        Locality,
+        Cycle,
+        Proposal,
+        Comment,
+        Appeal,
+        Ballot,
     }
 }
 

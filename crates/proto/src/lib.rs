@@ -24,6 +24,7 @@ pub mod locality;
 pub mod media;
 pub mod ops;
 pub mod rules;
+mod wire;
 pub mod workdays;
 
 pub use api::*;

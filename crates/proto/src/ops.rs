@@ -7,6 +7,8 @@
 //! the stored [`OpResult`] unchanged.
 
 use serde::{Deserialize, Serialize};
+
+use crate::wire::wire_enum;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -275,55 +277,38 @@ pub fn unhex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// Stable error codes. The UI shows the Fluent message `error-<code with dashes>`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum ErrorCode {
-    InvalidField,
-    InvalidIin,
-    InvalidJson,
-    UnknownKind,
-    BadSignature,
-    NotFound,
-    Unauthorized,
-    Forbidden,
-    NotEligible,
-    UnderAge,
-    VotingClosed,
-    PhaseClosed,
-    OverBudget,
-    TooManyProjects,
-    DuplicateProject,
-    NotOnBallot,
-    InvalidTransition,
-    DeadlinePassed,
-    MediaMissing,
-    RateLimited,
-    CodeExpired,
-    CodeWrong,
-    PayloadTooLarge,
-    BatchTooLarge,
-    Internal,
+wire_enum! {
+    /// Stable error codes. The UI shows the Fluent message `error-<code with dashes>`.
+    pub enum ErrorCode {
+        InvalidField,
+        InvalidIin,
+        InvalidJson,
+        UnknownKind,
+        BadSignature,
+        NotFound,
+        Unauthorized,
+        Forbidden,
+        NotEligible,
+        UnderAge,
+        VotingClosed,
+        PhaseClosed,
+        OverBudget,
+        TooManyProjects,
+        DuplicateProject,
+        NotOnBallot,
+        InvalidTransition,
+        DeadlinePassed,
+        MediaMissing,
+        RateLimited,
+        CodeExpired,
+        CodeWrong,
+        PayloadTooLarge,
+        BatchTooLarge,
+        Internal,
+    }
 }
 
 impl ErrorCode {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
     /// Fluent message id for this error, e.g. `error-voting-closed`.
     pub fn message_key(self) -> String {
         format!("error-{}", self.as_str().replace('_', "-"))

@@ -11,7 +11,7 @@ use crate::api;
 use crate::app::{ctx, go, NoArgs, Screen};
 use crate::dto::{AddPhoto, AppealDraft, AppealItem, CmdError, Delivery};
 use crate::i18n::{self, t, ta};
-use crate::widgets::{due_text, DeliveryBadge, ErrorBox, Loading, MapLink};
+use crate::widgets::{due_text, DeliveryBadge, ErrorBox, Loading, MapLink, Timeline};
 
 const TYPES: [AppealType; 5] = [
     AppealType::Statement,
@@ -404,15 +404,7 @@ pub fn AppealScreen(id: String) -> impl IntoView {
                 })}
                 <section aria-labelledby="h-timeline">
                     <h2 id="h-timeline">{t("appeal-timeline")}</h2>
-                    <ol class="timeline" data-testid="timeline">
-                        {a.history.iter().map(|h| view! {
-                            <li>
-                                <strong>{i18n::label("appeal-status", &h.status)}</strong>
-                                " " <span class="muted">{i18n::datetime(h.at)}</span>
-                                {(!h.note.is_empty()).then(|| view! { <p>{h.note.clone()}</p> })}
-                            </li>
-                        }).collect_view()}
-                    </ol>
+                    <Timeline history=a.history.clone() prefix="appeal-status" testid="timeline"/>
                 </section>
             }.into_any()
         }

@@ -1,7 +1,8 @@
 //! Ballot: choose projects with a live budget meter, review, cast; then an
 //! honest state: saved on this device, or counted with a receipt.
 
-use dauys_proto::Phase;
+use dauys_proto::budgets::{ballot_cost, check_ballot};
+use dauys_proto::{ErrorCode, Phase};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Serialize;
@@ -12,7 +13,6 @@ use crate::app::ctx;
 use crate::dto::{BallotState, BallotView, CastBallot, CmdError};
 use crate::i18n::{self, t, ta};
 use crate::screens::home::phase_end;
-use crate::screens::proposals::cost_of;
 use crate::widgets::{ErrorBox, Loading};
 
 #[derive(Serialize)]
@@ -63,6 +63,7 @@ fn BallotForm(view: BallotView) -> impl IntoView {
     let budget = cycle.budget;
     let limited = cycle.budget_limited_ballot;
     let max = cycle.max_projects;
+    let rules = StoredValue::new(cycle.clone());
     let proposals = StoredValue::new(view.proposals.clone());
     let state = RwSignal::new(view.state.clone());
     let chosen = RwSignal::new(state_ids(&view.state));
@@ -72,15 +73,10 @@ fn BallotForm(view: BallotView) -> impl IntoView {
     let busy = RwSignal::new(false);
     let cycle_id = StoredValue::new(cycle.id.clone());
 
+    // The meter and the refusals below come from the same rule the shell,
+    // the core and the server apply (dauys_proto::budgets).
     let used = move || {
-        chosen.with(|ids| {
-            proposals.with_value(|ps| {
-                ps.iter()
-                    .filter(|p| ids.contains(&p.id))
-                    .map(cost_of)
-                    .sum::<i64>()
-            })
-        })
+        chosen.with(|ids| proposals.with_value(|ps| ballot_cost(ps, ids).unwrap_or(i64::MAX)))
     };
     let toggle = move |ev: leptos::ev::Event, id: String, cost: i64| {
         let Some(input) = ev
@@ -94,24 +90,31 @@ fn BallotForm(view: BallotView) -> impl IntoView {
             message.set(None);
             return;
         }
-        let count = chosen.with(|ids| ids.len()) as i64;
-        if let Some(m) = max {
-            if count + 1 > m {
-                input.set_checked(false);
-                message.set(Some(ta("ballot-too-many", &[("max", m.into())])));
-                return;
+        let mut next = chosen.get_untracked();
+        next.push(id.clone());
+        let verdict = rules.with_value(|cy| {
+            proposals.with_value(|ps| check_ballot(cy, ps, &next).map_err(|e| e.code))
+        });
+        let refusal = match verdict {
+            Err(ErrorCode::TooManyProjects) => Some(ta(
+                "ballot-too-many",
+                &[("max", max.unwrap_or_default().into())],
+            )),
+            Err(ErrorCode::OverBudget) if limited => {
+                let left = budget.saturating_sub(used());
+                Some(ta(
+                    "ballot-over-budget",
+                    &[
+                        ("cost", i18n::money(cost).into()),
+                        ("left", i18n::money(left).into()),
+                    ],
+                ))
             }
-        }
-        let left = budget - used();
-        if limited && cost > left {
+            _ => None,
+        };
+        if let Some(text) = refusal {
             input.set_checked(false);
-            message.set(Some(ta(
-                "ballot-over-budget",
-                &[
-                    ("cost", i18n::money(cost).into()),
-                    ("left", i18n::money(left).into()),
-                ],
-            )));
+            message.set(Some(text));
             return;
         }
         message.set(None);
@@ -184,7 +187,7 @@ fn BallotForm(view: BallotView) -> impl IntoView {
                     {if ids.is_empty() { Some(view! { <p>{t("ballot-review-empty")}</p> }) } else { None }}
                     <ul role="list" class="review">
                         {proposals.with_value(|ps| ps.iter().filter(|p| ids.contains(&p.id)).map(|p| view! {
-                            <li>{p.title.clone()} " — " <span class="money">{i18n::money(cost_of(p))}</span></li>
+                            <li>{p.title.clone()} " — " <span class="money">{i18n::money(p.effective_cost())}</span></li>
                         }).collect_view())}
                     </ul>
                     <p><strong>{ta("ballot-total", &[("amount", i18n::money(used()).into())])}</strong></p>
@@ -203,7 +206,7 @@ fn BallotForm(view: BallotView) -> impl IntoView {
                     {proposals.with_value(|ps| ps.iter().map(|p| {
                         let id = p.id.clone();
                         let id2 = id.clone();
-                        let cost = cost_of(p);
+                        let cost = p.effective_cost();
                         let input_id = format!("b-{id}");
                         view! {
                             <div class="choice" data-testid="ballot-item" data-cost=cost.to_string()>

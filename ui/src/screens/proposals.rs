@@ -10,15 +10,11 @@ use crate::api;
 use crate::app::{ctx, go, Screen};
 use crate::dto::{CmdError, CommentItem, ProposalDetail, ProposalQuery};
 use crate::i18n::{self, t, ta};
-use crate::widgets::{DeliveryBadge, ErrorBox, Loading, MapLink};
+use crate::widgets::{DeliveryBadge, ErrorBox, Loading, MapLink, Timeline};
 
 #[derive(Serialize)]
 struct QueryArgs {
     query: ProposalQuery,
-}
-
-pub fn cost_of(p: &Proposal) -> i64 {
-    p.expert_cost.unwrap_or(p.cost)
 }
 
 pub fn status_label(p: &Proposal) -> String {
@@ -87,7 +83,7 @@ pub fn ProposalsScreen(cycle: Option<String>) -> impl IntoView {
                                     <span class="badge">{status_label(&p)}</span> " "
                                     <span class="muted">{i18n::label("category", &p.category)}</span>
                                 </p>
-                                <p class="money">{i18n::money(cost_of(&p))}</p>
+                                <p class="money">{i18n::money(p.effective_cost())}</p>
                             </li>
                         }
                     }).collect_view()}
@@ -169,15 +165,7 @@ pub fn ProposalScreen(id: String) -> impl IntoView {
                     </dl>
                     <section aria-labelledby="h-history">
                         <h2 id="h-history">{t("proposal-history")}</h2>
-                        <ol class="timeline">
-                            {p.history.iter().map(|h| view! {
-                                <li>
-                                    <strong>{i18n::label("proposal-status", &h.status)}</strong>
-                                    " " <span class="muted">{i18n::datetime(h.at)}</span>
-                                    {(!h.note.is_empty()).then(|| view! { <p>{h.note.clone()}</p> })}
-                                </li>
-                            }).collect_view()}
-                        </ol>
+                        <Timeline history=p.history.clone() prefix="proposal-status"/>
                     </section>
                     <section aria-labelledby="h-comments">
                         <h2 id="h-comments">{t("comments-title")}</h2>

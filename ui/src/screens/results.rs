@@ -79,7 +79,7 @@ pub fn ResultsScreen(cycle_id: String) -> impl IntoView {
                             <tr>
                                 <th scope="row">{p.title.clone()}</th>
                                 <td>{i18n::number(votes)}</td>
-                                <td class="money">{i18n::money(p.expert_cost.unwrap_or(p.cost))}</td>
+                                <td class="money">{i18n::money(p.effective_cost())}</td>
                                 <td>{if sel { t("results-selected") } else { t("results-not-selected") }}</td>
                                 <td>{p.progress.map(|pr| view! {
                                     <progress max="100" value=pr.to_string()></progress> " " {format!("{pr}%")}
