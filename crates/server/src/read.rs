@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use dauys_proto::{Comment, CommentTarget, Entity, GeoPoint};
+use dauys_proto::{Comment, CommentTarget, Entity, EntityKind, GeoPoint};
 
 pub use crate::components::appeals::store::{appeal, appeal_locality, appeals, appeals_of_user};
 pub use crate::components::budgets::store::{
@@ -71,56 +71,55 @@ pub fn comments_of(
 /// viewer may not see, and unknown kinds, are simply absent.
 pub fn entities(
     c: &mut dyn Conn,
-    keys: &[(String, String)],
+    keys: &[(EntityKind, String)],
     viewer: Option<&str>,
     today: time::Date,
-) -> AppResult<HashMap<(String, String), Entity>> {
-    let mut by_kind: HashMap<&str, Vec<String>> = HashMap::new();
+) -> AppResult<HashMap<(EntityKind, String), Entity>> {
+    let mut by_kind: HashMap<EntityKind, Vec<String>> = HashMap::new();
     for (kind, id) in keys {
-        by_kind.entry(kind.as_str()).or_default().push(id.clone());
+        by_kind.entry(*kind).or_default().push(id.clone());
     }
     let mut out = HashMap::new();
-    let mut put = |kind: &str, id: String, e: Entity| {
-        out.insert((kind.to_string(), id), e);
+    let mut put = |kind: EntityKind, id: String, e: Entity| {
+        out.insert((kind, id), e);
     };
     for (kind, ids) in by_kind {
         match kind {
-            "locality" => {
+            EntityKind::Locality => {
                 for l in localities(c)? {
                     if ids.contains(&l.code) {
                         put(kind, l.code.clone(), Entity::Locality(l));
                     }
                 }
             }
-            "cycle" => {
+            EntityKind::Cycle => {
                 for x in cycles(c, &ids)? {
                     put(kind, x.id.clone(), Entity::Cycle(x));
                 }
             }
-            "proposal" => {
+            EntityKind::Proposal => {
                 for x in proposals(c, &ids, viewer)? {
                     put(kind, x.id.clone(), Entity::Proposal(x));
                 }
             }
-            "comment" => {
+            EntityKind::Comment => {
                 for x in comments(c, &ids, viewer)? {
                     put(kind, x.id.clone(), Entity::Comment(x));
                 }
             }
-            "appeal" => {
+            EntityKind::Appeal => {
                 for x in appeals(c, &ids, viewer, false, today)? {
                     put(kind, x.id.clone(), Entity::Appeal(x));
                 }
             }
             // A ballot change is keyed by its cycle and shown only to its voter.
-            "ballot" => {
+            EntityKind::Ballot => {
                 if let Some(u) = viewer {
                     for x in ballots(c, &ids, u)? {
                         put(kind, x.cycle_id.clone(), Entity::Ballot(x));
                     }
                 }
             }
-            _ => {}
         }
     }
     Ok(out)
@@ -134,6 +133,9 @@ pub fn entity(
     viewer: Option<&str>,
     today: time::Date,
 ) -> AppResult<Option<Entity>> {
-    let key = (kind.to_string(), id.to_string());
+    let Some(kind) = EntityKind::parse(kind) else {
+        return Ok(None);
+    };
+    let key = (kind, id.to_string());
     Ok(entities(c, std::slice::from_ref(&key), viewer, today)?.remove(&key))
 }

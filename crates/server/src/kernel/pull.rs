@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use dauys_proto::{Change, PullResponse};
+use dauys_proto::{Change, EntityKind, PullResponse};
 
 use crate::db::{placeholders, Conn, Value};
 use crate::error::AppResult;
@@ -45,19 +45,20 @@ pub fn pull(
     let more = rows.len() as u32 == limit;
     let mut cursor = since;
     // Several changes to one entity in a page: send it once, at its last seq.
-    let mut last: HashMap<(String, String), i64> = HashMap::new();
+    // Kinds this server does not know (written by a newer one) are skipped
+    // but still move the cursor.
+    let mut last: HashMap<(EntityKind, String), i64> = HashMap::new();
     for r in &rows {
-        let seq = r.i64(0)?;
+        let seq: i64 = r.get("seq")?;
         cursor = cursor.max(seq);
-        last.insert((r.str(1)?, r.str(2)?), seq);
+        if let Some(kind) = EntityKind::parse(&r.get::<String>("kind")?) {
+            last.insert((kind, r.get("entity_id")?), seq);
+        }
     }
-    let mut keyed: Vec<(i64, String, String)> =
+    let mut keyed: Vec<(i64, EntityKind, String)> =
         last.into_iter().map(|((k, id), s)| (s, k, id)).collect();
     keyed.sort();
-    let keys: Vec<(String, String)> = keyed
-        .iter()
-        .map(|(_, k, id)| (k.clone(), id.clone()))
-        .collect();
+    let keys: Vec<(EntityKind, String)> = keyed.iter().map(|(_, k, id)| (*k, id.clone())).collect();
     let mut loaded = read::entities(c, &keys, viewer, today)?;
     let changes = keyed
         .into_iter()
