@@ -46,6 +46,23 @@ pub enum AppError {
     Internal(String),
 }
 
+/// A shared rule's verdict (proto) as an op rejection.
+impl From<dauys_proto::RuleError> for Reject {
+    fn from(e: dauys_proto::RuleError) -> Self {
+        Reject {
+            code: e.code,
+            field: e.field.map(str::to_string),
+            detail: e.detail,
+        }
+    }
+}
+
+impl From<dauys_proto::RuleError> for AppError {
+    fn from(e: dauys_proto::RuleError) -> Self {
+        AppError::Reject(e.into())
+    }
+}
+
 impl From<Reject> for AppError {
     fn from(r: Reject) -> Self {
         AppError::Reject(r)

@@ -64,22 +64,61 @@ where
     }
 }
 
-/// The bearer token, if any (checked against the database later).
-pub struct Bearer(pub Option<String>);
+/// The bearer token of the request, if any.
+fn bearer(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string())
+}
 
-impl<S: Send + Sync> FromRequestParts<S> for Bearer {
+/// The signed-in user: handlers taking an [`Actor`] answer 401 (JSON
+/// `unauthorized`) without a valid session, before running.
+impl FromRequestParts<AppState> for Actor {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Bearer(
-            parts
-                .headers
-                .get(axum::http::header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(|t| t.trim().to_string()),
-        ))
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, AppError> {
+        let token =
+            bearer(parts).ok_or_else(|| Reject::new(ErrorCode::Unauthorized, "sign in first"))?;
+        blocking(st, move |st, c| auth::authenticate(st, c, &token)).await
     }
+}
+
+/// The signed-in user if a token is sent (an invalid token is still a
+/// 401: a client that thinks it is signed in must learn it is not).
+pub struct MaybeActor(pub Option<Actor>);
+
+impl FromRequestParts<AppState> for MaybeActor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, AppError> {
+        match bearer(parts) {
+            None => Ok(MaybeActor(None)),
+            Some(token) => blocking(st, move |st, c| auth::authenticate(st, c, &token))
+                .await
+                .map(|a| MaybeActor(Some(a))),
+        }
+    }
+}
+
+/// The raw bearer token of a signed-in request (for sign-out).
+pub struct SessionToken(pub String);
+
+impl FromRequestParts<AppState> for SessionToken {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, AppError> {
+        bearer(parts)
+            .map(SessionToken)
+            .ok_or_else(|| Reject::new(ErrorCode::Unauthorized, "sign in first").into())
+    }
+}
+
+pub fn found<T>(v: Option<T>, what: &str) -> AppResult<Json<T>> {
+    v.map(Json)
+        .ok_or_else(|| Reject::new(ErrorCode::NotFound, format!("{what} not found")).into())
 }
 
 /// Runs blocking database work on the blocking pool.
@@ -96,20 +135,14 @@ pub async fn blocking<T: Send + 'static>(
     .map_err(|e| AppError::Internal(e.to_string()))?
 }
 
-pub fn require(st: &AppState, c: &mut dyn Conn, token: Option<&str>) -> AppResult<Actor> {
-    let token = token.ok_or_else(|| Reject::new(ErrorCode::Unauthorized, "sign in first"))?;
-    auth::authenticate(st, c, token)
-}
-
-fn optional(st: &AppState, c: &mut dyn Conn, token: Option<&str>) -> AppResult<Option<Actor>> {
-    token.map(|t| auth::authenticate(st, c, t)).transpose()
-}
-
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Dauys participation API", version = "1", description = "Appeals to akimats, participatory budgeting and offline-first sync. Errors are JSON `ApiError` bodies with stable codes."),
-    paths(healthz, localities, request_otp, verify_otp, logout, me, push_ops, pull_changes, cycles, cycle_get,
-          cycle_proposals, proposal_get, proposal_comments, appeal_get, my_appeals, action,
+    paths(healthz, localities, request_otp, verify_otp, logout, me, push_ops, pull_changes, action,
+          crate::components::budgets::routes::cycles, crate::components::budgets::routes::cycle_get,
+          crate::components::budgets::routes::cycle_proposals, crate::components::budgets::routes::proposal_get,
+          crate::components::comments::routes::proposal_comments,
+          crate::components::appeals::routes::appeal_get, crate::components::appeals::routes::my_appeals,
           uploads::create, uploads::head, uploads::patch, uploads::fetch, crate::export::ballots_pb, crate::export::results_csv),
     components(schemas(ApiError, Op, OpKind, OpResult, PushRequest, PushResponse, PullRequest, PullResponse, OtpRequest,
         OtpResponse, VerifyRequest, SessionResponse, Me, Locality, Cycle, Proposal, Comment, Appeal,
@@ -140,8 +173,11 @@ impl utoipa::Modify for BearerAuth {
 pub fn router(st: AppState) -> Router {
     use tower_http::compression::CompressionLayer;
     use tower_http::decompression::RequestDecompressionLayer;
-    Router::new()
-        .route("/healthz", get(healthz))
+    let mut app = Router::new();
+    for comp in st.components.iter() {
+        app = app.merge(comp.routes());
+    }
+    app.route("/healthz", get(healthz))
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/localities", get(localities))
         .route("/v1/auth/otp", post(request_otp))
@@ -150,13 +186,6 @@ pub fn router(st: AppState) -> Router {
         .route("/v1/me", get(me))
         .route("/v1/push", post(push_ops))
         .route("/v1/changes", get(pull_changes))
-        .route("/v1/cycles", get(cycles))
-        .route("/v1/cycles/{id}", get(cycle_get))
-        .route("/v1/cycles/{id}/proposals", get(cycle_proposals))
-        .route("/v1/proposals/{id}", get(proposal_get))
-        .route("/v1/proposals/{id}/comments", get(proposal_comments))
-        .route("/v1/appeals", get(my_appeals))
-        .route("/v1/appeals/{id}", get(appeal_get))
         .route("/v1/actions/{kind}", post(action))
         .route("/v1/uploads", post(uploads::create))
         .route(
@@ -165,7 +194,6 @@ pub fn router(st: AppState) -> Router {
                 .head(uploads::head)
                 .patch(uploads::patch),
         )
-        .merge(crate::export::routes())
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(limits::MAX_PUSH_BYTES))
         .layer(RequestDecompressionLayer::new())
@@ -224,11 +252,13 @@ async fn verify_otp(
 
 /// Revokes the current session token.
 #[utoipa::path(post, path = "/v1/auth/logout", security(("bearer" = [])), responses((status = 204)))]
-async fn logout(State(st): State<AppState>, Bearer(t): Bearer) -> AppResult<StatusCode> {
-    blocking(&st, move |st, c| {
-        let actor = require(st, c, t.as_deref())?;
-        let _ = actor;
-        auth::revoke_session(c, t.as_deref().unwrap_or_default())?;
+async fn logout(
+    State(st): State<AppState>,
+    _signed_in: Actor,
+    SessionToken(t): SessionToken,
+) -> AppResult<StatusCode> {
+    blocking(&st, move |_, c| {
+        auth::revoke_session(c, &t)?;
         Ok(StatusCode::NO_CONTENT)
     })
     .await
@@ -236,13 +266,8 @@ async fn logout(State(st): State<AppState>, Bearer(t): Bearer) -> AppResult<Stat
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/v1/me", security(("bearer" = [])), responses((status = 200, body = Me), (status = 401, body = ApiError)))]
-async fn me(State(st): State<AppState>, Bearer(t): Bearer) -> AppResult<Json<Me>> {
-    blocking(&st, move |st, c| {
-        let actor = require(st, c, t.as_deref())?;
-        Ok(auth::me_of(st, &actor))
-    })
-    .await
-    .map(Json)
+async fn me(State(st): State<AppState>, actor: Actor) -> AppResult<Json<Me>> {
+    Ok(Json(auth::me_of(&st, &actor)))
 }
 
 /// Applies a batch of ops, each at most once (idempotent by op id). With
@@ -252,7 +277,7 @@ async fn me(State(st): State<AppState>, Bearer(t): Bearer) -> AppResult<Json<Me>
     responses((status = 200, body = PushResponse), (status = 401, body = ApiError), (status = 413, body = ApiError), (status = 422, body = ApiError)))]
 async fn push_ops(
     State(st): State<AppState>,
-    Bearer(t): Bearer,
+    actor: Actor,
     JsonBody(req): JsonBody<PushRequest>,
 ) -> AppResult<Json<PushResponse>> {
     if req.ops.len() > limits::MAX_BATCH_OPS {
@@ -275,7 +300,6 @@ async fn push_ops(
         })
         .transpose()?;
     blocking(&st, move |st, c| {
-        let actor = require(st, c, t.as_deref())?;
         let results = push::push(st, c, &actor, &req.ops)?;
         // After the batch's transaction: the page includes its effects.
         // The batch is committed: a failed read must not hide its results
@@ -338,14 +362,13 @@ pub struct PullArgs {
     responses((status = 200, body = PullResponse), (status = 422, body = ApiError)))]
 async fn pull_changes(
     State(st): State<AppState>,
-    Bearer(t): Bearer,
+    MaybeActor(actor): MaybeActor,
     QueryArgs(args): QueryArgs<PullArgs>,
 ) -> AppResult<Json<PullResponse>> {
     let since = parse_since(args.since.as_deref(), "since")?;
     let follow = follow_list(args.follow.as_deref().unwrap_or_default().split(','));
     let limit = args.limit.unwrap_or(200);
     blocking(&st, move |st, c| {
-        let actor = optional(st, c, t.as_deref())?;
         pull::pull(
             c,
             actor.as_ref().map(|a| a.user_id.as_str()),
@@ -359,139 +382,6 @@ async fn pull_changes(
     .map(Json)
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct CyclesArgs {
-    /// Locality code.
-    locality: String,
-}
-
-/// PB cycles of a locality.
-#[utoipa::path(get, path = "/v1/cycles", params(CyclesArgs), responses((status = 200, body = Vec<Cycle>), (status = 422, body = ApiError)))]
-async fn cycles(
-    State(st): State<AppState>,
-    QueryArgs(a): QueryArgs<CyclesArgs>,
-) -> AppResult<Json<Vec<Cycle>>> {
-    blocking(&st, move |_, c| read::cycles_of(c, &a.locality))
-        .await
-        .map(Json)
-}
-
-fn found<T>(v: Option<T>, what: &str) -> AppResult<Json<T>> {
-    v.map(Json)
-        .ok_or_else(|| Reject::new(ErrorCode::NotFound, format!("{what} not found")).into())
-}
-
-/// One PB cycle.
-#[utoipa::path(get, path = "/v1/cycles/{id}", params(("id" = String, Path)), responses((status = 200, body = Cycle), (status = 404, body = ApiError)))]
-async fn cycle_get(State(st): State<AppState>, Path(id): Path<String>) -> AppResult<Json<Cycle>> {
-    let v = blocking(&st, move |_, c| read::cycle(c, &id)).await?;
-    found(v, "cycle")
-}
-
-/// Public proposals of a cycle (and the viewer's own).
-#[utoipa::path(get, path = "/v1/cycles/{id}/proposals", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Vec<Proposal>)))]
-async fn cycle_proposals(
-    State(st): State<AppState>,
-    Bearer(t): Bearer,
-    Path(id): Path<String>,
-) -> AppResult<Json<Vec<Proposal>>> {
-    blocking(&st, move |st, c| {
-        let actor = optional(st, c, t.as_deref())?;
-        read::proposals_of(c, &id, actor.as_ref().map(|a| a.user_id.as_str()))
-    })
-    .await
-    .map(Json)
-}
-
-/// One proposal with its history.
-#[utoipa::path(get, path = "/v1/proposals/{id}", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Proposal), (status = 404, body = ApiError)))]
-async fn proposal_get(
-    State(st): State<AppState>,
-    Bearer(t): Bearer,
-    Path(id): Path<String>,
-) -> AppResult<Json<Proposal>> {
-    let v = blocking(&st, move |st, c| {
-        let actor = optional(st, c, t.as_deref())?;
-        read::proposal(c, &id, actor.as_ref().map(|a| a.user_id.as_str()))
-    })
-    .await?;
-    found(v, "proposal")
-}
-
-/// Comments on a proposal.
-#[utoipa::path(get, path = "/v1/proposals/{id}/comments", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Vec<Comment>)))]
-async fn proposal_comments(
-    State(st): State<AppState>,
-    Bearer(t): Bearer,
-    Path(id): Path<String>,
-) -> AppResult<Json<Vec<Comment>>> {
-    blocking(&st, move |st, c| {
-        let actor = optional(st, c, t.as_deref())?;
-        read::comments_of(c, &id, actor.as_ref().map(|a| a.user_id.as_str()))
-    })
-    .await
-    .map(Json)
-}
-
-/// One appeal: public ones for anyone, private ones for the applicant and
-/// officials of the addressed locality.
-#[utoipa::path(get, path = "/v1/appeals/{id}", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Appeal), (status = 404, body = ApiError)))]
-async fn appeal_get(
-    State(st): State<AppState>,
-    Bearer(t): Bearer,
-    Path(id): Path<String>,
-) -> AppResult<Json<Appeal>> {
-    let v = blocking(&st, move |st, c| {
-        let actor = optional(st, c, t.as_deref())?;
-        let official = match (
-            &actor,
-            c.query_one(
-                "SELECT locality FROM appeals WHERE id = $1",
-                crate::params![&id],
-            )?,
-        ) {
-            (Some(a), Some(r)) => {
-                auth::require_role(c, a, &[dauys_proto::Role::Official], &r.str(0)?).is_ok()
-            }
-            _ => false,
-        };
-        read::appeal(
-            c,
-            &id,
-            actor.as_ref().map(|a| a.user_id.as_str()),
-            official,
-            st.clock.today(),
-        )
-    })
-    .await?;
-    found(v, "appeal")
-}
-
-/// The signed-in user's appeals.
-#[utoipa::path(get, path = "/v1/appeals", security(("bearer" = [])), responses((status = 200, body = Vec<Appeal>), (status = 401, body = ApiError)))]
-async fn my_appeals(State(st): State<AppState>, Bearer(t): Bearer) -> AppResult<Json<Vec<Appeal>>> {
-    blocking(&st, move |st, c| {
-        let actor = require(st, c, t.as_deref())?;
-        let ids = c.query(
-            "SELECT id FROM appeals WHERE user_id = $1 ORDER BY submitted_at DESC",
-            crate::params![&actor.user_id],
-        )?;
-        let mut out = Vec::new();
-        for r in ids {
-            out.extend(read::appeal(
-                c,
-                &r.str(0)?,
-                Some(&actor.user_id),
-                false,
-                st.clock.today(),
-            )?);
-        }
-        Ok(out)
-    })
-    .await
-    .map(Json)
-}
-
 /// A single op through REST, for officials' tools and third-party clients.
 /// The `Idempotency-Key` header (a UUIDv7) makes retries safe; the op goes
 /// through exactly the same path as a pushed one.
@@ -500,7 +390,7 @@ async fn my_appeals(State(st): State<AppState>, Bearer(t): Bearer) -> AppResult<
     responses((status = 200, body = OpResult), (status = 401, body = ApiError)))]
 async fn action(
     State(st): State<AppState>,
-    Bearer(t): Bearer,
+    actor: Actor,
     Path(kind): Path<String>,
     headers: HeaderMap,
     JsonBody(payload): JsonBody<serde_json::Value>,
@@ -518,7 +408,6 @@ async fn action(
         signature: None,
     };
     blocking(&st, move |st, c| {
-        let actor = require(st, c, t.as_deref())?;
         let mut r = push::push(st, c, &actor, std::slice::from_ref(&op))?;
         r.pop()
             .ok_or_else(|| AppError::Internal("empty push result".into()))

@@ -1,23 +1,24 @@
 //! Dauys participation server: appeals to akimats, participatory budgeting
 //! and the offline-first sync protocol of `dauys-proto`.
 
-pub mod apply;
-pub mod auth;
-pub mod census;
 pub mod clock;
+pub mod components;
 pub mod crypto;
 pub mod db;
+/// Sample data for demos and tests (feature `demo`, on by default; build
+/// production servers with `--no-default-features` to leave it out).
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod error;
-pub mod export;
 pub mod http;
-pub mod pull;
-pub mod push;
+pub mod kernel;
 pub mod read;
-pub mod results;
 pub mod sms;
 pub mod state;
-pub mod uploads;
+
+// The kernel's and budgets' modules at their long-standing paths.
+pub use components::budgets::{export, results};
+pub use kernel::{auth, census, pull, push, uploads};
 
 use std::sync::Arc;
 
@@ -40,7 +41,12 @@ pub fn open_state(
             .ok_or_else(|| AppError::Internal("--secret must be 64 hex digits".into()))?,
         None => stored_secret(&mut *c)?,
     };
+    let components = components::Registry::new(components::builtin())?;
+    for comp in components.iter() {
+        db::schema::migrate_component(&mut *c, comp.name(), comp.migrations())?;
+    }
     Ok(AppState {
+        components: Arc::new(components),
         pool,
         secret: Arc::new(secret),
         sms,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use dauys_proto::Role;
-use dauys_server::{census, demo, open_state, sms};
+use dauys_server::{census, open_state, sms};
 
 #[derive(Parser, Debug)]
 #[command(name = "dauys-server", version, about = "Dauys participation server")]
@@ -149,12 +149,7 @@ fn serve(
     args: ServeArgs,
 ) -> Result<(), Box<dyn std::error::Error>> {
     if args.demo {
-        if demo::seed_if_empty(&st, &mut *c)? {
-            println!("demo data seeded");
-        } else {
-            println!("demo: database already has data; kept as is");
-        }
-        demo::print_people();
+        seed_demo(&st, &mut *c)?;
     }
     drop(c);
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -193,4 +188,29 @@ fn serve(
         }
         Ok::<(), Box<dyn std::error::Error>>(())
     })
+}
+
+/// Seeds the sample data and prints its census (the sign-in cheat sheet).
+#[cfg(feature = "demo")]
+fn seed_demo(
+    st: &dauys_server::state::AppState,
+    c: &mut dyn dauys_server::db::Conn,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use dauys_server::demo;
+    if demo::seed_if_empty(st, c)? {
+        println!("demo data seeded");
+    } else {
+        println!("demo: database already has data; kept as is");
+    }
+    demo::print_people();
+    Ok(())
+}
+
+/// A production build without the sample data refuses `--demo` loudly.
+#[cfg(not(feature = "demo"))]
+fn seed_demo(
+    _: &dauys_server::state::AppState,
+    _: &mut dyn dauys_server::db::Conn,
+) -> Result<(), Box<dyn std::error::Error>> {
+    Err("--demo: this server was built without the `demo` feature".into())
 }

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use crate::clock::Clock;
+use crate::components::{Component, Registry};
 use crate::db::Pool;
+use crate::error::AppResult;
 use crate::sms::SmsGateway;
 
 #[derive(Clone)]
@@ -16,6 +18,21 @@ pub struct AppState {
     pub sms: Arc<dyn SmsGateway>,
     pub clock: Arc<Clock>,
     pub config: Arc<Config>,
+    /// The components this server runs (op kinds, routes, tables).
+    pub components: Arc<Registry>,
+}
+
+impl AppState {
+    /// This state with `extra` components registered after the built-in
+    /// ones, their tables migrated. Call before building the router.
+    pub fn with_components(mut self, extra: Vec<Arc<dyn Component>>) -> AppResult<AppState> {
+        let mut c = self.pool.get()?;
+        for comp in &extra {
+            crate::db::schema::migrate_component(&mut *c, comp.name(), comp.migrations())?;
+        }
+        self.components = Arc::new(self.components.with(extra)?);
+        Ok(self)
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -9,6 +9,7 @@ mod postgres_backend;
 pub mod schema;
 mod sqlite_backend;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +22,10 @@ pub enum DbError {
     Pool(#[from] r2d2::Error),
     #[error("unexpected column type at {0}")]
     Type(usize),
+    #[error("no column named {0} in the result")]
+    Column(String),
+    #[error("unexpected type in column {0}")]
+    ColumnType(String),
     #[error("bad database url: {0}")]
     Url(String),
     #[error("{0}")]
@@ -98,32 +103,41 @@ macro_rules! params {
     ($($v:expr),+ $(,)?) => { &[$($crate::db::Value::from($v)),+] as &[$crate::db::Value] };
 }
 
+/// One result row: its values, and the query's column names shared by all
+/// rows of a result (so structs can read columns by name, see [`FromRow`]).
 #[derive(Debug, Clone)]
-pub struct Row(pub Vec<Value>);
+pub struct Row {
+    pub values: Vec<Value>,
+    columns: Arc<[String]>,
+}
 
 impl Row {
+    pub fn new(values: Vec<Value>, columns: Arc<[String]>) -> Row {
+        Row { values, columns }
+    }
+
     pub fn i64(&self, i: usize) -> DbResult<i64> {
-        match self.0.get(i) {
+        match self.values.get(i) {
             Some(Value::Int(v)) => Ok(*v),
             Some(Value::Real(v)) => Ok(*v as i64),
             _ => Err(DbError::Type(i)),
         }
     }
     pub fn opt_i64(&self, i: usize) -> DbResult<Option<i64>> {
-        match self.0.get(i) {
+        match self.values.get(i) {
             Some(Value::Null) => Ok(None),
             _ => self.i64(i).map(Some),
         }
     }
     pub fn f64(&self, i: usize) -> DbResult<f64> {
-        match self.0.get(i) {
+        match self.values.get(i) {
             Some(Value::Real(v)) => Ok(*v),
             Some(Value::Int(v)) => Ok(*v as f64),
             _ => Err(DbError::Type(i)),
         }
     }
     pub fn opt_f64(&self, i: usize) -> DbResult<Option<f64>> {
-        match self.0.get(i) {
+        match self.values.get(i) {
             Some(Value::Null) => Ok(None),
             _ => self.f64(i).map(Some),
         }
@@ -132,18 +146,105 @@ impl Row {
         self.i64(i).map(|v| v != 0)
     }
     pub fn str(&self, i: usize) -> DbResult<String> {
-        match self.0.get(i) {
+        match self.values.get(i) {
             Some(Value::Text(v)) => Ok(v.clone()),
             _ => Err(DbError::Type(i)),
         }
     }
     pub fn opt_str(&self, i: usize) -> DbResult<Option<String>> {
-        match self.0.get(i) {
+        match self.values.get(i) {
             Some(Value::Null) => Ok(None),
             _ => self.str(i).map(Some),
         }
     }
+
+    /// The value of the column named `name` (as the query spelled it,
+    /// lower case: PostgreSQL folds unquoted names).
+    pub fn get<T: FromValue>(&self, name: &str) -> DbResult<T> {
+        let i = self
+            .columns
+            .iter()
+            .position(|c| c == name)
+            .ok_or_else(|| DbError::Column(name.to_string()))?;
+        T::from_value(self.values.get(i).unwrap_or(&Value::Null))
+            .ok_or_else(|| DbError::ColumnType(name.to_string()))
+    }
 }
+
+/// A Rust value read from one column; `None` when the stored type does not fit.
+pub trait FromValue: Sized {
+    fn from_value(v: &Value) -> Option<Self>;
+}
+
+impl FromValue for i64 {
+    fn from_value(v: &Value) -> Option<i64> {
+        match v {
+            Value::Int(i) => Some(*i),
+            Value::Real(f) => Some(*f as i64),
+            _ => None,
+        }
+    }
+}
+impl FromValue for f64 {
+    fn from_value(v: &Value) -> Option<f64> {
+        match v {
+            Value::Real(f) => Some(*f),
+            Value::Int(i) => Some(*i as f64),
+            _ => None,
+        }
+    }
+}
+impl FromValue for bool {
+    fn from_value(v: &Value) -> Option<bool> {
+        i64::from_value(v).map(|i| i != 0)
+    }
+}
+impl FromValue for String {
+    fn from_value(v: &Value) -> Option<String> {
+        match v {
+            Value::Text(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+}
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(v: &Value) -> Option<Option<T>> {
+        match v {
+            Value::Null => Some(None),
+            v => T::from_value(v).map(Some),
+        }
+    }
+}
+
+/// A row struct read by column name.
+pub trait FromRow: Sized {
+    fn from_row(r: &Row) -> DbResult<Self>;
+}
+
+/// Runs `query` once per chunk of `ids` (at most [`IN_CHUNK`] each, under
+/// SQLite's parameter limit) and collects the rows as `T`. `sql` receives
+/// the `$n` placeholder list for the chunk, numbered after `fixed`.
+pub fn load_in<T: FromRow>(
+    c: &mut dyn Conn,
+    ids: &[String],
+    fixed: &[Value],
+    sql: impl Fn(&str) -> String,
+) -> DbResult<Vec<T>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(IN_CHUNK) {
+        let mut params: Vec<Value> = fixed.to_vec();
+        params.extend(chunk.iter().map(Value::from));
+        let list = placeholders(fixed.len() + 1, chunk.len());
+        for r in c.query(&sql(&list), &params)? {
+            out.push(T::from_row(&r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Ids per `IN (...)` query: SQLite allows 32,766 parameters (older builds
+/// 999); 500 keeps every query well under either and its plan cached.
+pub const IN_CHUNK: usize = 500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
@@ -280,4 +381,44 @@ pub fn placeholders(start: usize, n: usize) -> String {
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A [`Conn`] that counts the statements run through it (queries, execs and
+/// batches), for tests that bound the round trips of a request.
+pub struct Counting<'a> {
+    inner: &'a mut dyn Conn,
+    count: usize,
+}
+
+impl<'a> Counting<'a> {
+    pub fn new(inner: &'a mut dyn Conn) -> Counting<'a> {
+        Counting { inner, count: 0 }
+    }
+
+    /// Statements run so far.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    fn tick(&mut self) {
+        self.count += 1;
+    }
+}
+
+impl Conn for Counting<'_> {
+    fn dialect(&self) -> Dialect {
+        self.inner.dialect()
+    }
+    fn batch(&mut self, sql: &str) -> DbResult<()> {
+        self.tick();
+        self.inner.batch(sql)
+    }
+    fn exec(&mut self, sql: &str, params: &[Value]) -> DbResult<u64> {
+        self.tick();
+        self.inner.exec(sql, params)
+    }
+    fn query(&mut self, sql: &str, params: &[Value]) -> DbResult<Vec<Row>> {
+        self.tick();
+        self.inner.query(sql, params)
+    }
 }

@@ -140,6 +140,8 @@ impl Conn for Pooled {
         let refs: Vec<&(dyn ToSql + Sync)> = ps.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         let rows = self.0.client().query(&st, &refs)?;
         let mut out = Vec::with_capacity(rows.len());
+        let names: std::sync::Arc<[String]> =
+            st.columns().iter().map(|c| c.name().to_string()).collect();
         for r in rows {
             let mut vals = Vec::with_capacity(r.len());
             for (i, col) in r.columns().iter().enumerate() {
@@ -168,7 +170,7 @@ impl Conn for Pooled {
                 };
                 vals.push(v.unwrap_or(Value::Null));
             }
-            out.push(Row(vals));
+            out.push(Row::new(vals, names.clone()));
         }
         Ok(out)
     }

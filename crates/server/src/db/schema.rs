@@ -5,9 +5,10 @@
 
 use super::{begin_write, Conn, DbResult, Dialect};
 
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    r#"
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        r#"
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE localities (
   code TEXT PRIMARY KEY, parent TEXT, level TEXT NOT NULL,
@@ -73,7 +74,34 @@ CREATE TABLE upload_chunks (
   PRIMARY KEY (upload_id, start_at));
 CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
 "#,
-)];
+    ),
+    // Comments get a polymorphic target {kind, id} (any commentable item, not
+    // only proposals). Rebuilt rather than altered: SQLite cannot drop the
+    // NOT NULL/REFERENCES proposals of `proposal_id`, and one script must
+    // serve both databases. Existing comments become proposal comments.
+    (
+        2,
+        r#"
+CREATE TABLE comments_v2 (
+  id TEXT PRIMARY KEY, target_kind TEXT NOT NULL, target_id TEXT NOT NULL, locality TEXT NOT NULL,
+  author TEXT NOT NULL, body TEXT NOT NULL, visible BIGINT NOT NULL, created_at BIGINT NOT NULL);
+INSERT INTO comments_v2 (id, target_kind, target_id, locality, author, body, visible, created_at)
+  SELECT id, 'proposal', proposal_id, locality, author, body, visible, created_at FROM comments;
+DROP TABLE comments;
+ALTER TABLE comments_v2 RENAME TO comments;
+CREATE INDEX comments_target ON comments(target_kind, target_id, created_at);
+"#,
+    ),
+    // Components bring their own tables, versioned per component.
+    (
+        3,
+        r#"
+CREATE TABLE component_migrations (
+  component TEXT NOT NULL, version BIGINT NOT NULL, applied_at BIGINT NOT NULL,
+  PRIMARY KEY (component, version));
+"#,
+    ),
+];
 
 fn render(sql: &str, d: Dialect) -> String {
     let (id, real) = match d {
@@ -85,11 +113,17 @@ fn render(sql: &str, d: Dialect) -> String {
 
 /// Applies pending migrations; returns how many ran.
 pub fn migrate(c: &mut dyn Conn) -> DbResult<usize> {
+    migrate_to(c, i64::MAX)
+}
+
+/// Applies pending migrations up to `target` (inclusive). Tests use it to
+/// build a database as an older server left it.
+pub fn migrate_to(c: &mut dyn Conn, target: i64) -> DbResult<usize> {
     c.batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
     )?;
     let mut ran = 0;
-    for (version, sql) in MIGRATIONS {
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v <= target) {
         begin_write(c)?;
         let done = c
             .query_one(
@@ -105,6 +139,44 @@ pub fn migrate(c: &mut dyn Conn) -> DbResult<usize> {
             c.exec(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
                 crate::params![*version, crate::clock::now_ms()],
+            )
+        });
+        match r {
+            Ok(_) => c.batch("COMMIT")?,
+            Err(e) => {
+                let _ = c.batch("ROLLBACK");
+                return Err(e);
+            }
+        }
+        ran += 1;
+    }
+    Ok(ran)
+}
+
+/// Applies a component's pending migrations (versions counted per
+/// component), each in its own transaction; returns how many ran.
+pub fn migrate_component(
+    c: &mut dyn Conn,
+    component: &str,
+    migrations: &[(i64, &str)],
+) -> DbResult<usize> {
+    let mut ran = 0;
+    for (version, sql) in migrations {
+        begin_write(c)?;
+        let done = c
+            .query_one(
+                "SELECT version FROM component_migrations WHERE component = $1 AND version = $2",
+                crate::params![component, *version],
+            )?
+            .is_some();
+        if done {
+            c.batch("COMMIT")?;
+            continue;
+        }
+        let r = c.batch(&render(sql, c.dialect())).and_then(|_| {
+            c.exec(
+                "INSERT INTO component_migrations (component, version, applied_at) VALUES ($1, $2, $3)",
+                crate::params![component, *version, crate::clock::now_ms()],
             )
         });
         match r {

@@ -75,6 +75,8 @@ impl Conn for Pooled {
     fn query(&mut self, sql: &str, params: &[Value]) -> DbResult<Vec<Row>> {
         let mut st = self.0.prepare_cached(&translate(sql))?;
         let cols = st.column_count();
+        let names: std::sync::Arc<[String]> =
+            st.column_names().iter().map(|n| n.to_string()).collect();
         let mut rows = st.query(rusqlite::params_from_iter(params.iter().map(to_sql)))?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -88,7 +90,7 @@ impl Conn for Pooled {
                     ValueRef::Blob(_) => return Err(DbError::Type(i)),
                 });
             }
-            out.push(Row(vals));
+            out.push(Row::new(vals, names.clone()));
         }
         Ok(out)
     }

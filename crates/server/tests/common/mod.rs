@@ -60,6 +60,27 @@ impl Server {
     }
 
     pub async fn start_with(backend: Backend, seed: bool) -> Option<Server> {
+        Self::start_prepared(backend, seed, |_| {}).await
+    }
+
+    /// Like [`Server::start_with`], running `prepare` on the fresh database
+    /// URL before the server opens it (e.g. to leave an older schema).
+    pub async fn start_prepared(
+        backend: Backend,
+        seed: bool,
+        prepare: impl FnOnce(&str) + Send + 'static,
+    ) -> Option<Server> {
+        Self::start_custom(backend, seed, prepare, Ok).await
+    }
+
+    /// The most general start: `prepare` runs on the fresh database URL,
+    /// `configure` on the opened state (e.g. to register components).
+    pub async fn start_custom(
+        backend: Backend,
+        seed: bool,
+        prepare: impl FnOnce(&str) + Send + 'static,
+        configure: impl FnOnce(AppState) -> dauys_server::error::AppResult<AppState> + Send + 'static,
+    ) -> Option<Server> {
         let (url, dir) = match backend {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join(format!("dauys-test-{}", uuid::Uuid::now_v7()));
@@ -80,7 +101,9 @@ impl Server {
         let sms = Arc::new(MemoryGateway::default());
         let sms2 = sms.clone();
         let st = tokio::task::spawn_blocking(move || {
+            prepare(&url);
             let st = dauys_server::open_state(&url, None, sms2).expect("open state");
+            let st = configure(st).expect("configure state");
             if seed {
                 let mut c = st.pool.get().expect("conn");
                 demo::seed_if_empty(&st, &mut *c).expect("seed demo");

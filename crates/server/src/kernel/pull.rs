@@ -1,7 +1,7 @@
 //! The pull side of sync: what changed since a cursor, for the localities a
 //! client follows plus the signed-in user's own items.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use dauys_proto::{Change, PullResponse};
 
@@ -11,29 +11,7 @@ use crate::read;
 
 /// The followed codes and everything under them.
 fn expand(c: &mut dyn Conn, roots: &[String]) -> AppResult<Vec<String>> {
-    let mut children: HashMap<String, Vec<String>> = HashMap::new();
-    let mut known = HashSet::new();
-    for r in c.query("SELECT code, parent FROM localities", crate::params![])? {
-        let code = r.str(0)?;
-        known.insert(code.clone());
-        if let Some(p) = r.opt_str(1)? {
-            children.entry(p).or_default().push(code);
-        }
-    }
-    let mut out = Vec::new();
-    let mut stack: Vec<String> = roots
-        .iter()
-        .filter(|r| known.contains(*r))
-        .cloned()
-        .collect();
-    let mut seen = HashSet::new();
-    while let Some(code) = stack.pop() {
-        if seen.insert(code.clone()) {
-            stack.extend(children.get(&code).cloned().unwrap_or_default());
-            out.push(code);
-        }
-    }
-    Ok(out)
+    Ok(crate::auth::locality_tree(c)?.subtree(roots))
 }
 
 pub fn pull(
@@ -76,12 +54,19 @@ pub fn pull(
     let mut keyed: Vec<(i64, String, String)> =
         last.into_iter().map(|((k, id), s)| (s, k, id)).collect();
     keyed.sort();
-    let mut changes = Vec::with_capacity(keyed.len());
-    for (seq, kind, id) in keyed {
-        if let Some(entity) = read::entity(c, &kind, &id, viewer, today)? {
-            changes.push(Change { seq, entity });
-        }
-    }
+    let keys: Vec<(String, String)> = keyed
+        .iter()
+        .map(|(_, k, id)| (k.clone(), id.clone()))
+        .collect();
+    let mut loaded = read::entities(c, &keys, viewer, today)?;
+    let changes = keyed
+        .into_iter()
+        .filter_map(|(seq, kind, id)| {
+            loaded
+                .remove(&(kind, id))
+                .map(|entity| Change { seq, entity })
+        })
+        .collect();
     Ok(PullResponse {
         changes,
         cursor: cursor.to_string(),

@@ -1,427 +1,17 @@
-//! A realistic sample for demos and tests: two regions, a city with
-//! villages, a census of residents, three PB cycles and appeals in every
-//! state. Seeded only into an empty database.
+//! The demo story: three PB cycles (built, in voting, collecting
+//! proposals) with comments and ballots, and appeals in every state. Every
+//! step is an op applied through its component, as if pushed.
 
-use dauys_proto::iin::{self, Sex};
-use dauys_proto::{Localized, Op, OpKind, OpOutcome, Role};
 use serde_json::json;
 
-use crate::apply::{self, Ctx};
-use crate::auth::{load_actor_by_user, Actor};
-use crate::census;
-use crate::db::{self, Conn};
-use crate::error::AppResult;
+use dauys_proto::OpKind;
+
+use super::{act, Person, CITY, CITY_AKIMAT};
+use crate::auth::Actor;
+use crate::db::Conn;
+use crate::error::{AppError, AppResult};
 use crate::params;
 use crate::state::AppState;
-
-/// The city whose cycle is in voting.
-pub const CITY: &str = "551010000";
-pub const CITY_AKIMAT: &str = "pvl-akimat";
-pub const VILLAGE: &str = "553230100";
-
-pub fn add_locality(
-    c: &mut dyn Conn,
-    code: &str,
-    parent: Option<&str>,
-    level: &str,
-    name: Localized,
-) -> AppResult<()> {
-    c.exec(
-        "INSERT INTO localities (code, parent, level, name_kk, name_ru, name_en) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (code) DO NOTHING",
-        params![code, parent, level, name.kk, name.ru, name.en],
-    )?;
-    Ok(())
-}
-
-pub fn add_body(
-    c: &mut dyn Conn,
-    id: &str,
-    locality: &str,
-    kind: &str,
-    sort: i64,
-    name: Localized,
-) -> AppResult<()> {
-    c.exec(
-        "INSERT INTO bodies (id, locality, kind, name_kk, name_ru, name_en, sort) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (id) DO NOTHING",
-        params![id, locality, kind, name.kk, name.ru, name.en, sort],
-    )?;
-    Ok(())
-}
-
-/// A resident of the demo census.
-#[derive(Debug, Clone)]
-pub struct Person {
-    pub iin: String,
-    pub phone: String,
-    pub locality: &'static str,
-    pub role: Option<(Role, Option<&'static str>)>,
-    pub label: &'static str,
-}
-
-fn date(y: i32, m: u8, d: u8) -> time::Date {
-    time::Date::from_calendar_date(
-        y,
-        time::Month::try_from(m).unwrap_or(time::Month::January),
-        d,
-    )
-    .unwrap_or(time::Date::MIN)
-}
-
-/// The demo census: deterministic valid IINs.
-pub fn people() -> Vec<Person> {
-    type Spec<'a> = (
-        i32,
-        u8,
-        u8,
-        Sex,
-        &'a str,
-        Option<(Role, Option<&'a str>)>,
-        &'a str,
-    );
-    let spec: [Spec; 20] = [
-        (1985, 3, 14, Sex::Female, CITY, None, "resident"),
-        (1990, 7, 2, Sex::Male, CITY, None, "resident"),
-        (1978, 11, 23, Sex::Female, CITY, None, "resident"),
-        (2001, 1, 9, Sex::Male, CITY, None, "resident"),
-        (1995, 5, 30, Sex::Female, CITY, None, "resident"),
-        (1969, 9, 12, Sex::Male, CITY, None, "resident"),
-        (1999, 12, 1, Sex::Female, CITY, None, "resident"),
-        (2012, 4, 4, Sex::Male, CITY, None, "resident, under 16"),
-        (
-            1982,
-            6,
-            18,
-            Sex::Female,
-            VILLAGE,
-            None,
-            "resident (village)",
-        ),
-        (1975, 2, 27, Sex::Male, VILLAGE, None, "resident (village)"),
-        (
-            1993,
-            8,
-            8,
-            Sex::Female,
-            "553240100",
-            None,
-            "resident (village)",
-        ),
-        (
-            1988,
-            10,
-            10,
-            Sex::Male,
-            "194030100",
-            None,
-            "resident (other region)",
-        ),
-        (
-            1991,
-            3,
-            3,
-            Sex::Female,
-            "194030100",
-            None,
-            "resident (other region)",
-        ),
-        (
-            1980,
-            1,
-            20,
-            Sex::Male,
-            CITY,
-            Some((Role::Official, Some(CITY))),
-            "official, Pavlodar",
-        ),
-        (
-            1986,
-            2,
-            11,
-            Sex::Female,
-            CITY,
-            Some((Role::Moderator, Some(CITY))),
-            "moderator, Pavlodar",
-        ),
-        (
-            1972,
-            7,
-            7,
-            Sex::Male,
-            CITY,
-            Some((Role::Expert, Some(CITY))),
-            "expert, Pavlodar",
-        ),
-        (
-            1979,
-            5,
-            5,
-            Sex::Female,
-            VILLAGE,
-            Some((Role::Official, Some("553200000"))),
-            "official, Aktogay district",
-        ),
-        (
-            1984,
-            4,
-            24,
-            Sex::Male,
-            "194030100",
-            Some((Role::Official, Some("190000000"))),
-            "official, Almaty region",
-        ),
-        (
-            1970,
-            12,
-            12,
-            Sex::Female,
-            CITY,
-            Some((Role::Admin, None)),
-            "administrator",
-        ),
-        (2000, 9, 9, Sex::Male, CITY, None, "resident"),
-    ];
-    spec.iter()
-        .enumerate()
-        .filter_map(|(i, (y, m, d, sex, loc, role, label))| {
-            let serial = (i as u16) * 37 + 101;
-            let iin = (0..20).find_map(|k| iin::make(date(*y, *m, *d), *sex, serial + k))?;
-            Some(Person {
-                iin,
-                phone: format!("+7701{:07}", 1000 + i),
-                locality: loc,
-                role: *role,
-                label,
-            })
-        })
-        .collect()
-}
-
-fn seed_places(c: &mut dyn Conn) -> AppResult<()> {
-    let l = Localized::new;
-    add_locality(
-        c,
-        "550000000",
-        None,
-        "region",
-        l("Павлодар облысы", "Павлодарская область", "Pavlodar Region"),
-    )?;
-    add_locality(
-        c,
-        CITY,
-        Some("550000000"),
-        "city",
-        l("Павлодар қаласы", "город Павлодар", "Pavlodar city"),
-    )?;
-    add_locality(
-        c,
-        "553200000",
-        Some("550000000"),
-        "district",
-        l("Ақтоғай ауданы", "Актогайский район", "Aktogay District"),
-    )?;
-    add_locality(
-        c,
-        "553230000",
-        Some("553200000"),
-        "rural_okrug",
-        l(
-            "Ақтоғай ауылдық округі",
-            "Актогайский сельский округ",
-            "Aktogay rural okrug",
-        ),
-    )?;
-    add_locality(
-        c,
-        VILLAGE,
-        Some("553230000"),
-        "village",
-        l("Ақтоғай ауылы", "село Актогай", "Aktogay village"),
-    )?;
-    add_locality(
-        c,
-        "553240100",
-        Some("553230000"),
-        "village",
-        l("Жолболды ауылы", "село Жолболды", "Zholboldy village"),
-    )?;
-    add_locality(
-        c,
-        "190000000",
-        None,
-        "region",
-        l("Алматы облысы", "Алматинская область", "Almaty Region"),
-    )?;
-    add_locality(
-        c,
-        "194000000",
-        Some("190000000"),
-        "district",
-        l("Талғар ауданы", "Талгарский район", "Talgar District"),
-    )?;
-    add_locality(
-        c,
-        "194030000",
-        Some("194000000"),
-        "rural_okrug",
-        l(
-            "Бесқайнар ауылдық округі",
-            "Бескайнарский сельский округ",
-            "Beskainar rural okrug",
-        ),
-    )?;
-    add_locality(
-        c,
-        "194030100",
-        Some("194030000"),
-        "village",
-        l("Бесқайнар ауылы", "село Бескайнар", "Beskainar village"),
-    )?;
-    add_locality(
-        c,
-        "194030200",
-        Some("194030000"),
-        "village",
-        l(
-            "Тауқаратұрық ауылы",
-            "село Таукаратурук",
-            "Taukaraturyk village",
-        ),
-    )?;
-    add_body(
-        c,
-        CITY_AKIMAT,
-        CITY,
-        "akimat",
-        0,
-        l(
-            "Павлодар қаласының әкімдігі",
-            "Акимат города Павлодара",
-            "Akimat of Pavlodar city",
-        ),
-    )?;
-    add_body(
-        c,
-        "pvl-housing",
-        CITY,
-        "department",
-        1,
-        l(
-            "Тұрғын үй-коммуналдық шаруашылық бөлімі",
-            "Отдел жилищно-коммунального хозяйства",
-            "Housing and utilities department",
-        ),
-    )?;
-    add_body(
-        c,
-        "pvl-roads",
-        CITY,
-        "department",
-        2,
-        l(
-            "Жолаушылар көлігі және автомобиль жолдары бөлімі",
-            "Отдел пассажирского транспорта и автодорог",
-            "Transport and roads department",
-        ),
-    )?;
-    add_body(
-        c,
-        "pvl-region-akimat",
-        "550000000",
-        "akimat",
-        0,
-        l(
-            "Павлодар облысының әкімдігі",
-            "Акимат Павлодарской области",
-            "Akimat of Pavlodar Region",
-        ),
-    )?;
-    add_body(
-        c,
-        "aktogay-district-akimat",
-        "553200000",
-        "akimat",
-        0,
-        l(
-            "Ақтоғай ауданының әкімдігі",
-            "Акимат Актогайского района",
-            "Akimat of Aktogay District",
-        ),
-    )?;
-    add_body(
-        c,
-        "aktogay-okrug-akimat",
-        "553230000",
-        "akimat",
-        0,
-        l(
-            "Ақтоғай ауылдық округінің әкімі аппараты",
-            "Аппарат акима Актогайского сельского округа",
-            "Office of the akim of Aktogay rural okrug",
-        ),
-    )?;
-    add_body(
-        c,
-        "beskainar-akimat",
-        "194030000",
-        "akimat",
-        0,
-        l(
-            "Бесқайнар ауылдық округінің әкімі аппараты",
-            "Аппарат акима Бескайнарского сельского округа",
-            "Office of the akim of Beskainar rural okrug",
-        ),
-    )?;
-    add_body(
-        c,
-        "almaty-region-akimat",
-        "190000000",
-        "akimat",
-        0,
-        l(
-            "Алматы облысының әкімдігі",
-            "Акимат Алматинской области",
-            "Akimat of Almaty Region",
-        ),
-    )?;
-    Ok(())
-}
-
-/// Applies an op as `actor`, failing loudly if it is rejected.
-pub fn act(
-    c: &mut dyn Conn,
-    st: &AppState,
-    actor: &Actor,
-    kind: OpKind,
-    payload: serde_json::Value,
-) -> AppResult<String> {
-    let op = Op {
-        id: uuid::Uuid::now_v7(),
-        kind: kind.as_str().into(),
-        payload,
-        client_ts: st.clock.now_ms(),
-        signature: None,
-    };
-    let mut ctx = Ctx::new(st, actor);
-    let a = apply::apply(c, &mut ctx, &op, kind)?;
-    let outcome = OpOutcome::Accepted {
-        entity_id: a.entity_id.clone(),
-        receipt: a.receipt,
-        applied_at: ctx.now,
-    };
-    c.exec(
-        "INSERT INTO ops (id, user_id, kind, result, applied_at) VALUES ($1, $2, $3, $4, $5)",
-        params![
-            op.id.to_string(),
-            &actor.user_id,
-            kind.as_str(),
-            apply::to_json(&outcome)?,
-            ctx.now
-        ],
-    )?;
-    Ok(a.entity_id)
-}
 
 type P = (&'static str, &'static str, &'static str, i64);
 
@@ -518,37 +108,49 @@ const VOTING_PROPOSALS: [P; 15] = [
     ),
 ];
 
-/// Seeds the demo when the database has no localities; returns whether it did.
-pub fn seed_if_empty(st: &AppState, c: &mut dyn Conn) -> AppResult<bool> {
-    if c.query_one("SELECT 1 FROM localities", params![])?
-        .is_some()
-    {
-        return Ok(false);
-    }
-    db::write_tx(c, |c| -> AppResult<()> {
-        seed_places(c)?;
-        let people = people();
-        let mut actors = Vec::new();
-        for p in &people {
-            let (id, _) = census::upsert_resident(st, c, &p.iin, &p.phone, p.locality)?;
-            if let Some((role, loc)) = p.role {
-                c.exec(
-                    "INSERT INTO roles (user_id, role, locality) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                    params![&id, role.as_str(), loc.unwrap_or("")],
-                )?;
-            }
-            actors.push(load_actor_by_user(st, c, &id, "demo")?);
-        }
-        seed_activity(st, c, &actors)
-    })?;
-    Ok(true)
+/// Who acts in the demo story, found by their census label (not by
+/// position in the census list).
+pub(super) struct Cast<'a> {
+    pub official: &'a Actor,
+    pub moderator: &'a Actor,
+    pub expert: &'a Actor,
+    /// Adult residents of the city, in census order.
+    pub residents: Vec<&'a Actor>,
 }
 
-fn seed_activity(st: &AppState, c: &mut dyn Conn, a: &[Actor]) -> AppResult<()> {
-    let official = &a[13];
-    let moderator = &a[14];
-    let expert = &a[15];
-    let residents: Vec<&Actor> = [0, 1, 2, 3, 4, 5, 6, 19].iter().map(|i| &a[*i]).collect();
+impl<'a> Cast<'a> {
+    pub fn of(people: &[Person], actors: &'a [Actor]) -> AppResult<Cast<'a>> {
+        let labelled = |label: &str| -> Vec<&'a Actor> {
+            people
+                .iter()
+                .zip(actors)
+                .filter(|(p, _)| p.label == label)
+                .map(|(_, a)| a)
+                .collect()
+        };
+        let one = |label: &str| -> AppResult<&'a Actor> {
+            labelled(label)
+                .first()
+                .copied()
+                .ok_or_else(|| AppError::Internal(format!("demo census has no {label}")))
+        };
+        Ok(Cast {
+            official: one("official, Pavlodar")?,
+            moderator: one("moderator, Pavlodar")?,
+            expert: one("expert, Pavlodar")?,
+            residents: labelled("resident"),
+        })
+    }
+}
+
+pub(super) fn seed_activity(st: &AppState, c: &mut dyn Conn, cast: &Cast) -> AppResult<()> {
+    let (official, moderator, expert) = (cast.official, cast.moderator, cast.expert);
+    let residents = &cast.residents;
+    if residents.len() < 5 {
+        return Err(AppError::Internal(
+            "demo census has too few residents".into(),
+        ));
+    }
     let title = |kk: &str, ru: &str, en: &str| json!({"kk": kk, "ru": ru, "en": en});
     let today = st.clock.today();
     let fmt = dauys_proto::workdays::format_date;
@@ -853,15 +455,4 @@ fn seed_activity(st: &AppState, c: &mut dyn Conn, a: &[Actor]) -> AppResult<()> 
         "reason": "Запрошены данные у теплоснабжающей организации"}),
     )?;
     Ok(())
-}
-
-/// Prints the census as a table (the demo's sign-in cheat sheet).
-pub fn print_people() {
-    println!("{:<14} {:<14} {:<11} ROLE", "IIN", "PHONE", "LOCALITY");
-    for p in people() {
-        println!(
-            "{:<14} {:<14} {:<11} {}",
-            p.iin, p.phone, p.locality, p.label
-        );
-    }
 }

@@ -1,18 +1,22 @@
-//! PB proposals: submission, moderation, expert review, implementation, comments.
+//! PB proposals: submission, moderation, expert review, implementation;
+//! proposals as comment targets.
 
-use dauys_proto::limits::{MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_REASON_CHARS, MAX_TITLE_CHARS};
+use dauys_proto::limits::{MAX_BODY_CHARS, MAX_REASON_CHARS, MAX_TITLE_CHARS};
+use dauys_proto::EntityKind;
 use dauys_proto::{
-    CommentAddPayload, CommentModeratePayload, ErrorCode, HistoryEvent, MediaAttachPayload,
-    ModerationDecision, Phase, ProposalModeratePayload, ProposalProgressPayload,
-    ProposalReviewPayload, ProposalStatus, ProposalSubmitPayload, Role,
+    CommentTarget, ErrorCode, HistoryEvent, MediaAttachPayload, ModerationDecision, Phase,
+    ProposalModeratePayload, ProposalProgressPayload, ProposalReviewPayload, ProposalStatus,
+    ProposalSubmitPayload, Role,
 };
 
-use super::{
-    check_media, not_found, record_change, set_status_with_history, text, to_json, Applied, Ctx,
-};
-use crate::auth::require_role;
+use crate::auth::{require_role, Actor};
+use crate::components::comments::{Commentable, CommentableItem};
 use crate::db::{Conn, Value};
 use crate::error::{AppResult, Reject};
+use crate::kernel::ops::{
+    check_media, not_found, record_change, set_status_with_history, text, to_json, Applied, Ctx,
+    Tracked,
+};
 use crate::params;
 
 /// Proposals become public once a moderator has looked at them.
@@ -59,7 +63,8 @@ pub fn submit(
         )
         .into());
     }
-    if !crate::auth::locality_within(c, &ctx.actor.locality, &locality)? {
+    let home = ctx.actor.locality.clone();
+    if !ctx.locality_within(c, &home, &locality)? {
         return Err(Reject::new(
             ErrorCode::NotEligible,
             "proposals come from residents of the locality",
@@ -92,7 +97,14 @@ pub fn submit(
             ctx.now
         ],
     )?;
-    record_change(c, ctx.now, "proposal", id, None, Some(&ctx.actor.user_id))?;
+    record_change(
+        c,
+        ctx.now,
+        EntityKind::Proposal,
+        id,
+        None,
+        Some(&ctx.actor.user_id),
+    )?;
     Ok(Applied {
         entity_id: id.to_string(),
         receipt: None,
@@ -143,7 +155,7 @@ fn set_status(
     set_status_with_history(
         c,
         ctx.now,
-        "proposals",
+        Tracked::Proposals,
         id,
         status.as_str(),
         &p.history,
@@ -152,7 +164,14 @@ fn set_status(
         extra,
     )?;
     let public = is_public(status).then_some(p.locality.as_str());
-    record_change(c, ctx.now, "proposal", id, public, Some(&p.author))?;
+    record_change(
+        c,
+        ctx.now,
+        EntityKind::Proposal,
+        id,
+        public,
+        Some(&p.author),
+    )?;
     Ok(Applied {
         entity_id: id.to_string(),
         receipt: None,
@@ -212,7 +231,7 @@ pub fn review(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalReviewPayload) -> AppR
         &p,
         status,
         &note,
-        "expert_cost = $5, expert_note = $6",
+        "UPDATE proposals SET expert_cost = $2, expert_note = $3 WHERE id = $1",
         &[r.cost_estimate.into(), note.clone().into()],
     )
 }
@@ -248,101 +267,63 @@ pub fn progress(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalProgressPayload) -> 
         &p,
         status,
         &note,
-        "progress = $5",
+        "UPDATE proposals SET progress = $2 WHERE id = $1",
         &[r.progress.into()],
     )
 }
 
-pub fn comment(
-    c: &mut dyn Conn,
-    ctx: &mut Ctx,
-    id: &str,
-    p: CommentAddPayload,
-) -> AppResult<Applied> {
-    let body = text("body", &p.body, MAX_COMMENT_CHARS, true)?;
-    // Only proposals are commentable so far (either wire form names one).
-    let proposal_id = match p.target() {
-        Some(t) if t.kind == dauys_proto::CommentTarget::PROPOSAL => t.id,
-        _ => return Err(Reject::field("target", "this item cannot be commented on").into()),
-    };
-    let prop = load(c, &proposal_id)?;
-    if !is_public(prop.status) && prop.author != ctx.actor.user_id {
-        return Err(not_found("proposal"));
-    }
-    c.exec(
-        "INSERT INTO comments (id, proposal_id, locality, author, body, visible, created_at)
-         VALUES ($1, $2, $3, $4, $5, 1, $6)",
-        params![
-            id,
-            &proposal_id,
-            &prop.locality,
-            &ctx.actor.user_id,
-            body,
-            ctx.now
-        ],
-    )?;
-    record_change(
-        c,
-        ctx.now,
-        "comment",
-        id,
-        Some(&prop.locality),
-        Some(&ctx.actor.user_id),
-    )?;
-    Ok(Applied {
-        entity_id: id.to_string(),
-        receipt: None,
-    })
-}
+/// Budgets proposals take comments once public (their author may comment
+/// before): the comments component asks through this.
+pub struct ProposalComments;
 
-pub fn moderate_comment(
-    c: &mut dyn Conn,
-    ctx: &mut Ctx,
-    m: CommentModeratePayload,
-) -> AppResult<Applied> {
-    let r = c
-        .query_one(
-            "SELECT locality, author FROM comments WHERE id = $1",
-            params![&m.comment_id],
+impl Commentable for ProposalComments {
+    fn kind(&self) -> &'static str {
+        CommentTarget::PROPOSAL
+    }
+
+    fn lookup(
+        &self,
+        c: &mut dyn Conn,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<Option<CommentableItem>> {
+        let Some(r) = c.query_one(
+            "SELECT locality, author, status FROM proposals WHERE id = $1",
+            params![id],
         )?
-        .ok_or_else(|| not_found("comment"))?;
-    let (locality, author) = (r.str(0)?, r.str(1)?);
-    require_role(c, ctx.actor, &[Role::Moderator, Role::Official], &locality)?;
-    c.exec(
-        "UPDATE comments SET visible = $2 WHERE id = $1",
-        params![&m.comment_id, m.visible],
-    )?;
-    record_change(
-        c,
-        ctx.now,
-        "comment",
-        &m.comment_id,
-        Some(&locality),
-        Some(&author),
-    )?;
-    Ok(Applied {
-        entity_id: m.comment_id,
-        receipt: None,
-    })
+        else {
+            return Ok(None);
+        };
+        let author: String = r.get("author")?;
+        let status = ProposalStatus::parse(&r.get::<String>("status")?);
+        if !status.is_some_and(is_public) && author != actor.user_id {
+            return Ok(None);
+        }
+        Ok(Some(CommentableItem {
+            locality: r.get("locality")?,
+            accepts_comments: true,
+        }))
+    }
 }
 
 pub fn attach_media(c: &mut dyn Conn, ctx: &mut Ctx, m: MediaAttachPayload) -> AppResult<Applied> {
     check_media(c, ctx, std::slice::from_ref(&m.upload_id))?;
-    let table = match m.target_kind.as_str() {
-        "appeal" => "appeals",
-        "proposal" => "proposals",
+    // One fixed statement pair per attachable kind: no SQL built from names.
+    let (kind, select, update) = match m.target_kind.as_str() {
+        "appeal" => (
+            EntityKind::Appeal,
+            "SELECT media, locality FROM appeals WHERE id = $1 AND user_id = $2",
+            "UPDATE appeals SET media = $2, updated_at = $3 WHERE id = $1",
+        ),
+        "proposal" => (
+            EntityKind::Proposal,
+            "SELECT media, locality FROM proposals WHERE id = $1 AND author = $2",
+            "UPDATE proposals SET media = $2, updated_at = $3 WHERE id = $1",
+        ),
         _ => return Err(Reject::field("target_kind", "appeal or proposal").into()),
     };
-    let owner_col = if table == "appeals" {
-        "user_id"
-    } else {
-        "author"
-    };
     let r = c
-        .query_one(
-            &format!("SELECT media, locality FROM {table} WHERE id = $1 AND {owner_col} = $2"),
-            params![&m.target_id, &ctx.actor.user_id],
-        )?
+        .query_one(select, params![&m.target_id, &ctx.actor.user_id])?
         .ok_or_else(|| not_found(&m.target_kind))?;
     let mut media: Vec<String> = serde_json::from_str(&r.str(0)?).unwrap_or_default();
     if !media.contains(&m.upload_id) {
@@ -351,16 +332,8 @@ pub fn attach_media(c: &mut dyn Conn, ctx: &mut Ctx, m: MediaAttachPayload) -> A
     if media.len() > dauys_proto::limits::MAX_MEDIA_PER_ITEM {
         return Err(Reject::field("upload_id", "too many attachments").into());
     }
-    c.exec(
-        &format!("UPDATE {table} SET media = $2, updated_at = $3 WHERE id = $1"),
-        params![&m.target_id, to_json(&media)?, ctx.now],
-    )?;
+    c.exec(update, params![&m.target_id, to_json(&media)?, ctx.now])?;
     // Visibility is recomputed when the entity is read; the owner always sees it.
-    let kind = if table == "appeals" {
-        "appeal"
-    } else {
-        "proposal"
-    };
     let locality = r.str(1)?;
     record_change(
         c,

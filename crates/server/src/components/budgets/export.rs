@@ -35,7 +35,7 @@ fn published(
         )
         .into());
     }
-    let (e, rule) = crate::results::election(c, id, COUNTED)?;
+    let (e, rule) = super::results::election(c, id, COUNTED)?;
     let out = dauys_tally::tally(&e, rule)
         .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
     let mut public = e;

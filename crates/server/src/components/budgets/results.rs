@@ -42,7 +42,7 @@ pub fn election(
              FROM cycles c JOIN localities l ON l.code = c.locality WHERE c.id = $1",
             params![cycle_id],
         )?
-        .ok_or_else(|| crate::apply::not_found("cycle"))?;
+        .ok_or_else(|| crate::kernel::ops::not_found("cycle"))?;
     let rule = Rule::from_str(&cy.str(1)?).map_err(|e| AppError::Internal(e.to_string()))?;
     let budget = u64::try_from(cy.i64(0)?).unwrap_or(0);
     let mut e = Election::new(budget, VoteType::Approval);
@@ -74,23 +74,19 @@ pub fn election(
     if let Some(m) = cy.opt_i64(2)? {
         e.set_meta("max_length", &m.to_string());
     }
-    let status_list = crate::db::placeholders(2, statuses.len());
-    let mut p: Vec<crate::db::Value> = vec![cycle_id.into()];
-    p.extend(statuses.iter().map(|s| crate::db::Value::from(*s)));
-    let rows = c.query(
-        &format!(
-            "SELECT id, COALESCE(expert_cost, cost), title, category FROM proposals
-             WHERE cycle_id = $1 AND status IN ({status_list}) ORDER BY created_at, id"
-        ),
-        &p,
-    )?;
+    // Through the store (no second copy of the proposal SQL) and the shared
+    // effective cost (the expert's estimate once reviewed): what the ballot
+    // rule summed is what the count spends. Counted statuses are all public.
     let bad = |e: dauys_tally::BuildError| AppError::Internal(e.to_string());
-    for r in rows {
+    for p in super::store::proposals_of(c, cycle_id, None)? {
+        if !statuses.contains(&p.status.as_str()) {
+            continue;
+        }
         let i = e
-            .add_project(&r.str(0)?, u64::try_from(r.i64(1)?).unwrap_or(0))
+            .add_project(&p.id, u64::try_from(p.effective_cost()).unwrap_or(0))
             .map_err(bad)?;
-        e.set_project_field(i, "name", &r.str(2)?).map_err(bad)?;
-        e.set_project_field(i, "category", &r.str(3)?)
+        e.set_project_field(i, "name", &p.title).map_err(bad)?;
+        e.set_project_field(i, "category", &p.category)
             .map_err(bad)?;
     }
     let ids: std::collections::HashSet<String> = e.projects.iter().map(|p| p.id.clone()).collect();

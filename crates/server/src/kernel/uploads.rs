@@ -8,12 +8,11 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 use dauys_proto::{limits, ErrorCode};
 
+use crate::auth::Actor;
 use crate::error::{AppResult, Reject};
-use crate::http::{blocking, Bearer};
-use crate::params;
+use crate::http::blocking;
 use crate::state::AppState;
 
 const TUS: &str = "1.0.0";
@@ -49,7 +48,7 @@ fn tus_headers(id: &str, offset: i64, length: i64) -> HeaderMap {
               (status = 413, body = dauys_proto::ApiError), (status = 401, body = dauys_proto::ApiError)))]
 pub async fn create(
     State(st): State<AppState>,
-    Bearer(t): Bearer,
+    actor: Actor,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let length = header_i64(&headers, "upload-length")?;
@@ -72,24 +71,14 @@ pub async fn create(
         .to_string();
     let id2 = id.clone();
     let offset = blocking(&st, move |st, c| {
-        let actor = crate::http::require(st, c, t.as_deref())?;
-        crate::db::write_tx(c, |c| -> AppResult<i64> {
-            if let Some(r) = c.query_one(
-                "SELECT user_id, received, length FROM uploads WHERE id = $1",
-                params![&id2],
-            )? {
-                if r.str(0)? != actor.user_id || r.i64(2)? != length {
-                    return Err(Reject::field("Idempotency-Key", "this upload id is taken").into());
-                }
-                return Ok(r.i64(1)?);
-            }
-            c.exec(
-                "INSERT INTO uploads (id, user_id, length, received, content_type, created_at)
-                 VALUES ($1, $2, $3, 0, $4, $5)",
-                params![&id2, &actor.user_id, length, &media_type, st.clock.now_ms()],
-            )?;
-            Ok(0)
-        })
+        store::create(
+            c,
+            &id2,
+            &actor.user_id,
+            length,
+            &media_type,
+            st.clock.now_ms(),
+        )
     })
     .await?;
     Ok((StatusCode::CREATED, tus_headers(&id, offset, length)).into_response())
@@ -100,21 +89,12 @@ pub async fn create(
     responses((status = 200, description = "Upload-Offset and Upload-Length headers"), (status = 404, body = dauys_proto::ApiError)))]
 pub async fn head(
     State(st): State<AppState>,
-    Bearer(t): Bearer,
+    actor: Actor,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let id2 = id.clone();
-    let (offset, length) = blocking(&st, move |st, c| {
-        let actor = crate::http::require(st, c, t.as_deref())?;
-        let r = c
-            .query_one(
-                "SELECT received, length FROM uploads WHERE id = $1 AND user_id = $2",
-                params![&id2, &actor.user_id],
-            )?
-            .ok_or_else(|| Reject::new(ErrorCode::NotFound, "no such upload"))?;
-        Ok((r.i64(0)?, r.i64(1)?))
-    })
-    .await?;
+    let (offset, length) =
+        blocking(&st, move |_, c| store::progress(c, &id2, &actor.user_id)).await?;
     Ok((StatusCode::OK, tus_headers(&id, offset, length)).into_response())
 }
 
@@ -125,7 +105,7 @@ pub async fn head(
               (status = 404, body = dauys_proto::ApiError)))]
 pub async fn patch(
     State(st): State<AppState>,
-    Bearer(t): Bearer,
+    actor: Actor,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -135,16 +115,90 @@ pub async fn patch(
         return Err(Reject::new(ErrorCode::PayloadTooLarge, "chunks are at most 1 MB").into());
     }
     let id2 = id.clone();
-    let (offset, length) = blocking(&st, move |st, c| {
-        let actor = crate::http::require(st, c, t.as_deref())?;
-        crate::db::write_tx(c, |c| -> AppResult<(i64, i64)> {
-            let r = c
-                .query_one(
-                    "SELECT received, length FROM uploads WHERE id = $1 AND user_id = $2",
-                    params![&id2, &actor.user_id],
-                )?
-                .ok_or_else(|| Reject::new(ErrorCode::NotFound, "no such upload"))?;
-            let (received, length) = (r.i64(0)?, r.i64(1)?);
+    let (offset, length) = blocking(&st, move |_, c| {
+        store::append(c, &id2, &actor.user_id, at, &body)
+    })
+    .await?;
+    Ok((StatusCode::NO_CONTENT, tus_headers(&id, offset, length)).into_response())
+}
+
+/// The bytes of a complete upload. Upload ids are random UUIDs that only
+/// the uploader and viewers of the item they are attached to learn.
+#[utoipa::path(get, path = "/v1/uploads/{id}", params(("id" = String, Path)),
+    responses((status = 200, description = "the media bytes"), (status = 404, body = dauys_proto::ApiError)))]
+pub async fn fetch(State(st): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
+    let (media_type, bytes) = blocking(&st, move |_, c| store::complete(c, &id)).await?;
+    let mut h = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&media_type) {
+        h.insert("content-type", v);
+    }
+    h.insert(
+        "cache-control",
+        HeaderValue::from_static("private, max-age=31536000, immutable"),
+    );
+    Ok((StatusCode::OK, h, bytes).into_response())
+}
+
+/// The uploads tables (`uploads`, `upload_chunks`): all of this module's SQL.
+mod store {
+    use base64::Engine;
+    use dauys_proto::ErrorCode;
+
+    use crate::db::{self, Conn};
+    use crate::error::{AppError, AppResult, Reject};
+    use crate::params;
+
+    /// Creates an upload (or finds the same one again: creation is
+    /// idempotent per id and length); returns its offset.
+    pub fn create(
+        c: &mut dyn Conn,
+        id: &str,
+        user_id: &str,
+        length: i64,
+        media_type: &str,
+        now: i64,
+    ) -> AppResult<i64> {
+        db::write_tx(c, |c| -> AppResult<i64> {
+            if let Some(r) = c.query_one(
+                "SELECT user_id, received, length FROM uploads WHERE id = $1",
+                params![id],
+            )? {
+                if r.get::<String>("user_id")? != user_id || r.get::<i64>("length")? != length {
+                    return Err(Reject::field("Idempotency-Key", "this upload id is taken").into());
+                }
+                return Ok(r.get("received")?);
+            }
+            c.exec(
+                "INSERT INTO uploads (id, user_id, length, received, content_type, created_at)
+                 VALUES ($1, $2, $3, 0, $4, $5)",
+                params![id, user_id, length, media_type, now],
+            )?;
+            Ok(0)
+        })
+    }
+
+    /// `(received, length)` of one's own upload.
+    pub fn progress(c: &mut dyn Conn, id: &str, user_id: &str) -> AppResult<(i64, i64)> {
+        let r = c
+            .query_one(
+                "SELECT received, length FROM uploads WHERE id = $1 AND user_id = $2",
+                params![id, user_id],
+            )?
+            .ok_or_else(|| Reject::new(ErrorCode::NotFound, "no such upload"))?;
+        Ok((r.get("received")?, r.get("length")?))
+    }
+
+    /// Appends `body` at offset `at` (which must be the current offset);
+    /// returns the new `(received, length)`.
+    pub fn append(
+        c: &mut dyn Conn,
+        id: &str,
+        user_id: &str,
+        at: i64,
+        body: &[u8],
+    ) -> AppResult<(i64, i64)> {
+        db::write_tx(c, |c| -> AppResult<(i64, i64)> {
+            let (received, length) = progress(c, id, user_id)?;
             if at != received {
                 return Err(Reject::new(
                     ErrorCode::InvalidTransition,
@@ -162,55 +216,38 @@ pub async fn patch(
                 .into());
             }
             if !body.is_empty() {
-                let data = base64::engine::general_purpose::STANDARD.encode(&body);
+                let data = base64::engine::general_purpose::STANDARD.encode(body);
                 c.exec(
                     "INSERT INTO upload_chunks (upload_id, start_at, data) VALUES ($1, $2, $3)",
-                    params![&id2, received, data],
+                    params![id, received, data],
                 )?;
                 c.exec(
                     "UPDATE uploads SET received = $2 WHERE id = $1",
-                    params![&id2, end],
+                    params![id, end],
                 )?;
             }
             Ok((end, length))
         })
-    })
-    .await?;
-    Ok((StatusCode::NO_CONTENT, tus_headers(&id, offset, length)).into_response())
-}
+    }
 
-/// The bytes of a complete upload. Upload ids are random UUIDs that only
-/// the uploader and viewers of the item they are attached to learn.
-#[utoipa::path(get, path = "/v1/uploads/{id}", params(("id" = String, Path)),
-    responses((status = 200, description = "the media bytes"), (status = 404, body = dauys_proto::ApiError)))]
-pub async fn fetch(State(st): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
-    let (media_type, bytes) = blocking(&st, move |_, c| {
+    /// The media type and bytes of a complete upload.
+    pub fn complete(c: &mut dyn Conn, id: &str) -> AppResult<(String, Vec<u8>)> {
         let r = c
             .query_one(
                 "SELECT content_type FROM uploads WHERE id = $1 AND received = length",
-                params![&id],
+                params![id],
             )?
             .ok_or_else(|| Reject::new(ErrorCode::NotFound, "no such complete upload"))?;
         let mut bytes = Vec::new();
         for chunk in c.query(
             "SELECT data FROM upload_chunks WHERE upload_id = $1 ORDER BY start_at",
-            params![&id],
+            params![id],
         )? {
             let data = base64::engine::general_purpose::STANDARD
-                .decode(chunk.str(0)?)
-                .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+                .decode(chunk.get::<String>("data")?)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
             bytes.extend_from_slice(&data);
         }
-        Ok((r.str(0)?, bytes))
-    })
-    .await?;
-    let mut h = HeaderMap::new();
-    if let Ok(v) = HeaderValue::from_str(&media_type) {
-        h.insert("content-type", v);
+        Ok((r.get("content_type")?, bytes))
     }
-    h.insert(
-        "cache-control",
-        HeaderValue::from_static("private, max-age=31536000, immutable"),
-    );
-    Ok((StatusCode::OK, h, bytes).into_response())
 }

@@ -2,15 +2,17 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use dauys_proto::budgets::check_ballot;
+use dauys_proto::EntityKind;
 use dauys_proto::{
     BallotCastPayload, CycleCreatePayload, CyclePhasePayload, CycleResults, ErrorCode, Op, Phase,
     ProposalStatus, Role,
 };
 
-use super::{not_found, record_change, text, to_json, Applied, Ctx};
-use crate::auth::{locality_within, require_role};
+use crate::auth::require_role;
 use crate::db::Conn;
 use crate::error::{AppError, AppResult, Reject};
+use crate::kernel::ops::{not_found, record_change, text, to_json, Applied, Ctx};
 use crate::params;
 
 pub fn create(
@@ -71,7 +73,7 @@ pub fn create(
             ctx.now
         ],
     )?;
-    record_change(c, ctx.now, "cycle", id, Some(&p.locality), None)?;
+    record_change(c, ctx.now, EntityKind::Cycle, id, Some(&p.locality), None)?;
     Ok(Applied {
         entity_id: id.to_string(),
         receipt: None,
@@ -80,37 +82,11 @@ pub fn create(
 
 /// Normalized rule name if the tally engine knows it.
 pub fn dauys_tally_rule(rule: &str) -> Option<String> {
-    crate::results::normalize_rule(rule)
-}
-
-struct CycleRow {
-    locality: String,
-    phase: Phase,
-    budget: i64,
-    max_projects: Option<i64>,
-    budget_limited: bool,
-    min_age: i64,
-}
-
-fn load_cycle(c: &mut dyn Conn, id: &str) -> AppResult<CycleRow> {
-    let r = c
-        .query_one(
-            "SELECT locality, phase, budget, max_projects, budget_limited, min_age FROM cycles WHERE id = $1",
-            params![id],
-        )?
-        .ok_or_else(|| not_found("cycle"))?;
-    Ok(CycleRow {
-        locality: r.str(0)?,
-        phase: Phase::parse(&r.str(1)?).unwrap_or(Phase::Closed),
-        budget: r.i64(2)?,
-        max_projects: r.opt_i64(3)?,
-        budget_limited: r.bool(4)?,
-        min_age: r.i64(5)?,
-    })
+    super::results::normalize_rule(rule)
 }
 
 pub fn phase(c: &mut dyn Conn, ctx: &mut Ctx, p: CyclePhasePayload) -> AppResult<Applied> {
-    let cy = load_cycle(c, &p.cycle_id)?;
+    let cy = crate::read::cycle(c, &p.cycle_id)?.ok_or_else(|| not_found("cycle"))?;
     require_role(c, ctx.actor, &[Role::Official], &cy.locality)?;
     if p.phase <= cy.phase {
         return Err(Reject::new(
@@ -127,7 +103,14 @@ pub fn phase(c: &mut dyn Conn, ctx: &mut Ctx, p: CyclePhasePayload) -> AppResult
         "UPDATE cycles SET phase = $2, updated_at = $3 WHERE id = $1",
         params![&p.cycle_id, p.phase.as_str(), ctx.now],
     )?;
-    record_change(c, ctx.now, "cycle", &p.cycle_id, Some(&cy.locality), None)?;
+    record_change(
+        c,
+        ctx.now,
+        EntityKind::Cycle,
+        &p.cycle_id,
+        Some(&cy.locality),
+        None,
+    )?;
     Ok(Applied {
         entity_id: p.cycle_id,
         receipt: None,
@@ -144,18 +127,21 @@ pub fn cast(
     p: BallotCastPayload,
     op: &Op,
 ) -> AppResult<Applied> {
-    let cy = load_cycle(c, &p.cycle_id)?;
-    if cy.phase != Phase::Voting {
-        return Err(Reject::new(
-            ErrorCode::VotingClosed,
-            format!(
-                "voting is not open in this cycle (phase {})",
-                cy.phase.as_str()
-            ),
-        )
-        .into());
+    let cycle = crate::read::cycle(c, &p.cycle_id)?.ok_or_else(|| not_found("cycle"))?;
+    // Only the chosen projects: the rule looks up nothing else. Projects the
+    // public may not see are not on a ballot, so loading as nobody is right.
+    let chosen = crate::read::proposals(c, &p.proposal_ids, None)?;
+    // The shared ballot rule (the same code the app and `dauys vote` run).
+    // Its first check (voting open) comes before eligibility and age, the
+    // rest after them: the order of rejections clients have always seen.
+    let verdict = check_ballot(&cycle, &chosen, &p.proposal_ids);
+    if let Err(e) = &verdict {
+        if e.code == ErrorCode::VotingClosed {
+            return Err(e.clone().into());
+        }
     }
-    if !locality_within(c, &ctx.actor.locality, &cy.locality)? {
+    let home = ctx.actor.locality.clone();
+    if !ctx.locality_within(c, &home, &cycle.locality)? {
         return Err(Reject::new(
             ErrorCode::NotEligible,
             "only residents of the locality vote in this cycle",
@@ -163,64 +149,14 @@ pub fn cast(
         .into());
     }
     let age = dauys_proto::iin::age_on(ctx.actor.birth_date, ctx.today);
-    if i64::from(age) < cy.min_age {
+    if i64::from(age) < cycle.min_age {
         return Err(Reject::new(
             ErrorCode::UnderAge,
-            format!("voting in this cycle starts at {} years", cy.min_age),
+            format!("voting in this cycle starts at {} years", cycle.min_age),
         )
         .into());
     }
-    if p.proposal_ids.is_empty() {
-        return Err(Reject::field("proposal_ids", "choose at least one project").into());
-    }
-    let mut seen = HashSet::new();
-    if !p.proposal_ids.iter().all(|id| seen.insert(id.as_str())) {
-        return Err(
-            Reject::new(ErrorCode::DuplicateProject, "a project is chosen twice")
-                .with_field("proposal_ids")
-                .into(),
-        );
-    }
-    if let Some(max) = cy.max_projects {
-        if p.proposal_ids.len() as i64 > max {
-            return Err(Reject::new(
-                ErrorCode::TooManyProjects,
-                format!("at most {max} projects per ballot"),
-            )
-            .with_field("proposal_ids")
-            .into());
-        }
-    }
-    let placeholders = crate::db::placeholders(2, p.proposal_ids.len());
-    let mut params: Vec<crate::db::Value> = vec![p.cycle_id.clone().into()];
-    params.extend(p.proposal_ids.iter().map(|s| s.clone().into()));
-    let rows = c.query(
-        &format!(
-            "SELECT COALESCE(expert_cost, cost) FROM proposals
-             WHERE cycle_id = $1 AND status = 'on_ballot' AND id IN ({placeholders})"
-        ),
-        &params,
-    )?;
-    if rows.len() != p.proposal_ids.len() {
-        return Err(Reject::new(
-            ErrorCode::NotOnBallot,
-            "a chosen project is not on this ballot",
-        )
-        .with_field("proposal_ids")
-        .into());
-    }
-    let total: i64 = rows.iter().map(|r| r.i64(0)).sum::<Result<i64, _>>()?;
-    if cy.budget_limited && total > cy.budget {
-        return Err(Reject::new(
-            ErrorCode::OverBudget,
-            format!(
-                "chosen projects cost {total} ₸, the budget is {} ₸",
-                cy.budget
-            ),
-        )
-        .with_field("proposal_ids")
-        .into());
-    }
+    verdict?;
     let receipt = crate::crypto::receipt(&ctx.st.secret, "ballot", op_id);
     let mut ids = p.proposal_ids.clone();
     ids.sort();
@@ -247,7 +183,7 @@ pub fn cast(
     record_change(
         c,
         ctx.now,
-        "ballot",
+        EntityKind::Ballot,
         &p.cycle_id,
         None,
         Some(&ctx.actor.user_id),
@@ -283,7 +219,7 @@ pub fn compute_results(c: &mut dyn Conn, cycle_id: &str, now: i64) -> AppResult<
         ballots
             .push(serde_json::from_str(&r.str(0)?).map_err(|e| AppError::Internal(e.to_string()))?);
     }
-    let outcome = crate::results::count(c, cycle_id)?;
+    let outcome = super::results::count(c, cycle_id)?;
     let mut votes = BTreeMap::new();
     for (id, _) in &projects {
         votes.insert(id.clone(), 0i64);
@@ -308,7 +244,7 @@ pub fn compute_results(c: &mut dyn Conn, cycle_id: &str, now: i64) -> AppResult<
                 params![id],
             )?
             .ok_or_else(|| not_found("proposal"))?;
-        let history = super::push_history(
+        let history = crate::kernel::ops::push_history(
             &r.str(0)?,
             dauys_proto::HistoryEvent {
                 at: now,
@@ -320,7 +256,14 @@ pub fn compute_results(c: &mut dyn Conn, cycle_id: &str, now: i64) -> AppResult<
             "UPDATE proposals SET status = $2, votes = $3, history = $4, updated_at = $5 WHERE id = $1",
             params![id, status.as_str(), votes.get(id).copied().unwrap_or(0), history, now],
         )?;
-        record_change(c, now, "proposal", id, Some(&r.str(1)?), Some(&r.str(2)?))?;
+        record_change(
+            c,
+            now,
+            EntityKind::Proposal,
+            id,
+            Some(&r.str(1)?),
+            Some(&r.str(2)?),
+        )?;
     }
     let results = CycleResults {
         computed_at: now,

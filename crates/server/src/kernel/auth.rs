@@ -1,6 +1,7 @@
 //! Sign-in with IIN + one-time code, device keys, sessions and roles.
 
 use dauys_proto::iin::Iin;
+use dauys_proto::locality::LocalityTree;
 use dauys_proto::{ErrorCode, Me, OtpResponse, Role, RoleGrant, SessionResponse, VerifyRequest};
 use uuid::Uuid;
 
@@ -281,24 +282,17 @@ pub fn device_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<Vec<String>> {
 
 /// Whether `loc` is `ancestor` or lies under it.
 pub fn locality_within(c: &mut dyn Conn, loc: &str, ancestor: &str) -> AppResult<bool> {
-    let mut cur = Some(loc.to_string());
-    let mut depth = 0;
-    while let Some(code) = cur {
-        if code == ancestor {
-            return Ok(true);
-        }
-        depth += 1;
-        if depth > 10 {
-            break;
-        }
-        cur = c
-            .query_one(
-                "SELECT parent FROM localities WHERE code = $1",
-                params![&code],
-            )?
-            .and_then(|r| r.opt_str(0).ok().flatten());
+    Ok(locality_tree(c)?.is_within(loc, ancestor))
+}
+
+/// The whole locality tree in one query (a few thousand rows at most for
+/// a country): cheaper than walking parents one query at a time.
+pub fn locality_tree(c: &mut dyn Conn) -> AppResult<LocalityTree> {
+    let mut pairs = Vec::new();
+    for r in c.query("SELECT code, parent FROM localities", params![])? {
+        pairs.push((r.get::<String>("code")?, r.get::<Option<String>>("parent")?));
     }
-    Ok(false)
+    Ok(LocalityTree::new(pairs))
 }
 
 /// Requires one of `roles` (or admin) for `locality`; denies otherwise.
@@ -308,14 +302,21 @@ pub fn require_role(
     roles: &[Role],
     locality: &str,
 ) -> AppResult<()> {
+    let mut tree = None;
     for g in &actor.roles {
         if g.role == Role::Citizen || !(roles.contains(&g.role) || g.role == Role::Admin) {
             continue;
         }
         match &g.locality {
             None => return Ok(()),
-            Some(scope) if locality_within(c, locality, scope)? => return Ok(()),
-            Some(_) => {}
+            Some(scope) => {
+                if tree.is_none() {
+                    tree = Some(locality_tree(c)?);
+                }
+                if tree.as_ref().is_some_and(|t| t.is_within(locality, scope)) {
+                    return Ok(());
+                }
+            }
         }
     }
     Err(Reject::new(

@@ -1,22 +1,16 @@
-//! The effect of each op kind. Every function here runs inside the push
-//! transaction (and a savepoint): a rejection rolls back everything it did.
+//! What every component's op effects share: the per-batch context, the
+//! result of an op, the change-feed append, text and media checks. Effects
+//! run inside the push transaction (and a savepoint): a rejection rolls
+//! back everything they did.
 
-mod appeals;
-mod cycles;
-mod proposals;
-
-pub use proposals::is_public as proposals_public;
-
-use dauys_proto::{ErrorCode, HistoryEvent, Op, OpKind};
-use serde::de::DeserializeOwned;
+use dauys_proto::locality::LocalityTree;
+use dauys_proto::{EntityKind, ErrorCode, HistoryEvent};
 
 use crate::auth::Actor;
 use crate::db::Conn;
 use crate::error::{AppError, AppResult, Reject};
 use crate::params;
 use crate::state::AppState;
-
-pub use cycles::compute_results;
 
 /// What a successful op produced.
 pub struct Applied {
@@ -30,6 +24,9 @@ pub struct Ctx<'a> {
     pub actor: &'a Actor,
     pub now: i64,
     pub today: time::Date,
+    /// The locality tree, loaded at most once per batch (no op changes it):
+    /// a batch of 100 ballots walks it 100 times for one query.
+    localities: Option<LocalityTree>,
 }
 
 impl<'a> Ctx<'a> {
@@ -39,38 +36,25 @@ impl<'a> Ctx<'a> {
             actor,
             now: st.clock.now_ms(),
             today: st.clock.today(),
+            localities: None,
         }
     }
-}
 
-pub fn apply(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, kind: OpKind) -> AppResult<Applied> {
-    let id = op.id.to_string();
-    match kind {
-        OpKind::AppealSubmit => appeals::submit(c, ctx, &id, payload(op)?, op),
-        OpKind::AppealRegister => appeals::register(c, ctx, payload(op)?),
-        OpKind::AppealRedirect => appeals::redirect(c, ctx, payload(op)?),
-        OpKind::AppealExtend => appeals::extend(c, ctx, payload(op)?),
-        OpKind::AppealAnswer => appeals::answer(c, ctx, payload(op)?),
-        OpKind::AppealDismiss => appeals::dismiss(c, ctx, payload(op)?),
-        OpKind::ProposalSubmit => proposals::submit(c, ctx, &id, payload(op)?),
-        OpKind::CommentAdd => proposals::comment(c, ctx, &id, payload(op)?),
-        OpKind::ProposalModerate => proposals::moderate(c, ctx, payload(op)?),
-        OpKind::ProposalReview => proposals::review(c, ctx, payload(op)?),
-        OpKind::ProposalProgress => proposals::progress(c, ctx, payload(op)?),
-        OpKind::CommentModerate => proposals::moderate_comment(c, ctx, payload(op)?),
-        OpKind::MediaAttach => proposals::attach_media(c, ctx, payload(op)?),
-        OpKind::BallotCast => cycles::cast(c, ctx, &id, payload(op)?, op),
-        OpKind::CycleCreate => cycles::create(c, ctx, &id, payload(op)?),
-        OpKind::CyclePhase => cycles::phase(c, ctx, payload(op)?),
+    /// Whether `loc` is `ancestor` or lies under it.
+    pub fn locality_within(
+        &mut self,
+        c: &mut dyn Conn,
+        loc: &str,
+        ancestor: &str,
+    ) -> AppResult<bool> {
+        if self.localities.is_none() {
+            self.localities = Some(crate::auth::locality_tree(c)?);
+        }
+        Ok(self
+            .localities
+            .as_ref()
+            .is_some_and(|t| t.is_within(loc, ancestor)))
     }
-}
-
-fn payload<T: DeserializeOwned>(op: &Op) -> Result<T, Reject> {
-    serde_json::from_value(op.payload.clone()).map_err(|e| Reject {
-        code: ErrorCode::InvalidJson,
-        field: Some("payload".into()),
-        detail: e.to_string(),
-    })
 }
 
 /// Trims and checks a required text field.
@@ -101,14 +85,14 @@ pub fn text(field: &str, value: &str, max_chars: usize, required: bool) -> Resul
 pub fn record_change(
     c: &mut dyn Conn,
     now: i64,
-    kind: &str,
+    kind: EntityKind,
     entity_id: &str,
     locality: Option<&str>,
     owner: Option<&str>,
 ) -> AppResult<()> {
     c.exec(
         "INSERT INTO changes (locality, owner, kind, entity_id, ts) VALUES ($1, $2, $3, $4, $5)",
-        params![locality, owner, kind, entity_id, now],
+        params![locality, owner, kind.as_str(), entity_id, now],
     )?;
     Ok(())
 }
@@ -119,19 +103,40 @@ pub fn push_history(json: &str, ev: HistoryEvent) -> AppResult<String> {
     serde_json::to_string(&h).map_err(|e| AppError::Internal(e.to_string()))
 }
 
-/// Moves a row of `table` (appeals, proposals) to `status`, appending a
-/// public history event; `set_sql` adds `SET` clauses bound to `extra` as
-/// `$5`, `$6`, …
+/// Items with a status and a public history.
+#[derive(Debug, Clone, Copy)]
+pub enum Tracked {
+    Appeals,
+    Proposals,
+}
+
+impl Tracked {
+    /// One fixed statement per table: no SQL assembled from names.
+    fn status_sql(self) -> &'static str {
+        match self {
+            Tracked::Appeals => {
+                "UPDATE appeals SET status = $2, history = $3, updated_at = $4 WHERE id = $1"
+            }
+            Tracked::Proposals => {
+                "UPDATE proposals SET status = $2, history = $3, updated_at = $4 WHERE id = $1"
+            }
+        }
+    }
+}
+
+/// Moves an item to `status`, appending a public history event; then runs
+/// `then_sql` (a complete statement, `$1` the id and `extra` as `$2`, `$3`,
+/// …; empty for none) for the fields the transition also sets.
 #[allow(clippy::too_many_arguments)]
 pub fn set_status_with_history(
     c: &mut dyn Conn,
     now: i64,
-    table: &str,
+    table: Tracked,
     id: &str,
     status: &str,
     history_json: &str,
     note: &str,
-    set_sql: &str,
+    then_sql: &str,
     extra: &[crate::db::Value],
 ) -> AppResult<()> {
     let history = push_history(
@@ -142,14 +147,12 @@ pub fn set_status_with_history(
             note: note.to_string(),
         },
     )?;
-    let mut params: Vec<crate::db::Value> =
-        vec![id.into(), status.into(), history.into(), now.into()];
-    params.extend_from_slice(extra);
-    let sep = if set_sql.is_empty() { "" } else { ", " };
-    c.exec(
-        &format!("UPDATE {table} SET status = $2, history = $3, updated_at = $4{sep}{set_sql} WHERE id = $1"),
-        &params,
-    )?;
+    c.exec(table.status_sql(), params![id, status, history, now])?;
+    if !then_sql.is_empty() {
+        let mut params: Vec<crate::db::Value> = vec![id.into()];
+        params.extend_from_slice(extra);
+        c.exec(then_sql, &params)?;
+    }
     Ok(())
 }
 

@@ -4,17 +4,19 @@ use dauys_proto::limits::{MAX_BODY_CHARS, MAX_REASON_CHARS, MAX_SUBJECT_CHARS};
 use dauys_proto::workdays::{
     self, Calendar, ANSWER_WORKING_DAYS, MAX_EXTENSION_MONTHS, REDIRECT_WORKING_DAYS,
 };
+use dauys_proto::EntityKind;
 use dauys_proto::{
     AppealAnswerPayload, AppealDismissPayload, AppealExtendPayload, AppealRedirectPayload,
     AppealRegisterPayload, AppealStatus, AppealSubmitPayload, ErrorCode, HistoryEvent, Op, Role,
 };
 
-use super::{
-    check_media, not_found, record_change, set_status_with_history, text, to_json, Applied, Ctx,
-};
 use crate::auth::require_role;
 use crate::db::Conn;
 use crate::error::{AppResult, Reject};
+use crate::kernel::ops::{
+    check_media, not_found, record_change, set_status_with_history, text, to_json, Applied, Ctx,
+    Tracked,
+};
 use crate::params;
 
 /// The locality of a body that receives appeals.
@@ -37,7 +39,7 @@ fn changed(
     record_change(
         c,
         ctx.now,
-        "appeal",
+        EntityKind::Appeal,
         id,
         public.then_some(locality),
         Some(owner),
@@ -151,7 +153,7 @@ fn save(
     set_status_with_history(
         c,
         ctx.now,
-        "appeals",
+        Tracked::Appeals,
         id,
         status.as_str(),
         &a.history,
@@ -196,7 +198,7 @@ pub fn register(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealRegisterPayload) -> Ap
         &a,
         AppealStatus::Registered,
         &note,
-        "reg_number = $5, registered_on = $6, due_date = $7",
+        "UPDATE appeals SET reg_number = $2, registered_on = $3, due_date = $4 WHERE id = $1",
         &[number.into(), today.into(), due.into()],
     )
 }
@@ -231,7 +233,8 @@ pub fn redirect(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealRedirectPayload) -> Ap
         &a,
         AppealStatus::Redirected,
         &note,
-        "addressee = $5, locality = $6, reg_number = NULL, registered_on = NULL, due_date = NULL",
+        "UPDATE appeals SET addressee = $2, locality = $3, reg_number = NULL, registered_on = NULL,
+           due_date = NULL WHERE id = $1",
         &[p.to.clone().into(), to_locality.into()],
     )
 }
@@ -271,7 +274,7 @@ pub fn extend(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealExtendPayload) -> AppRes
         &a,
         AppealStatus::Extended,
         &note,
-        "due_date = $5",
+        "UPDATE appeals SET due_date = $2 WHERE id = $1",
         &[p.until.clone().into()],
     )
 }
@@ -290,7 +293,7 @@ pub fn answer(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealAnswerPayload) -> AppRes
         &a,
         AppealStatus::Answered,
         "",
-        "answer = $5",
+        "UPDATE appeals SET answer = $2 WHERE id = $1",
         &[answer.into()],
     )
 }

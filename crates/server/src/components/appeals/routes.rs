@@ -1,0 +1,56 @@
+//! Appeals' HTTP routes (reads; changes go through ops). No SQL here.
+
+use dauys_proto::{ApiError, Appeal};
+
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+
+use crate::auth::{self, Actor};
+use crate::error::AppResult;
+use crate::http::{blocking, found, MaybeActor};
+use crate::read;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/appeals", get(my_appeals))
+        .route("/v1/appeals/{id}", get(appeal_get))
+}
+
+/// One appeal: public ones for anyone, private ones for the applicant and
+/// officials of the addressed locality.
+#[utoipa::path(get, tag = "appeals", path = "/v1/appeals/{id}", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Appeal), (status = 404, body = ApiError)))]
+pub async fn appeal_get(
+    State(st): State<AppState>,
+    MaybeActor(actor): MaybeActor,
+    Path(id): Path<String>,
+) -> AppResult<Json<Appeal>> {
+    let v = blocking(&st, move |st, c| {
+        let official = match (&actor, read::appeal_locality(c, &id)?) {
+            (Some(a), Some(loc)) => {
+                auth::require_role(c, a, &[dauys_proto::Role::Official], &loc).is_ok()
+            }
+            _ => false,
+        };
+        read::appeal(
+            c,
+            &id,
+            actor.as_ref().map(|a| a.user_id.as_str()),
+            official,
+            st.clock.today(),
+        )
+    })
+    .await?;
+    found(v, "appeal")
+}
+
+/// The signed-in user's appeals.
+#[utoipa::path(get, tag = "appeals", path = "/v1/appeals", security(("bearer" = [])), responses((status = 200, body = Vec<Appeal>), (status = 401, body = ApiError)))]
+pub async fn my_appeals(State(st): State<AppState>, actor: Actor) -> AppResult<Json<Vec<Appeal>>> {
+    blocking(&st, move |st, c| {
+        read::appeals_of_user(c, &actor.user_id, st.clock.today())
+    })
+    .await
+    .map(Json)
+}

@@ -1,0 +1,77 @@
+//! Budgets' HTTP routes (reads; changes go through ops). No SQL here.
+
+use dauys_proto::{ApiError, Cycle, Proposal};
+use serde::Deserialize;
+
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+
+use crate::error::AppResult;
+use crate::http::{blocking, found, MaybeActor, QueryArgs};
+use crate::read;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/cycles", get(cycles))
+        .route("/v1/cycles/{id}", get(cycle_get))
+        .route("/v1/cycles/{id}/proposals", get(cycle_proposals))
+        .route("/v1/proposals/{id}", get(proposal_get))
+        .merge(super::export::routes())
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct CyclesArgs {
+    /// Locality code.
+    locality: String,
+}
+
+/// PB cycles of a locality.
+#[utoipa::path(get, tag = "budgets", path = "/v1/cycles", params(CyclesArgs), responses((status = 200, body = Vec<Cycle>), (status = 422, body = ApiError)))]
+pub async fn cycles(
+    State(st): State<AppState>,
+    QueryArgs(a): QueryArgs<CyclesArgs>,
+) -> AppResult<Json<Vec<Cycle>>> {
+    blocking(&st, move |_, c| read::cycles_of(c, &a.locality))
+        .await
+        .map(Json)
+}
+
+/// One PB cycle.
+#[utoipa::path(get, tag = "budgets", path = "/v1/cycles/{id}", params(("id" = String, Path)), responses((status = 200, body = Cycle), (status = 404, body = ApiError)))]
+pub async fn cycle_get(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> AppResult<Json<Cycle>> {
+    let v = blocking(&st, move |_, c| read::cycle(c, &id)).await?;
+    found(v, "cycle")
+}
+
+/// Public proposals of a cycle (and the viewer's own).
+#[utoipa::path(get, tag = "budgets", path = "/v1/cycles/{id}/proposals", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Vec<Proposal>)))]
+pub async fn cycle_proposals(
+    State(st): State<AppState>,
+    MaybeActor(actor): MaybeActor,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<Proposal>>> {
+    blocking(&st, move |_, c| {
+        read::proposals_of(c, &id, actor.as_ref().map(|a| a.user_id.as_str()))
+    })
+    .await
+    .map(Json)
+}
+
+/// One proposal with its history.
+#[utoipa::path(get, tag = "budgets", path = "/v1/proposals/{id}", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Proposal), (status = 404, body = ApiError)))]
+pub async fn proposal_get(
+    State(st): State<AppState>,
+    MaybeActor(actor): MaybeActor,
+    Path(id): Path<String>,
+) -> AppResult<Json<Proposal>> {
+    let v = blocking(&st, move |_, c| {
+        read::proposal(c, &id, actor.as_ref().map(|a| a.user_id.as_str()))
+    })
+    .await?;
+    found(v, "proposal")
+}

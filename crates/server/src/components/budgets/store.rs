@@ -1,0 +1,187 @@
+//! Budgets storage: cycles, proposals and ballots as a viewer may see them,
+//! loaded in batches (one query per list or per chunk of ids).
+
+use dauys_proto::{Ballot, Cycle, Localized, Phase, Proposal};
+
+use super::proposals::is_public as proposals_public;
+use crate::db::{load_in, Conn, DbResult, FromRow, Row};
+use crate::error::AppResult;
+use crate::params;
+use crate::read::{enum_of, json, point, rows};
+
+struct CycleRow(Cycle);
+
+impl FromRow for CycleRow {
+    fn from_row(r: &Row) -> DbResult<Self> {
+        let phase: String = r.get("phase")?;
+        let schedule: String = r.get("schedule")?;
+        let results: Option<String> = r.get("results")?;
+        Ok(CycleRow(Cycle {
+            id: r.get("id")?,
+            locality: r.get("locality")?,
+            title: Localized::new(
+                &r.get::<String>("title_kk")?,
+                &r.get::<String>("title_ru")?,
+                &r.get::<String>("title_en")?,
+            ),
+            budget: r.get("budget")?,
+            max_projects: r.get("max_projects")?,
+            budget_limited_ballot: r.get("budget_limited")?,
+            rule: r.get("rule")?,
+            min_age: r.get("min_age")?,
+            phase: Phase::parse(&phase).unwrap_or(Phase::Closed),
+            schedule: json(&schedule),
+            results: results.and_then(|s| serde_json::from_str(&s).ok()),
+        }))
+    }
+}
+
+const CYCLE_SELECT: &str =
+    "SELECT id, locality, title_kk, title_ru, title_en, budget, max_projects,
+    budget_limited, rule, min_age, phase, schedule, results FROM cycles";
+
+pub fn cycle(c: &mut dyn Conn, id: &str) -> AppResult<Option<Cycle>> {
+    Ok(cycles(c, &[id.to_string()])?.into_iter().next())
+}
+
+/// Cycles by id (any order).
+pub fn cycles(c: &mut dyn Conn, ids: &[String]) -> AppResult<Vec<Cycle>> {
+    let rows: Vec<CycleRow> = load_in(c, ids, &[], |list| {
+        format!("{CYCLE_SELECT} WHERE id IN ({list})")
+    })?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+pub fn cycles_of(c: &mut dyn Conn, locality: &str) -> AppResult<Vec<Cycle>> {
+    let rows: Vec<CycleRow> = rows(
+        c,
+        &format!("{CYCLE_SELECT} WHERE locality = $1 ORDER BY created_at DESC"),
+        params![locality],
+    )?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// A proposal as stored, with what deciding its visibility needs.
+struct ProposalRow {
+    proposal: Proposal,
+    author: String,
+    cycle_phase: String,
+}
+
+impl FromRow for ProposalRow {
+    fn from_row(r: &Row) -> DbResult<Self> {
+        let status: String = r.get("status")?;
+        Ok(ProposalRow {
+            author: r.get("author")?,
+            cycle_phase: r.get("cycle_phase")?,
+            proposal: Proposal {
+                id: r.get("id")?,
+                cycle_id: r.get("cycle_id")?,
+                locality: r.get("locality")?,
+                title: r.get("title")?,
+                description: r.get("description")?,
+                category: r.get("category")?,
+                cost: r.get("cost")?,
+                location: point(r.get("lat")?, r.get("lon")?),
+                media: json(&r.get::<String>("media")?),
+                status: enum_of(&status).map_err(|e| crate::db::DbError::Other(e.to_string()))?,
+                expert_cost: r.get("expert_cost")?,
+                expert_note: r.get("expert_note")?,
+                votes: r.get("votes")?,
+                progress: r.get("progress")?,
+                history: json(&r.get::<String>("history")?),
+                mine: false,
+                created_at: r.get("created_at")?,
+                updated_at: r.get("updated_at")?,
+            },
+        })
+    }
+}
+
+impl ProposalRow {
+    /// The proposal as `viewer` may see it, if at all.
+    fn visible_to(self, viewer: Option<&str>) -> Option<Proposal> {
+        let mut p = self.proposal;
+        p.mine = viewer == Some(self.author.as_str());
+        if !p.mine && !proposals_public(p.status) {
+            return None;
+        }
+        // Tallies stay secret until voting is over.
+        let counted = Phase::parse(&self.cycle_phase).is_some_and(|ph| ph >= Phase::Tallying);
+        if !counted {
+            p.votes = None;
+        }
+        Some(p)
+    }
+}
+
+const PROPOSAL_SELECT: &str = "SELECT p.id, p.cycle_id, p.locality, p.author, p.title,
+    p.description, p.category, p.cost, p.lat, p.lon, p.media, p.status, p.expert_cost,
+    p.expert_note, p.votes, p.progress, p.history, p.created_at, p.updated_at,
+    c.phase AS cycle_phase FROM proposals p JOIN cycles c ON c.id = p.cycle_id";
+
+pub fn proposal(c: &mut dyn Conn, id: &str, viewer: Option<&str>) -> AppResult<Option<Proposal>> {
+    Ok(proposals(c, &[id.to_string()], viewer)?.into_iter().next())
+}
+
+/// Proposals by id that `viewer` may see (any order).
+pub fn proposals(
+    c: &mut dyn Conn,
+    ids: &[String],
+    viewer: Option<&str>,
+) -> AppResult<Vec<Proposal>> {
+    let rows: Vec<ProposalRow> = load_in(c, ids, &[], |list| {
+        format!("{PROPOSAL_SELECT} WHERE p.id IN ({list})")
+    })?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| r.visible_to(viewer))
+        .collect())
+}
+
+pub fn proposals_of(
+    c: &mut dyn Conn,
+    cycle_id: &str,
+    viewer: Option<&str>,
+) -> AppResult<Vec<Proposal>> {
+    let rows: Vec<ProposalRow> = rows(
+        c,
+        &format!("{PROPOSAL_SELECT} WHERE p.cycle_id = $1 ORDER BY p.created_at, p.id"),
+        params![cycle_id],
+    )?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| r.visible_to(viewer))
+        .collect())
+}
+
+struct BallotRow(Ballot);
+
+impl FromRow for BallotRow {
+    fn from_row(r: &Row) -> DbResult<Self> {
+        Ok(BallotRow(Ballot {
+            cycle_id: r.get("cycle_id")?,
+            proposal_ids: json(&r.get::<String>("proposal_ids")?),
+            receipt: r.get("receipt")?,
+            op_id: r.get("op_id")?,
+            cast_at: r.get("cast_at")?,
+        }))
+    }
+}
+
+pub fn ballot(c: &mut dyn Conn, cycle_id: &str, user_id: &str) -> AppResult<Option<Ballot>> {
+    Ok(ballots(c, &[cycle_id.to_string()], user_id)?
+        .into_iter()
+        .next())
+}
+
+/// A user's ballots in the given cycles (any order).
+pub fn ballots(c: &mut dyn Conn, cycle_ids: &[String], user_id: &str) -> AppResult<Vec<Ballot>> {
+    let rows: Vec<BallotRow> = load_in(c, cycle_ids, params![user_id], |list| {
+        format!(
+            "SELECT cycle_id, proposal_ids, receipt, op_id, cast_at FROM ballots
+             WHERE user_id = $1 AND cycle_id IN ({list})"
+        )
+    })?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}

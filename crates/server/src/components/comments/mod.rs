@@ -1,0 +1,83 @@
+//! Comments on any commentable item, named by a polymorphic target
+//! `{kind, id}` (Decidim's "commentable"). The comments component knows no
+//! other component: it asks the [`Commentable`] registered for the target's
+//! kind whether the item exists, whether the actor may see it, where it
+//! lies and whether it takes comments.
+
+pub mod apply;
+pub mod routes;
+pub mod store;
+
+use dauys_proto::{CommentOp, Op, OpBody};
+
+use super::{builtin_kinds, parse_builtin, Component, ParsedOp};
+use crate::auth::Actor;
+use crate::db::Conn;
+use crate::error::{AppError, AppResult, Reject};
+use crate::kernel::ops::{Applied, Ctx};
+
+pub struct Comments;
+
+impl Component for Comments {
+    fn name(&self) -> &'static str {
+        "comments"
+    }
+    fn op_kinds(&self) -> Vec<&'static str> {
+        builtin_kinds(self.name())
+    }
+    fn parse(&self, kind: &str, payload: &serde_json::Value) -> Result<ParsedOp, Reject> {
+        parse_builtin(kind, payload)
+    }
+    fn apply(
+        &self,
+        c: &mut dyn Conn,
+        ctx: &mut Ctx,
+        op: &Op,
+        body: &ParsedOp,
+    ) -> AppResult<Applied> {
+        let OpBody::Comment(m) = body.get::<OpBody>()? else {
+            return Err(AppError::Internal("not a comments op".into()));
+        };
+        match m.clone() {
+            CommentOp::Add(p) => apply::add(c, ctx, &op.id.to_string(), p),
+            CommentOp::Moderate(p) => apply::moderate(c, ctx, p),
+        }
+    }
+    fn routes(&self) -> axum::Router<crate::state::AppState> {
+        routes::routes()
+    }
+}
+
+/// What the comments component needs to know about a target item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentableItem {
+    /// Where the item lies: comments are shown to its followers and
+    /// moderated by that locality's moderators.
+    pub locality: String,
+    /// Whether new comments are taken (e.g. not on a closed item).
+    pub accepts_comments: bool,
+}
+
+/// Implemented by each component whose items take comments.
+pub trait Commentable: Send + Sync {
+    /// The target kind it answers for, e.g. `proposal`.
+    fn kind(&self) -> &'static str;
+
+    /// The item `id` as `actor` may see it: `None` when it does not exist
+    /// or is hidden from them (both answer "not found", revealing nothing).
+    fn lookup(
+        &self,
+        c: &mut dyn Conn,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<Option<CommentableItem>>;
+}
+
+/// Every commentable kind of the built-in components.
+static COMMENTABLES: &[&dyn Commentable] =
+    &[&crate::components::budgets::proposals::ProposalComments];
+
+/// The [`Commentable`] for a target kind, if that kind takes comments.
+pub fn commentable(kind: &str) -> Option<&'static dyn Commentable> {
+    COMMENTABLES.iter().copied().find(|c| c.kind() == kind)
+}

@@ -1,0 +1,118 @@
+//! The comments table: row struct, batch loader, writes.
+
+use dauys_proto::{Comment, CommentTarget};
+
+use crate::db::{load_in, Conn, DbResult, FromRow, Row};
+use crate::error::AppResult;
+use crate::params;
+
+struct CommentRow {
+    id: String,
+    target_kind: String,
+    target_id: String,
+    locality: String,
+    author: String,
+    body: String,
+    visible: bool,
+    created_at: i64,
+}
+
+impl FromRow for CommentRow {
+    fn from_row(r: &Row) -> DbResult<Self> {
+        Ok(CommentRow {
+            id: r.get("id")?,
+            target_kind: r.get("target_kind")?,
+            target_id: r.get("target_id")?,
+            locality: r.get("locality")?,
+            author: r.get("author")?,
+            body: r.get("body")?,
+            visible: r.get("visible")?,
+            created_at: r.get("created_at")?,
+        })
+    }
+}
+
+impl CommentRow {
+    /// A hidden comment keeps its place but shows its body only to its author.
+    fn seen_by(self, viewer: Option<&str>) -> Comment {
+        let mine = viewer == Some(self.author.as_str());
+        let target = CommentTarget::new(&self.target_kind, &self.target_id);
+        Comment {
+            id: self.id,
+            // Old clients read `proposal_id`; set whenever the target is one.
+            proposal_id: target.proposal_id(),
+            target,
+            locality: self.locality,
+            body: if self.visible || mine {
+                self.body
+            } else {
+                String::new()
+            },
+            visible: self.visible,
+            mine,
+            created_at: self.created_at,
+        }
+    }
+}
+
+const SELECT: &str = "SELECT id, target_kind, target_id, locality, author, body, visible,
+    created_at FROM comments";
+
+/// Comments by id (any order).
+pub fn by_ids(c: &mut dyn Conn, ids: &[String], viewer: Option<&str>) -> AppResult<Vec<Comment>> {
+    let rows: Vec<CommentRow> =
+        load_in(c, ids, &[], |list| format!("{SELECT} WHERE id IN ({list})"))?;
+    Ok(rows.into_iter().map(|r| r.seen_by(viewer)).collect())
+}
+
+/// The comments on one item, oldest first.
+pub fn on_target(
+    c: &mut dyn Conn,
+    target: &CommentTarget,
+    viewer: Option<&str>,
+) -> AppResult<Vec<Comment>> {
+    let mut out = Vec::new();
+    for r in c.query(
+        &format!("{SELECT} WHERE target_kind = $1 AND target_id = $2 ORDER BY created_at, id"),
+        params![&target.kind, &target.id],
+    )? {
+        out.push(CommentRow::from_row(&r)?.seen_by(viewer));
+    }
+    Ok(out)
+}
+
+pub fn insert(
+    c: &mut dyn Conn,
+    id: &str,
+    target: &CommentTarget,
+    locality: &str,
+    author: &str,
+    body: &str,
+    now: i64,
+) -> AppResult<()> {
+    c.exec(
+        "INSERT INTO comments (id, target_kind, target_id, locality, author, body, visible, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7)",
+        params![id, &target.kind, &target.id, locality, author, body, now],
+    )?;
+    Ok(())
+}
+
+/// Where a comment lies and who wrote it.
+pub fn locality_and_author(c: &mut dyn Conn, id: &str) -> AppResult<Option<(String, String)>> {
+    match c.query_one(
+        "SELECT locality, author FROM comments WHERE id = $1",
+        params![id],
+    )? {
+        Some(r) => Ok(Some((r.get("locality")?, r.get("author")?))),
+        None => Ok(None),
+    }
+}
+
+pub fn set_visible(c: &mut dyn Conn, id: &str, visible: bool) -> AppResult<()> {
+    c.exec(
+        "UPDATE comments SET visible = $2 WHERE id = $1",
+        params![id, visible],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! Participatory components over the kernel, and the one registry of them.
+//!
+//! A component owns a set of op kinds: it parses their payloads once (at
+//! push), applies them (its effects, inside the push transaction), may
+//! bring its own tables (`migrations`) and HTTP routes. The kernel (op log
+//! and idempotency, change feed, auth, uploads, localities, census) knows
+//! components only through [`Component`] and [`Registry`].
+//!
+//! To add a component: implement [`Component`] in its module and list it
+//! in [`builtin`] (or, for a component outside this crate, pass it to
+//! [`AppState::with_components`](crate::state::AppState::with_components)).
+
+pub mod appeals;
+pub mod budgets;
+pub mod comments;
+pub mod media;
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use dauys_proto::{Op, OpBody, OpKind};
+
+use crate::db::Conn;
+use crate::error::{AppError, AppResult, Reject};
+use crate::kernel::ops::{Applied, Ctx};
+use crate::state::AppState;
+
+/// An op's payload after its component parsed it. Shared, so a retried
+/// transaction re-applies the same parsed value without parsing again.
+#[derive(Clone)]
+pub struct ParsedOp(Arc<dyn Any + Send + Sync>);
+
+impl ParsedOp {
+    pub fn new<T: Any + Send + Sync>(v: T) -> ParsedOp {
+        ParsedOp(Arc::new(v))
+    }
+
+    /// The parsed value as the component stored it.
+    pub fn get<T: Any>(&self) -> AppResult<&T> {
+        self.0
+            .downcast_ref::<T>()
+            .ok_or_else(|| AppError::Internal("op parsed by another component".into()))
+    }
+}
+
+/// A migration of a component's own tables: `(version, SQL)`, versions
+/// counted per component (recorded in `component_migrations`).
+pub type Migration = (i64, &'static str);
+
+/// A self-contained participatory unit over the kernel.
+pub trait Component: Send + Sync + 'static {
+    /// Stable name (also the key of its migrations).
+    fn name(&self) -> &'static str;
+
+    /// The wire kinds of the ops it owns, e.g. `ballot.cast`.
+    fn op_kinds(&self) -> Vec<&'static str>;
+
+    /// Whether ops of `kind` must be signed by a device key.
+    fn requires_signature(&self, kind: &str) -> bool {
+        let _ = kind;
+        false
+    }
+
+    /// Parses a payload once, where the op enters the server. A failure is
+    /// that op's rejection (stored like any other verdict on its content).
+    fn parse(&self, kind: &str, payload: &serde_json::Value) -> Result<ParsedOp, Reject>;
+
+    /// The op's effect, inside the push transaction and the op's savepoint:
+    /// a rejection rolls back everything it did.
+    fn apply(
+        &self,
+        c: &mut dyn Conn,
+        ctx: &mut Ctx,
+        op: &Op,
+        body: &ParsedOp,
+    ) -> AppResult<Applied>;
+
+    /// Its own tables, created by the kernel's migration run.
+    fn migrations(&self) -> &'static [Migration] {
+        &[]
+    }
+
+    /// Its HTTP routes (merged into the API router).
+    fn routes(&self) -> Router<AppState> {
+        Router::new()
+    }
+}
+
+/// Parses any built-in op kind (the typed `OpBody` of dauys-proto).
+fn parse_builtin(kind: &str, payload: &serde_json::Value) -> Result<ParsedOp, Reject> {
+    OpBody::parse(kind, payload)
+        .map(ParsedOp::new)
+        .map_err(Reject::from)
+}
+
+/// The built-in kinds of the component named `name` (as proto assigns them).
+fn builtin_kinds(name: &str) -> Vec<&'static str> {
+    OpKind::ALL
+        .iter()
+        .filter(|k| k.component() == name)
+        .map(|k| k.as_str())
+        .collect()
+}
+
+fn builtin_requires_signature(kind: &str) -> bool {
+    OpKind::parse(kind).is_some_and(OpKind::requires_signature)
+}
+
+/// The components every Dauys server runs: the one list.
+pub fn builtin() -> Vec<Arc<dyn Component>> {
+    vec![
+        Arc::new(appeals::Appeals),
+        Arc::new(budgets::Budgets),
+        Arc::new(comments::Comments),
+        Arc::new(media::Media),
+    ]
+}
+
+/// The components of a server, indexed by the op kinds they own.
+pub struct Registry {
+    components: Vec<Arc<dyn Component>>,
+    by_kind: HashMap<&'static str, usize>,
+}
+
+impl Registry {
+    /// Fails if two components claim one op kind or one name.
+    pub fn new(components: Vec<Arc<dyn Component>>) -> AppResult<Registry> {
+        let mut by_kind = HashMap::new();
+        for (i, comp) in components.iter().enumerate() {
+            if components[..i].iter().any(|c| c.name() == comp.name()) {
+                return Err(AppError::Internal(format!(
+                    "component {} registered twice",
+                    comp.name()
+                )));
+            }
+            for kind in comp.op_kinds() {
+                if by_kind.insert(kind, i).is_some() {
+                    return Err(AppError::Internal(format!(
+                        "op kind {kind} claimed by two components"
+                    )));
+                }
+            }
+        }
+        Ok(Registry {
+            components,
+            by_kind,
+        })
+    }
+
+    /// The component owning `kind`, if any.
+    pub fn for_kind(&self, kind: &str) -> Option<&dyn Component> {
+        self.by_kind
+            .get(kind)
+            .and_then(|i| self.components.get(*i))
+            .map(|c| &**c)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &dyn Component> {
+        self.components.iter().map(|c| &**c)
+    }
+
+    /// A registry with `extra` added after the current components.
+    pub fn with(&self, extra: Vec<Arc<dyn Component>>) -> AppResult<Registry> {
+        let mut all = self.components.clone();
+        all.extend(extra);
+        Registry::new(all)
+    }
+}

@@ -1,0 +1,12 @@
+//! The small kernel every component builds on: the op log and idempotency
+//! (`push`), the change feed (`pull`, `ops::record_change`), auth (OTP
+//! sign-in, sessions, device keys, roles, the `Actor`/`MaybeActor`
+//! extractors in `http`), resumable uploads, and the census.
+
+pub mod auth;
+pub mod census;
+pub mod localities;
+pub mod ops;
+pub mod pull;
+pub mod push;
+pub mod uploads;

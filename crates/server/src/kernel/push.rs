@@ -1,0 +1,187 @@
+//! Applying a pushed batch: at most once per op id, however often and
+//! however concurrently the same op arrives. This is the kernel's op log:
+//! components only see ops already parsed, and never touch the `ops` table.
+
+use dauys_proto::{ErrorCode, Op, OpOutcome, OpResult};
+use ed25519_dalek::{Signature, Verifier, VerifyingKey};
+
+use crate::auth::{self, Actor};
+use crate::components::{Component, ParsedOp, Registry};
+use crate::db::{self, Conn};
+use crate::error::{AppError, AppResult, Reject};
+use crate::kernel::ops::Ctx;
+use crate::params;
+use crate::state::AppState;
+
+/// An op that passed the checks needing no database: its component, and
+/// its payload parsed once (a bad payload is kept as the op's rejection:
+/// unlike the other failures it is stored as the op's result, a verdict on
+/// content the device signed, as it always was).
+struct Prechecked<'r> {
+    component: &'r dyn Component,
+    body: Result<ParsedOp, Reject>,
+}
+
+/// Kind owned by some component, id a UUIDv7, signature valid when
+/// required; then the payload parsed.
+fn precheck<'r>(
+    registry: &'r Registry,
+    op: &Op,
+    keys: &[VerifyingKey],
+) -> Result<Prechecked<'r>, Reject> {
+    let component = registry.for_kind(&op.kind).ok_or_else(|| {
+        Reject::new(
+            ErrorCode::UnknownKind,
+            format!("unknown op kind {}", op.kind),
+        )
+    })?;
+    if op.id.get_version_num() != 7 {
+        return Err(Reject::field("id", "op ids must be UUIDv7"));
+    }
+    let sig = match op.signature.as_deref() {
+        Some(s) => Some(
+            dauys_proto::unhex(s)
+                .and_then(|b| Signature::from_slice(&b).ok())
+                .ok_or_else(|| Reject::new(ErrorCode::BadSignature, "malformed signature"))?,
+        ),
+        None => None,
+    };
+    match sig {
+        None if component.requires_signature(&op.kind) => {
+            return Err(Reject::new(
+                ErrorCode::BadSignature,
+                "this kind of op must be signed by the device key",
+            ))
+        }
+        None => {}
+        Some(sig) => {
+            let msg = dauys_proto::signing_bytes(op);
+            if !keys.iter().any(|k| k.verify(&msg, &sig).is_ok()) {
+                return Err(Reject::new(
+                    ErrorCode::BadSignature,
+                    "signature does not match any device key",
+                ));
+            }
+        }
+    }
+    Ok(Prechecked {
+        component,
+        body: component.parse(&op.kind, &op.payload),
+    })
+}
+
+fn rejected(r: Reject) -> OpOutcome {
+    OpOutcome::Rejected {
+        message_key: r.code.message_key(),
+        code: r.code,
+        field: r.field,
+        detail: r.detail,
+    }
+}
+
+/// Verified device keys of the actor (signatures from any of the user's
+/// devices are accepted: ops queued offline may outlive the session).
+pub fn verifying_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<Vec<VerifyingKey>> {
+    Ok(auth::device_keys(c, actor)?
+        .iter()
+        .filter_map(|k| dauys_proto::unhex(k))
+        .filter_map(|b| VerifyingKey::try_from(b.as_slice()).ok())
+        .collect())
+}
+
+/// The stored result of an op id already applied: its outcome for its
+/// author, a rejection for anyone else reusing the id.
+fn stored(c: &mut dyn Conn, actor: &Actor, id: &str) -> AppResult<Option<OpOutcome>> {
+    let Some(row) = c.query_one("SELECT user_id, result FROM ops WHERE id = $1", params![id])?
+    else {
+        return Ok(None);
+    };
+    if row.get::<String>("user_id")? != actor.user_id {
+        return Ok(Some(rejected(Reject::field(
+            "id",
+            "this op id was already used",
+        ))));
+    }
+    serde_json::from_str(&row.get::<String>("result")?)
+        .map(Some)
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Applies one new op in its own savepoint and records its outcome in the
+/// op log (kept forever: the idempotency key). Runs inside a write
+/// transaction; push and the demo seed both go through here.
+pub fn apply_and_record(
+    c: &mut dyn Conn,
+    ctx: &mut Ctx,
+    op: &Op,
+    component: &dyn Component,
+    body: &Result<ParsedOp, Reject>,
+) -> AppResult<OpOutcome> {
+    c.batch("SAVEPOINT op")?;
+    let applied = match body {
+        Ok(b) => component.apply(c, ctx, op, b),
+        Err(r) => Err(r.clone().into()),
+    };
+    let outcome = match applied {
+        Ok(a) => {
+            c.batch("RELEASE SAVEPOINT op")?;
+            OpOutcome::Accepted {
+                entity_id: a.entity_id,
+                receipt: a.receipt,
+                applied_at: ctx.now,
+            }
+        }
+        Err(AppError::Reject(r)) => {
+            c.batch("ROLLBACK TO SAVEPOINT op")?;
+            c.batch("RELEASE SAVEPOINT op")?;
+            rejected(r)
+        }
+        Err(e) => return Err(e),
+    };
+    let json = serde_json::to_string(&outcome).map_err(|e| AppError::Internal(e.to_string()))?;
+    c.exec(
+        "INSERT INTO ops (id, user_id, kind, result, applied_at) VALUES ($1, $2, $3, $4, $5)",
+        params![
+            op.id.to_string(),
+            &ctx.actor.user_id,
+            &op.kind,
+            json,
+            ctx.now
+        ],
+    )?;
+    Ok(outcome)
+}
+
+/// Applies a batch in one transaction, each op inside its own savepoint.
+pub fn push(
+    st: &AppState,
+    c: &mut dyn Conn,
+    actor: &Actor,
+    ops: &[Op],
+) -> AppResult<Vec<OpResult>> {
+    let keys = verifying_keys(c, actor)?;
+    // Signature checks and parsing are CPU work: done before taking the
+    // write lock.
+    let prechecked: Vec<Result<Prechecked, Reject>> = ops
+        .iter()
+        .map(|op| precheck(&st.components, op, &keys))
+        .collect();
+    db::write_tx(c, |c| -> AppResult<Vec<OpResult>> {
+        let mut ctx = Ctx::new(st, actor);
+        let mut results = Vec::with_capacity(ops.len());
+        for (op, pre) in ops.iter().zip(&prechecked) {
+            if let Some(outcome) = stored(c, actor, &op.id.to_string())? {
+                results.push(OpResult { id: op.id, outcome });
+                continue;
+            }
+            let outcome = match pre {
+                Ok(p) => apply_and_record(c, &mut ctx, op, p.component, &p.body)?,
+                // Not stored: the same bytes always fail the same way, and a
+                // corrupted transmission can still be fixed by a re-send.
+                Err(r) => rejected(r.clone()),
+            };
+            results.push(OpResult { id: op.id, outcome });
+        }
+        Ok(results)
+    })
+}

@@ -1,0 +1,148 @@
+//! Comments with a polymorphic target `{kind, id}`: both wire forms land,
+//! and comments stored before targets existed migrate on both databases.
+
+mod common;
+
+use common::{Backend, Server};
+use dauys_server::db::{schema, Pool};
+use dauys_server::params;
+use serde_json::json;
+
+async fn both_wire_forms(srv: Server) {
+    let citizen = srv.sign_in(&srv.person("resident", 0)).await;
+    let cycle = srv.voting_cycle().await;
+    let cycle_id = cycle["id"].as_str().expect("cycle").to_string();
+    let (proposal, _) = srv
+        .ballot_projects(&cycle_id)
+        .await
+        .into_iter()
+        .next()
+        .expect("a project");
+    let old = citizen
+        .one(
+            &srv,
+            "comment.add",
+            json!({"proposal_id": proposal, "body": "old form"}),
+        )
+        .await;
+    let new = citizen
+        .one(
+            &srv,
+            "comment.add",
+            json!({"target": {"kind": "proposal", "id": proposal}, "body": "new form"}),
+        )
+        .await;
+    assert_eq!(old["status"], "accepted", "{old}");
+    assert_eq!(new["status"], "accepted", "{new}");
+    let (s, list) = srv
+        .get(&format!("/v1/proposals/{proposal}/comments"), None)
+        .await;
+    assert_eq!(s, 200);
+    for (r, body) in [(&old, "old form"), (&new, "new form")] {
+        let c = list
+            .as_array()
+            .expect("comments")
+            .iter()
+            .find(|c| c["id"] == r["entity_id"])
+            .unwrap_or_else(|| panic!("{body} listed: {list}"));
+        assert_eq!(c["body"], body);
+        assert_eq!(c["proposal_id"], proposal.as_str());
+        assert_eq!(c["target"], json!({"kind": "proposal", "id": proposal}));
+    }
+    // A kind nothing answers for, and an item that does not exist.
+    let r = citizen
+        .one(
+            &srv,
+            "comment.add",
+            json!({"target": {"kind": "meeting", "id": "m1"}, "body": "x"}),
+        )
+        .await;
+    assert_eq!(
+        (&r["status"], &r["code"]),
+        (&json!("rejected"), &json!("invalid_field"))
+    );
+    assert_eq!(r["field"], "target");
+    let r = citizen
+        .one(
+            &srv,
+            "comment.add",
+            json!({"target": {"kind": "proposal", "id": "nope"}, "body": "x"}),
+        )
+        .await;
+    assert_eq!(
+        (&r["status"], &r["code"]),
+        (&json!("rejected"), &json!("not_found"))
+    );
+}
+both_backends!(wire_forms, both_wire_forms);
+
+/// A database left by the server before comment targets (schema version 1)
+/// with one proposal comment: after migrating, the comment is still served,
+/// listed under its proposal and through the change feed.
+async fn migrated_comment_is_served(backend: Backend) {
+    let Some(srv) = Server::start_prepared(backend, false, |url| {
+        let pool = Pool::open(url).expect("pool");
+        let mut c = pool.get().expect("conn");
+        assert_eq!(schema::migrate_to(&mut *c, 1).expect("v1"), 1);
+        for (sql, p) in [
+            (
+                "INSERT INTO localities (code, parent, level, name_kk, name_ru, name_en)
+                 VALUES ('L1', NULL, 'city', 'Қ', 'Г', 'C')",
+                params![],
+            ),
+            (
+                "INSERT INTO cycles (id, locality, title_kk, title_ru, title_en, budget, max_projects,
+                   budget_limited, rule, min_age, phase, schedule, results, created_at, updated_at)
+                 VALUES ('c1', 'L1', 't', 't', 't', 1000, NULL, 1, 'greedy', 16, 'voting', '{}', NULL, 1, 1)",
+                params![],
+            ),
+            (
+                "INSERT INTO proposals (id, cycle_id, locality, author, title, description, category, cost,
+                   lat, lon, media, status, expert_cost, expert_note, votes, progress, history, created_at, updated_at)
+                 VALUES ('p1', 'c1', 'L1', 'u1', 'Park', 'd', 'ecology', 100, NULL, NULL, '[]', 'on_ballot',
+                   NULL, NULL, NULL, NULL, '[]', 1, 1)",
+                params![],
+            ),
+            (
+                "INSERT INTO comments (id, proposal_id, locality, author, body, visible, created_at)
+                 VALUES ('k1', 'p1', 'L1', 'u2', 'from before', 1, 5)",
+                params![],
+            ),
+            (
+                "INSERT INTO changes (locality, owner, kind, entity_id, ts) VALUES ('L1', 'u2', 'comment', 'k1', 5)",
+                params![],
+            ),
+        ] {
+            c.exec(sql, p).expect("v1 row");
+        }
+    })
+    .await
+    else {
+        return;
+    };
+    let (s, list) = srv.get("/v1/proposals/p1/comments", None).await;
+    assert_eq!(s, 200);
+    let expected = json!([{
+        "id": "k1", "target": {"kind": "proposal", "id": "p1"}, "proposal_id": "p1",
+        "locality": "L1", "body": "from before", "visible": true, "mine": false, "created_at": 5
+    }]);
+    assert_eq!(list, expected);
+    let (_, feed) = srv.get("/v1/changes?follow=L1", None).await;
+    let served = feed["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .find(|c| c["type"] == "comment")
+        .expect("the comment in the feed");
+    assert_eq!(served["data"], expected[0]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn migrated_comment_sqlite() {
+    migrated_comment_is_served(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn migrated_comment_postgres() {
+    migrated_comment_is_served(Backend::Postgres).await;
+}
