@@ -49,6 +49,10 @@ pub enum CoreError {
     NotFound(String),
     #[error("invalid input: {0}")]
     Invalid(String),
+    /// No component of this client (built in or registered in
+    /// [`crate::HomeConfig::components`]) owns the op kind.
+    #[error("no component handles op kind {0}")]
+    UnknownOpKind(String),
     #[error("the profile's data cannot be decrypted (wrong or missing key)")]
     Crypto,
     #[error("key store: {0}")]

@@ -8,6 +8,7 @@
 //! `HOME/keys/<id>.key` (only for profiles whose key is not in the OS keyring).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,7 @@ use crate::crypto::{self, KeyStorePolicy};
 use crate::db::now_ms;
 use crate::error::{CoreError, Result};
 use crate::net::NetConfig;
+use crate::profile::components::{LocalComponent, Registry};
 use crate::profile::{Profile, ProfileInfo};
 use crate::sync::SyncOptions;
 
@@ -45,12 +47,17 @@ struct HomeFile {
 }
 
 /// Settings of a home.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct HomeConfig {
     pub net: NetConfig,
     pub keys: KeyStorePolicy,
     /// Kiosk profiles are signed out after this long without activity.
     pub kiosk_idle: Duration,
+    /// Components beside the built-in ones: the one place a component from
+    /// outside this crate is registered on the client. Every profile
+    /// opened by the home uses them; [`Home::open`] refuses two components
+    /// claiming one name or op kind.
+    pub components: Vec<Arc<dyn LocalComponent>>,
 }
 
 impl Default for HomeConfig {
@@ -59,7 +66,20 @@ impl Default for HomeConfig {
             net: NetConfig::default(),
             keys: KeyStorePolicy::from_env(),
             kiosk_idle: Duration::from_secs(120),
+            components: Vec::new(),
         }
+    }
+}
+
+impl std::fmt::Debug for HomeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.components.iter().map(|c| c.name()).collect();
+        f.debug_struct("HomeConfig")
+            .field("net", &self.net)
+            .field("keys", &self.keys)
+            .field("kiosk_idle", &self.kiosk_idle)
+            .field("components", &names)
+            .finish()
     }
 }
 
@@ -79,6 +99,8 @@ pub enum SignOutOutcome {
 pub struct Home {
     dir: PathBuf,
     cfg: HomeConfig,
+    /// `cfg.components` with the built-ins, checked once.
+    components: Arc<Registry>,
 }
 
 /// The home's inter-process registry lock, held while alive: an advisory
@@ -93,7 +115,12 @@ impl Home {
     pub fn open(dir: impl AsRef<Path>, cfg: HomeConfig) -> Result<Home> {
         let dir = dir.as_ref().to_path_buf();
         std::fs::create_dir_all(dir.join("profiles"))?;
-        let h = Home { dir, cfg };
+        let components = Arc::new(Registry::new(cfg.components.clone())?);
+        let h = Home {
+            dir,
+            cfg,
+            components,
+        };
         if h.load()?.salt.is_empty() {
             h.modify(|f| {
                 // Another process may have set it while we waited for the lock.
@@ -262,7 +289,13 @@ impl Home {
             .find(|p| p.id == id)
             .ok_or_else(|| CoreError::NoProfile(id.into()))?;
         let key = crypto::load_key(&self.keys_dir(), &info.id, info.key_storage)?;
-        Profile::open(&self.profile_dir(&info.id), info, key, self.cfg.net.clone())
+        Profile::open(
+            &self.profile_dir(&info.id),
+            info,
+            key,
+            self.cfg.net.clone(),
+            self.components.clone(),
+        )
     }
 
     /// Opens the active profile for use; a signed-out profile stays locked

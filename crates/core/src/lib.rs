@@ -21,7 +21,9 @@
 //!     Ed25519 key): [`Profile::submit_appeal`] (with photos),
 //!     [`Profile::submit_proposal`], [`Profile::add_comment`],
 //!     [`Profile::cast_ballot`] (replaceable: last cast wins),
-//!     [`Profile::attach_photo`];
+//!     [`Profile::attach_photo`]; ops of components registered in
+//!     [`HomeConfig::components`] (see [`components::LocalComponent`]):
+//!     [`Profile::queue_op`];
 //!   - drafts with autosave: [`Profile::save_draft`], [`Profile::drafts`],
 //!     [`Profile::draft`], [`Profile::delete_draft`], [`Profile::submit_draft`];
 //!     their photos, sealed in the profile's directory:
@@ -68,6 +70,7 @@ pub use error::{CoreError, Result};
 pub use home::{Home, HomeConfig, SignOutOutcome};
 pub use model::*;
 pub use net::NetConfig;
+pub use profile::components;
 pub use profile::{Profile, ProfileInfo};
 pub use signin::{SignIn, SignInRequest};
 pub use sync::{CancellationToken, SyncEvent, SyncOptions, SyncReport};

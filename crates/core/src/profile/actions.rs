@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use dauys_proto::{MediaAttachPayload, MediaOp, Op, OpBody, Phase};
+use serde_json::Value;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
@@ -14,8 +15,13 @@ use super::session;
 use super::uploads::{Prepared, Uploads};
 use super::{remove_files, Profile};
 use crate::db::now_ms;
-use crate::error::Result;
+use crate::error::{CoreError, Result};
 use crate::model::*;
+
+/// A new unsigned op carrying `body`, with a fresh id and the time now.
+fn fresh(body: &OpBody) -> Op {
+    Op::new(Uuid::now_v7(), body, now_ms())
+}
 
 impl Profile {
     /// Prepares photo files (downscaled, EXIF stripped) and seals them in
@@ -38,7 +44,7 @@ impl Profile {
 
     /// Queues one op in one transaction: the photos `new_media` and (when
     /// `take_draft_photos`) the draft's sealed photos join the upload
-    /// queue, `build` turns all their upload ids into the op's content,
+    /// queue, `build` turns all their upload ids into the (unsigned) op,
     /// the op is signed and queued, its component's local effect
     /// is written, and the draft (if any) is deleted.
     fn queue(
@@ -46,7 +52,7 @@ impl Profile {
         new_media: Vec<Prepared>,
         draft: Option<&str>,
         take_draft_photos: bool,
-        build: impl FnOnce(Vec<String>) -> Result<OpBody>,
+        build: impl FnOnce(Vec<String>) -> Result<Op>,
     ) -> Result<Uuid> {
         let c = self.conn();
         let tx = c.unchecked_transaction()?;
@@ -59,14 +65,16 @@ impl Profile {
         uploads.insert(&new_media)?;
         uploads.insert(&draft_media)?;
         let ids = new_media.iter().chain(&draft_media).map(|m| m.id.clone());
-        let body = build(ids.collect())?;
-        let mut op = Op::new(Uuid::now_v7(), &body, now_ms());
-        session::sign(&self.signing, &mut op);
+        let mut op = build(ids.collect())?;
+        let comp = self
+            .components
+            .of(&op.kind)
+            .ok_or_else(|| CoreError::UnknownOpKind(op.kind.clone()))?;
+        let signed = comp.requires_signature(&op.kind);
+        session::sign(&self.signing, &mut op, signed);
         self.outbox_store(&tx).insert(&op)?;
-        uploads.link(&op.id.to_string(), &components::media_of(&op))?;
-        if let Some(comp) = components::of(&op.kind) {
-            comp.apply_local(&LocalCx::new(&tx, &self.cipher), &op)?;
-        }
+        uploads.link(&op.id.to_string(), &comp.media(&op))?;
+        comp.apply_local(&LocalCx::new(&tx, &self.cipher), &op)?;
         // Photos a draft of a kind without photos still had are deleted.
         let leftovers = match draft {
             Some(d) => drafts.delete(&self.media, d)?,
@@ -131,7 +139,7 @@ impl Profile {
         let new_media = self.prepare_photos(photos)?;
         self.queue(new_media, draft, takes_photos, |ids| {
             media.extend(ids);
-            components::body(content, media)
+            Ok(fresh(&components::body(content, media)?))
         })
     }
 
@@ -163,11 +171,41 @@ impl Profile {
     pub fn attach_photo(&self, target_kind: &str, target_id: &str, photo: &Path) -> Result<Uuid> {
         let media = self.prepare_photos(&[photo.to_path_buf()])?;
         self.queue(media, None, false, |ids| {
-            Ok(OpBody::Media(MediaOp::Attach(MediaAttachPayload {
+            Ok(fresh(&OpBody::Media(MediaOp::Attach(MediaAttachPayload {
                 target_kind: target_kind.into(),
                 target_id: target_id.into(),
                 upload_id: ids.into_iter().next().unwrap_or_default(),
-            })))
+            }))))
+        })
+    }
+
+    /// Queues an op of a component registered in
+    /// [`crate::HomeConfig::components`], through the same path as the
+    /// built-in actions: the op and the component's
+    /// [`apply_local`](crate::components::LocalComponent::apply_local) in
+    /// one transaction, durable when this returns. The payload is the
+    /// component's wire payload, sent as given (its server half parses
+    /// it). Refuses a kind no component owns
+    /// ([`CoreError::UnknownOpKind`]), and built-in kinds: their typed
+    /// actions ([`Profile::cast_ballot`], …) run the shared rules and
+    /// handle photos, which a raw payload would skip.
+    pub fn queue_op(&self, kind: &str, payload: Value) -> Result<Uuid> {
+        if self.components.of(kind).is_none() {
+            return Err(CoreError::UnknownOpKind(kind.into()));
+        }
+        if !self.components.is_extra(kind) {
+            return Err(CoreError::Invalid(format!(
+                "{kind} is queued by its own action (e.g. cast_ballot), not queue_op"
+            )));
+        }
+        self.queue(Vec::new(), None, false, |_| {
+            Ok(Op {
+                id: Uuid::now_v7(),
+                kind: kind.into(),
+                payload,
+                client_ts: now_ms(),
+                signature: None,
+            })
         })
     }
 

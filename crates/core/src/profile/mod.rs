@@ -15,7 +15,7 @@
 //! * [`components`] — per-component local effects behind one trait.
 
 mod actions;
-pub(crate) mod components;
+pub mod components;
 pub(crate) mod drafts;
 pub(crate) mod kv;
 mod legacy;
@@ -27,7 +27,7 @@ pub(crate) mod uploads;
 mod views;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use ed25519_dalek::SigningKey;
 use rusqlite::Connection;
@@ -37,6 +37,7 @@ use crate::crypto::{Cipher, KeyStorage};
 use crate::db;
 use crate::error::Result;
 use crate::net::{Api, NetConfig};
+use components::Registry;
 use drafts::MediaDir;
 use uploads::Uploads;
 
@@ -67,6 +68,8 @@ pub struct Profile {
     pub(crate) cipher: Cipher,
     pub(crate) api: Api,
     signing: SigningKey,
+    /// Built-in and registered components (shared by a home's profiles).
+    pub(crate) components: Arc<Registry>,
 }
 
 impl std::fmt::Debug for Profile {
@@ -95,9 +98,11 @@ impl Profile {
         info: ProfileInfo,
         key: Zeroizing<[u8; 32]>,
         net: NetConfig,
+        components: Arc<Registry>,
     ) -> Result<Profile> {
         std::fs::create_dir_all(dir.join("media"))?;
-        let conn = db::open(&dir.join("profile.db"))?;
+        let mut conn = db::open(&dir.join("profile.db"))?;
+        components.migrate(&mut conn)?;
         let cipher = Cipher::new(&key);
         let api = Api::new(&info.server, net)?;
         let signing = session::device_key(&conn, &cipher)?;
@@ -108,6 +113,7 @@ impl Profile {
             cipher,
             api,
             signing,
+            components,
         })
     }
 

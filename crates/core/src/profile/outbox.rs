@@ -9,7 +9,7 @@ use dauys_proto::{Op, OpKind, OpOutcome, OpResult};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use uuid::Uuid;
 
-use super::components::{self, LocalCx};
+use super::components::{LocalCx, Registry};
 use super::drafts::Drafts;
 use super::uploads::Uploads;
 use super::Profile;
@@ -97,11 +97,16 @@ fn raw_row(r: &Row) -> rusqlite::Result<RawRow> {
 pub(crate) struct Outbox<'c> {
     c: &'c Connection,
     cipher: &'c Cipher,
+    components: &'c Registry,
 }
 
 impl<'c> Outbox<'c> {
-    pub fn new(c: &'c Connection, cipher: &'c Cipher) -> Self {
-        Outbox { c, cipher }
+    pub fn new(c: &'c Connection, cipher: &'c Cipher, components: &'c Registry) -> Self {
+        Outbox {
+            c,
+            cipher,
+            components,
+        }
     }
 
     fn open(&self, raw: Vec<RawRow>) -> Result<Vec<OutboxRow>> {
@@ -286,7 +291,7 @@ impl<'c> Outbox<'c> {
                 } => {
                     rej += 1;
                     let op = ops.iter().find(|o| o.id == r.id);
-                    let comp = op.and_then(|o| components::of(&o.kind));
+                    let comp = op.and_then(|o| self.components.of(&o.kind));
                     let draft_id = match (op, comp) {
                         (Some(op), Some(comp)) => match comp.to_draft(op) {
                             Some(content) => {
@@ -322,8 +327,8 @@ impl<'c> Outbox<'c> {
 
 /// An outbox row as the app shows it; `media_pending`: its photos not yet
 /// uploaded (counted only while the op waits).
-fn entry(r: OutboxRow, media_pending: i64) -> OutboxEntry {
-    let d = components::describe(&r.op);
+fn entry(components: &Registry, r: OutboxRow, media_pending: i64) -> OutboxEntry {
+    let d = components.describe(&r.op);
     OutboxEntry {
         id: r.op.id,
         seq: r.seq,
@@ -344,7 +349,7 @@ fn entry(r: OutboxRow, media_pending: i64) -> OutboxEntry {
 
 impl Profile {
     pub(crate) fn outbox_store<'c>(&'c self, c: &'c Connection) -> Outbox<'c> {
-        Outbox::new(c, &self.cipher)
+        Outbox::new(c, &self.cipher, &self.components)
     }
 
     /// The outbox, oldest first, with each op's state.
@@ -363,7 +368,7 @@ impl Profile {
                     .get(&r.op.id.to_string())
                     .copied()
                     .unwrap_or(0);
-                entry(r, pending)
+                entry(&self.components, r, pending)
             })
             .collect())
     }
@@ -376,7 +381,7 @@ impl Profile {
             return Ok(None);
         };
         let pending = Uploads::new(&c).pending_of(&op_id.to_string())?;
-        Ok(Some(entry(row, pending)))
+        Ok(Some(entry(&self.components, row, pending)))
     }
 
     /// The delivery state of one op (`None`: no such op), in one index
@@ -423,7 +428,7 @@ impl Profile {
             )));
         }
         ob.delete(op_id)?;
-        if let Some(comp) = components::of(&row.op.kind) {
+        if let Some(comp) = self.components.of(&row.op.kind) {
             comp.undo_on_reject(&LocalCx::new(&tx, &self.cipher), &row.op)?;
         }
         tx.commit()?;

@@ -23,9 +23,11 @@ pub(crate) fn device_key(c: &Connection, cipher: &Cipher) -> Result<SigningKey> 
     Ok(k)
 }
 
-/// Signs `op` when its kind requires a signature.
-pub(crate) fn sign(key: &SigningKey, op: &mut Op) {
-    let needs = dauys_proto::OpKind::parse(&op.kind).is_some_and(|k| k.requires_signature());
+/// Signs `op` when its kind requires a signature: a built-in kind by
+/// proto's rule, any kind when its component asks (`component_needs`).
+pub(crate) fn sign(key: &SigningKey, op: &mut Op, component_needs: bool) {
+    let needs = component_needs
+        || dauys_proto::OpKind::parse(&op.kind).is_some_and(|k| k.requires_signature());
     if needs {
         let sig = key.sign(&dauys_proto::signing_bytes(op));
         op.signature = Some(dauys_proto::hex(&sig.to_bytes()));

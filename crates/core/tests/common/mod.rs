@@ -6,7 +6,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use dauys_core::components::LocalComponent;
 use dauys_core::{Home, HomeConfig, KeyStorePolicy, Profile};
+use dauys_server::components::Component;
 use dauys_server::sms::MemoryGateway;
 use serde_json::{json, Value};
 
@@ -15,11 +17,18 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub gw: Arc<MemoryGateway>,
     task: Option<tokio::task::JoinHandle<()>>,
+    /// Components beside the built-ins (kept for restarts).
+    components: Vec<Arc<dyn Component>>,
 }
 
 impl TestServer {
     /// Seeds the demo into `db` (if empty) and serves it on a free port.
     pub async fn start(db: &Path) -> TestServer {
+        TestServer::start_with(db, Vec::new()).await
+    }
+
+    /// As [`TestServer::start`], also running `components`.
+    pub async fn start_with(db: &Path, components: Vec<Arc<dyn Component>>) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mut s = TestServer {
@@ -27,6 +36,7 @@ impl TestServer {
             addr,
             gw: Arc::new(MemoryGateway::default()),
             task: None,
+            components,
         };
         s.serve(listener);
         s
@@ -39,6 +49,11 @@ impl TestServer {
             self.gw.clone(),
         )
         .unwrap();
+        let st = if self.components.is_empty() {
+            st
+        } else {
+            st.with_components(self.components.clone()).unwrap()
+        };
         {
             let mut c = st.pool.get().unwrap();
             dauys_server::demo::seed_if_empty(&st, &mut *c).unwrap();
@@ -94,8 +109,20 @@ pub fn person(i: usize) -> dauys_server::demo::Person {
 
 /// Signs a demo resident in through the core API; returns the profile.
 pub async fn client(home_dir: &Path, srv: &TestServer, who: usize, kiosk: bool) -> (Home, Profile) {
+    client_with(home_dir, srv, who, kiosk, Vec::new()).await
+}
+
+/// As [`client`], with `components` registered in the home.
+pub async fn client_with(
+    home_dir: &Path,
+    srv: &TestServer,
+    who: usize,
+    kiosk: bool,
+    components: Vec<Arc<dyn LocalComponent>>,
+) -> (Home, Profile) {
     let cfg = HomeConfig {
         keys: KeyStorePolicy::FileOnly,
+        components,
         ..HomeConfig::default()
     };
     let home = Home::open(home_dir, cfg).unwrap();

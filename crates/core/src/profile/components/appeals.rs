@@ -5,7 +5,7 @@ use dauys_proto::{
 };
 use rusqlite::params;
 
-use super::{short, typed, Described, LocalComponent, LocalCx};
+use super::{kinds, short, typed, Described, LocalComponent, LocalCx};
 use crate::error::Result;
 use crate::model::{AppealInput, DraftContent};
 use crate::profile::mirror::Mirror;
@@ -33,8 +33,12 @@ fn submitted(op: &Op) -> Option<AppealSubmitPayload> {
 }
 
 impl LocalComponent for Appeals {
-    fn handles(&self, kind: OpKind) -> bool {
-        kind == OpKind::AppealSubmit
+    fn name(&self) -> &'static str {
+        "appeals"
+    }
+
+    fn op_kinds(&self) -> Vec<&'static str> {
+        kinds(&[OpKind::AppealSubmit])
     }
 
     fn apply_local(&self, cx: &LocalCx, op: &Op) -> Result<()> {

@@ -4,7 +4,7 @@
 
 use dauys_proto::{BallotCastPayload, BudgetOp, Op, OpBody, OpKind, ProposalSubmitPayload};
 
-use super::{short, typed, Described, LocalComponent};
+use super::{kinds, short, typed, Described, LocalComponent};
 use crate::error::{CoreError, Result};
 use crate::model::{BallotInput, DraftContent, ProposalInput};
 
@@ -46,8 +46,12 @@ pub(crate) fn cast(op: &Op) -> Option<BallotCastPayload> {
 }
 
 impl LocalComponent for Budgets {
-    fn handles(&self, kind: OpKind) -> bool {
-        matches!(kind, OpKind::ProposalSubmit | OpKind::BallotCast)
+    fn name(&self) -> &'static str {
+        "budgets"
+    }
+
+    fn op_kinds(&self) -> Vec<&'static str> {
+        kinds(&[OpKind::ProposalSubmit, OpKind::BallotCast])
     }
 
     fn to_draft(&self, op: &Op) -> Option<DraftContent> {

@@ -4,7 +4,7 @@
 
 use dauys_proto::{CommentAddPayload, CommentOp, CommentTarget, Op, OpBody, OpKind};
 
-use super::{short, typed, Described, LocalComponent};
+use super::{kinds, short, typed, Described, LocalComponent};
 use crate::model::{CommentInput, DraftContent};
 
 pub(crate) struct Comments;
@@ -26,8 +26,12 @@ pub(crate) fn added(op: &Op) -> Option<(CommentTarget, CommentAddPayload)> {
 }
 
 impl LocalComponent for Comments {
-    fn handles(&self, kind: OpKind) -> bool {
-        kind == OpKind::CommentAdd
+    fn name(&self) -> &'static str {
+        "comments"
+    }
+
+    fn op_kinds(&self) -> Vec<&'static str> {
+        kinds(&[OpKind::CommentAdd])
     }
 
     fn to_draft(&self, op: &Op) -> Option<DraftContent> {

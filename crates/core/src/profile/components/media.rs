@@ -2,7 +2,7 @@
 
 use dauys_proto::{MediaAttachPayload, MediaOp, Op, OpBody, OpKind};
 
-use super::{typed, Described, LocalComponent};
+use super::{kinds, typed, Described, LocalComponent};
 
 pub(crate) struct Media;
 
@@ -14,8 +14,12 @@ fn attached(op: &Op) -> Option<MediaAttachPayload> {
 }
 
 impl LocalComponent for Media {
-    fn handles(&self, kind: OpKind) -> bool {
-        kind == OpKind::MediaAttach
+    fn name(&self) -> &'static str {
+        "media"
+    }
+
+    fn op_kinds(&self) -> Vec<&'static str> {
+        kinds(&[OpKind::MediaAttach])
     }
 
     fn describe(&self, op: &Op) -> Described {
