@@ -127,10 +127,9 @@ pub fn cast(
     p: BallotCastPayload,
     op: &Op,
 ) -> AppResult<Applied> {
-    let cycle = crate::read::cycle(c, &p.cycle_id)?.ok_or_else(|| not_found("cycle"))?;
-    // Only the chosen projects: the rule looks up nothing else. Projects the
-    // public may not see are not on a ballot, so loading as nobody is right.
-    let chosen = crate::read::proposals(c, &p.proposal_ids, None)?;
+    // Only what the rule reads of the cycle and of the chosen projects.
+    let cycle = super::store::ballot_cycle(c, &p.cycle_id)?.ok_or_else(|| not_found("cycle"))?;
+    let chosen = super::store::ballot_choices(c, &p.cycle_id, &p.proposal_ids)?;
     // The shared ballot rule (the same code the app and `dauys vote` run).
     // Its first check (voting open) comes before eligibility and age, the
     // rest after them: the order of rejections clients have always seen.

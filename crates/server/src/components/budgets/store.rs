@@ -124,6 +124,82 @@ pub fn proposal(c: &mut dyn Conn, id: &str, viewer: Option<&str>) -> AppResult<O
     Ok(proposals(c, &[id.to_string()], viewer)?.into_iter().next())
 }
 
+/// What the ballot rule reads of a cycle (phase, budget, limits, locality,
+/// minimum age), without its titles, schedule or results: see
+/// [`ballot_choices`].
+pub fn ballot_cycle(c: &mut dyn Conn, id: &str) -> AppResult<Option<Cycle>> {
+    struct Rules(Cycle);
+    impl FromRow for Rules {
+        fn from_row(r: &Row) -> DbResult<Self> {
+            let phase: String = r.get("phase")?;
+            Ok(Rules(Cycle {
+                id: r.get("id")?,
+                locality: r.get("locality")?,
+                title: Localized::default(),
+                budget: r.get("budget")?,
+                max_projects: r.get("max_projects")?,
+                budget_limited_ballot: r.get("budget_limited")?,
+                rule: r.get("rule")?,
+                min_age: r.get("min_age")?,
+                phase: Phase::parse(&phase).unwrap_or(Phase::Closed),
+                schedule: Default::default(),
+                results: None,
+            }))
+        }
+    }
+    let rows: Vec<Rules> = rows(
+        c,
+        "SELECT id, locality, budget, max_projects, budget_limited, rule, min_age, phase
+         FROM cycles WHERE id = $1",
+        params![id],
+    )?;
+    Ok(rows.into_iter().next().map(|r| r.0))
+}
+
+/// What the ballot rule reads of the chosen projects of `cycle_id` — id,
+/// cycle, status and costs — and nothing else: casting is the hot path
+/// (thousands of ballots a minute on the last evening of voting), so the
+/// texts, media and histories are not read or parsed. Other fields are empty.
+pub fn ballot_choices(
+    c: &mut dyn Conn,
+    cycle_id: &str,
+    ids: &[String],
+) -> AppResult<Vec<Proposal>> {
+    struct Choice(Proposal);
+    impl FromRow for Choice {
+        fn from_row(r: &Row) -> DbResult<Self> {
+            let status: String = r.get("status")?;
+            Ok(Choice(Proposal {
+                id: r.get("id")?,
+                cycle_id: r.get("cycle_id")?,
+                locality: String::new(),
+                title: String::new(),
+                description: String::new(),
+                category: String::new(),
+                cost: r.get("cost")?,
+                location: None,
+                media: Vec::new(),
+                status: enum_of(&status).map_err(|e| crate::db::DbError::Other(e.to_string()))?,
+                expert_cost: r.get("expert_cost")?,
+                expert_note: None,
+                votes: None,
+                progress: None,
+                history: Vec::new(),
+                mine: false,
+                created_at: 0,
+                updated_at: 0,
+            }))
+        }
+    }
+    let rows: Vec<Choice> = load_in(c, ids, params![cycle_id], |list| {
+        format!(
+            "SELECT id, cycle_id, status, cost, expert_cost FROM proposals
+             WHERE cycle_id = $1 AND id IN ({list})"
+        )
+    })?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
 /// Proposals by id that `viewer` may see (any order).
 pub fn proposals(
     c: &mut dyn Conn,
