@@ -88,24 +88,68 @@ pub trait Component: Send + Sync + 'static {
     }
 }
 
-/// Parses any built-in op kind (the typed `OpBody` of dauys-proto).
-fn parse_builtin(kind: &str, payload: &serde_json::Value) -> Result<ParsedOp, Reject> {
-    OpBody::parse(kind, payload)
-        .map(ParsedOp::new)
-        .map_err(Reject::from)
+/// A built-in component: its ops are part of proto's closed [`OpBody`], so
+/// its kinds, which of them are signed and how they parse all come from
+/// proto. It only says how to apply its part of the body (and its routes);
+/// the [`Component`] impl below does the rest once for all of them.
+pub trait Builtin: Send + Sync + 'static {
+    /// The component's name, as `OpKind::component` gives it.
+    const NAME: &'static str;
+
+    fn apply_body(
+        &self,
+        c: &mut dyn Conn,
+        ctx: &mut Ctx,
+        op: &Op,
+        body: &OpBody,
+    ) -> AppResult<Applied>;
+
+    fn builtin_routes(&self) -> Router<AppState> {
+        Router::new()
+    }
 }
 
-/// The built-in kinds of the component named `name` (as proto assigns them).
-fn builtin_kinds(name: &str) -> Vec<&'static str> {
-    OpKind::ALL
-        .iter()
-        .filter(|k| k.component() == name)
-        .map(|k| k.as_str())
-        .collect()
+impl<T: Builtin> Component for T {
+    fn name(&self) -> &'static str {
+        T::NAME
+    }
+
+    fn op_kinds(&self) -> Vec<&'static str> {
+        OpKind::ALL
+            .iter()
+            .filter(|k| k.component() == T::NAME)
+            .map(|k| k.as_str())
+            .collect()
+    }
+
+    fn requires_signature(&self, kind: &str) -> bool {
+        OpKind::parse(kind).is_some_and(OpKind::requires_signature)
+    }
+
+    fn parse(&self, kind: &str, payload: &serde_json::Value) -> Result<ParsedOp, Reject> {
+        OpBody::parse(kind, payload)
+            .map(ParsedOp::new)
+            .map_err(Reject::from)
+    }
+
+    fn apply(
+        &self,
+        c: &mut dyn Conn,
+        ctx: &mut Ctx,
+        op: &Op,
+        body: &ParsedOp,
+    ) -> AppResult<Applied> {
+        self.apply_body(c, ctx, op, body.get::<OpBody>()?)
+    }
+
+    fn routes(&self) -> Router<AppState> {
+        self.builtin_routes()
+    }
 }
 
-fn builtin_requires_signature(kind: &str) -> bool {
-    OpKind::parse(kind).is_some_and(OpKind::requires_signature)
+/// A body routed to a component that does not own it: a registry bug.
+fn not_mine(name: &str) -> AppError {
+    AppError::Internal(format!("not a {name} op"))
 }
 
 /// The components every Dauys server runs: the one list.

@@ -7,36 +7,26 @@ pub mod store;
 
 use dauys_proto::{AppealOp, Op, OpBody};
 
-use super::{builtin_kinds, builtin_requires_signature, parse_builtin, Component, ParsedOp};
+use super::{not_mine, Builtin};
 use crate::db::Conn;
-use crate::error::{AppError, AppResult, Reject};
+use crate::error::AppResult;
 use crate::kernel::ops::{Applied, Ctx};
 use apply as appeals;
 
 pub struct Appeals;
 
-impl Component for Appeals {
-    fn name(&self) -> &'static str {
-        "appeals"
-    }
-    fn op_kinds(&self) -> Vec<&'static str> {
-        builtin_kinds(self.name())
-    }
-    fn requires_signature(&self, kind: &str) -> bool {
-        builtin_requires_signature(kind)
-    }
-    fn parse(&self, kind: &str, payload: &serde_json::Value) -> Result<ParsedOp, Reject> {
-        parse_builtin(kind, payload)
-    }
-    fn apply(
+impl Builtin for Appeals {
+    const NAME: &'static str = "appeals";
+
+    fn apply_body(
         &self,
         c: &mut dyn Conn,
         ctx: &mut Ctx,
         op: &Op,
-        body: &ParsedOp,
+        body: &OpBody,
     ) -> AppResult<Applied> {
-        let OpBody::Appeal(a) = body.get::<OpBody>()? else {
-            return Err(AppError::Internal("not an appeals op".into()));
+        let OpBody::Appeal(a) = body else {
+            return Err(not_mine(Self::NAME));
         };
         let id = op.id.to_string();
         match a.clone() {
@@ -48,7 +38,7 @@ impl Component for Appeals {
             AppealOp::Dismiss(p) => appeals::dismiss(c, ctx, p),
         }
     }
-    fn routes(&self) -> axum::Router<crate::state::AppState> {
+    fn builtin_routes(&self) -> axum::Router<crate::state::AppState> {
         routes::routes()
     }
 }

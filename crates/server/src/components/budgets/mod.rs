@@ -10,35 +10,25 @@ pub mod store;
 
 use dauys_proto::{BudgetOp, Op, OpBody};
 
-use super::{builtin_kinds, builtin_requires_signature, parse_builtin, Component, ParsedOp};
+use super::{not_mine, Builtin};
 use crate::db::Conn;
-use crate::error::{AppError, AppResult, Reject};
+use crate::error::AppResult;
 use crate::kernel::ops::{Applied, Ctx};
 
 pub struct Budgets;
 
-impl Component for Budgets {
-    fn name(&self) -> &'static str {
-        "budgets"
-    }
-    fn op_kinds(&self) -> Vec<&'static str> {
-        builtin_kinds(self.name())
-    }
-    fn requires_signature(&self, kind: &str) -> bool {
-        builtin_requires_signature(kind)
-    }
-    fn parse(&self, kind: &str, payload: &serde_json::Value) -> Result<ParsedOp, Reject> {
-        parse_builtin(kind, payload)
-    }
-    fn apply(
+impl Builtin for Budgets {
+    const NAME: &'static str = "budgets";
+
+    fn apply_body(
         &self,
         c: &mut dyn Conn,
         ctx: &mut Ctx,
         op: &Op,
-        body: &ParsedOp,
+        body: &OpBody,
     ) -> AppResult<Applied> {
-        let OpBody::Budget(b) = body.get::<OpBody>()? else {
-            return Err(AppError::Internal("not a budgets op".into()));
+        let OpBody::Budget(b) = body else {
+            return Err(not_mine(Self::NAME));
         };
         let id = op.id.to_string();
         match b.clone() {
@@ -51,7 +41,7 @@ impl Component for Budgets {
             BudgetOp::CyclePhase(p) => cycles::phase(c, ctx, p),
         }
     }
-    fn routes(&self) -> axum::Router<crate::state::AppState> {
+    fn builtin_routes(&self) -> axum::Router<crate::state::AppState> {
         routes::routes()
     }
 }

@@ -10,40 +10,33 @@ pub mod store;
 
 use dauys_proto::{CommentOp, Op, OpBody};
 
-use super::{builtin_kinds, parse_builtin, Component, ParsedOp};
+use super::{not_mine, Builtin};
 use crate::auth::Actor;
 use crate::db::Conn;
-use crate::error::{AppError, AppResult, Reject};
+use crate::error::AppResult;
 use crate::kernel::ops::{Applied, Ctx};
 
 pub struct Comments;
 
-impl Component for Comments {
-    fn name(&self) -> &'static str {
-        "comments"
-    }
-    fn op_kinds(&self) -> Vec<&'static str> {
-        builtin_kinds(self.name())
-    }
-    fn parse(&self, kind: &str, payload: &serde_json::Value) -> Result<ParsedOp, Reject> {
-        parse_builtin(kind, payload)
-    }
-    fn apply(
+impl Builtin for Comments {
+    const NAME: &'static str = "comments";
+
+    fn apply_body(
         &self,
         c: &mut dyn Conn,
         ctx: &mut Ctx,
         op: &Op,
-        body: &ParsedOp,
+        body: &OpBody,
     ) -> AppResult<Applied> {
-        let OpBody::Comment(m) = body.get::<OpBody>()? else {
-            return Err(AppError::Internal("not a comments op".into()));
+        let OpBody::Comment(m) = body else {
+            return Err(not_mine(Self::NAME));
         };
         match m.clone() {
             CommentOp::Add(p) => apply::add(c, ctx, &op.id.to_string(), p),
             CommentOp::Moderate(p) => apply::moderate(c, ctx, p),
         }
     }
-    fn routes(&self) -> axum::Router<crate::state::AppState> {
+    fn builtin_routes(&self) -> axum::Router<crate::state::AppState> {
         routes::routes()
     }
 }
