@@ -390,14 +390,17 @@ impl Profile {
         self.outbox_store(&self.conn()).state(op_id)
     }
 
+    /// The state of an op this outbox holds (`NotFound` otherwise).
+    fn known_state(&self, op_id: Uuid) -> Result<OpState> {
+        self.op_state(op_id)?
+            .ok_or_else(|| CoreError::NotFound(format!("op {op_id}")))
+    }
+
     /// Retries an op. A queued or sending op simply goes out with the next
     /// sync (same id). A rejected op is re-queued from its draft as a new
     /// op (new id: the server keeps the old id's answer forever).
     pub fn retry(&self, op_id: Uuid) -> Result<Uuid> {
-        let state = self
-            .op_state(op_id)?
-            .ok_or_else(|| CoreError::NotFound(format!("op {op_id}")))?;
-        match state {
+        match self.known_state(op_id)? {
             OpState::Rejected {
                 draft_id: Some(d), ..
             } => self.submit_draft(&d),
@@ -437,10 +440,7 @@ impl Profile {
 
     /// The editable draft holding a rejected op's content.
     pub fn edit_rejected(&self, op_id: Uuid) -> Result<Draft> {
-        let state = self
-            .op_state(op_id)?
-            .ok_or_else(|| CoreError::NotFound(format!("op {op_id}")))?;
-        match state {
+        match self.known_state(op_id)? {
             OpState::Rejected {
                 draft_id: Some(d), ..
             } => self.draft(&d),

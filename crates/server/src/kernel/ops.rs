@@ -156,7 +156,16 @@ pub fn set_status_with_history(
     Ok(())
 }
 
-pub fn to_json<T: serde::Serialize>(v: &T) -> AppResult<String> {
+/// The history of a just-submitted item: one `submitted` event, as JSON.
+pub fn submitted_history(now: i64) -> AppResult<String> {
+    to_json(&[HistoryEvent {
+        at: now,
+        status: "submitted".into(),
+        note: String::new(),
+    }])
+}
+
+pub fn to_json<T: serde::Serialize + ?Sized>(v: &T) -> AppResult<String> {
     serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
 }
 

@@ -7,7 +7,7 @@ use dauys_proto::workdays::{
 use dauys_proto::EntityKind;
 use dauys_proto::{
     AppealAnswerPayload, AppealDismissPayload, AppealExtendPayload, AppealRedirectPayload,
-    AppealRegisterPayload, AppealStatus, AppealSubmitPayload, ErrorCode, HistoryEvent, Op, Role,
+    AppealRegisterPayload, AppealStatus, AppealSubmitPayload, ErrorCode, Op, Role,
 };
 
 use crate::auth::require_role;
@@ -61,11 +61,7 @@ pub fn submit(
     let locality = body_locality(c, &p.addressee)?
         .ok_or_else(|| Reject::field("addressee", "no such akimat or department"))?;
     check_media(c, ctx, &p.media)?;
-    let history = to_json(&vec![HistoryEvent {
-        at: ctx.now,
-        status: "submitted".into(),
-        note: String::new(),
-    }])?;
+    let history = crate::kernel::ops::submitted_history(ctx.now)?;
     c.exec(
         "INSERT INTO appeals (id, user_id, appeal_type, addressee, locality, subject, body, lat, lon, public,
            media, status, submitted_at, history, signature, updated_at)

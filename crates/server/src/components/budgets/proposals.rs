@@ -4,7 +4,7 @@
 use dauys_proto::limits::{MAX_BODY_CHARS, MAX_REASON_CHARS, MAX_TITLE_CHARS};
 use dauys_proto::EntityKind;
 use dauys_proto::{
-    CommentTarget, ErrorCode, HistoryEvent, MediaAttachPayload, ModerationDecision, Phase,
+    CommentTarget, ErrorCode, MediaAttachPayload, ModerationDecision, Phase,
     ProposalModeratePayload, ProposalProgressPayload, ProposalReviewPayload, ProposalStatus,
     ProposalSubmitPayload, Role,
 };
@@ -72,11 +72,7 @@ pub fn submit(
         .into());
     }
     check_media(c, ctx, &p.media)?;
-    let history = to_json(&vec![HistoryEvent {
-        at: ctx.now,
-        status: "submitted".into(),
-        note: String::new(),
-    }])?;
+    let history = crate::kernel::ops::submitted_history(ctx.now)?;
     c.exec(
         "INSERT INTO proposals (id, cycle_id, locality, author, title, description, category, cost, lat, lon,
            media, status, history, created_at, updated_at)
