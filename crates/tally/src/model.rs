@@ -246,24 +246,31 @@ impl Election {
             .collect()
     }
 
+    /// The indices of a ballot's project ids, or which one is unknown.
+    fn indices<'a>(
+        &self,
+        voter: &str,
+        ids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Vec<u32>, BuildError> {
+        let map = self.lookup();
+        ids.into_iter()
+            .map(|p| {
+                map.get(p)
+                    .copied()
+                    .ok_or_else(|| BuildError::UnknownProject {
+                        voter: voter.to_string(),
+                        project: p.to_string(),
+                    })
+            })
+            .collect()
+    }
+
     /// Adds an approval (or choose-1 / ordinal ranking) ballot by project ids.
     pub fn add_voter(&mut self, id: &str, vote: &[&str]) -> Result<(), BuildError> {
         if self.vote_type.has_points() {
             return Err(BuildError::WrongBallotType(id.to_string()));
         }
-        let map = self.lookup();
-        let mut idx = Vec::with_capacity(vote.len());
-        for p in vote {
-            match map.get(p) {
-                Some(&i) => idx.push(i),
-                None => {
-                    return Err(BuildError::UnknownProject {
-                        voter: id.to_string(),
-                        project: p.to_string(),
-                    })
-                }
-            }
-        }
+        let idx = self.indices(id, vote.iter().copied())?;
         self.voters.push(Voter {
             id: id.to_string(),
             vote: idx,
@@ -278,23 +285,8 @@ impl Election {
         if !self.vote_type.has_points() {
             return Err(BuildError::WrongBallotType(id.to_string()));
         }
-        let map = self.lookup();
-        let mut idx = Vec::with_capacity(vote.len());
-        let mut pts = Vec::with_capacity(vote.len());
-        for (p, pt) in vote {
-            match map.get(p) {
-                Some(&i) => {
-                    idx.push(i);
-                    pts.push(*pt);
-                }
-                None => {
-                    return Err(BuildError::UnknownProject {
-                        voter: id.to_string(),
-                        project: p.to_string(),
-                    })
-                }
-            }
-        }
+        let idx = self.indices(id, vote.iter().map(|(p, _)| *p))?;
+        let pts: Vec<i64> = vote.iter().map(|(_, pt)| *pt).collect();
         self.voters.push(Voter {
             id: id.to_string(),
             vote: idx,

@@ -147,31 +147,22 @@ pub fn verify_file(path: &Path) -> Row {
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
     let start = Instant::now();
+    // A file that cannot be read or parsed is one error row.
+    let failed = |file: String, err: String| Row {
+        file,
+        rule: String::new(),
+        projects: 0,
+        voters: 0,
+        status: Status::Error(err),
+        time: start.elapsed(),
+    };
     let text = match std::fs::read(path) {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-        Err(err) => {
-            return Row {
-                file,
-                rule: String::new(),
-                projects: 0,
-                voters: 0,
-                status: Status::Error(err.to_string()),
-                time: start.elapsed(),
-            }
-        }
+        Err(err) => return failed(file, err.to_string()),
     };
     let e = match crate::pabulib::parse(&text) {
         Ok(e) => e,
-        Err(err) => {
-            return Row {
-                file,
-                rule: String::new(),
-                projects: 0,
-                voters: 0,
-                status: Status::Error(err.to_string()),
-                time: start.elapsed(),
-            }
-        }
+        Err(err) => return failed(file, err.to_string()),
     };
     let (rule, status) = verify_election(&file, &e);
     Row {
