@@ -340,7 +340,7 @@ fn russian_plurals_are_complete() {
 fn language_pickers_read_plain_lines() {
     // The UI holds only the active language's bundle; the shell reads every
     // language's own name and "choose your language" prompt from the raw
-    // files (src-tauri/src/commands.rs, `plain_message`): each must be a
+    // files (src-tauri/src/commands/settings.rs, `plain_message`): each must be a
     // one-line `id = text` without placeables.
     for lang in LANGS {
         let src = ftl(lang);
@@ -366,7 +366,7 @@ fn language_pickers_read_plain_lines() {
             );
         }
     }
-    let shell = std::fs::read_to_string(root().join("src-tauri/src/commands.rs")).unwrap();
+    let shell = std::fs::read_to_string(root().join("src-tauri/src/commands/settings.rs")).unwrap();
     assert!(
         shell.contains("plain_message(src, \"language-name\")")
             && shell.contains("plain_message(src, \"choose-language\")")
