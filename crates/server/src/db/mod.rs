@@ -257,23 +257,35 @@ pub trait Conn: Send {
     fn dialect(&self) -> Dialect;
     /// Runs statements without parameters (DDL, BEGIN/COMMIT).
     fn batch(&mut self, sql: &str) -> DbResult<()>;
+    /// Runs one transaction-control statement (`SAVEPOINT`, `RELEASE`,
+    /// `BEGIN`, `COMMIT`): run for every op of every push, so a backend
+    /// that can keeps its plan instead of parsing it again each time.
+    fn control(&mut self, sql: &'static str) -> DbResult<()> {
+        self.batch(sql)
+    }
+    /// Begins a write transaction that serializes with every other writer:
+    /// SQLite `BEGIN IMMEDIATE`; PostgreSQL takes a transaction-scoped
+    /// advisory lock, so change-feed sequence numbers commit in order and
+    /// concurrent pushes of the same op never race (at our write rates this
+    /// costs little).
+    fn begin_write(&mut self) -> DbResult<()> {
+        match self.dialect() {
+            Dialect::Sqlite => self.control("BEGIN IMMEDIATE"),
+            Dialect::Postgres => self.batch("BEGIN; SELECT pg_advisory_xact_lock(7261)"),
+        }
+    }
+    fn commit(&mut self) -> DbResult<()> {
+        self.control("COMMIT")
+    }
+    fn rollback(&mut self) -> DbResult<()> {
+        self.batch("ROLLBACK")
+    }
     /// Runs one statement; returns the number of rows changed.
     fn exec(&mut self, sql: &str, params: &[Value]) -> DbResult<u64>;
     fn query(&mut self, sql: &str, params: &[Value]) -> DbResult<Vec<Row>>;
 
     fn query_one(&mut self, sql: &str, params: &[Value]) -> DbResult<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())
-    }
-}
-
-/// Begins a write transaction that serializes with every other writer:
-/// SQLite `BEGIN IMMEDIATE`; PostgreSQL takes a transaction-scoped advisory
-/// lock, so change-feed sequence numbers commit in order and concurrent
-/// pushes of the same op never race (at our write rates this costs little).
-pub fn begin_write(c: &mut dyn Conn) -> DbResult<()> {
-    match c.dialect() {
-        Dialect::Sqlite => c.batch("BEGIN IMMEDIATE"),
-        Dialect::Postgres => c.batch("BEGIN; SELECT pg_advisory_xact_lock(7261)"),
     }
 }
 
@@ -289,13 +301,13 @@ where
     let mut attempt = 0;
     loop {
         attempt += 1;
-        begin_write(c)?;
+        c.begin_write()?;
         let r = f(c);
         match r {
-            Ok(v) => match c.batch("COMMIT") {
+            Ok(v) => match c.commit() {
                 Ok(()) => return Ok(v),
                 Err(e) => {
-                    let _ = c.batch("ROLLBACK");
+                    let _ = c.rollback();
                     if e.is_retryable() && attempt < 5 {
                         continue;
                     }
@@ -303,7 +315,7 @@ where
                 }
             },
             Err(e) => {
-                let _ = c.batch("ROLLBACK");
+                let _ = c.rollback();
                 if e.as_db_error().is_some_and(DbError::is_retryable) && attempt < 5 {
                     std::thread::sleep(Duration::from_millis(20 * attempt));
                     continue;
@@ -328,7 +340,10 @@ impl AsDbError for DbError {
 /// A pool of connections to either backend.
 #[derive(Clone)]
 pub enum Pool {
-    Sqlite(r2d2::Pool<sqlite_backend::Manager>),
+    Sqlite(
+        r2d2::Pool<sqlite_backend::Manager>,
+        sqlite_backend::WriteGate,
+    ),
     Postgres(r2d2::Pool<postgres_backend::Manager>),
 }
 
@@ -348,7 +363,7 @@ impl Pool {
             let pool = r2d2::Pool::builder()
                 .max_size(8)
                 .build(sqlite_backend::Manager::new(path))?;
-            Ok(Pool::Sqlite(pool))
+            Ok(Pool::Sqlite(pool, sqlite_backend::WriteGate::default()))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = r2d2::Pool::builder()
                 .max_size(8)
@@ -362,14 +377,14 @@ impl Pool {
 
     pub fn dialect(&self) -> Dialect {
         match self {
-            Pool::Sqlite(_) => Dialect::Sqlite,
+            Pool::Sqlite(..) => Dialect::Sqlite,
             Pool::Postgres(_) => Dialect::Postgres,
         }
     }
 
     pub fn get(&self) -> DbResult<PooledConn> {
         Ok(match self {
-            Pool::Sqlite(p) => Box::new(sqlite_backend::Pooled(p.get()?)),
+            Pool::Sqlite(p, gate) => Box::new(sqlite_backend::Pooled::new(p.get()?, gate.clone())),
             Pool::Postgres(p) => Box::new(postgres_backend::Pooled(p.get()?)),
         })
     }
@@ -412,6 +427,22 @@ impl Conn for Counting<'_> {
     fn batch(&mut self, sql: &str) -> DbResult<()> {
         self.tick();
         self.inner.batch(sql)
+    }
+    fn control(&mut self, sql: &'static str) -> DbResult<()> {
+        self.tick();
+        self.inner.control(sql)
+    }
+    fn begin_write(&mut self) -> DbResult<()> {
+        self.tick();
+        self.inner.begin_write()
+    }
+    fn commit(&mut self) -> DbResult<()> {
+        self.tick();
+        self.inner.commit()
+    }
+    fn rollback(&mut self) -> DbResult<()> {
+        self.tick();
+        self.inner.rollback()
     }
     fn exec(&mut self, sql: &str, params: &[Value]) -> DbResult<u64> {
         self.tick();

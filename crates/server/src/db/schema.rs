@@ -3,7 +3,7 @@
 //! `{ID}` becomes an auto-incrementing key and `{REAL}` a double. Each
 //! migration runs in a transaction and is recorded in `schema_migrations`.
 
-use super::{begin_write, Conn, DbResult, Dialect};
+use super::{Conn, DbResult, Dialect};
 
 const MIGRATIONS: &[(i64, &str)] = &[
     (
@@ -124,7 +124,7 @@ pub fn migrate_to(c: &mut dyn Conn, target: i64) -> DbResult<usize> {
     )?;
     let mut ran = 0;
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v <= target) {
-        begin_write(c)?;
+        c.begin_write()?;
         let done = c
             .query_one(
                 "SELECT version FROM schema_migrations WHERE version = $1",
@@ -132,7 +132,7 @@ pub fn migrate_to(c: &mut dyn Conn, target: i64) -> DbResult<usize> {
             )?
             .is_some();
         if done {
-            c.batch("COMMIT")?;
+            c.commit()?;
             continue;
         }
         let r = c.batch(&render(sql, c.dialect())).and_then(|_| {
@@ -142,9 +142,9 @@ pub fn migrate_to(c: &mut dyn Conn, target: i64) -> DbResult<usize> {
             )
         });
         match r {
-            Ok(_) => c.batch("COMMIT")?,
+            Ok(_) => c.commit()?,
             Err(e) => {
-                let _ = c.batch("ROLLBACK");
+                let _ = c.rollback();
                 return Err(e);
             }
         }
@@ -162,7 +162,7 @@ pub fn migrate_component(
 ) -> DbResult<usize> {
     let mut ran = 0;
     for (version, sql) in migrations {
-        begin_write(c)?;
+        c.begin_write()?;
         let done = c
             .query_one(
                 "SELECT version FROM component_migrations WHERE component = $1 AND version = $2",
@@ -170,7 +170,7 @@ pub fn migrate_component(
             )?
             .is_some();
         if done {
-            c.batch("COMMIT")?;
+            c.commit()?;
             continue;
         }
         let r = c.batch(&render(sql, c.dialect())).and_then(|_| {
@@ -180,9 +180,9 @@ pub fn migrate_component(
             )
         });
         match r {
-            Ok(_) => c.batch("COMMIT")?,
+            Ok(_) => c.commit()?,
             Err(e) => {
-                let _ = c.batch("ROLLBACK");
+                let _ = c.rollback();
                 return Err(e);
             }
         }

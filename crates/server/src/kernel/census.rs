@@ -106,17 +106,17 @@ pub fn import_csv(
             ..ImportReport::default()
         };
         for (line, iin, phone, loc) in &rows {
-            c.batch("SAVEPOINT row")?;
+            c.control("SAVEPOINT row")?;
             match upsert_resident(st, c, iin, phone, loc) {
                 Ok((_, true)) => report.added += 1,
                 Ok((_, false)) => report.updated += 1,
                 Err(AppError::Reject(r)) => {
-                    c.batch("ROLLBACK TO SAVEPOINT row")?;
+                    c.control("ROLLBACK TO SAVEPOINT row")?;
                     report.skipped.push((*line, r.detail));
                 }
                 Err(e) => return Err(e),
             }
-            c.batch("RELEASE SAVEPOINT row")?;
+            c.control("RELEASE SAVEPOINT row")?;
         }
         Ok(())
     })?;

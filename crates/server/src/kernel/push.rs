@@ -2,12 +2,14 @@
 //! however concurrently the same op arrives. This is the kernel's op log:
 //! components only see ops already parsed, and never touch the `ops` table.
 
+use std::collections::HashMap;
+
 use dauys_proto::{ErrorCode, Op, OpOutcome, OpResult};
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 
 use crate::auth::{self, Actor};
 use crate::components::{Component, ParsedOp, Registry};
-use crate::db::{self, Conn};
+use crate::db::{self, Conn, FromRow};
 use crate::error::{AppError, AppResult, Reject};
 use crate::kernel::ops::Ctx;
 use crate::params;
@@ -89,22 +91,40 @@ pub fn verifying_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<Vec<Verifyin
         .collect())
 }
 
+/// An op id already in the op log: who sent it and its stored outcome.
+struct StoredOp {
+    id: String,
+    user_id: String,
+    result: String,
+}
+
+impl FromRow for StoredOp {
+    fn from_row(r: &db::Row) -> db::DbResult<Self> {
+        Ok(StoredOp {
+            id: r.get("id")?,
+            user_id: r.get("user_id")?,
+            result: r.get("result")?,
+        })
+    }
+}
+
+/// The op log's entries for a batch's ids, in one query per 500 ids (not
+/// one per op): a re-sent batch is the common case on a flaky link.
+fn stored_ops(c: &mut dyn Conn, ops: &[Op]) -> AppResult<HashMap<String, StoredOp>> {
+    let ids: Vec<String> = ops.iter().map(|o| o.id.to_string()).collect();
+    let rows: Vec<StoredOp> = db::load_in(c, &ids, &[], |list| {
+        format!("SELECT id, user_id, result FROM ops WHERE id IN ({list})")
+    })?;
+    Ok(rows.into_iter().map(|r| (r.id.clone(), r)).collect())
+}
+
 /// The stored result of an op id already applied: its outcome for its
 /// author, a rejection for anyone else reusing the id.
-fn stored(c: &mut dyn Conn, actor: &Actor, id: &str) -> AppResult<Option<OpOutcome>> {
-    let Some(row) = c.query_one("SELECT user_id, result FROM ops WHERE id = $1", params![id])?
-    else {
-        return Ok(None);
-    };
-    if row.get::<String>("user_id")? != actor.user_id {
-        return Ok(Some(rejected(Reject::field(
-            "id",
-            "this op id was already used",
-        ))));
+fn stored_outcome(actor: &Actor, row: &StoredOp) -> AppResult<OpOutcome> {
+    if row.user_id != actor.user_id {
+        return Ok(rejected(Reject::field("id", "this op id was already used")));
     }
-    serde_json::from_str(&row.get::<String>("result")?)
-        .map(Some)
-        .map_err(|e| AppError::Internal(e.to_string()))
+    serde_json::from_str(&row.result).map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// Applies one new op in its own savepoint and records its outcome in the
@@ -117,14 +137,14 @@ pub fn apply_and_record(
     component: &dyn Component,
     body: &Result<ParsedOp, Reject>,
 ) -> AppResult<OpOutcome> {
-    c.batch("SAVEPOINT op")?;
+    c.control("SAVEPOINT op")?;
     let applied = match body {
         Ok(b) => component.apply(c, ctx, op, b),
         Err(r) => Err(r.clone().into()),
     };
     let outcome = match applied {
         Ok(a) => {
-            c.batch("RELEASE SAVEPOINT op")?;
+            c.control("RELEASE SAVEPOINT op")?;
             OpOutcome::Accepted {
                 entity_id: a.entity_id,
                 receipt: a.receipt,
@@ -132,8 +152,8 @@ pub fn apply_and_record(
             }
         }
         Err(AppError::Reject(r)) => {
-            c.batch("ROLLBACK TO SAVEPOINT op")?;
-            c.batch("RELEASE SAVEPOINT op")?;
+            c.control("ROLLBACK TO SAVEPOINT op")?;
+            c.control("RELEASE SAVEPOINT op")?;
             rejected(r)
         }
         Err(e) => return Err(e),
@@ -169,13 +189,33 @@ pub fn push(
     db::write_tx(c, |c| -> AppResult<Vec<OpResult>> {
         let mut ctx = Ctx::new(st, actor);
         let mut results = Vec::with_capacity(ops.len());
+        let stored = stored_ops(c, ops)?;
+        // Outcomes applied in this batch, kept only when an id comes twice
+        // in it (a re-send, answered like one): rare, so not paid for always.
+        let mut seen = std::collections::HashSet::with_capacity(ops.len());
+        let repeats = !ops.iter().all(|o| seen.insert(o.id));
+        let mut applied: HashMap<uuid::Uuid, OpOutcome> = HashMap::new();
         for (op, pre) in ops.iter().zip(&prechecked) {
-            if let Some(outcome) = stored(c, actor, &op.id.to_string())? {
+            if let Some(outcome) = applied.get(&op.id) {
+                results.push(OpResult {
+                    id: op.id,
+                    outcome: outcome.clone(),
+                });
+                continue;
+            }
+            if let Some(row) = stored.get(&op.id.to_string()) {
+                let outcome = stored_outcome(actor, row)?;
                 results.push(OpResult { id: op.id, outcome });
                 continue;
             }
             let outcome = match pre {
-                Ok(p) => apply_and_record(c, &mut ctx, op, p.component, &p.body)?,
+                Ok(p) => {
+                    let outcome = apply_and_record(c, &mut ctx, op, p.component, &p.body)?;
+                    if repeats {
+                        applied.insert(op.id, outcome.clone());
+                    }
+                    outcome
+                }
                 // Not stored: the same bytes always fail the same way, and a
                 // corrupted transmission can still be fixed by a re-send.
                 Err(r) => rejected(r.clone()),
