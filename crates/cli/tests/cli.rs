@@ -2,21 +2,14 @@
 
 mod support;
 
-use dauys_core::{DraftContent, Home, HomeConfig, KeyStorePolicy};
+use dauys_core::DraftContent;
 use support::*;
-
-fn json(out: &str) -> serde_json::Value {
-    serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
-}
 
 #[test]
 fn exit_codes_and_listings() {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
-    let mut srv = Server::start(
-        &dir.path().join("server.db"),
-        &format!("127.0.0.1:{}", free_port()),
-    );
+    let mut srv = Server::start_in(dir.path());
     let url = srv.url();
     // Not signed in: error.
     let (code, _, err) = run(&home, &url, &["status"]);
@@ -29,13 +22,7 @@ fn exit_codes_and_listings() {
         .unwrap()
         .iter()
         .any(|l| l["code"] == "551010000"));
-    let cycles = json(&run(&home, &url, &["--json", "cycles"]).1);
-    let voting = cycles
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["phase"] == "voting")
-        .unwrap()["id"]
+    let voting = voting_cycle(&home, &url)["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -49,16 +36,7 @@ fn exit_codes_and_listings() {
         .1,
     );
     assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
-    let props = json(&run(&home, &url, &["--json", "proposals", "--cycle", &voting]).1);
-    let pid = props
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["status"] == "on_ballot")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let pid = on_ballot_ids(&home, &url, &voting)[0].clone();
 
     // Online: delivered at once → 0.
     let (code, out, err) = run(&home, &url, &["--json", "comment", &pid, "Тамаша идея"]);
@@ -168,55 +146,28 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 fn kiosk_profiles_are_separate_and_wiped() {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
-    let mut srv = Server::start(
-        &dir.path().join("server.db"),
-        &format!("127.0.0.1:{}", free_port()),
-    );
+    let mut srv = Server::start_in(dir.path());
     let url = srv.url();
     login(&home, &srv, 0, &["--kiosk"]);
     assert_eq!(run(&home, &url, &["sync"]).0, 0);
-    let cycles = json(&run(&home, &url, &["--json", "cycles"]).1);
-    let voting = cycles
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["phase"] == "voting")
-        .unwrap()["id"]
+    let voting = voting_cycle(&home, &url)["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let props = json(&run(&home, &url, &["--json", "proposals", "--cycle", &voting]).1);
-    let pids: Vec<String> = props
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["status"] == "on_ballot")
-        .map(|p| p["id"].as_str().unwrap().to_string())
-        .collect();
+    let pids = on_ballot_ids(&home, &url, &voting);
     // A drafts an appeal (library: the app's autosave) and queues a ballot offline.
     const SECRET: &str = "Kiosk-secret-subject-7731";
     let a_id = {
-        let h = Home::open(
-            &home,
-            HomeConfig {
-                keys: KeyStorePolicy::FileOnly,
-                ..HomeConfig::default()
-            },
-        )
-        .unwrap();
+        let h = open_home(&home);
         let p = h.open_active().unwrap();
         p.save_draft(
             None,
-            &DraftContent::Appeal(dauys_core::AppealInput {
-                appeal_type: dauys_core::proto::AppealType::Request,
-                addressee: "pvl-akimat".into(),
-                subject: SECRET.into(),
-                body: "A's private words".into(),
-                public: false,
-                location: None,
-                photos: vec![],
-                media: vec![],
-            }),
+            &DraftContent::Appeal(dauys_core::AppealInput::new(
+                dauys_core::proto::AppealType::Request,
+                "pvl-akimat",
+                SECRET,
+                "A's private words",
+            )),
         )
         .unwrap();
         p.id().to_string()
@@ -307,21 +258,11 @@ fn vote_over_budget_refused_offline_with_the_servers_code() {
 
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
-    let srv = Server::start(
-        &dir.path().join("server.db"),
-        &format!("127.0.0.1:{}", free_port()),
-    );
+    let srv = Server::start_in(dir.path());
     let url = srv.url();
     login(&home, &srv, 5, &[]);
     assert_eq!(run(&home, &url, &["sync"]).0, 0);
-    let cycles = json(&run(&home, &url, &["--json", "cycles"]).1);
-    let cycle = cycles
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["phase"] == "voting")
-        .unwrap()
-        .clone();
+    let cycle = voting_cycle(&home, &url);
     let cycle_id = cycle["id"].as_str().unwrap().to_string();
     let budget = cycle["budget"].as_i64().unwrap();
     let max = cycle["max_projects"].as_i64().unwrap_or(i64::MAX) as usize;

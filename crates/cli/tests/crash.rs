@@ -7,7 +7,7 @@ mod support;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use dauys_core::{CommentInput, Home, HomeConfig, KeyStorePolicy, OpState, ProposalQuery};
+use dauys_core::{CommentInput, OpState, ProposalQuery};
 use support::*;
 
 struct Lcg(u64);
@@ -26,10 +26,7 @@ fn sigkill_client_and_server_during_sync() {
     let t = Instant::now();
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
-    let mut srv = Server::start(
-        &dir.path().join("server.db"),
-        &format!("127.0.0.1:{}", free_port()),
-    );
+    let mut srv = Server::start_in(dir.path());
     eprintln!("server up {:?}", t.elapsed());
     login(&home, &srv, 2, &[]);
     eprintln!("logged in {:?}", t.elapsed());
@@ -40,14 +37,7 @@ fn sigkill_client_and_server_during_sync() {
     // A large outbox, queued through the library on the same home.
     const N: usize = 600;
     let (user_id, ops_before) = {
-        let h = Home::open(
-            &home,
-            HomeConfig {
-                keys: KeyStorePolicy::FileOnly,
-                ..HomeConfig::default()
-            },
-        )
-        .unwrap();
+        let h = open_home(&home);
         let p = h.open_active().unwrap();
         let props = p.proposals(&ProposalQuery::default()).unwrap();
         let public: Vec<_> = props
@@ -125,14 +115,7 @@ fn sigkill_client_and_server_during_sync() {
     );
 
     {
-        let h = Home::open(
-            &home,
-            HomeConfig {
-                keys: KeyStorePolicy::FileOnly,
-                ..HomeConfig::default()
-            },
-        )
-        .unwrap();
+        let h = open_home(&home);
         let ob = h.open_active().unwrap().outbox().unwrap();
         let acc = ob
             .iter()
@@ -157,14 +140,7 @@ fn sigkill_client_and_server_during_sync() {
     eprintln!("final sync done {:?}", t.elapsed());
     assert_eq!(last.0, 0, "final sync: {}{}", last.1, last.2);
 
-    let h = Home::open(
-        &home,
-        HomeConfig {
-            keys: KeyStorePolicy::FileOnly,
-            ..HomeConfig::default()
-        },
-    )
-    .unwrap();
+    let h = open_home(&home);
     let p = h.open_active().unwrap();
     assert_eq!(p.integrity_check().unwrap(), "ok");
     let ob = p.outbox().unwrap();

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use dauys_proto::{Appeal, AppealType, Comment, GeoPoint};
+use dauys_proto::{Appeal, AppealSubmitPayload, AppealType, Comment, ProposalSubmitPayload};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -66,39 +66,50 @@ pub struct OutboxEntry {
     pub media_pending: i64,
 }
 
+/// An appeal as the resident writes it: the wire payload itself (its
+/// `media` are photos already prepared, e.g. of a returned draft) plus
+/// photo files still to prepare (downscale, recompress, strip EXIF). The
+/// JSON is flat, as drafts have always been stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AppealInput {
-    #[serde(rename = "type")]
-    pub appeal_type: AppealType,
-    pub addressee: String,
-    pub subject: String,
-    pub body: String,
-    #[serde(default)]
-    pub public: bool,
-    /// Only when the user attaches a location on purpose.
-    #[serde(default)]
-    pub location: Option<GeoPoint>,
-    /// Photo files to prepare (downscale, recompress, strip EXIF).
+    #[serde(flatten)]
+    pub appeal: AppealSubmitPayload,
     #[serde(default)]
     pub photos: Vec<PathBuf>,
-    /// Already prepared photos (upload ids), e.g. of a returned draft.
-    #[serde(default)]
-    pub media: Vec<String>,
 }
 
+impl AppealInput {
+    /// A private appeal with no location and no photos.
+    pub fn new(appeal_type: AppealType, addressee: &str, subject: &str, body: &str) -> Self {
+        AppealInput {
+            appeal: AppealSubmitPayload {
+                appeal_type,
+                addressee: addressee.to_string(),
+                subject: subject.to_string(),
+                body: body.to_string(),
+                location: None,
+                public: false,
+                media: Vec::new(),
+            },
+            photos: Vec::new(),
+        }
+    }
+
+    /// With photo files to prepare.
+    pub fn with_photos(mut self, photos: Vec<PathBuf>) -> Self {
+        self.photos = photos;
+        self
+    }
+}
+
+/// A project proposal as the resident writes it: the wire payload plus
+/// photo files still to prepare (as [`AppealInput`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProposalInput {
-    pub cycle_id: String,
-    pub title: String,
-    pub description: String,
-    pub category: String,
-    pub cost: i64,
-    #[serde(default)]
-    pub location: Option<GeoPoint>,
+    #[serde(flatten)]
+    pub proposal: ProposalSubmitPayload,
     #[serde(default)]
     pub photos: Vec<PathBuf>,
-    #[serde(default)]
-    pub media: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

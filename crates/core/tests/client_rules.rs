@@ -89,16 +89,15 @@ async fn places_ballot_rule_op_lookup_and_legacy_photos() {
     let draft = p
         .save_draft(
             None,
-            &DraftContent::Appeal(AppealInput {
-                appeal_type: AppealType::Complaint,
-                addressee: "pvl-akimat".into(),
-                subject: "Шұңқыр".into(),
-                body: "Аулада шұңқыр бар.".into(),
-                public: false,
-                location: None,
-                photos: vec![plain.clone(), outside.clone()],
-                media: vec![],
-            }),
+            &DraftContent::Appeal(
+                AppealInput::new(
+                    AppealType::Complaint,
+                    "pvl-akimat",
+                    "Шұңқыр",
+                    "Аулада шұңқыр бар.",
+                )
+                .with_photos(vec![plain.clone(), outside.clone()]),
+            ),
         )
         .unwrap();
     assert!(p.seal_plain_draft_photos(&root));

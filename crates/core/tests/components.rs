@@ -1,7 +1,9 @@
 //! A participatory component added from outside both crates, end to end:
 //! a tiny `polls` component (one op kind, `poll.vote`, payload
-//! `{poll_id, choice}`) defined entirely in this file, queued offline by
-//! the client core and applied by a real in-process server over HTTP.
+//! `{poll_id, choice}`) defined in tests only — its server half in
+//! `crates/server/tests/support/polls.rs` (shared with the server's own
+//! component test), its client half here — queued offline by the client
+//! core and applied by a real in-process server over HTTP.
 //!
 //! To add a component:
 //! 1. Server half: implement `dauys_server::components::Component` —
@@ -9,7 +11,8 @@
 //!    value, or the op's rejection), `apply` (its effect inside the push
 //!    transaction; the kernel's op log makes a re-pushed op id answer with
 //!    the stored result instead of applying twice), its own tables
-//!    (`migrations`) and routes (`routes`). See [`PollsServer`].
+//!    (`migrations`) and routes (`routes`). See `PollsServer` in
+//!    `crates/server/tests/support/polls.rs`.
 //! 2. Register it in ONE place on the server: `AppState::with_components`
 //!    (see [`server`]; a built-in one is listed in `components::builtin`).
 //! 3. Client half: implement `dauys_core::components::LocalComponent` for
@@ -23,110 +26,18 @@
 //!    sync, retries and rejections work as for built-in ops.
 
 mod common;
+#[path = "../../server/tests/support/polls.rs"]
+mod polls;
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
 use common::TestServer;
 use dauys_core::components::{Described, LocalComponent, LocalCx, LocalMigration};
 use dauys_core::{CoreError, Home, OpState, Profile, SyncOptions};
-use dauys_proto::{ErrorCode, Op};
-use dauys_server::components::{Component, Migration, ParsedOp};
-use dauys_server::db::Conn;
-use dauys_server::error::{AppResult, Reject};
-use dauys_server::kernel::ops::{Applied, Ctx};
-use dauys_server::params;
-use dauys_server::state::AppState;
+use dauys_proto::Op;
+use polls::{PollsServer, Vote, KIND};
 use serde::Deserialize;
 use serde_json::json;
-
-const KIND: &str = "poll.vote";
-
-/// The payload of a `poll.vote` op, as both halves read it.
-#[derive(Deserialize)]
-struct Vote {
-    poll_id: String,
-    choice: String,
-}
-
-// ---- Server half -------------------------------------------------------
-
-struct PollsServer;
-
-async fn votes(
-    State(st): State<AppState>,
-    Path(poll): Path<String>,
-) -> AppResult<Json<serde_json::Value>> {
-    dauys_server::http::blocking(&st, move |_, c| {
-        let n = c
-            .query_one(
-                "SELECT COUNT(*) AS n FROM poll_votes WHERE poll_id = $1",
-                params![&poll],
-            )?
-            .map(|r| r.get::<i64>("n"))
-            .transpose()?
-            .unwrap_or(0);
-        Ok(Json(json!({ "poll_id": poll, "votes": n })))
-    })
-    .await
-}
-
-impl Component for PollsServer {
-    fn name(&self) -> &'static str {
-        "polls"
-    }
-
-    fn op_kinds(&self) -> Vec<&'static str> {
-        vec![KIND]
-    }
-
-    fn parse(&self, _kind: &str, payload: &serde_json::Value) -> Result<ParsedOp, Reject> {
-        let v = Vote::deserialize(payload).map_err(|e| {
-            Reject::new(ErrorCode::InvalidJson, e.to_string()).with_field("payload")
-        })?;
-        if !matches!(v.choice.as_str(), "yes" | "no") {
-            return Err(
-                Reject::new(ErrorCode::InvalidField, "choice is yes or no").with_field("choice")
-            );
-        }
-        Ok(ParsedOp::new(v))
-    }
-
-    fn apply(
-        &self,
-        c: &mut dyn Conn,
-        ctx: &mut Ctx,
-        op: &Op,
-        body: &ParsedOp,
-    ) -> AppResult<Applied> {
-        let v: &Vote = body.get()?;
-        // Keyed by op id: the kernel's op log already answers a re-pushed
-        // op without calling `apply` again.
-        let id = op.id.to_string();
-        c.exec(
-            "INSERT INTO poll_votes (id, poll_id, user_id, choice) VALUES ($1, $2, $3, $4)",
-            params![&id, &v.poll_id, &ctx.actor.user_id, &v.choice],
-        )?;
-        Ok(Applied {
-            entity_id: id,
-            receipt: None,
-        })
-    }
-
-    fn migrations(&self) -> &'static [Migration] {
-        &[(
-            1,
-            "CREATE TABLE poll_votes (id TEXT PRIMARY KEY, poll_id TEXT NOT NULL,
-               user_id TEXT NOT NULL, choice TEXT NOT NULL)",
-        )]
-    }
-
-    fn routes(&self) -> Router<AppState> {
-        Router::new().route("/v1/polls/{id}/votes", get(votes))
-    }
-}
 
 // ---- Client half -------------------------------------------------------
 

@@ -30,32 +30,24 @@ fn png(w: u32, h: u32, seed: u32) -> Vec<u8> {
 }
 
 fn appeal_draft(addressee: &str) -> DraftContent {
-    DraftContent::Appeal(AppealInput {
-        appeal_type: AppealType::Complaint,
-        addressee: addressee.into(),
-        subject: "Жол бұзылған".into(),
-        body: "Аулада үлкен шұңқыр бар.".into(),
-        public: false,
-        location: None,
-        photos: vec![],
-        media: vec![],
-    })
+    DraftContent::Appeal(AppealInput::new(
+        AppealType::Complaint,
+        addressee,
+        "Жол бұзылған",
+        "Аулада үлкен шұңқыр бар.",
+    ))
 }
 
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                todo.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
+/// The sealed (`.bin`) files below the home's profiles, with their bytes.
+fn sealed_files(home_dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    files_under(&home_dir.join("profiles"))
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "bin"))
+        .map(|f| {
+            let b = std::fs::read(&f).unwrap();
+            (f, b)
+        })
+        .collect()
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -257,14 +249,7 @@ async fn submitting_a_draft_uploads_its_sealed_photos_unchanged() {
         .iter()
         .map(|ph| p.draft_photo(&draft, &ph.id).unwrap())
         .collect();
-    let before: Vec<(PathBuf, Vec<u8>)> = files_under(&home_dir.join("profiles"))
-        .into_iter()
-        .filter(|f| f.extension().is_some_and(|e| e == "bin"))
-        .map(|f| {
-            let b = std::fs::read(&f).unwrap();
-            (f, b)
-        })
-        .collect();
+    let before: Vec<(PathBuf, Vec<u8>)> = sealed_files(&home_dir);
     assert_eq!(before.len(), 2);
 
     // Offline: queued with its photos, the draft gone.
@@ -283,14 +268,7 @@ async fn submitting_a_draft_uploads_its_sealed_photos_unchanged() {
     assert_eq!(p.appeal(&op.to_string()).unwrap().appeal.media, ids);
     // The sealed files were handed over as they were: nothing new written,
     // nothing written in clear.
-    let after: Vec<(PathBuf, Vec<u8>)> = files_under(&home_dir.join("profiles"))
-        .into_iter()
-        .filter(|f| f.extension().is_some_and(|e| e == "bin"))
-        .map(|f| {
-            let b = std::fs::read(&f).unwrap();
-            (f, b)
-        })
-        .collect();
+    let after: Vec<(PathBuf, Vec<u8>)> = sealed_files(&home_dir);
     let mut b_sorted = before.clone();
     b_sorted.sort();
     let mut a_sorted = after;

@@ -7,7 +7,9 @@
 //! message, where dbus-run-session or gnome-keyring-daemon is missing).
 #![cfg(feature = "os-keyring")]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::files_under;
 
 use dauys_core::crypto::{self, Cipher};
 use dauys_core::*;
@@ -20,22 +22,6 @@ fn cfg() -> HomeConfig {
         keys: KeyStorePolicy::Auto,
         ..HomeConfig::default()
     }
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                todo.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }
 
 fn png() -> Vec<u8> {
@@ -85,16 +71,12 @@ fn profile_key_lives_in_the_os_keyring() {
     let draft = p
         .save_draft(
             None,
-            &DraftContent::Appeal(AppealInput {
-                appeal_type: AppealType::Complaint,
-                addressee: "pvl-akimat".into(),
-                subject: SECRET.into(),
-                body: SECRET.into(),
-                public: false,
-                location: None,
-                photos: vec![],
-                media: vec![],
-            }),
+            &DraftContent::Appeal(AppealInput::new(
+                AppealType::Complaint,
+                "pvl-akimat",
+                SECRET,
+                SECRET,
+            )),
         )
         .unwrap();
     let photo = p.add_draft_photo(&draft, "yard.png", &png()).unwrap();
@@ -108,7 +90,7 @@ fn profile_key_lives_in_the_os_keyring() {
     let p2 = home2.open_profile(&info.id).unwrap();
     assert_eq!(p2.device_key(), device_key, "same device key");
     match p2.draft(&draft).unwrap().content {
-        DraftContent::Appeal(a) => assert_eq!(a.subject, SECRET),
+        DraftContent::Appeal(a) => assert_eq!(a.appeal.subject, SECRET),
         o => panic!("{o:?}"),
     }
     assert_eq!(p2.draft_photo(&draft, &photo.id).unwrap(), jpeg);

@@ -19,16 +19,15 @@ async fn interrupted_upload_resumes_from_server_offset() {
     let photo = dir.path().join("busy.png");
     make_busy_photo(&photo, 1600, 1200);
     let op = p
-        .submit_appeal(&AppealInput {
-            appeal_type: dauys_proto::AppealType::Statement,
-            addressee: "pvl-akimat".into(),
-            subject: "Photo".into(),
-            body: "See the photo".into(),
-            public: false,
-            location: None,
-            photos: vec![photo],
-            media: vec![],
-        })
+        .submit_appeal(
+            &AppealInput::new(
+                dauys_proto::AppealType::Statement,
+                "pvl-akimat",
+                "Photo",
+                "See the photo",
+            )
+            .with_photos(vec![photo]),
+        )
         .unwrap();
     let media = p.media_ids().unwrap();
     assert_eq!(media.len(), 1);

@@ -7,16 +7,14 @@ use dauys_core::*;
 use dauys_proto::AppealType;
 
 fn appeal(i: usize, addressee: &str) -> AppealInput {
-    AppealInput {
-        appeal_type: AppealType::Complaint,
-        addressee: addressee.into(),
-        subject: format!("Өтініш №{i}: жарық жоқ"),
-        body: format!("Көшеде жарық жоқ, № {i}. Нет света на улице."),
-        public: i & 1 == 0,
-        location: None,
-        photos: vec![],
-        media: vec![],
-    }
+    let mut a = AppealInput::new(
+        AppealType::Complaint,
+        addressee,
+        &format!("Өтініш №{i}: жарық жоқ"),
+        &format!("Көшеде жарық жоқ, № {i}. Нет света на улице."),
+    );
+    a.appeal.public = i & 1 == 0;
+    a
 }
 
 /// Acceptance 1: 200 mixed ops queued with the server down, delivered
@@ -320,9 +318,9 @@ async fn rejections_return_to_drafts() {
     );
     match ad_draft.content.clone() {
         DraftContent::Appeal(mut x) => {
-            assert_eq!(x.subject, appeal(1, "").subject);
+            assert_eq!(x.appeal.subject, appeal(1, "").appeal.subject);
             // Edit and resend.
-            x.addressee = "pvl-akimat".into();
+            x.appeal.addressee = "pvl-akimat".into();
             p.save_draft(Some(&ad), &DraftContent::Appeal(x)).unwrap();
         }
         o => panic!("{o:?}"),

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use dauys_core::proto::{self, AppealType, Body};
+use dauys_core::proto::{self, AppealSubmitPayload, AppealType, Body};
 use dauys_core::{AppealInput, DraftContent, Profile};
 use tauri::{AppHandle, State};
 
@@ -39,7 +39,7 @@ fn seal_plain_photos(st: &AppState, p: &Profile) {
 }
 
 fn to_dto(d: dauys_core::Draft) -> Option<AppealDraft> {
-    let DraftContent::Appeal(a) = d.content else {
+    let DraftContent::Appeal(AppealInput { appeal: a, .. }) = d.content else {
         return None;
     };
     let photos = d
@@ -73,14 +73,16 @@ fn to_input(
     (keep_media, keep_photos): (Vec<String>, Vec<PathBuf>),
 ) -> AppealInput {
     AppealInput {
-        appeal_type: d.appeal_type.unwrap_or(AppealType::Statement),
-        addressee: d.addressee.clone(),
-        subject: d.subject.clone(),
-        body: d.body.clone(),
-        public: d.public,
-        location: d.location,
+        appeal: AppealSubmitPayload {
+            appeal_type: d.appeal_type.unwrap_or(AppealType::Statement),
+            addressee: d.addressee.clone(),
+            subject: d.subject.clone(),
+            body: d.body.clone(),
+            public: d.public,
+            location: d.location,
+            media: keep_media,
+        },
         photos: keep_photos,
-        media: keep_media,
     }
 }
 
@@ -88,7 +90,7 @@ fn to_input(
 /// plain photo paths from an older version.
 fn media_of(p: &Profile, id: &str) -> (Vec<String>, Vec<PathBuf>) {
     match p.draft(id).map(|d| d.content) {
-        Ok(DraftContent::Appeal(a)) => (a.media, a.photos),
+        Ok(DraftContent::Appeal(a)) => (a.appeal.media, a.photos),
         _ => (Vec::new(), Vec::new()),
     }
 }
@@ -115,16 +117,12 @@ pub async fn appeal_draft(st: State<'_, AppState>, id: Option<String>) -> R<Appe
         .first()
         .map(|b| b.id.clone())
         .unwrap_or_default();
-    let content = DraftContent::Appeal(AppealInput {
-        appeal_type: AppealType::Statement,
-        addressee,
-        subject: String::new(),
-        body: String::new(),
-        public: false,
-        location: None,
-        photos: Vec::new(),
-        media: Vec::new(),
-    });
+    let content = DraftContent::Appeal(AppealInput::new(
+        AppealType::Statement,
+        &addressee,
+        "",
+        "",
+    ));
     let id = p.save_draft(None, &content)?;
     let d = p.draft(&id)?;
     to_dto(d).ok_or_else(|| CmdError::new("error-internal", "draft"))

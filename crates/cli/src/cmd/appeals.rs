@@ -21,16 +21,9 @@ pub struct NewAppeal<'a> {
 pub async fn new(cli: &Cli, p: &Profile, a: &NewAppeal<'_>) -> Result<Outcome> {
     let t = AppealType::parse(a.appeal_type)
         .ok_or_else(|| CoreError::Invalid(format!("unknown appeal type {}", a.appeal_type)))?;
-    let id = p.submit_appeal(&AppealInput {
-        appeal_type: t,
-        addressee: a.to.to_string(),
-        subject: a.subject.to_string(),
-        body: a.body.to_string(),
-        public: a.public,
-        location: None,
-        photos: a.photos.to_vec(),
-        media: vec![],
-    })?;
+    let mut input = AppealInput::new(t, a.to, a.subject, a.body).with_photos(a.photos.to_vec());
+    input.appeal.public = a.public;
+    let id = p.submit_appeal(&input)?;
     after_queue(cli, p, id).await
 }
 

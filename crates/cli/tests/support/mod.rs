@@ -67,6 +67,14 @@ pub struct Server {
 }
 
 impl Server {
+    /// A server on a free local port with its database `server.db` in `dir`.
+    pub fn start_in(dir: &Path) -> Server {
+        Server::start(
+            &dir.join("server.db"),
+            &format!("127.0.0.1:{}", free_port()),
+        )
+    }
+
     pub fn start(db: &Path, listen: &str) -> Server {
         let mut s = Server {
             bin: server_bin(),
@@ -202,4 +210,46 @@ pub fn login(home: &Path, srv: &Server, i: usize, extra: &[&str]) {
     a.extend_from_slice(&["--code", otp.as_str()]);
     let (code, out, err) = run(home, &srv.url(), &a);
     assert_eq!(code, 0, "{out}{err}");
+}
+
+/// Opens the CLI's home through the library, keys in files (as the CLI
+/// tests run it: no OS keyring on CI).
+pub fn open_home(home: &Path) -> dauys_core::Home {
+    dauys_core::Home::open(
+        home,
+        dauys_core::HomeConfig {
+            keys: dauys_core::KeyStorePolicy::FileOnly,
+            ..dauys_core::HomeConfig::default()
+        },
+    )
+    .unwrap()
+}
+
+/// Parses the CLI's `--json` output.
+pub fn json(out: &str) -> serde_json::Value {
+    serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+}
+
+/// The cycle in its voting phase, as `dauys --json cycles` lists it.
+pub fn voting_cycle(home: &Path, url: &str) -> serde_json::Value {
+    let cycles = json(&run(home, url, &["--json", "cycles"]).1);
+    cycles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["phase"] == "voting")
+        .unwrap()
+        .clone()
+}
+
+/// Ids of the cycle's proposals on the ballot, as `dauys --json proposals` lists them.
+pub fn on_ballot_ids(home: &Path, url: &str, cycle: &str) -> Vec<String> {
+    let props = json(&run(home, url, &["--json", "proposals", "--cycle", cycle]).1);
+    props
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["status"] == "on_ballot")
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect()
 }

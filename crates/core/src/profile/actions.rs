@@ -132,8 +132,8 @@ impl Profile {
             self.check_cast(b)?;
         }
         let (photos, mut media, takes_photos) = match content {
-            DraftContent::Appeal(a) => (a.photos.as_slice(), a.media.clone(), true),
-            DraftContent::Proposal(p) => (p.photos.as_slice(), p.media.clone(), true),
+            DraftContent::Appeal(a) => (a.photos.as_slice(), a.appeal.media.clone(), true),
+            DraftContent::Proposal(p) => (p.photos.as_slice(), p.proposal.media.clone(), true),
             DraftContent::Comment(_) | DraftContent::Ballot(_) => (&[][..], Vec::new(), false),
         };
         let new_media = self.prepare_photos(photos)?;

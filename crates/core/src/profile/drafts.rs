@@ -181,8 +181,8 @@ impl<'c> Drafts<'c> {
             .optional()?;
         let data = data.ok_or_else(|| CoreError::NotFound(format!("draft {id}")))?;
         let already = match self.cipher.open_json::<DraftContent>(&data)? {
-            DraftContent::Appeal(a) => a.photos.len() + a.media.len(),
-            DraftContent::Proposal(p) => p.photos.len() + p.media.len(),
+            DraftContent::Appeal(a) => a.photos.len() + a.appeal.media.len(),
+            DraftContent::Proposal(p) => p.photos.len() + p.proposal.media.len(),
             _ => {
                 return Err(CoreError::Invalid(
                     "only appeal and proposal drafts take photos".into(),

@@ -126,9 +126,16 @@ pub async fn client_with(
         ..HomeConfig::default()
     };
     let home = Home::open(home_dir, cfg).unwrap();
+    let prof = sign_in(&home, &srv.url(), srv, who, kiosk).await;
+    (home, prof)
+}
+
+/// Creates resident `who`'s profile in `home` against `url` and signs it
+/// in with the code `srv` sent.
+async fn sign_in(home: &Home, url: &str, srv: &TestServer, who: usize, kiosk: bool) -> Profile {
     let p = person(who);
     let info = home
-        .create_profile(&format!("resident-{who}"), &srv.url(), kiosk, Some(&p.iin))
+        .create_profile(&format!("resident-{who}"), url, kiosk, Some(&p.iin))
         .unwrap();
     let prof = home.open_profile(&info.id).unwrap();
     prof.request_code(&p.iin).await.unwrap();
@@ -136,7 +143,7 @@ pub async fn client_with(
         .await
         .unwrap();
     home.mark_signed_in(&info.id).unwrap();
-    (home, prof)
+    prof
 }
 
 /// Signs in over raw HTTP (officials' set-up); returns a bearer token.
@@ -345,16 +352,7 @@ pub async fn client_via(
         },
     )
     .unwrap();
-    let p = person(who);
-    let info = home
-        .create_profile(&format!("resident-{who}"), url, false, Some(&p.iin))
-        .unwrap();
-    let prof = home.open_profile(&info.id).unwrap();
-    prof.request_code(&p.iin).await.unwrap();
-    prof.verify(&p.iin, &srv.code_for(&p.phone), "test")
-        .await
-        .unwrap();
-    home.mark_signed_in(&info.id).unwrap();
+    let prof = sign_in(&home, url, srv, who, false).await;
     (home, prof)
 }
 
@@ -372,4 +370,21 @@ pub fn make_busy_photo(path: &Path, w: u32, h: u32) {
         ])
     });
     img.save(path).unwrap();
+}
+
+/// Every file below `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
 }

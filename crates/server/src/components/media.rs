@@ -8,23 +8,18 @@ use crate::db::Conn;
 use crate::error::AppResult;
 use crate::kernel::ops::{Applied, Ctx};
 
-pub struct Media;
+/// The media component (no routes of its own), as the server registers it.
+pub const COMPONENT: Builtin = Builtin {
+    name: "media",
+    apply: apply_body,
+    routes: axum::Router::new,
+};
 
-impl Builtin for Media {
-    const NAME: &'static str = "media";
-
-    fn apply_body(
-        &self,
-        c: &mut dyn Conn,
-        ctx: &mut Ctx,
-        _: &Op,
-        body: &OpBody,
-    ) -> AppResult<Applied> {
-        match body {
-            OpBody::Media(MediaOp::Attach(p)) => {
-                crate::components::budgets::proposals::attach_media(c, ctx, p.clone())
-            }
-            _ => Err(not_mine(Self::NAME)),
+fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, _: &Op, body: OpBody) -> AppResult<Applied> {
+    match body {
+        OpBody::Media(MediaOp::Attach(p)) => {
+            crate::components::budgets::proposals::attach_media(c, ctx, p)
         }
+        _ => Err(not_mine(COMPONENT.name)),
     }
 }

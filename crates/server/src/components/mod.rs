@@ -88,36 +88,31 @@ pub trait Component: Send + Sync + 'static {
     }
 }
 
+/// How a built-in component applies its part of a parsed body: the
+/// connection, the op's context, the op and the whole body (a body of
+/// another component is a registry bug: [`not_mine`]).
+pub type ApplyBody = fn(&mut dyn Conn, &mut Ctx, &Op, OpBody) -> AppResult<Applied>;
+
 /// A built-in component: its ops are part of proto's closed [`OpBody`], so
 /// its kinds, which of them are signed and how they parse all come from
 /// proto. It only says how to apply its part of the body (and its routes);
-/// the [`Component`] impl below does the rest once for all of them.
-pub trait Builtin: Send + Sync + 'static {
+/// its [`Component`] impl below does the rest once for all of them.
+pub struct Builtin {
     /// The component's name, as `OpKind::component` gives it.
-    const NAME: &'static str;
-
-    fn apply_body(
-        &self,
-        c: &mut dyn Conn,
-        ctx: &mut Ctx,
-        op: &Op,
-        body: &OpBody,
-    ) -> AppResult<Applied>;
-
-    fn builtin_routes(&self) -> Router<AppState> {
-        Router::new()
-    }
+    pub name: &'static str,
+    pub apply: ApplyBody,
+    pub routes: fn() -> Router<AppState>,
 }
 
-impl<T: Builtin> Component for T {
+impl Component for Builtin {
     fn name(&self) -> &'static str {
-        T::NAME
+        self.name
     }
 
     fn op_kinds(&self) -> Vec<&'static str> {
         OpKind::ALL
             .iter()
-            .filter(|k| k.component() == T::NAME)
+            .filter(|k| k.component() == self.name)
             .map(|k| k.as_str())
             .collect()
     }
@@ -139,26 +134,26 @@ impl<T: Builtin> Component for T {
         op: &Op,
         body: &ParsedOp,
     ) -> AppResult<Applied> {
-        self.apply_body(c, ctx, op, body.get::<OpBody>()?)
+        (self.apply)(c, ctx, op, body.get::<OpBody>()?.clone())
     }
 
     fn routes(&self) -> Router<AppState> {
-        self.builtin_routes()
+        (self.routes)()
     }
 }
 
 /// A body routed to a component that does not own it: a registry bug.
-fn not_mine(name: &str) -> AppError {
+pub fn not_mine(name: &str) -> AppError {
     AppError::Internal(format!("not a {name} op"))
 }
 
 /// The components every Dauys server runs: the one list.
 pub fn builtin() -> Vec<Arc<dyn Component>> {
     vec![
-        Arc::new(appeals::Appeals),
-        Arc::new(budgets::Budgets),
-        Arc::new(comments::Comments),
-        Arc::new(media::Media),
+        Arc::new(appeals::COMPONENT),
+        Arc::new(budgets::COMPONENT),
+        Arc::new(comments::COMPONENT),
+        Arc::new(media::COMPONENT),
     ]
 }
 

@@ -143,8 +143,35 @@ impl<'a> Cast<'a> {
     }
 }
 
+/// The moderator accepts proposal `id` and the expert finds it feasible at
+/// `estimate` ₸.
+fn accept_as_feasible(
+    c: &mut dyn Conn,
+    st: &AppState,
+    cast: &Cast,
+    id: &str,
+    estimate: i64,
+    note: &str,
+) -> AppResult<()> {
+    act(
+        c,
+        st,
+        cast.moderator,
+        OpKind::ProposalModerate,
+        json!({"proposal_id": id, "decision": "accept"}),
+    )?;
+    act(
+        c,
+        st,
+        cast.expert,
+        OpKind::ProposalReview,
+        json!({"proposal_id": id, "feasible": true, "cost_estimate": estimate, "note": note}),
+    )?;
+    Ok(())
+}
+
 pub(super) fn seed_activity(st: &AppState, c: &mut dyn Conn, cast: &Cast) -> AppResult<()> {
-    let (official, moderator, expert) = (cast.official, cast.moderator, cast.expert);
+    let (official, moderator) = (cast.official, cast.moderator);
     let residents = &cast.residents;
     if residents.len() < 5 {
         return Err(AppError::Internal(
@@ -182,21 +209,8 @@ pub(super) fn seed_activity(st: &AppState, c: &mut dyn Conn, cast: &Cast) -> App
         done_ids.push(id);
     }
     for (i, id) in done_ids.iter().enumerate() {
-        act(
-            c,
-            st,
-            moderator,
-            OpKind::ProposalModerate,
-            json!({"proposal_id": id, "decision": "accept"}),
-        )?;
-        act(
-            c,
-            st,
-            expert,
-            OpKind::ProposalReview,
-            json!({"proposal_id": id, "feasible": true,
-            "cost_estimate": 6_000_000 + 1_500_000 * i as i64, "note": "Смета проверена"}),
-        )?;
+        let estimate = 6_000_000 + 1_500_000 * i as i64;
+        accept_as_feasible(c, st, cast, id, estimate, "Смета проверена")?;
     }
     act(
         c,
@@ -287,21 +301,8 @@ pub(super) fn seed_activity(st: &AppState, c: &mut dyn Conn, cast: &Cast) -> App
         "reason": "Стоимость в 18 раз больше бюджета цикла; предложите часть проекта."}),
     )?;
     for (id, (_, _, _, cost)) in ids.iter().zip(VOTING_PROPOSALS.iter()) {
-        act(
-            c,
-            st,
-            moderator,
-            OpKind::ProposalModerate,
-            json!({"proposal_id": id, "decision": "accept"}),
-        )?;
-        act(
-            c,
-            st,
-            expert,
-            OpKind::ProposalReview,
-            json!({"proposal_id": id, "feasible": true,
-            "cost_estimate": cost + cost / 10, "note": "Смета проверена отделом строительства"}),
-        )?;
+        let note = "Смета проверена отделом строительства";
+        accept_as_feasible(c, st, cast, id, cost + cost / 10, note)?;
     }
     act(
         c,

@@ -14,13 +14,9 @@ pub(crate) struct Appeals;
 
 pub(super) fn body(input: &AppealInput, media: Vec<String>) -> OpBody {
     OpBody::Appeal(AppealOp::Submit(AppealSubmitPayload {
-        appeal_type: input.appeal_type,
-        addressee: input.addressee.trim().to_string(),
-        subject: input.subject.clone(),
-        body: input.body.clone(),
-        location: input.location,
-        public: input.public,
+        addressee: input.appeal.addressee.trim().to_string(),
         media,
+        ..input.appeal.clone()
     }))
 }
 
@@ -87,14 +83,8 @@ impl LocalComponent for Appeals {
     fn to_draft(&self, op: &Op) -> Option<DraftContent> {
         let p = submitted(op)?;
         Some(DraftContent::Appeal(AppealInput {
-            appeal_type: p.appeal_type,
-            addressee: p.addressee,
-            subject: p.subject,
-            body: p.body,
-            public: p.public,
-            location: p.location,
+            appeal: p,
             photos: Vec::new(),
-            media: p.media,
         }))
     }
 

@@ -12,13 +12,8 @@ pub(crate) struct Budgets;
 
 pub(super) fn proposal_body(input: &ProposalInput, media: Vec<String>) -> OpBody {
     OpBody::Budget(BudgetOp::ProposalSubmit(ProposalSubmitPayload {
-        cycle_id: input.cycle_id.clone(),
-        title: input.title.clone(),
-        description: input.description.clone(),
-        category: input.category.clone(),
-        cost: input.cost,
-        location: input.location,
         media,
+        ..input.proposal.clone()
     }))
 }
 
@@ -58,14 +53,8 @@ impl LocalComponent for Budgets {
         match typed(op)? {
             OpBody::Budget(BudgetOp::ProposalSubmit(p)) => {
                 Some(DraftContent::Proposal(ProposalInput {
-                    cycle_id: p.cycle_id,
-                    title: p.title,
-                    description: p.description,
-                    category: p.category,
-                    cost: p.cost,
-                    location: p.location,
+                    proposal: p,
                     photos: Vec::new(),
-                    media: p.media,
                 }))
             }
             OpBody::Budget(BudgetOp::BallotCast(p)) => Some(DraftContent::Ballot(BallotInput {

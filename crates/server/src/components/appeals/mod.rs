@@ -13,32 +13,22 @@ use crate::error::AppResult;
 use crate::kernel::ops::{Applied, Ctx};
 use apply as appeals;
 
-pub struct Appeals;
+/// The appeals component, as the server registers it.
+pub const COMPONENT: Builtin = Builtin {
+    name: "appeals",
+    apply: apply_body,
+    routes: routes::routes,
+};
 
-impl Builtin for Appeals {
-    const NAME: &'static str = "appeals";
-
-    fn apply_body(
-        &self,
-        c: &mut dyn Conn,
-        ctx: &mut Ctx,
-        op: &Op,
-        body: &OpBody,
-    ) -> AppResult<Applied> {
-        let OpBody::Appeal(a) = body else {
-            return Err(not_mine(Self::NAME));
-        };
-        let id = op.id.to_string();
-        match a.clone() {
-            AppealOp::Submit(p) => appeals::submit(c, ctx, &id, p, op),
-            AppealOp::Register(p) => appeals::register(c, ctx, p),
-            AppealOp::Redirect(p) => appeals::redirect(c, ctx, p),
-            AppealOp::Extend(p) => appeals::extend(c, ctx, p),
-            AppealOp::Answer(p) => appeals::answer(c, ctx, p),
-            AppealOp::Dismiss(p) => appeals::dismiss(c, ctx, p),
-        }
-    }
-    fn builtin_routes(&self) -> axum::Router<crate::state::AppState> {
-        routes::routes()
+fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, body: OpBody) -> AppResult<Applied> {
+    let id = op.id.to_string();
+    match body {
+        OpBody::Appeal(AppealOp::Submit(p)) => appeals::submit(c, ctx, &id, p, op),
+        OpBody::Appeal(AppealOp::Register(p)) => appeals::register(c, ctx, p),
+        OpBody::Appeal(AppealOp::Redirect(p)) => appeals::redirect(c, ctx, p),
+        OpBody::Appeal(AppealOp::Extend(p)) => appeals::extend(c, ctx, p),
+        OpBody::Appeal(AppealOp::Answer(p)) => appeals::answer(c, ctx, p),
+        OpBody::Appeal(AppealOp::Dismiss(p)) => appeals::dismiss(c, ctx, p),
+        _ => Err(not_mine(COMPONENT.name)),
     }
 }

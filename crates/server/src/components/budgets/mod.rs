@@ -15,33 +15,25 @@ use crate::db::Conn;
 use crate::error::AppResult;
 use crate::kernel::ops::{Applied, Ctx};
 
-pub struct Budgets;
+/// The participatory budgeting component, as the server registers it.
+pub const COMPONENT: Builtin = Builtin {
+    name: "budgets",
+    apply: apply_body,
+    routes: routes::routes,
+};
 
-impl Builtin for Budgets {
-    const NAME: &'static str = "budgets";
-
-    fn apply_body(
-        &self,
-        c: &mut dyn Conn,
-        ctx: &mut Ctx,
-        op: &Op,
-        body: &OpBody,
-    ) -> AppResult<Applied> {
-        let OpBody::Budget(b) = body else {
-            return Err(not_mine(Self::NAME));
-        };
-        let id = op.id.to_string();
-        match b.clone() {
-            BudgetOp::ProposalSubmit(p) => proposals::submit(c, ctx, &id, p),
-            BudgetOp::ProposalModerate(p) => proposals::moderate(c, ctx, p),
-            BudgetOp::ProposalReview(p) => proposals::review(c, ctx, p),
-            BudgetOp::ProposalProgress(p) => proposals::progress(c, ctx, p),
-            BudgetOp::BallotCast(p) => cycles::cast(c, ctx, &id, p, op),
-            BudgetOp::CycleCreate(p) => cycles::create(c, ctx, &id, p),
-            BudgetOp::CyclePhase(p) => cycles::phase(c, ctx, p),
-        }
-    }
-    fn builtin_routes(&self) -> axum::Router<crate::state::AppState> {
-        routes::routes()
+fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, body: OpBody) -> AppResult<Applied> {
+    let OpBody::Budget(b) = body else {
+        return Err(not_mine(COMPONENT.name));
+    };
+    let id = op.id.to_string();
+    match b {
+        BudgetOp::ProposalSubmit(p) => proposals::submit(c, ctx, &id, p),
+        BudgetOp::ProposalModerate(p) => proposals::moderate(c, ctx, p),
+        BudgetOp::ProposalReview(p) => proposals::review(c, ctx, p),
+        BudgetOp::ProposalProgress(p) => proposals::progress(c, ctx, p),
+        BudgetOp::BallotCast(p) => cycles::cast(c, ctx, &id, p, op),
+        BudgetOp::CycleCreate(p) => cycles::create(c, ctx, &id, p),
+        BudgetOp::CyclePhase(p) => cycles::phase(c, ctx, p),
     }
 }

@@ -16,28 +16,18 @@ use crate::db::Conn;
 use crate::error::AppResult;
 use crate::kernel::ops::{Applied, Ctx};
 
-pub struct Comments;
+/// The comments component, as the server registers it.
+pub const COMPONENT: Builtin = Builtin {
+    name: "comments",
+    apply: apply_body,
+    routes: routes::routes,
+};
 
-impl Builtin for Comments {
-    const NAME: &'static str = "comments";
-
-    fn apply_body(
-        &self,
-        c: &mut dyn Conn,
-        ctx: &mut Ctx,
-        op: &Op,
-        body: &OpBody,
-    ) -> AppResult<Applied> {
-        let OpBody::Comment(m) = body else {
-            return Err(not_mine(Self::NAME));
-        };
-        match m.clone() {
-            CommentOp::Add(p) => apply::add(c, ctx, &op.id.to_string(), p),
-            CommentOp::Moderate(p) => apply::moderate(c, ctx, p),
-        }
-    }
-    fn builtin_routes(&self) -> axum::Router<crate::state::AppState> {
-        routes::routes()
+fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, body: OpBody) -> AppResult<Applied> {
+    match body {
+        OpBody::Comment(CommentOp::Add(p)) => apply::add(c, ctx, &op.id.to_string(), p),
+        OpBody::Comment(CommentOp::Moderate(p)) => apply::moderate(c, ctx, p),
+        _ => Err(not_mine(COMPONENT.name)),
     }
 }
 
