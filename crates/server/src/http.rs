@@ -177,7 +177,8 @@ pub fn router(st: AppState) -> Router {
     for comp in st.components.iter() {
         app = app.merge(comp.routes());
     }
-    app.route("/healthz", get(healthz))
+    app.merge(crate::console::router())
+        .route("/healthz", get(healthz))
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/localities", get(localities))
         .route("/v1/auth/otp", post(request_otp))
