@@ -447,7 +447,7 @@ pub async fn act(
     form: Result<Form<ActionForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let form = form.map(|Form(f)| f).unwrap_or_default();
-    if let Err(r) = csrf::check(&staff, &form.csrf) {
+    if let Some(r) = csrf::refused(&staff, &form.csrf) {
         return r;
     }
     let tr = staff.tr;

@@ -18,13 +18,14 @@ pub fn matches(expected: &str, given: &str) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// The session's token must come back in the form; otherwise the 403 page.
-pub fn check(staff: &Staff, given: &str) -> Result<(), Response> {
+/// The session's token must come back in the form; otherwise the 403
+/// page to answer with (nothing may be applied then).
+pub fn refused(staff: &Staff, given: &str) -> Option<Response> {
     if matches(&staff.session.csrf, given) {
-        Ok(())
+        None
     } else {
         tracing::warn!(user = %staff.actor.user_id, "console POST with a wrong CSRF token");
-        Err(pages::csrf_refused(staff.tr))
+        Some(pages::csrf_refused(staff.tr))
     }
 }
 

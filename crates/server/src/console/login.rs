@@ -179,7 +179,7 @@ pub async fn logout(
     form: Result<Form<CsrfOnly>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let form = form.map(|Form(f)| f).unwrap_or_default();
-    if let Err(r) = csrf::check(&staff, &form.csrf) {
+    if let Some(r) = csrf::refused(&staff, &form.csrf) {
         return r;
     }
     let hash = staff.session.token_hash.clone();

@@ -1,0 +1,354 @@
+//! The staff console over real HTTP (cookies handled by hand), on SQLite
+//! and — with `DAUYS_TEST_POSTGRES` — PostgreSQL.
+
+mod common;
+
+use common::Server;
+use dauys_server::demo::Person;
+use serde_json::json;
+
+/// A browser without JavaScript: no redirects followed, cookies by hand.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// The `Set-Cookie` header setting `name`, if any.
+fn set_cookie(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+fn cookie_value(set_cookie: &str) -> String {
+    set_cookie
+        .split(';')
+        .next()
+        .and_then(|kv| kv.split_once('='))
+        .map(|(_, v)| v.to_string())
+        .unwrap_or_default()
+}
+
+/// The value of the first `name="{field}" value="…"` after `after`.
+fn field(html: &str, after: &str, name: &str) -> String {
+    let start = html.find(after).unwrap_or(0);
+    let pat = format!("name=\"{name}\" value=\"");
+    let rest = &html[start..];
+    let i = rest.find(&pat).map(|i| i + pat.len()).unwrap_or(0);
+    rest[i..].split('"').next().unwrap_or_default().to_string()
+}
+
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+/// Signs in through the console's forms; returns the response of the last
+/// step and the session cookie it set, if any.
+async fn console_sign_in(srv: &Server, p: &Person) -> (reqwest::Response, Option<String>) {
+    let b = browser();
+    let r = b.get(srv.url("/console/login")).send().await.expect("get");
+    assert_eq!(r.status(), 200);
+    let pre = cookie_value(&set_cookie(&r, "dauys_console_pre").expect("pre cookie"));
+    let pre_cookie = format!("dauys_console_pre={pre}");
+    let r = b
+        .post(srv.url("/console/login"))
+        .header("cookie", &pre_cookie)
+        .form(&[("csrf", pre.as_str()), ("iin", p.iin.as_str())])
+        .send()
+        .await
+        .expect("post iin");
+    assert_eq!(r.status(), 200);
+    let code = srv.last_code(&p.phone);
+    let r = b
+        .post(srv.url("/console/login/code"))
+        .header("cookie", &pre_cookie)
+        .form(&[
+            ("csrf", pre.as_str()),
+            ("iin", p.iin.as_str()),
+            ("code", code.as_str()),
+        ])
+        .send()
+        .await
+        .expect("post code");
+    let session = set_cookie(&r, "dauys_console");
+    (r, session)
+}
+
+async fn staff(srv: &Server, p: &Person) -> Session {
+    let (r, set) = console_sign_in(srv, p).await;
+    assert_eq!(r.status(), 303);
+    let cookie = format!(
+        "dauys_console={}",
+        cookie_value(&set.expect("session cookie"))
+    );
+    let html = get(srv, &cookie, "/console").await.1;
+    Session {
+        csrf: field(&html, "/console/logout", "csrf"),
+        cookie,
+    }
+}
+
+async fn get(srv: &Server, cookie: &str, path: &str) -> (u16, String) {
+    let r = browser()
+        .get(srv.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("get");
+    let s = r.status().as_u16();
+    (s, r.text().await.unwrap_or_default())
+}
+
+async fn post(srv: &Server, cookie: &str, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    browser()
+        .post(srv.url(path))
+        .header("cookie", cookie)
+        .form(form)
+        .send()
+        .await
+        .expect("post")
+}
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn sign_in_sessions_and_csrf(srv: Server) {
+    // Staff: a strict, HttpOnly session cookie scoped to the console.
+    let official = srv.person("official, Pavlodar", 0);
+    let (r, set) = console_sign_in(&srv, &official).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/console");
+    let set = set.expect("session cookie");
+    assert!(set.contains("HttpOnly"), "{set}");
+    assert!(set.contains("SameSite=Strict"), "{set}");
+    assert!(set.contains("Path=/console"), "{set}");
+    assert!(!set.contains("Secure"), "plain HTTP here: {set}");
+    let stored = srv
+        .count("SELECT COUNT(*) FROM console_sessions", vec![])
+        .await;
+    assert_eq!(stored, 1);
+    let token = cookie_value(&set);
+    let by_token = srv
+        .count(
+            "SELECT COUNT(*) FROM console_sessions WHERE token_hash = $1",
+            vec![token.clone().into()],
+        )
+        .await;
+    assert_eq!(by_token, 0, "only the token's hash is stored");
+
+    // A resident gets the staff-only page and no session.
+    let resident = srv.person("resident", 0);
+    let (r, set) = console_sign_in(&srv, &resident).await;
+    assert_eq!(r.status(), 403);
+    assert!(set.is_none());
+    let html = r.text().await.unwrap_or_default();
+    assert!(html.contains("lang=\"kk\""));
+    assert!(
+        html.contains("Тек әкімдік қызметкерлеріне арналған"),
+        "{html}"
+    );
+
+    // Signed-in pages; without a session, to sign-in.
+    let s = staff(&srv, &official).await;
+    assert!(!s.csrf.is_empty());
+    let (status, html) = get(&srv, &s.cookie, "/console").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("class=\"skip\""));
+    let r = browser()
+        .get(srv.url("/console"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/console/login");
+
+    // Language from Accept-Language, and the lang switch.
+    let r = browser()
+        .get(srv.url("/console"))
+        .header("cookie", &s.cookie)
+        .header("accept-language", "ru-RU,ru;q=0.9")
+        .send()
+        .await
+        .expect("get");
+    let html = r.text().await.unwrap_or_default();
+    assert!(html.contains("lang=\"ru\"") && html.contains("Сводка"));
+
+    // Sign-out without the CSRF token: 403, the session lives on.
+    let r = post(&srv, &s.cookie, "/console/logout", &[]).await;
+    assert_eq!(r.status(), 403);
+    let r = post(&srv, &s.cookie, "/console/logout", &[("csrf", "forged")]).await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(get(&srv, &s.cookie, "/console").await.0, 200);
+    // With it: the session is gone.
+    let r = post(&srv, &s.cookie, "/console/logout", &[("csrf", &s.csrf)]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(get(&srv, &s.cookie, "/console").await.0, 303);
+
+    // An idle session is refused (and deleted).
+    let s = staff(&srv, &official).await;
+    assert_eq!(get(&srv, &s.cookie, "/console").await.0, 200);
+    srv.st
+        .clock
+        .set_offset_ms(srv.st.config.console_idle_ms + 60_000);
+    assert_eq!(get(&srv, &s.cookie, "/console").await.0, 303);
+    srv.st.clock.set_offset_ms(0);
+    assert_eq!(get(&srv, &s.cookie, "/console").await.0, 303);
+}
+both_backends!(console_sign_in_sessions_csrf, sign_in_sessions_and_csrf);
+
+async fn appeal_through_the_console(srv: Server) {
+    let resident = srv.sign_in(&srv.person("resident", 0)).await;
+    let subject = "Broken lamp <script>alert(1)</script>";
+    let out = resident
+        .one(
+            &srv,
+            "appeal.submit",
+            json!({"type": "complaint", "addressee": "pvl-akimat", "subject": subject,
+                   "body": "It is dark & <b>unsafe</b>", "public": false}),
+        )
+        .await;
+    let id = out["entity_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{out}"))
+        .to_string();
+    let page = format!("/console/appeals/{id}");
+
+    let official = staff(&srv, &srv.person("official, Pavlodar", 0)).await;
+    // In the queue, escaped.
+    let (status, html) = get(&srv, &official.cookie, "/console/appeals?status=submitted").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&page));
+    assert!(!html.contains("<script>alert(1)</script>"));
+    assert!(
+        html.contains("&#60;script&#62;") || html.contains("&lt;script&gt;"),
+        "{html}"
+    );
+    let (status, html) = get(&srv, &official.cookie, &page).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("<script>") && !html.contains("<b>unsafe"));
+
+    // A POST without the CSRF token: 403, nothing applied.
+    let op_id = field(&html, "/register\"", "op_id");
+    let r = post(
+        &srv,
+        &official.cookie,
+        &format!("{page}/register"),
+        &[("op_id", &op_id)],
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    let ops = srv
+        .count(
+            "SELECT COUNT(*) FROM ops WHERE id = $1",
+            vec![op_id.clone().into()],
+        )
+        .await;
+    assert_eq!(ops, 0);
+    let (_, v) = srv
+        .get(&format!("/v1/appeals/{id}"), Some(&resident.token))
+        .await;
+    assert_eq!(v["status"], "submitted");
+    let history_before = v["history"].as_array().map_or(0, Vec::len);
+
+    // Register, submitted twice (a double click): applied once.
+    for _ in 0..2 {
+        let r = post(
+            &srv,
+            &official.cookie,
+            &format!("{page}/register"),
+            &[("csrf", &official.csrf), ("op_id", &op_id)],
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(
+            location(&r),
+            format!("{page}?flash=console-flash-registered")
+        );
+    }
+    let registered = srv
+        .count(
+            "SELECT COUNT(*) FROM ops WHERE id = $1",
+            vec![op_id.clone().into()],
+        )
+        .await;
+    assert_eq!(registered, 1);
+    let (_, v) = srv
+        .get(&format!("/v1/appeals/{id}"), Some(&resident.token))
+        .await;
+    assert_eq!(v["status"], "registered");
+    assert_eq!(
+        v["history"].as_array().map_or(0, Vec::len),
+        history_before + 1,
+        "one registration in the timeline"
+    );
+    let (_, html) = get(
+        &srv,
+        &official.cookie,
+        &format!("{page}?flash=console-flash-registered"),
+    )
+    .await;
+    assert!(html.contains("role=\"status\""));
+
+    // Answer.
+    let answer_op = field(&html, "/answer\"", "op_id");
+    let r = post(
+        &srv,
+        &official.cookie,
+        &format!("{page}/answer"),
+        &[
+            ("csrf", &official.csrf),
+            ("op_id", &answer_op),
+            ("text", "The lamp is fixed."),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), format!("{page}?flash=console-flash-answered"));
+
+    // What the resident's API shows.
+    let (s, v) = srv
+        .get(&format!("/v1/appeals/{id}"), Some(&resident.token))
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(v["status"], "answered");
+    assert_eq!(v["answer"], "The lamp is fixed.");
+    assert!(v["registration_number"]
+        .as_str()
+        .is_some_and(|n| !n.is_empty()));
+
+    // An official of another region: 404, and nothing in the queue.
+    let other = staff(&srv, &srv.person("official, Almaty region", 0)).await;
+    let (status, html) = get(&srv, &other.cookie, &page).await;
+    assert_eq!(status, 404);
+    assert!(!html.contains("Broken lamp"));
+    let (_, html) = get(&srv, &other.cookie, "/console/appeals").await;
+    assert!(!html.contains(&page));
+    let r = post(
+        &srv,
+        &other.cookie,
+        &format!("{page}/dismiss"),
+        &[
+            ("csrf", &other.csrf),
+            ("op_id", &uuid::Uuid::now_v7().to_string()),
+            ("text", "no"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 404);
+    let (_, v) = srv
+        .get(&format!("/v1/appeals/{id}"), Some(&resident.token))
+        .await;
+    assert_eq!(v["status"], "answered");
+}
+both_backends!(console_appeal_loop, appeal_through_the_console);
