@@ -6,7 +6,7 @@
 //! - `csrf.rs` the synchronizer token checked on every POST
 //! - `login.rs` sign-in with the app's OTP flow, sign-out, language switch
 //! - `action.rs` staff actions as ops through the app's op path
-//! - `dashboard.rs`, `appeals.rs` the pages; `store.rs` their SQL
+//! - `dashboard.rs`, `appeals.rs`, `proposals.rs` the pages; `store.rs` their SQL
 //! - `pages.rs` layout, rendering, headers, message pages; `i18n.rs` Fluent
 
 pub mod action;
@@ -16,6 +16,7 @@ pub mod dashboard;
 pub mod i18n;
 pub mod login;
 pub mod pages;
+pub mod proposals;
 pub mod session;
 pub mod store;
 
@@ -39,6 +40,11 @@ pub fn router() -> Router<AppState> {
         .route("/console/appeals", get(appeals::queue))
         .route("/console/appeals/{id}", get(appeals::detail))
         .route("/console/appeals/{id}/{action}", post(appeals::act))
+        .route("/console/proposals", get(proposals::queue))
+        .route(
+            "/console/proposals/{id}/{decision}",
+            post(proposals::moderate),
+        )
         .layer(axum::middleware::map_response(pages::security_headers))
 }
 
