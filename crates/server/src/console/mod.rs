@@ -7,6 +7,7 @@
 //! - `login.rs` sign-in with the app's OTP flow, sign-out, language switch
 //! - `action.rs` staff actions as ops through the app's op path
 //! - `dashboard.rs`, `appeals.rs`, `proposals.rs` the pages; `store.rs` their SQL
+//! - `inbox.rs` the JSON inbox `GET /v1/staff/appeals` (in the OpenAPI document)
 //! - `pages.rs` layout, rendering, headers, message pages; `i18n.rs` Fluent
 
 pub mod action;
@@ -14,6 +15,7 @@ pub mod appeals;
 pub mod csrf;
 pub mod dashboard;
 pub mod i18n;
+pub mod inbox;
 pub mod login;
 pub mod pages;
 pub mod proposals;
@@ -40,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/console/appeals", get(appeals::queue))
         .route("/console/appeals/{id}", get(appeals::detail))
         .route("/console/appeals/{id}/{action}", post(appeals::act))
+        .route("/v1/staff/appeals", get(inbox::staff_appeals))
         .route("/console/proposals", get(proposals::queue))
         .route(
             "/console/proposals/{id}/{decision}",
