@@ -352,3 +352,132 @@ async fn appeal_through_the_console(srv: Server) {
     assert_eq!(v["status"], "answered");
 }
 both_backends!(console_appeal_loop, appeal_through_the_console);
+
+/// The attribute `attr="…"` after `after` in the page.
+fn attr(html: &str, after: &str, attr: &str) -> String {
+    let start = html.find(after).unwrap_or(0);
+    let pat = format!("{attr}=\"");
+    let rest = &html[start..];
+    let i = rest.find(&pat).map(|i| i + pat.len()).unwrap_or(0);
+    rest[i..].split('"').next().unwrap_or_default().to_string()
+}
+
+async fn submit(srv: &Server, resident: &common::Client, subject: &str) -> String {
+    let out = resident
+        .one(
+            srv,
+            "appeal.submit",
+            json!({"type": "request", "addressee": "pvl-akimat", "subject": subject,
+                   "body": "b", "public": true, "location": {"lat": 52.28, "lon": 76.97}}),
+        )
+        .await;
+    out["entity_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{out}"))
+        .to_string()
+}
+
+/// Posts the action form `what` of an appeal page with `fields`; the flash
+/// id it redirects with.
+async fn act(srv: &Server, s: &Session, id: &str, what: &str, fields: &[(&str, &str)]) -> String {
+    let page = format!("/console/appeals/{id}");
+    let (_, html) = get(srv, &s.cookie, &page).await;
+    let op_id = field(&html, &format!("/{what}\""), "op_id");
+    let mut form = vec![("csrf", s.csrf.as_str()), ("op_id", op_id.as_str())];
+    form.extend_from_slice(fields);
+    let r = post(srv, &s.cookie, &format!("{page}/{what}"), &form).await;
+    assert_eq!(r.status(), 303);
+    location(&r)
+        .split_once("?flash=")
+        .map(|(_, f)| f.to_string())
+        .unwrap_or_default()
+}
+
+async fn other_actions(srv: Server) {
+    let resident = srv.sign_in(&srv.person("resident", 1)).await;
+    let official = staff(&srv, &srv.person("official, Pavlodar", 0)).await;
+
+    // Extend: refused past the legal cap, accepted within it.
+    let a = submit(&srv, &resident, "extend me").await;
+    assert_eq!(
+        act(&srv, &official, &a, "register", &[]).await,
+        "console-flash-registered"
+    );
+    let (_, html) = get(&srv, &official.cookie, &format!("/console/appeals/{a}")).await;
+    assert!(html.contains("openstreetmap.org"));
+    let cap = attr(&html, "/extend\"", "max");
+    let min = attr(&html, "/extend\"", "min");
+    let past = dauys_proto::workdays::parse_date(&cap).expect("cap") + time::Duration::days(1);
+    let past = dauys_proto::workdays::format_date(past);
+    let flash = act(
+        &srv,
+        &official,
+        &a,
+        "extend",
+        &[("until", &past), ("text", "more time")],
+    )
+    .await;
+    assert!(flash.starts_with("error-"), "{flash}");
+    let flash = act(
+        &srv,
+        &official,
+        &a,
+        "extend",
+        &[("until", &min), ("text", "")],
+    )
+    .await;
+    assert!(flash.starts_with("error-"), "reason required: {flash}");
+    let flash = act(
+        &srv,
+        &official,
+        &a,
+        "extend",
+        &[("until", &min), ("text", "site visit")],
+    )
+    .await;
+    assert_eq!(flash, "console-flash-extended");
+    let (_, v) = srv
+        .get(&format!("/v1/appeals/{a}"), Some(&resident.token))
+        .await;
+    assert_eq!(v["status"], "extended");
+    assert_eq!(v["due_date"], min.as_str());
+
+    // Redirect to a department.
+    let b = submit(&srv, &resident, "redirect me").await;
+    let flash = act(
+        &srv,
+        &official,
+        &b,
+        "redirect",
+        &[("to", "pvl-housing"), ("text", "housing")],
+    )
+    .await;
+    assert_eq!(flash, "console-flash-redirected");
+    let (_, v) = srv
+        .get(&format!("/v1/appeals/{b}"), Some(&resident.token))
+        .await;
+    assert_eq!(v["status"], "redirected");
+    assert_eq!(v["addressee"], "pvl-housing");
+
+    // Leave without consideration: a reason is required.
+    let c = submit(&srv, &resident, "dismiss me").await;
+    assert!(act(&srv, &official, &c, "dismiss", &[("text", " ")])
+        .await
+        .starts_with("error-"));
+    assert_eq!(
+        act(
+            &srv,
+            &official,
+            &c,
+            "dismiss",
+            &[("text", "anonymous insults")]
+        )
+        .await,
+        "console-flash-dismissed"
+    );
+    let (_, v) = srv
+        .get(&format!("/v1/appeals/{c}"), Some(&resident.token))
+        .await;
+    assert_eq!(v["status"], "dismissed");
+}
+both_backends!(console_other_actions, other_actions);
