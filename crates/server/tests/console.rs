@@ -481,3 +481,66 @@ async fn other_actions(srv: Server) {
     assert_eq!(v["status"], "dismissed");
 }
 both_backends!(console_other_actions, other_actions);
+
+/// The `<strong>N</strong>` before a dashboard label.
+fn count_before(html: &str, label: &str) -> i64 {
+    let i = html.find(label).unwrap_or(0);
+    let head = &html[..i];
+    let s = head.rfind("<strong>").map(|j| j + 8).unwrap_or(0);
+    head[s..]
+        .split('<')
+        .next()
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(-1)
+}
+
+async fn dashboard_counts(srv: Server) {
+    let resident = srv.sign_in(&srv.person("resident", 2)).await;
+    let official_p = srv.person("official, Pavlodar", 0);
+    let official = staff(&srv, &official_p).await;
+    let (_, html) = get(&srv, &official.cookie, "/console?lang=en").await;
+    let new_before = count_before(&html, "new (not registered)");
+    let overdue_before = count_before(&html, "overdue</a>");
+    assert!(new_before >= 0 && overdue_before >= 0, "{html}");
+    let a = submit(&srv, &resident, "count me").await;
+    let (_, html) = get(&srv, &official.cookie, "/console?lang=en").await;
+    assert_eq!(count_before(&html, "new (not registered)"), new_before + 1);
+    // Elsewhere: not counted.
+    let other = staff(&srv, &srv.person("official, Almaty region", 0)).await;
+    let (_, html) = get(&srv, &other.cookie, "/console?lang=en").await;
+    let other_new = count_before(&html, "new (not registered)");
+    assert!(other_new >= 0);
+    assert_eq!(
+        act(&srv, &official, &a, "register", &[]).await,
+        "console-flash-registered"
+    );
+    let (_, html) = get(&srv, &other.cookie, "/console?lang=en").await;
+    assert_eq!(count_before(&html, "new (not registered)"), other_new);
+
+    // Two months on, the registered appeal is overdue, with working days over.
+    let (_, v) = srv
+        .get(&format!("/v1/appeals/{a}"), Some(&resident.token))
+        .await;
+    let due =
+        dauys_proto::workdays::parse_date(v["due_date"].as_str().expect("due")).expect("date");
+    srv.set_today(&dauys_proto::workdays::format_date(
+        due + time::Duration::days(60),
+    ));
+    let official = staff(&srv, &official_p).await;
+    let (status, html) = get(&srv, &official.cookie, "/console?lang=en").await;
+    assert_eq!(status, 200);
+    assert!(
+        count_before(&html, "overdue</a>") > overdue_before,
+        "{html}"
+    );
+    assert!(html.contains("working days over"), "{html}");
+    let (_, html) = get(
+        &srv,
+        &official.cookie,
+        "/console/appeals?overdue=1&q=count+me",
+    )
+    .await;
+    assert!(html.contains(&format!("/console/appeals/{a}")));
+    srv.st.clock.set_offset_ms(0);
+}
+both_backends!(console_dashboard, dashboard_counts);
