@@ -147,6 +147,33 @@ async fn sign_in_sessions_and_csrf(srv: Server) {
         .await;
     assert_eq!(by_token, 0, "only the token's hash is stored");
 
+    // Behind a TLS proxy the cookies are `Secure`.
+    let r = browser()
+        .get(srv.url("/console/login"))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .expect("get");
+    let pre = set_cookie(&r, "dauys_console_pre").expect("pre cookie");
+    assert!(pre.contains("Secure") && pre.contains("HttpOnly"), "{pre}");
+    // The sign-in form without its CSRF token: 403, no code sent.
+    let code_before = srv.last_code(&official.phone);
+    let r = browser()
+        .post(srv.url("/console/login"))
+        .form(&[("iin", official.iin.as_str())])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 403);
+    let csp = r
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    assert_eq!(srv.last_code(&official.phone), code_before, "no new code");
+
     // A resident gets the staff-only page and no session.
     let resident = srv.person("resident", 0);
     let (r, set) = console_sign_in(&srv, &resident).await;
