@@ -571,3 +571,104 @@ async fn dashboard_counts(srv: Server) {
     srv.st.clock.set_offset_ms(0);
 }
 both_backends!(console_dashboard, dashboard_counts);
+
+async fn proposal_moderation(srv: Server) {
+    let official = srv.sign_in(&srv.person("official, Pavlodar", 0)).await;
+    let r = official
+        .one(
+            &srv,
+            "cycle.create",
+            json!({"locality": dauys_server::demo::CITY, "budget": 5000000,
+                   "title": {"kk": "Қала", "ru": "Город", "en": "City"}}),
+        )
+        .await;
+    let cycle = r["entity_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{r}"))
+        .to_string();
+    let resident = srv.sign_in(&srv.person("resident", 3)).await;
+    let mut ids = Vec::new();
+    for title in ["Benches <i>now</i>", "Fountain"] {
+        let r = resident
+            .one(
+                &srv,
+                "proposal.submit",
+                json!({"cycle_id": cycle, "title": title, "description": "d", "category": "parks", "cost": 1000}),
+            )
+            .await;
+        ids.push(
+            r["entity_id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{r}"))
+                .to_string(),
+        );
+    }
+    let moderator = staff(&srv, &srv.person("moderator, Pavlodar", 0)).await;
+    let (status, html) = get(&srv, &moderator.cookie, "/console/proposals").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("/console/proposals/{}/reject", ids[0])));
+    assert!(!html.contains("<i>now</i>"), "escaped");
+
+    let decide = |id: String, decision: &'static str, reason: &'static str| {
+        let (srv, moderator) = (&srv, &moderator);
+        async move {
+            let (_, html) = get(srv, &moderator.cookie, "/console/proposals").await;
+            let op_id = field(&html, &format!("/{id}/{decision}\""), "op_id");
+            let r = post(
+                srv,
+                &moderator.cookie,
+                &format!("/console/proposals/{id}/{decision}"),
+                &[
+                    ("csrf", &moderator.csrf),
+                    ("op_id", &op_id),
+                    ("reason", reason),
+                ],
+            )
+            .await;
+            assert_eq!(r.status(), 303);
+            location(&r)
+        }
+    };
+    // A rejection needs a reason; with one, it is published.
+    assert!(decide(ids[0].clone(), "reject", "")
+        .await
+        .contains("flash=error-"));
+    assert_eq!(
+        decide(ids[0].clone(), "reject", "Outside the city's competence").await,
+        "/console/proposals?flash=console-flash-rejected"
+    );
+    let (_, v) = srv.get(&format!("/v1/proposals/{}", ids[0]), None).await;
+    assert_eq!(v["status"], "rejected", "{v}");
+    assert!(v.to_string().contains("Outside the city's competence"));
+    assert_eq!(
+        decide(ids[1].clone(), "accept", "").await,
+        "/console/proposals?flash=console-flash-accepted"
+    );
+    let (_, v) = srv.get(&format!("/v1/proposals/{}", ids[1]), None).await;
+    assert_eq!(v["status"], "accepted");
+
+    // An expert does not moderate: nothing in the queue, 404 on a decision.
+    let expert = staff(&srv, &srv.person("expert, Pavlodar", 0)).await;
+    let r = resident
+        .one(
+            &srv,
+            "proposal.submit",
+            json!({"cycle_id": cycle, "title": "Swings", "description": "d", "category": "parks", "cost": 10}),
+        )
+        .await;
+    let third = r["entity_id"].as_str().unwrap_or_default().to_string();
+    let (_, html) = get(&srv, &expert.cookie, "/console/proposals").await;
+    assert!(!html.contains(&third));
+    let r = post(
+        &srv,
+        &expert.cookie,
+        &format!("/console/proposals/{third}/accept"),
+        &[
+            ("csrf", &expert.csrf),
+            ("op_id", &uuid::Uuid::now_v7().to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 404);
+}
+both_backends!(console_proposal_moderation, proposal_moderation);
