@@ -143,6 +143,7 @@ pub async fn blocking<T: Send + 'static>(
           crate::components::budgets::routes::cycle_proposals, crate::components::budgets::routes::proposal_get,
           crate::components::comments::routes::proposal_comments,
           crate::components::appeals::routes::appeal_get, crate::components::appeals::routes::my_appeals,
+          crate::console::inbox::staff_appeals,
           uploads::create, uploads::head, uploads::patch, uploads::fetch, crate::export::ballots_pb, crate::export::results_csv),
     components(schemas(ApiError, Op, OpKind, OpResult, PushRequest, PushResponse, PullRequest, PullResponse, OtpRequest,
         OtpResponse, VerifyRequest, SessionResponse, Me, Locality, Cycle, Proposal, Comment, Appeal,
@@ -151,7 +152,7 @@ pub async fn blocking<T: Send + 'static>(
         dauys_proto::AppealRedirectPayload, dauys_proto::AppealExtendPayload, dauys_proto::AppealAnswerPayload,
         dauys_proto::AppealDismissPayload, dauys_proto::ProposalModeratePayload, dauys_proto::ProposalReviewPayload,
         dauys_proto::ProposalProgressPayload, dauys_proto::CommentModeratePayload, dauys_proto::CycleCreatePayload,
-        dauys_proto::CyclePhasePayload, dauys_proto::UploadInfo)),
+        dauys_proto::CyclePhasePayload, dauys_proto::UploadInfo, crate::console::inbox::StaffAppealsPage)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -177,7 +178,8 @@ pub fn router(st: AppState) -> Router {
     for comp in st.components.iter() {
         app = app.merge(comp.routes());
     }
-    app.route("/healthz", get(healthz))
+    app.merge(crate::console::router())
+        .route("/healthz", get(healthz))
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/localities", get(localities))
         .route("/v1/auth/otp", post(request_otp))

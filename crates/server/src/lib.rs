@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod components;
+pub mod console;
 pub mod crypto;
 pub mod db;
 /// Sample data for demos and tests (feature `demo`, on by default; build

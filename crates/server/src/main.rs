@@ -155,6 +155,10 @@ fn serve(
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    let mut st = st;
+    if args.tls_cert.is_some() {
+        std::sync::Arc::make_mut(&mut st.config).secure_cookies = true;
+    }
     rt.block_on(async move {
         let app = dauys_server::http::router(st);
         let addr: std::net::SocketAddr = args.listen.parse()?;

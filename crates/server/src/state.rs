@@ -44,6 +44,11 @@ pub struct Config {
     pub otp_window_ms: i64,
     pub otp_max_attempts: i64,
     pub session_ttl_ms: i64,
+    /// A staff console session ends after this long without a request.
+    pub console_idle_ms: i64,
+    /// Console cookies carry `Secure` (set when the server serves TLS
+    /// itself; behind a TLS proxy `X-Forwarded-Proto: https` does the same).
+    pub secure_cookies: bool,
 }
 
 impl Default for Config {
@@ -54,6 +59,8 @@ impl Default for Config {
             otp_window_ms: 60 * 60 * 1000,
             otp_max_attempts: 5,
             session_ttl_ms: 30 * 24 * 3600 * 1000,
+            console_idle_ms: crate::console::session::IDLE_TIMEOUT_MS,
+            secure_cookies: false,
         }
     }
 }

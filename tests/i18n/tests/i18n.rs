@@ -67,6 +67,22 @@ fn sources(dirs: &[&str]) -> Vec<(PathBuf, String)> {
     out
 }
 
+/// The staff console's Rust code and HTML templates (in the server crate).
+fn console_sources() -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    for dir in ["crates/server/src/console", "crates/server/templates/console"] {
+        for e in std::fs::read_dir(root().join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "rs" || x == "html") {
+                let s = std::fs::read_to_string(&p).unwrap();
+                out.push((p, s));
+            }
+        }
+    }
+    assert!(out.len() > 5, "console sources not found");
+    out
+}
+
 /// String literals following any of `prefixes` (the literal's content).
 fn literal_after(src: &str, prefix: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -120,6 +136,15 @@ fn used_ids() -> BTreeSet<String> {
                         used.insert(after[..end].to_string());
                     }
                 }
+            }
+        }
+    }
+    // The staff console (server-rendered): every `"console-…"` id in its
+    // Rust code and templates (`tr.t("…")` and ids passed to helpers).
+    for (_, src) in console_sources() {
+        for id in literal_after(&src, "\"console-") {
+            if !id.ends_with('-') {
+                used.insert(format!("console-{id}"));
             }
         }
     }
@@ -194,7 +219,7 @@ fn every_used_id_exists() {
     let missing: Vec<_> = used.iter().filter(|id| !en.contains(*id)).collect();
     assert!(
         missing.is_empty(),
-        "ids used in ui/src but missing in the bundles: {missing:?}"
+        "ids used in ui/src, src-tauri/src or the console but missing in the bundles: {missing:?}"
     );
     let gen_missing: Vec<_> = generated_ids()
         .into_iter()

@@ -101,6 +101,19 @@ CREATE TABLE component_migrations (
   PRIMARY KEY (component, version));
 "#,
     ),
+    // The staff console's sessions (`src/console/session.rs`): only the
+    // token's hash is kept; the CSRF token is the synchronizer token of its
+    // forms. Staff queues read appeals by locality.
+    (
+        4,
+        r#"
+CREATE TABLE console_sessions (
+  token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES residents(id),
+  csrf_token TEXT NOT NULL, created_at BIGINT NOT NULL, last_seen BIGINT NOT NULL);
+CREATE INDEX console_sessions_user ON console_sessions(user_id);
+CREATE INDEX appeals_locality ON appeals(locality, status);
+"#,
+    ),
 ];
 
 fn render(sql: &str, d: Dialect) -> String {

@@ -114,42 +114,10 @@ pub fn verify_otp(
     // A wrong guess must count even though the request fails: the attempt
     // counter is committed before the rejection is returned.
     let outcome = db::write_tx(c, |c| -> AppResult<Result<String, Reject>> {
-        let Some(row) = c.query_one(
-            "SELECT o.code_hash, o.expires_at, o.attempts, r.id FROM otp_codes o
-             JOIN residents r ON r.iin_hash = o.iin_hash WHERE o.iin_hash = $1",
-            params![&hash],
-        )?
-        else {
-            return Ok(Err(Reject::new(
-                ErrorCode::CodeWrong,
-                "no code was requested for this IIN",
-            )));
+        let user_id = match consume_code(st, c, &hash, &req.code)? {
+            Ok(u) => u,
+            Err(r) => return Ok(Err(r)),
         };
-        let (code_hash, expires_at, attempts, user_id) =
-            (row.str(0)?, row.i64(1)?, row.i64(2)?, row.str(3)?);
-        if attempts >= cfg.otp_max_attempts {
-            return Ok(Err(Reject::new(
-                ErrorCode::RateLimited,
-                "too many wrong codes; request a new one",
-            )));
-        }
-        if now > expires_at {
-            return Ok(Err(Reject::new(
-                ErrorCode::CodeExpired,
-                "the code has expired; request a new one",
-            )));
-        }
-        let given = crypto::keyed_hash(&st.secret, "otp", &[&hash, req.code.trim()]);
-        if given != code_hash {
-            c.exec(
-                "UPDATE otp_codes SET attempts = attempts + 1 WHERE iin_hash = $1",
-                params![&hash],
-            )?;
-            return Ok(Err(
-                Reject::new(ErrorCode::CodeWrong, "wrong code").with_field("code")
-            ));
-        }
-        c.exec("DELETE FROM otp_codes WHERE iin_hash = $1", params![&hash])?;
         let key_hex = dauys_proto::hex(key.as_bytes());
         let device_id = match c.query_one(
             "SELECT id FROM devices WHERE user_id = $1 AND public_key = $2",
@@ -182,6 +150,66 @@ pub fn verify_otp(
         expires_at: now + cfg.session_ttl_ms,
         me: me_of(st, &actor),
     })
+}
+
+/// Checks a one-time code inside the caller's write transaction and uses
+/// it up: the user id, or why not (a wrong guess is counted). The one
+/// code check of every sign-in (the app's device sessions and the staff
+/// console's).
+fn consume_code(
+    st: &AppState,
+    c: &mut dyn Conn,
+    hash: &str,
+    code: &str,
+) -> AppResult<Result<String, Reject>> {
+    let cfg = &st.config;
+    let now = st.clock.now_ms();
+    let Some(row) = c.query_one(
+        "SELECT o.code_hash, o.expires_at, o.attempts, r.id FROM otp_codes o
+             JOIN residents r ON r.iin_hash = o.iin_hash WHERE o.iin_hash = $1",
+        params![hash],
+    )?
+    else {
+        return Ok(Err(Reject::new(
+            ErrorCode::CodeWrong,
+            "no code was requested for this IIN",
+        )));
+    };
+    let (code_hash, expires_at, attempts, user_id) =
+        (row.str(0)?, row.i64(1)?, row.i64(2)?, row.str(3)?);
+    if attempts >= cfg.otp_max_attempts {
+        return Ok(Err(Reject::new(
+            ErrorCode::RateLimited,
+            "too many wrong codes; request a new one",
+        )));
+    }
+    if now > expires_at {
+        return Ok(Err(Reject::new(
+            ErrorCode::CodeExpired,
+            "the code has expired; request a new one",
+        )));
+    }
+    let given = crypto::keyed_hash(&st.secret, "otp", &[hash, code.trim()]);
+    if given != code_hash {
+        c.exec(
+            "UPDATE otp_codes SET attempts = attempts + 1 WHERE iin_hash = $1",
+            params![hash],
+        )?;
+        return Ok(Err(
+            Reject::new(ErrorCode::CodeWrong, "wrong code").with_field("code")
+        ));
+    }
+    c.exec("DELETE FROM otp_codes WHERE iin_hash = $1", params![hash])?;
+    Ok(Ok(user_id))
+}
+
+/// Checks IIN + code (the same rules as [`verify_otp`]) without a device:
+/// the user id of a staff console sign-in, which opens its own session.
+pub fn verify_code(st: &AppState, c: &mut dyn Conn, iin: &str, code: &str) -> AppResult<String> {
+    let iin = parse_iin(iin)?;
+    let hash = crypto::iin_hash(&st.secret, &iin.as_string());
+    let outcome = db::write_tx(c, |c| consume_code(st, c, &hash, code))?;
+    Ok(outcome?)
 }
 
 pub fn me_of(st: &AppState, a: &Actor) -> Me {

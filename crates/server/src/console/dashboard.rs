@@ -1,0 +1,85 @@
+//! The dashboard: what waits for the caller, in the caller's scope.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::appeals::{queue_item, QueueItem};
+use super::pages::{self, Chrome};
+use super::session::Staff;
+use super::store::{
+    self, AppealFilter, APPEAL_ROLES, IN_MODERATION, IN_REVIEW, MODERATION_ROLES, REVIEW_ROLES,
+};
+use crate::http::blocking;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "console/dashboard.html")]
+pub struct DashboardPage {
+    pub page: Chrome,
+    pub appeals: bool,
+    pub new: i64,
+    pub due_week: i64,
+    pub overdue: i64,
+    pub overdue_items: Vec<QueueItem>,
+    pub moderation: Option<i64>,
+    pub review: Option<i64>,
+}
+
+/// `GET /console`.
+pub async fn page(State(st): State<AppState>, staff: Staff) -> Response {
+    let tr = staff.tr;
+    let actor = staff.actor.clone();
+    let loaded = blocking(&st, move |st, c| {
+        let today = st.clock.today();
+        let scope = store::scope(c, &actor, APPEAL_ROLES)?;
+        let counts = store::appeal_counts(c, &scope, today)?;
+        let overdue = AppealFilter {
+            overdue: true,
+            ..AppealFilter::default()
+        };
+        let rows = store::appeals_queue(c, &scope, &overdue, today, 0, 10)?;
+        let m = store::scope(c, &actor, MODERATION_ROLES)?;
+        let r = store::scope(c, &actor, REVIEW_ROLES)?;
+        let moderation = if m.is_empty() {
+            None
+        } else {
+            Some(store::count_proposals(c, &m, IN_MODERATION)?)
+        };
+        let review = if r.is_empty() {
+            None
+        } else {
+            Some(store::count_proposals(c, &r, IN_REVIEW)?)
+        };
+        let bodies = super::appeals::body_names(c, tr.lang)?;
+        Ok((
+            !scope.is_empty(),
+            counts,
+            rows,
+            moderation,
+            review,
+            bodies,
+            today,
+        ))
+    })
+    .await;
+    let (appeals, counts, rows, moderation, review, bodies, today) = match loaded {
+        Ok(v) => v,
+        Err(e) => return pages::error(tr, &e),
+    };
+    let p = DashboardPage {
+        page: Chrome::signed_in(tr, "console-dashboard-title", "/console", &staff),
+        appeals,
+        new: counts.new,
+        due_week: counts.due_week,
+        overdue: counts.overdue,
+        overdue_items: rows
+            .into_iter()
+            .map(|r| queue_item(tr, r, &bodies, today))
+            .collect(),
+        moderation,
+        review,
+    };
+    pages::render(StatusCode::OK, &p)
+}

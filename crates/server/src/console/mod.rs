@@ -1,0 +1,64 @@
+//! The akimat staff console: server-rendered HTML under `/console`
+//! (askama templates in `templates/console/`, strings from the Fluent
+//! files of `locales/`). Works without JavaScript: forms, POST, 303 back.
+//!
+//! - `session.rs` console sessions (cookie, idle timeout) and the `Staff` extractor
+//! - `csrf.rs` the synchronizer token checked on every POST
+//! - `login.rs` sign-in with the app's OTP flow, sign-out, language switch
+//! - `action.rs` staff actions as ops through the app's op path
+//! - `dashboard.rs`, `appeals.rs`, `proposals.rs` the pages; `store.rs` their SQL
+//! - `inbox.rs` the JSON inbox `GET /v1/staff/appeals` (in the OpenAPI document)
+//! - `pages.rs` layout, rendering, headers, message pages; `i18n.rs` Fluent
+
+pub mod action;
+pub mod appeals;
+pub mod csrf;
+pub mod dashboard;
+pub mod i18n;
+pub mod inbox;
+pub mod login;
+pub mod pages;
+pub mod proposals;
+pub mod session;
+pub mod store;
+
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::state::AppState;
+
+/// The console's routes (merged into the API router by `http::router`).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/console", get(dashboard::page))
+        .route("/console/", get(|| async { Redirect::to("/console") }))
+        .route("/console/style.css", get(css))
+        .route("/console/login", get(login::form).post(login::request_code))
+        .route("/console/login/code", post(login::verify))
+        .route("/console/logout", post(login::logout))
+        .route("/console/lang", get(login::switch_lang))
+        .route("/console/appeals", get(appeals::queue))
+        .route("/console/appeals/{id}", get(appeals::detail))
+        .route("/console/appeals/{id}/{action}", post(appeals::act))
+        .route("/v1/staff/appeals", get(inbox::staff_appeals))
+        .route("/console/proposals", get(proposals::queue))
+        .route(
+            "/console/proposals/{id}/{decision}",
+            post(proposals::moderate),
+        )
+        .layer(axum::middleware::map_response(pages::security_headers))
+}
+
+/// The one style sheet (small, no framework).
+async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../templates/console/style.css"),
+    )
+        .into_response()
+}

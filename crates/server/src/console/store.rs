@@ -1,0 +1,322 @@
+//! The console's queries (the handlers hold no SQL): staff queues and
+//! counts, always limited to the caller's scope — the localities under
+//! the caller's grants of the roles that may act there.
+
+use dauys_proto::workdays::format_date;
+use dauys_proto::{AppealStatus, AppealType, ProposalStatus, Role};
+
+use crate::auth::{self, Actor};
+use crate::db::{placeholders, Conn, DbResult, FromRow, Row, Value};
+use crate::error::AppResult;
+
+/// Where a staff member may look, for one kind of work.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scope {
+    /// An unscoped grant (admins, or a role granted everywhere).
+    All,
+    /// These localities (the grants' subtrees); empty: nothing.
+    Within(Vec<String>),
+}
+
+impl Scope {
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Scope::Within(v) if v.is_empty())
+    }
+
+    pub fn contains(&self, locality: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Within(v) => v.iter().any(|l| l == locality),
+        }
+    }
+
+    /// ` AND locality IN (…)` with its values appended to `params`.
+    fn sql(&self, column: &str, params: &mut Vec<Value>) -> String {
+        match self {
+            Scope::All => String::new(),
+            Scope::Within(locs) => {
+                let list = placeholders(params.len() + 1, locs.len());
+                params.extend(locs.iter().map(Value::from));
+                format!(" AND {column} IN ({list})")
+            }
+        }
+    }
+}
+
+/// The caller's scope for `roles` (admins everywhere they are granted),
+/// the same grants `auth::require_role` checks when an op is applied.
+pub fn scope(c: &mut dyn Conn, actor: &Actor, roles: &[Role]) -> AppResult<Scope> {
+    let mut roots = Vec::new();
+    for g in &actor.roles {
+        if g.role == Role::Citizen || !(roles.contains(&g.role) || g.role == Role::Admin) {
+            continue;
+        }
+        match &g.locality {
+            None => return Ok(Scope::All),
+            Some(l) => roots.push(l.clone()),
+        }
+    }
+    if roots.is_empty() {
+        return Ok(Scope::Within(Vec::new()));
+    }
+    Ok(Scope::Within(auth::locality_tree(c)?.subtree(&roots)))
+}
+
+/// Who may work on appeals, on moderation, on expert review.
+pub const APPEAL_ROLES: &[Role] = &[Role::Official];
+pub const MODERATION_ROLES: &[Role] = &[Role::Moderator, Role::Official];
+pub const REVIEW_ROLES: &[Role] = &[Role::Expert, Role::Official];
+
+const OPEN: &str = "('submitted', 'registered', 'redirected', 'extended')";
+
+/// Queue filters (all optional).
+#[derive(Debug, Clone, Default)]
+pub struct AppealFilter {
+    pub status: Option<AppealStatus>,
+    pub appeal_type: Option<AppealType>,
+    pub overdue: bool,
+    /// Words in the subject or text (case-insensitive).
+    pub text: String,
+}
+
+/// One line of the appeals queue.
+#[derive(Debug, Clone)]
+pub struct QueueRow {
+    pub id: String,
+    pub subject: String,
+    pub appeal_type: String,
+    pub status: String,
+    pub addressee: String,
+    pub locality: String,
+    pub reg_number: Option<String>,
+    pub due_date: Option<String>,
+    pub submitted_at: i64,
+}
+
+impl FromRow for QueueRow {
+    fn from_row(r: &Row) -> DbResult<Self> {
+        Ok(QueueRow {
+            id: r.get("id")?,
+            subject: r.get("subject")?,
+            appeal_type: r.get("appeal_type")?,
+            status: r.get("status")?,
+            addressee: r.get("addressee")?,
+            locality: r.get("locality")?,
+            reg_number: r.get("reg_number")?,
+            due_date: r.get("due_date")?,
+            submitted_at: r.get("submitted_at")?,
+        })
+    }
+}
+
+/// `%word%` for LIKE, with LIKE's own wildcards taken literally.
+fn like(text: &str) -> String {
+    let escaped: String = text
+        .trim()
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
+/// Appeals in scope matching `f`, by due date (unregistered ones, which
+/// have none yet, after them by arrival); `limit` from `offset`.
+pub fn appeals_queue(
+    c: &mut dyn Conn,
+    scope: &Scope,
+    f: &AppealFilter,
+    today: time::Date,
+    offset: i64,
+    limit: i64,
+) -> AppResult<Vec<QueueRow>> {
+    if scope.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut params: Vec<Value> = Vec::new();
+    let mut sql = String::from(
+        "SELECT id, subject, appeal_type, status, addressee, locality, reg_number, due_date,
+           submitted_at FROM appeals WHERE 1 = 1",
+    );
+    sql.push_str(&scope.sql("locality", &mut params));
+    if let Some(s) = f.status {
+        params.push(s.as_str().into());
+        sql.push_str(&format!(" AND status = ${}", params.len()));
+    }
+    if let Some(t) = f.appeal_type {
+        params.push(t.as_str().into());
+        sql.push_str(&format!(" AND appeal_type = ${}", params.len()));
+    }
+    if f.overdue {
+        params.push(format_date(today).into());
+        sql.push_str(&format!(
+            " AND status IN {OPEN} AND due_date IS NOT NULL AND due_date < ${}",
+            params.len()
+        ));
+    }
+    if !f.text.trim().is_empty() {
+        params.push(like(&f.text).into());
+        let n = params.len();
+        sql.push_str(&format!(
+            " AND (LOWER(subject) LIKE ${n} ESCAPE '\\' OR LOWER(body) LIKE ${n} ESCAPE '\\')"
+        ));
+    }
+    params.push(limit.into());
+    params.push(offset.into());
+    sql.push_str(&format!(
+        " ORDER BY CASE WHEN due_date IS NULL THEN 1 ELSE 0 END, due_date, submitted_at, id
+          LIMIT ${} OFFSET ${}",
+        params.len() - 1,
+        params.len()
+    ));
+    let mut out = Vec::new();
+    for r in c.query(&sql, &params)? {
+        out.push(QueueRow::from_row(&r)?);
+    }
+    Ok(out)
+}
+
+/// The dashboard's appeal counts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AppealCounts {
+    /// Not registered yet.
+    pub new: i64,
+    /// Open, due from today to a week ahead.
+    pub due_week: i64,
+    pub overdue: i64,
+}
+
+fn count(c: &mut dyn Conn, sql: &str, params: &[Value]) -> AppResult<i64> {
+    Ok(c.query_one(sql, params)?
+        .map(|r| r.i64(0))
+        .transpose()?
+        .unwrap_or(0))
+}
+
+pub fn appeal_counts(
+    c: &mut dyn Conn,
+    scope: &Scope,
+    today: time::Date,
+) -> AppResult<AppealCounts> {
+    if scope.is_empty() {
+        return Ok(AppealCounts::default());
+    }
+    let mut params: Vec<Value> = Vec::new();
+    let within = scope.sql("locality", &mut params);
+    let n = params.len();
+    params.push(format_date(today).into());
+    params.push(format_date(today + time::Duration::days(7)).into());
+    let sql = format!(
+        "SELECT
+           SUM(CASE WHEN status = 'submitted' THEN 1 ELSE 0 END),
+           SUM(CASE WHEN status IN {OPEN} AND due_date >= ${a} AND due_date <= ${b} THEN 1 ELSE 0 END),
+           SUM(CASE WHEN status IN {OPEN} AND due_date < ${a} THEN 1 ELSE 0 END)
+         FROM appeals WHERE 1 = 1{within}",
+        a = n + 1,
+        b = n + 2
+    );
+    let row = c.query_one(&sql, &params)?;
+    let get = |i: usize| -> AppResult<i64> {
+        Ok(match &row {
+            Some(r) => r.opt_i64(i)?.unwrap_or(0),
+            None => 0,
+        })
+    };
+    Ok(AppealCounts {
+        new: get(0)?,
+        due_week: get(1)?,
+        overdue: get(2)?,
+    })
+}
+
+/// Proposals in scope with one of `statuses`.
+pub fn count_proposals(
+    c: &mut dyn Conn,
+    scope: &Scope,
+    statuses: &[ProposalStatus],
+) -> AppResult<i64> {
+    if scope.is_empty() || statuses.is_empty() {
+        return Ok(0);
+    }
+    let mut params: Vec<Value> = statuses.iter().map(|s| Value::from(s.as_str())).collect();
+    let list = placeholders(1, statuses.len());
+    let within = scope.sql("locality", &mut params);
+    count(
+        c,
+        &format!("SELECT COUNT(*) FROM proposals WHERE status IN ({list}){within}"),
+        &params,
+    )
+}
+
+/// One proposal of the moderation queue.
+#[derive(Debug, Clone)]
+pub struct ProposalRow {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub cost: i64,
+    pub status: String,
+    pub locality: String,
+    pub created_at: i64,
+}
+
+impl FromRow for ProposalRow {
+    fn from_row(r: &Row) -> DbResult<Self> {
+        Ok(ProposalRow {
+            id: r.get("id")?,
+            title: r.get("title")?,
+            description: r.get("description")?,
+            category: r.get("category")?,
+            cost: r.get("cost")?,
+            status: r.get("status")?,
+            locality: r.get("locality")?,
+            created_at: r.get("created_at")?,
+        })
+    }
+}
+
+/// Proposals in scope with one of `statuses`, oldest first.
+pub fn proposals(
+    c: &mut dyn Conn,
+    scope: &Scope,
+    statuses: &[ProposalStatus],
+    limit: i64,
+) -> AppResult<Vec<ProposalRow>> {
+    if scope.is_empty() || statuses.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut params: Vec<Value> = statuses.iter().map(|s| Value::from(s.as_str())).collect();
+    let list = placeholders(1, statuses.len());
+    let within = scope.sql("locality", &mut params);
+    params.push(limit.into());
+    let sql = format!(
+        "SELECT id, title, description, category, cost, status, locality, created_at
+         FROM proposals WHERE status IN ({list}){within} ORDER BY created_at, id LIMIT ${}",
+        params.len()
+    );
+    let mut out = Vec::new();
+    for r in c.query(&sql, &params)? {
+        out.push(ProposalRow::from_row(&r)?);
+    }
+    Ok(out)
+}
+
+/// A proposal's locality (for the scope check before an action).
+pub fn proposal_locality(c: &mut dyn Conn, id: &str) -> AppResult<Option<String>> {
+    Ok(c.query_one(
+        "SELECT locality FROM proposals WHERE id = $1",
+        crate::params![id],
+    )?
+    .map(|r| r.str(0))
+    .transpose()?)
+}
+
+/// Proposals waiting for moderation.
+pub const IN_MODERATION: &[ProposalStatus] =
+    &[ProposalStatus::Submitted, ProposalStatus::InModeration];
+/// Proposals waiting for an expert.
+pub const IN_REVIEW: &[ProposalStatus] = &[ProposalStatus::Accepted, ProposalStatus::ExpertReview];
