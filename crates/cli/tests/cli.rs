@@ -5,6 +5,17 @@ mod support;
 use dauys_core::DraftContent;
 use support::*;
 
+/// The ballot of `cycle` in `dauys --json ballots` output.
+fn ballot_of(ballots: &serde_json::Value, cycle: &str) -> serde_json::Value {
+    ballots
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["cycle_id"] == cycle)
+        .unwrap()
+        .clone()
+}
+
 #[test]
 fn exit_codes_and_listings() {
     let dir = tempfile::tempdir().unwrap();
@@ -51,13 +62,7 @@ fn exit_codes_and_listings() {
     let (code, out, _) = run(&home, &url, &["--json", "ballots"]);
     assert_eq!(code, 0);
     let b = json(&out);
-    let mine = b
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["cycle_id"] == voting.as_str())
-        .unwrap()
-        .clone();
+    let mine = ballot_of(&b, &voting);
     assert_eq!(mine["status"], "queued_not_counted");
     let (code, _, _) = run(&home, &url, &["sync", "--attempts", "1"]);
     assert_eq!(code, 3);
@@ -66,13 +71,7 @@ fn exit_codes_and_listings() {
     let (code, out, err) = run(&home, &url, &["sync"]);
     assert_eq!(code, 0, "{out}{err}");
     let b = json(&run(&home, &url, &["--json", "ballots"]).1);
-    let mine = b
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["cycle_id"] == voting.as_str())
-        .unwrap()
-        .clone();
+    let mine = ballot_of(&b, &voting);
     assert_eq!(mine["status"], "counted");
     assert!(mine["receipt"].as_str().is_some_and(|r| !r.is_empty()));
     let ob = json(&run(&home, &url, &["--json", "outbox"]).1);

@@ -94,6 +94,13 @@ fn rejected(tr: Tr, pre: String, code_step: bool, iin: String, e: &AppError) -> 
     }
 }
 
+/// A sign-in form's pre-session CSRF token (`None`: refused) and its IIN
+/// field, trimmed and bounded.
+fn checked(headers: &HeaderMap, form: &LoginForm) -> Option<(String, String)> {
+    let pre = pre_token(headers, form)?;
+    Some((pre, form.iin.trim().chars().take(20).collect()))
+}
+
 /// Step 1: IIN → a code to the phone on file (the app's own OTP flow).
 pub async fn request_code(
     State(st): State<AppState>,
@@ -102,10 +109,9 @@ pub async fn request_code(
 ) -> Response {
     let tr = tr_of(&headers);
     let form = form.map(|Form(f)| f).unwrap_or_default();
-    let Some(pre) = pre_token(&headers, &form) else {
+    let Some((pre, iin)) = checked(&headers, &form) else {
         return pages::csrf_refused(tr);
     };
-    let iin: String = form.iin.trim().chars().take(20).collect();
     let iin2 = iin.clone();
     match blocking(&st, move |st, c| auth::request_otp(st, c, &iin2)).await {
         Ok(sent) => {
@@ -130,10 +136,9 @@ pub async fn verify(
 ) -> Response {
     let tr = tr_of(&headers);
     let form = form.map(|Form(f)| f).unwrap_or_default();
-    let Some(pre) = pre_token(&headers, &form) else {
+    let Some((pre, iin)) = checked(&headers, &form) else {
         return pages::csrf_refused(tr);
     };
-    let iin: String = form.iin.trim().chars().take(20).collect();
     let (iin2, code) = (iin.clone(), form.code.clone());
     let opened = blocking(&st, move |st, c| {
         let user_id = auth::verify_code(st, c, &iin2, &code)?;
