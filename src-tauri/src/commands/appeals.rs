@@ -117,12 +117,7 @@ pub async fn appeal_draft(st: State<'_, AppState>, id: Option<String>) -> R<Appe
         .first()
         .map(|b| b.id.clone())
         .unwrap_or_default();
-    let content = DraftContent::Appeal(AppealInput::new(
-        AppealType::Statement,
-        &addressee,
-        "",
-        "",
-    ));
+    let content = DraftContent::Appeal(AppealInput::new(AppealType::Statement, &addressee, "", ""));
     let id = p.save_draft(None, &content)?;
     let d = p.draft(&id)?;
     to_dto(d).ok_or_else(|| CmdError::new("error-internal", "draft"))

@@ -70,7 +70,10 @@ fn sources(dirs: &[&str]) -> Vec<(PathBuf, String)> {
 /// The staff console's Rust code and HTML templates (in the server crate).
 fn console_sources() -> Vec<(PathBuf, String)> {
     let mut out = Vec::new();
-    for dir in ["crates/server/src/console", "crates/server/templates/console"] {
+    for dir in [
+        "crates/server/src/console",
+        "crates/server/templates/console",
+    ] {
         for e in std::fs::read_dir(root().join(dir)).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "rs" || x == "html") {
