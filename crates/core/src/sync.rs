@@ -173,6 +173,8 @@ impl Run<'_> {
                 .await;
             self.add_wire(w);
             let mut offset = r?;
+            // The offset is the server's: a resumed upload continues there.
+            tracing::info!(upload = %id, offset, total, "upload starts at the server's offset");
             while offset < total {
                 let end = (offset + self.o.chunk_size as u64).min(total);
                 let chunk = data[offset as usize..end as usize].to_vec();
