@@ -250,8 +250,9 @@ run_profile() { # profile, person index, photo, chunk KiB, partition?
     # Bytes re-sent later are the flaky link's: each failed try loses the
     # chunk it had in flight, so they are reported with the tries.
     local resumed_at
-    resumed_at=$(grep -a "upload starts at the server's offset.* total=$len" "$home.sync.err" | head -1 | grep -o 'offset=[0-9]*' | cut -d= -f2)
-    echo "   the run after the kill started the photo at ${resumed_at:-?} B (server had ${got%/*} B at the kill); $(grep -c 'sync attempt .* failed' "$home.sync.err") failed tries after the kill"
+    grep -a "upload starts at the server's offset" "$home.sync.err" | sed 's/^/   log: /' | head -5 || true
+    resumed_at=$(grep -a "upload starts at the server's offset.* total=$len" "$home.sync.err" | head -1 | grep -o 'offset=[0-9]*' | cut -d= -f2 || true)
+    echo "   the run after the kill started the photo at ${resumed_at:-?} B (server had ${got%/*} B at the kill); $(grep -c 'sync attempt .* failed' "$home.sync.err" || true) failed tries after the kill"
     [[ -n "$resumed_at" ]] && (( resumed_at >= ${got%/*} )) && ok "$prof: interrupted upload resumed from the server offset" || bad "$prof: upload resumed at ${resumed_at:-?} B, server had ${got%/*} B"
   fi
 }
