@@ -43,6 +43,9 @@ fi
 step "OpenAPI property test (schemathesis): no 5xx"
 bash scripts/schemathesis.sh
 
+step "the staff console in real Chromium (axe-core in kk/ru/en, flows without JavaScript)"
+bash tests/web/run.sh
+
 # The app's tools and build (~20 min cold) start now, in the background and
 # at low priority, so they use the CPU the fuzzer and the shaped-network
 # tests leave idle. (After schemathesis: its pip installs must not race

@@ -379,6 +379,7 @@ console-applicant-protected = Identity protected: the server keeps IINs only as 
 console-location = Location
 console-open-map = Open on map
 console-photos = Photos
+console-photo-alt = Photo { $n }
 console-text = Text
 console-answer = Answer
 console-legal-dates = Legal dates

@@ -363,6 +363,7 @@ console-applicant-protected = Жеке басы қорғалған: сервер
 console-location = Орны
 console-open-map = Картадан ашу
 console-photos = Суреттер
+console-photo-alt = { $n }-сурет
 console-text = Мәтін
 console-answer = Жауап
 console-legal-dates = Заңды мерзімдер

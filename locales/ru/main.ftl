@@ -390,6 +390,7 @@ console-applicant-protected = Личность защищена: сервер х
 console-location = Место
 console-open-map = Открыть на карте
 console-photos = Фотографии
+console-photo-alt = Фото { $n }
 console-text = Текст
 console-answer = Ответ
 console-legal-dates = Сроки по закону

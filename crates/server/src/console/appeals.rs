@@ -277,7 +277,8 @@ pub struct AppealPage {
     pub lat: String,
     pub lon: String,
     pub map_href: String,
-    pub media_count: usize,
+    /// The appeal's photos (links to their uploads) with their alt texts.
+    pub photos: Vec<Photo>,
     pub answer: String,
     pub due: String,
     pub over: String,
@@ -287,6 +288,13 @@ pub struct AppealPage {
     pub events: Vec<Event>,
     pub forms: Forms,
     pub bodies: Vec<BodyChoice>,
+}
+
+/// One photo of an appeal: its upload (a capability URL, as the app uses)
+/// and a numbered, localized alt text.
+pub struct Photo {
+    pub href: String,
+    pub alt: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -388,7 +396,15 @@ pub async fn detail(
         lat,
         lon,
         map_href,
-        media_count: a.media.len(),
+        photos: a
+            .media
+            .iter()
+            .zip(1i64..)
+            .map(|(m, n)| Photo {
+                href: format!("/v1/uploads/{m}"),
+                alt: tr.n("console-photo-alt", "n", n),
+            })
+            .collect(),
         answer: a.answer.clone().unwrap_or_default(),
         due: a.due_date.clone().unwrap_or_default(),
         over: if over > 0 {

@@ -1,0 +1,534 @@
+#!/usr/bin/env python3
+"""The staff console in real headless Chromium (issue 10, acceptance 1, 2, 4
+and 5). Run through tests/web/run.sh, which installs Chromium, chromedriver,
+axe-core and selenium and builds the server and the CLI.
+
+Scenarios (each with its own demo server and database):
+  tour-<lang>   every console page each staff role reaches (crawled from the
+                navigation, one level of detail links below it), in kk, ru
+                and en: axe-core finds no violation, the page is in the
+                language asked for and shows no raw message id; screenshots.
+  appeal-loop   JavaScript disabled: a resident queues an appeal with a photo
+                offline with the real CLI and delivers it; the city official
+                finds it (an official of another region does not: 404, not in
+                the queue), sees its photo, registers it, redirects it to a
+                department, answers; after one sync the resident's device
+                shows the registration number, the redirect and the answer.
+  moderation    JavaScript disabled: a moderator asks for changes with a
+                published reason; a moderator cannot answer appeals.
+  session       cookie flags; a resident is refused with a clear page.
+
+  DAUYS_WEB_SERVER, DAUYS_WEB_CLI  binaries; DAUYS_WEB_ARTIFACTS output dir
+  DAUYS_WEB_AXE  axe.min.js;  DAUYS_WEB_PHOTO  a small image
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import urllib.error
+import urllib.request
+from urllib.parse import urlparse
+
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+SERVER = os.environ["DAUYS_WEB_SERVER"]
+CLI = os.environ["DAUYS_WEB_CLI"]
+ART = os.environ["DAUYS_WEB_ARTIFACTS"]
+AXE = open(os.environ["DAUYS_WEB_AXE"], encoding="utf-8").read()
+PHOTO = os.environ["DAUYS_WEB_PHOTO"]
+LANGS = ["kk", "ru", "en"]
+# Words that must appear on a page in each language (the sign-out button
+# is on every signed-in page): proves the page is not in another language.
+SIGN_OUT = {"kk": "Шығу", "ru": "Выйти", "en": "Sign out"}
+STAFF = ["official, Pavlodar", "moderator, Pavlodar", "expert, Pavlodar", "administrator"]
+RESULTS = []
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Demo:
+    """`dauys-server --demo` on loopback; its census lines and one-time codes."""
+
+    def __init__(self, work):
+        self.work = work
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.lines = []
+        self.people = []
+        db = os.path.join(work, "server.db")
+        self.proc = subprocess.Popen(
+            [SERVER, "--demo", "--listen", f"127.0.0.1:{self.port}", "--database", f"sqlite:{db}"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+        threading.Thread(target=self._read, daemon=True).start()
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/healthz", timeout=1).read()
+                break
+            except Exception:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("server did not start:\n" + "\n".join(self.lines[-20:]))
+        for line in self.lines:
+            m = re.match(r"^(\d{12})\s+(\+\d+)\s+(\d+)\s+(.*)$", line)
+            if m:
+                self.people.append(m.groups())
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+    def person(self, label):
+        for p in self.people:
+            if p[3].strip() == label:
+                return p
+        raise KeyError(label)
+
+    def otp(self, phone, after, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for line in self.lines[after:]:
+                m = re.search(r"OTP\s+(\+\d+)\s+(\d+)", line)
+                if m and m.group(1) == phone:
+                    return m.group(2)
+            time.sleep(0.1)
+        raise RuntimeError(f"no one-time code for {phone}")
+
+
+    def api(self, method, path, body=None, token=None):
+        req = urllib.request.Request(self.url + path, method=method,
+                                     data=json.dumps(body).encode() if body is not None else None)
+        req.add_header("Content-Type", "application/json")
+        if token:
+            req.add_header("Authorization", "Bearer " + token)
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read() or b"null")
+
+    def token(self, label):
+        """An API session (a valid Ed25519 public key: RFC 8032's test 1;
+        nothing is signed with it)."""
+        iin, phone, _, _ = self.person(label)
+        mark = len(self.lines)
+        self.api("POST", "/v1/auth/otp", {"iin": iin})
+        code = self.otp(phone, mark)
+        key = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+        return self.api("POST", "/v1/auth/verify", {"iin": iin, "code": code, "device_key": key,
+                                                    "device_name": "web test"})["token"]
+
+    def propose(self, token, title):
+        """A proposal in the city's cycle that is collecting them; its id."""
+        cycles = self.api("GET", "/v1/cycles?locality=551010000")
+        cycle = next(c["id"] for c in cycles if c["phase"] == "collecting")
+        r = self.api("POST", "/v1/actions/proposal.submit", {
+            "cycle_id": cycle, "title": title, "description": "A bench and a lamp by the bus stop.",
+            "category": "parks", "cost": 1200000}, token)
+        check(r.get("status") == "accepted", f"proposal refused: {r}")
+        return r["entity_id"]
+
+
+class Resident:
+    """The real `dauys` CLI as a resident's device."""
+
+    def __init__(self, demo, label):
+        self.demo = demo
+        self.home = tempfile.mkdtemp(prefix="home-", dir=demo.work)
+        iin, phone, _, _ = demo.person(label)
+        self.run("login", "--iin", iin)
+        code = demo.otp(phone, 0)
+        self.run("login", "--iin", iin, "--code", code)
+
+    def run(self, *args, ok=(0,)):
+        r = subprocess.run([CLI, "--home", self.home, "--server", self.demo.url, "--key-files", "--json", *args],
+                           capture_output=True, text=True, timeout=120)
+        if r.returncode not in ok:
+            raise AssertionError(f"dauys {' '.join(args)} -> {r.returncode}\n{r.stdout}\n{r.stderr}")
+        return r.stdout
+
+    def json(self, *args):
+        return json.loads(self.run(*args))
+
+
+class Browser:
+    def __init__(self, demo, name, js=True):
+        self.demo = demo
+        self.name = name
+        self.profile = tempfile.mkdtemp(prefix="chromium-", dir=demo.work)
+        o = webdriver.ChromeOptions()
+        o.binary_location = "/usr/bin/chromium"
+        for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-dev-shm-usage", f"--user-data-dir={self.profile}", "--window-size=1280,900"]:
+            o.add_argument(a)
+        if not js:
+            o.add_argument("--blink-settings=scriptEnabled=false")
+        self.js = js
+        self.d = webdriver.Chrome(options=o, service=webdriver.ChromeService(executable_path="/usr/bin/chromedriver"))
+        self.d.set_page_load_timeout(30)
+        self.shots = 0
+
+    def quit(self):
+        try:
+            self.d.quit()
+        except Exception:
+            pass
+
+    def go(self, path):
+        self.d.get(self.demo.url + path)
+
+    def path(self):
+        u = urlparse(self.d.current_url)
+        return u.path + (("?" + u.query) if u.query else "")
+
+    def find(self, css):
+        return self.d.find_element(By.CSS_SELECTOR, css)
+
+    def finds(self, css):
+        return self.d.find_elements(By.CSS_SELECTOR, css)
+
+    def text(self):
+        return self.find("body").text
+
+    def submit(self, form_css, fields=None):
+        """Fills a form's fields (name → value) and presses its submit button,
+        as a person would (the browser sends it: no script involved)."""
+        form = self.find(form_css)
+        for name, value in (fields or {}).items():
+            el = form.find_element(By.CSS_SELECTOR, f'[name="{name}"]')
+            if el.tag_name == "select":
+                el.find_element(By.CSS_SELECTOR, f'option[value="{value}"]').click()
+            else:
+                el.clear()
+                el.send_keys(value)
+        page = self.find("html")
+        form.find_element(By.CSS_SELECTOR, 'button[type="submit"], button:not([type])').click()
+        # The click returns before the next page is there: wait for it.
+        WebDriverWait(self.d, 30).until(EC.staleness_of(page))
+
+    def sign_in(self, label, lang=None):
+        iin, phone, _, _ = self.demo.person(label)
+        self.go("/console/login")
+        if lang:
+            self.find(f'a[hreflang="{lang}"]').click()
+        mark = len(self.demo.lines)
+        self.submit('form[action="/console/login"]', {"iin": iin})
+        code = self.demo.otp(phone, mark)
+        self.submit('form[action="/console/login/code"]', {"code": code})
+
+    def shot(self, label):
+        """A full-page screenshot (the window grown to the page's height)."""
+        self.shots += 1
+        path = os.path.join(ART, f"{self.name}-{self.shots:02d}-{label}.png")
+        if self.js:
+            h = self.d.execute_script("return Math.min(document.documentElement.scrollHeight, 6000)")
+            self.d.set_window_size(1280, max(600, int(h)))
+        self.d.save_screenshot(path)
+        self.d.set_window_size(1280, 900)
+        return path
+
+    def axe(self, label):
+        """axe-core on the current page: returns its violations (and writes
+        them to artifacts)."""
+        self.d.execute_script(AXE)
+        res = self.d.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)))"
+            ".catch(e => done(JSON.stringify([{id: 'axe-error', help: String(e), nodes: []}])));")
+        violations = json.loads(res)
+        if violations:
+            with open(os.path.join(ART, f"{self.name}-axe.txt"), "a", encoding="utf-8") as f:
+                for v in violations:
+                    f.write(f"{label}: {v['id']} ({v.get('impact')}): {v['help']}\n")
+                    for n in v.get("nodes", [])[:5]:
+                        f.write(f"    {n.get('target')} {n.get('failureSummary', '')[:300]}\n")
+        return violations
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def status_of(url, cookie=None, data=None):
+    req = urllib.request.Request(url, data=data)
+    if cookie:
+        req.add_header("Cookie", cookie)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+# ---------------------------------------------------------------- scenarios
+DETAIL = re.compile(r"^/console/[a-z-]+/[^/?#]+$")
+SKIP = ("/console/lang", "/console/logout", "/console/login", "/console/style.css")
+
+
+def crawl(b, lang, role, seen_pages):
+    """Visits the dashboard, every navigation link, and the first detail link
+    of each; checks each page; returns the paths visited."""
+    todo = ["/console"]
+    visited = []
+    while todo and len(visited) < 14:
+        path = todo.pop(0)
+        if path in visited:
+            continue
+        b.go(path)
+        visited.append(path)
+        slug = re.sub(r"[^a-z0-9]+", "-", path.strip("/")) or "root"
+        html = b.find("html")
+        check(html.get_attribute("lang") == lang, f"{path}: <html lang> is {html.get_attribute('lang')}, not {lang}")
+        text = b.text()
+        check(SIGN_OUT[lang] in text, f"{path}: not a signed-in page in {lang}")
+        raw = re.findall(r"\b(?:console|error|appeal|proposal)-[a-z]+(?:-[a-z]+)+\b", text)
+        check(not raw, f"{path}: raw message ids on the page: {raw[:5]}")
+        v = b.axe(f"{role} {path}")
+        check(not v, f"axe on {path} as {role} in {lang}: " + ", ".join(x["id"] for x in v))
+        key = (lang, re.sub(r"/[0-9a-f-]{20,}", "/{id}", path))
+        if key not in seen_pages:
+            seen_pages.add(key)
+            b.shot(slug[:40])
+        if path == "/console" or path.count("/") == 2:
+            links = []
+            for a in b.finds("main a[href], header nav a[href]"):
+                href = urlparse(a.get_attribute("href"))
+                p = href.path + (("?" + href.query) if href.query else "")
+                if href.netloc != urlparse(b.demo.url).netloc or not p.startswith("/console"):
+                    continue
+                if p.startswith(SKIP) or "flash=" in p:
+                    continue
+                links.append(p)
+            navs = [p for p in links if p.count("/") == 2 and "?" not in p]
+            details = [p for p in links if DETAIL.match(p)]
+            todo.extend(p for p in navs if p not in todo)
+            if details and path != "/console":
+                todo.append(details[0])
+    return visited
+
+
+def scenario_tour(lang):
+    def run(demo):
+        pages = 0
+        seen = set()
+        for role in STAFF:
+            b = Browser(demo, f"tour-{lang}-{role.split(',')[0]}")
+            try:
+                b.sign_in(role, lang)
+                check(b.path().startswith("/console"), f"{role}: not signed in ({b.path()})")
+                pages += len(crawl(b, lang, role, seen))
+            finally:
+                b.quit()
+        # The sign-in pages themselves, and the refusal a resident gets.
+        b = Browser(demo, f"tour-{lang}-signin")
+        try:
+            b.go("/console/login")
+            b.find(f'a[hreflang="{lang}"]').click()
+            check(b.find("html").get_attribute("lang") == lang, "sign-in page language")
+            v = b.axe("sign-in")
+            b.shot("sign-in")
+            iin, phone, _, _ = demo.person("official, Pavlodar")
+            mark = len(demo.lines)
+            b.submit('form[action="/console/login"]', {"iin": iin})
+            demo.otp(phone, mark)
+            v += b.axe("code")
+            b.shot("code")
+            check(not v, "axe on the sign-in pages: " + ", ".join(x["id"] for x in v))
+            r = Browser(demo, f"tour-{lang}-resident")
+            try:
+                r.sign_in("resident", lang)
+                check(r.path().startswith("/console/login/code"), f"resident ended at {r.path()}")
+                v = r.axe("resident refused")
+                r.shot("resident-refused")
+                check(not v, "axe on the refusal page: " + ", ".join(x["id"] for x in v))
+                check(SIGN_OUT[lang] not in r.text(), "a resident got a signed-in page")
+            finally:
+                r.quit()
+            pages += 3
+        finally:
+            b.quit()
+        print(f"    {pages} pages checked with axe-core in {lang}, 0 violations")
+    return run
+
+
+def queue_link(b, subject):
+    b.go("/console/appeals?q=" + urllib.request.quote(subject))
+    for a in b.finds("table a"):
+        if a.text == subject:
+            return urlparse(a.get_attribute("href")).path
+    return None
+
+
+def scenario_appeal_loop(demo):
+    resident = Resident(demo, "resident")
+    subject = f"Streetlight out on Toraigyrov st. {int(time.time())}"
+    out = resident.run("--offline", "appeal", "new", "--type", "complaint", "--to", "pvl-akimat",
+                       "--subject", subject, "--body", "No light since Monday <b>dangerous</b>",
+                       "--photo", PHOTO, ok=(0, 3))
+    mine = resident.json("appeals")
+    check(any(a.get("subject") == subject for a in mine), f"not queued on the device: {out}")
+    resident.run("sync")
+    mine = [a for a in resident.json("appeals") if a.get("subject") == subject]
+    check(mine and mine[0].get("delivery", {}).get("state") == "accepted", f"not delivered: {mine}")
+
+    b = Browser(demo, "loop-nojs", js=False)
+    other = Browser(demo, "loop-other", js=False)
+    try:
+        b.sign_in("official, Pavlodar")
+        href = queue_link(b, subject)
+        check(href, "the appeal is not in the city official's queue")
+        b.go(href)
+        page = b.d.page_source
+        check("<b>dangerous" not in page, "user text rendered as HTML")
+        imgs = b.finds("img.thumb")
+        check(len(imgs) == 1, f"{len(imgs)} photo thumbnails on the appeal page")
+        b.shot("appeal")
+        # Someone outside the scope: not in the queue, 404 on the URL.
+        other.sign_in("official, Almaty region")
+        check(queue_link(other, subject) is None, "an official of another region sees the appeal")
+        other.go(href)
+        check(subject not in other.text(), "the appeal's subject shown outside its scope")
+        cookie = "; ".join(f"{c['name']}={c['value']}" for c in other.d.get_cookies())
+        code, _ = status_of(demo.url + href, cookie)
+        check(code == 404, f"an official of another region got {code} for the appeal")
+        # Register, redirect, answer: forms posted by the browser, no script.
+        b.submit(f'form[action="{href}/register"]')
+        check("flash=console-flash-registered" in b.path(), f"register ended at {b.path()}")
+        b.submit(f'form[action="{href}/redirect"]', {"to": "pvl-housing", "text": "Street lighting is the housing department's"})
+        check("flash=console-flash-redirected" in b.path(), f"redirect ended at {b.path()}")
+        # The department registers what it received, then answers.
+        b.submit(f'form[action="{href}/register"]')
+        check("flash=console-flash-registered" in b.path(), f"second registration ended at {b.path()}")
+        b.submit(f'form[action="{href}/answer"]', {"text": "The lamp was replaced on Thursday."})
+        check("flash=console-flash-answered" in b.path(), f"answer ended at {b.path()}")
+        b.shot("answered")
+    finally:
+        b.quit()
+        other.quit()
+    resident.run("sync")
+    a = [a for a in resident.json("appeals") if a.get("subject") == subject][0]
+    check(a["status"] == "answered", f"device shows status {a['status']}")
+    check(a.get("registration_number"), "device shows no registration number")
+    check(a.get("answer") == "The lamp was replaced on Thursday.", f"device shows answer {a.get('answer')!r}")
+    check(a.get("addressee") == "pvl-housing", f"device shows addressee {a.get('addressee')}")
+    kinds = [h.get("status") for h in a.get("history", [])]
+    check("redirected" in kinds, f"device timeline {kinds} lacks the redirect")
+    print(f"    device after one sync: {a['registration_number']}, redirected to {a['addressee']}, answered")
+
+
+def scenario_moderation(demo):
+    b = Browser(demo, "moderation-nojs", js=False)
+    try:
+        token = demo.token("resident")
+        for n in (1, 2):
+            demo.propose(token, f"Bus stop bench {n}")
+        b.sign_in("moderator, Pavlodar")
+        b.go("/console/proposals")
+        def first(decision):
+            forms = b.finds(f'form[action$="/{decision}"]')
+            check(forms, "no proposal waits for moderation in the demo")
+            action = urlparse(forms[0].get_attribute("action")).path
+            pid = action.split("/")[3]
+            return action, pid, b.find(f'[id="p-{pid}"]').text
+
+        # Sent back for changes: out of the queue until the author revises.
+        action, pid, title = first("needs_changes")
+        b.submit(f'form[action="{action}"]', {"reason": "Please add the exact address."})
+        check("flash=console-flash-needs-changes" in b.path(), f"moderation ended at {b.path()}")
+        check(title not in [h.text for h in b.finds("article h2")], "still in the moderation queue")
+        # Rejected: the reason is published with the proposal.
+        action, pid, title = first("reject")
+        b.submit(f'form[action="{action}"]', {"reason": "Outside the akimat's competence."})
+        check("flash=console-flash-rejected" in b.path(), f"rejection ended at {b.path()}")
+        _, body = status_of(f"{demo.url}/v1/proposals/{pid}")
+        check("Outside the akimat" in body and "rejected" in body, f"the rejection's reason is not published: {body[:300]}")
+        # A moderator has no appeal actions.
+        b.go("/console/appeals")
+        links = [a.get_attribute("href") for a in b.finds("table a")]
+        if links:
+            b.d.get(links[0])
+            check(not b.finds('form[action$="/answer"]'), "a moderator is offered the answer form")
+        b.shot("after")
+    finally:
+        b.quit()
+
+
+def scenario_session(demo):
+    b = Browser(demo, "session")
+    try:
+        b.sign_in("official, Pavlodar")
+        cookies = {c["name"]: c for c in b.d.get_cookies()}
+        session = [c for n, c in cookies.items() if n.startswith("dauys_console") and "pre" not in n]
+        check(session, f"no session cookie among {list(cookies)}")
+        for c in session:
+            check(c.get("httpOnly") is True, f"{c['name']} is not HttpOnly")
+            check(c.get("sameSite") == "Strict", f"{c['name']} is SameSite={c.get('sameSite')}")
+            check(c.get("path") == "/console", f"{c['name']} path {c.get('path')}")
+        # A form posted with the session but a wrong CSRF token: refused.
+        cookie = "; ".join(f"{c['name']}={c['value']}" for c in b.d.get_cookies())
+        code, _ = status_of(demo.url + "/console/logout", cookie, b"csrf=forged")
+        check(code == 403, f"a forged CSRF token got {code}")
+        b.go("/console")
+        check(b.path() == "/console", "the forged sign-out signed the official out")
+    finally:
+        b.quit()
+
+
+SCENARIOS = [(f"tour-{lang}", scenario_tour(lang)) for lang in LANGS] + [
+    ("appeal-loop", scenario_appeal_loop),
+    ("moderation", scenario_moderation),
+    ("session", scenario_session),
+]
+
+
+def main():
+    only = sys.argv[1:]
+    t0 = time.time()
+    for name, fn in SCENARIOS:
+        if only and not any(o in name for o in only):
+            continue
+        work = tempfile.mkdtemp(prefix=f"dauys-web-{name}-")
+        demo = Demo(work)
+        t = time.time()
+        try:
+            fn(demo)
+            RESULTS.append((name, True, ""))
+            print(f"ok   {name} ({time.time() - t:.0f} s)", flush=True)
+        except Exception as e:
+            RESULTS.append((name, False, str(e)))
+            print(f"FAIL {name}: {e}", flush=True)
+            traceback.print_exc()
+            with open(os.path.join(ART, f"{name}-server.log"), "w", encoding="utf-8") as f:
+                f.write("\n".join(demo.lines))
+        finally:
+            demo.stop()
+            shutil.rmtree(work, ignore_errors=True)
+    failed = [r for r in RESULTS if not r[1]]
+    print(f"web: {len(RESULTS) - len(failed)} passed, {len(failed)} failed ({time.time() - t0:.0f} s)")
+    sys.exit(1 if failed or not RESULTS else 0)
+
+
+if __name__ == "__main__":
+    main()
