@@ -402,7 +402,7 @@ pub async fn detail(
             .zip(1i64..)
             .map(|(m, n)| Photo {
                 href: format!("/v1/uploads/{m}"),
-                alt: tr.n("console-photo-alt", "n", n),
+                alt: tr.n("console-photo-alt", "number", n),
             })
             .collect(),
         answer: a.answer.clone().unwrap_or_default(),
