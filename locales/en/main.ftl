@@ -418,3 +418,70 @@ console-action-reject = Reject
 console-flash-accepted = The proposal is accepted.
 console-flash-needs-changes = The author is asked for changes.
 console-flash-rejected = The proposal is rejected; the reason is published.
+
+## console: administration and audit
+console-admin-title = Administration
+console-audit-title = Audit log
+console-census-title = Census import
+console-grant-title = Grant a role
+console-role = Role
+console-locality = Locality
+console-staff-label = Name and post
+console-action-grant = Grant
+console-staff-title = Staff
+console-phone = Phone
+console-col-action = Action
+console-action-revoke = Revoke
+console-everywhere = Everywhere
+console-role-citizen = Resident
+console-role-moderator = Moderator
+console-role-expert = Expert
+console-role-official = Official
+console-role-admin = Administrator
+console-flash-granted = The role is granted.
+console-flash-revoked = The role is revoked.
+console-census-intro = A CSV file with the columns iin, phone, locality (a header row is allowed). Good rows are imported; rows with mistakes are listed below and left out.
+console-census-repeated = This file was already imported from this form; nothing was imported twice.
+console-census-report = Import report
+console-census-added = { $count ->
+    [one] { $count } resident added
+   *[other] { $count } residents added
+}
+console-census-updated = { $count ->
+    [one] { $count } updated
+   *[other] { $count } updated
+}
+console-census-skipped = { $count ->
+    [one] { $count } row left out
+   *[other] { $count } rows left out
+}
+console-census-skipped-rows = Rows left out
+console-census-line = Line
+console-census-problem = What is wrong
+console-census-bad-iin = The IIN is not valid (12 digits with a correct check digit).
+console-census-bad-phone = The phone number is too short.
+console-census-bad-locality = No such locality code.
+console-census-bad-row = The row needs three columns: iin, phone, locality.
+console-census-file = CSV file
+console-action-import = Import
+console-audit-when = When
+console-audit-who = Who
+console-audit-what = Action
+console-audit-item = Item
+console-audit-outcome = Outcome
+console-audit-op = Op id
+console-audit-done = Done
+console-audit-appeal-register = Registered an appeal
+console-audit-appeal-redirect = Redirected an appeal
+console-audit-appeal-extend = Extended an appeal's term
+console-audit-appeal-answer = Answered an appeal
+console-audit-appeal-dismiss = Left an appeal without consideration
+console-audit-proposal-moderate = Moderated a proposal
+console-audit-proposal-review = Reviewed a proposal
+console-audit-proposal-progress = Updated a project's progress
+console-audit-comment-moderate = Moderated a comment
+console-audit-cycle-create = Created a budget cycle
+console-audit-cycle-phase = Moved a cycle's phase
+console-audit-role-grant = Granted a role
+console-audit-role-revoke = Revoked a role
+console-audit-census-import = Imported the census

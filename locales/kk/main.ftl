@@ -402,3 +402,70 @@ console-action-reject = Қабылдамау
 console-flash-accepted = Ұсыныс қабылданды.
 console-flash-needs-changes = Авторға ұсынысты пысықтау ұсынылды.
 console-flash-rejected = Ұсыныс қабылданбады; себебі жарияланды.
+
+## console: administration and audit
+console-admin-title = Әкімшілік
+console-audit-title = Әрекеттер журналы
+console-census-title = Тұрғындар тізімін жүктеу
+console-grant-title = Рөл беру
+console-role = Рөл
+console-locality = Елді мекен
+console-staff-label = Аты-жөні және лауазымы
+console-action-grant = Беру
+console-staff-title = Қызметкерлер
+console-phone = Телефон
+console-col-action = Әрекет
+console-action-revoke = Қайтарып алу
+console-everywhere = Барлық жерде
+console-role-citizen = Тұрғын
+console-role-moderator = Модератор
+console-role-expert = Сарапшы
+console-role-official = Әкімдік қызметкері
+console-role-admin = Әкімші
+console-flash-granted = Рөл берілді.
+console-flash-revoked = Рөл қайтарып алынды.
+console-census-intro = iin, phone, locality бағандары бар CSV файлы (тақырып жолы болуы мүмкін). Дұрыс жолдар жүктеледі; қатесі бар жолдар төменде көрсетіліп, өткізіліп жіберіледі.
+console-census-repeated = Бұл файл осы формадан бұрын жүктелген; ештеңе қайта жүктелген жоқ.
+console-census-report = Жүктеу есебі
+console-census-added = { $count ->
+    [one] { $count } тұрғын қосылды
+   *[other] { $count } тұрғын қосылды
+}
+console-census-updated = { $count ->
+    [one] { $count } жазба жаңартылды
+   *[other] { $count } жазба жаңартылды
+}
+console-census-skipped = { $count ->
+    [one] { $count } жол өткізілді
+   *[other] { $count } жол өткізілді
+}
+console-census-skipped-rows = Өткізілген жолдар
+console-census-line = Жол
+console-census-problem = Не дұрыс емес
+console-census-bad-iin = ЖСН қате (бақылау цифры дұрыс 12 цифр).
+console-census-bad-phone = Телефон нөмірі тым қысқа.
+console-census-bad-locality = Мұндай елді мекен коды жоқ.
+console-census-bad-row = Жолда үш баған керек: iin, phone, locality.
+console-census-file = CSV файлы
+console-action-import = Жүктеу
+console-audit-when = Қашан
+console-audit-who = Кім
+console-audit-what = Әрекет
+console-audit-item = Нысан
+console-audit-outcome = Нәтиже
+console-audit-op = Операция id
+console-audit-done = Орындалды
+console-audit-appeal-register = Өтінішті тіркеді
+console-audit-appeal-redirect = Өтінішті басқа органға жіберді
+console-audit-appeal-extend = Өтініш мерзімін ұзартты
+console-audit-appeal-answer = Өтінішке жауап берді
+console-audit-appeal-dismiss = Өтінішті қараусыз қалдырды
+console-audit-proposal-moderate = Ұсынысты тексерді
+console-audit-proposal-review = Ұсынысқа сараптама берді
+console-audit-proposal-progress = Жобаның орындалуын жаңартты
+console-audit-comment-moderate = Пікірді модерациялады
+console-audit-cycle-create = Бюджет циклін құрды
+console-audit-cycle-phase = Циклді келесі кезеңге ауыстырды
+console-audit-role-grant = Рөл берді
+console-audit-role-revoke = Рөлді қайтарып алды
+console-audit-census-import = Тұрғындар тізімін жүктеді

@@ -429,3 +429,76 @@ console-action-reject = Отклонить
 console-flash-accepted = Предложение принято.
 console-flash-needs-changes = Автору предложено доработать предложение.
 console-flash-rejected = Предложение отклонено; причина опубликована.
+
+## console: administration and audit
+console-admin-title = Администрирование
+console-audit-title = Журнал действий
+console-census-title = Загрузка списка жителей
+console-grant-title = Назначить роль
+console-role = Роль
+console-locality = Населённый пункт
+console-staff-label = Имя и должность
+console-action-grant = Назначить
+console-staff-title = Сотрудники
+console-phone = Телефон
+console-col-action = Действие
+console-action-revoke = Отозвать
+console-everywhere = Везде
+console-role-citizen = Житель
+console-role-moderator = Модератор
+console-role-expert = Эксперт
+console-role-official = Сотрудник акимата
+console-role-admin = Администратор
+console-flash-granted = Роль назначена.
+console-flash-revoked = Роль отозвана.
+console-census-intro = CSV-файл со столбцами iin, phone, locality (строка заголовка допускается). Верные строки загружаются; строки с ошибками перечислены ниже и пропущены.
+console-census-repeated = Этот файл уже загружен из этой формы; повторно ничего не загружено.
+console-census-report = Отчёт о загрузке
+console-census-added = { $count ->
+    [one] добавлен { $count } житель
+    [few] добавлено { $count } жителя
+    [many] добавлено { $count } жителей
+   *[other] добавлено { $count } жителя
+}
+console-census-updated = { $count ->
+    [one] обновлена { $count } запись
+    [few] обновлено { $count } записи
+    [many] обновлено { $count } записей
+   *[other] обновлено { $count } записи
+}
+console-census-skipped = { $count ->
+    [one] пропущена { $count } строка
+    [few] пропущено { $count } строки
+    [many] пропущено { $count } строк
+   *[other] пропущено { $count } строки
+}
+console-census-skipped-rows = Пропущенные строки
+console-census-line = Строка
+console-census-problem = Что не так
+console-census-bad-iin = Неверный ИИН (12 цифр с правильной контрольной цифрой).
+console-census-bad-phone = Слишком короткий номер телефона.
+console-census-bad-locality = Нет такого кода населённого пункта.
+console-census-bad-row = В строке нужны три столбца: iin, phone, locality.
+console-census-file = CSV-файл
+console-action-import = Загрузить
+console-audit-when = Когда
+console-audit-who = Кто
+console-audit-what = Действие
+console-audit-item = Объект
+console-audit-outcome = Результат
+console-audit-op = Id операции
+console-audit-done = Выполнено
+console-audit-appeal-register = Зарегистрировал(а) обращение
+console-audit-appeal-redirect = Перенаправил(а) обращение
+console-audit-appeal-extend = Продлил(а) срок обращения
+console-audit-appeal-answer = Ответил(а) на обращение
+console-audit-appeal-dismiss = Оставил(а) обращение без рассмотрения
+console-audit-proposal-moderate = Проверил(а) предложение
+console-audit-proposal-review = Дал(а) экспертное заключение
+console-audit-proposal-progress = Обновил(а) ход реализации
+console-audit-comment-moderate = Модерировал(а) комментарий
+console-audit-cycle-create = Создал(а) цикл бюджета
+console-audit-cycle-phase = Перевёл(а) цикл на следующий этап
+console-audit-role-grant = Назначил(а) роль
+console-audit-role-revoke = Отозвал(а) роль
+console-audit-census-import = Загрузил(а) список жителей

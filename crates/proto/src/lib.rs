@@ -12,6 +12,7 @@
 //! [`locality`], [`iin`], [`workdays`], [`limits`], [`rules`] — and one
 //! module per component: [`appeals`], [`budgets`], [`comments`], [`media`].
 
+pub mod admin;
 pub mod api;
 pub mod appeals;
 pub mod budgets;
@@ -27,6 +28,7 @@ pub mod rules;
 mod wire;
 pub mod workdays;
 
+pub use admin::*;
 pub use api::*;
 pub use appeals::*;
 pub use budgets::{

@@ -12,6 +12,7 @@ use crate::wire::wire_enum;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::admin::AdminOp;
 use crate::appeals::AppealOp;
 use crate::budgets::BudgetOp;
 use crate::comments::CommentOp;
@@ -105,6 +106,12 @@ pub enum OpKind {
     #[serde(rename = "cycle.phase")]
     #[strum(serialize = "cycle.phase")]
     CyclePhase,
+    #[serde(rename = "role.grant")]
+    #[strum(serialize = "role.grant")]
+    RoleGrant,
+    #[serde(rename = "role.revoke")]
+    #[strum(serialize = "role.revoke")]
+    RoleRevoke,
 }
 
 impl OpKind {
@@ -141,7 +148,21 @@ impl OpKind {
             | OpKind::CyclePhase => "budgets",
             OpKind::CommentAdd | OpKind::CommentModerate => "comments",
             OpKind::MediaAttach => "media",
+            OpKind::RoleGrant | OpKind::RoleRevoke => "admin",
         }
+    }
+
+    /// Acts of a resident on their own behalf (queued on a device); every
+    /// other kind is a staff action, kept in the audit log.
+    pub fn is_residents(self) -> bool {
+        matches!(
+            self,
+            OpKind::AppealSubmit
+                | OpKind::ProposalSubmit
+                | OpKind::CommentAdd
+                | OpKind::BallotCast
+                | OpKind::MediaAttach
+        )
     }
 }
 
@@ -155,6 +176,7 @@ pub enum OpBody {
     Budget(BudgetOp),
     Comment(CommentOp),
     Media(MediaOp),
+    Admin(AdminOp),
 }
 
 impl OpBody {
@@ -189,6 +211,8 @@ impl OpBody {
             OpKind::CommentModerate => OpBody::Comment(CommentOp::Moderate(p(payload)?)),
             OpKind::CycleCreate => OpBody::Budget(BudgetOp::CycleCreate(p(payload)?)),
             OpKind::CyclePhase => OpBody::Budget(BudgetOp::CyclePhase(p(payload)?)),
+            OpKind::RoleGrant => OpBody::Admin(AdminOp::RoleGrant(p(payload)?)),
+            OpKind::RoleRevoke => OpBody::Admin(AdminOp::RoleRevoke(p(payload)?)),
         })
     }
 
@@ -198,6 +222,7 @@ impl OpBody {
             OpBody::Budget(o) => o.kind(),
             OpBody::Comment(o) => o.kind(),
             OpBody::Media(o) => o.kind(),
+            OpBody::Admin(o) => o.kind(),
         }
     }
 
@@ -208,6 +233,7 @@ impl OpBody {
             OpBody::Budget(o) => o.to_payload(),
             OpBody::Comment(o) => o.to_payload(),
             OpBody::Media(o) => o.to_payload(),
+            OpBody::Admin(o) => o.to_payload(),
         };
         // Payloads are plain structs of strings, numbers and lists: they
         // always serialize.

@@ -44,6 +44,12 @@ pub fn date_of(ms: i64) -> Date {
         .date()
 }
 
+/// The Kazakhstan wall-clock time `HH:MM` of an instant.
+pub fn time_of(ms: i64) -> String {
+    let mins = (ms.div_euclid(1000) + i64::from(KZ_OFFSET_SECS)).rem_euclid(86_400) / 60;
+    format!("{:02}:{:02}", mins / 60, mins % 60)
+}
+
 /// Noon in Kazakhstan on `d`, as ms since the epoch (for tests and demo data).
 pub fn noon_ms(d: Date) -> i64 {
     let secs = (d.to_julian_day() as i64 - 2_440_588) * 86_400 + 12 * 3600 - KZ_OFFSET_SECS as i64;

@@ -116,8 +116,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 r.updated,
                 r.skipped.len()
             );
-            for (line, why) in &r.skipped {
-                println!("  line {line}: {why}");
+            for s in &r.skipped {
+                println!("  line {}: {} ({})", s.line, s.detail, s.iin);
             }
             if r.skipped.is_empty() {
                 Ok(())

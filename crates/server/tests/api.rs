@@ -799,7 +799,7 @@ async fn census_import(srv: Server) {
         (
             r.added,
             r.updated,
-            r.skipped.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
+            r.skipped.iter().map(|s| s.line).collect::<Vec<_>>(),
             fresh,
         )
     })

@@ -10,6 +10,7 @@
 //! in [`builtin`] (or, for a component outside this crate, pass it to
 //! [`AppState::with_components`](crate::state::AppState::with_components)).
 
+pub mod admin;
 pub mod appeals;
 pub mod budgets;
 pub mod comments;
@@ -154,6 +155,7 @@ pub fn builtin() -> Vec<Arc<dyn Component>> {
         Arc::new(budgets::COMPONENT),
         Arc::new(comments::COMPONENT),
         Arc::new(media::COMPONENT),
+        Arc::new(admin::COMPONENT),
     ]
 }
 

@@ -7,11 +7,14 @@
 //! - `login.rs` sign-in with the app's OTP flow, sign-out, language switch
 //! - `action.rs` staff actions as ops through the app's op path
 //! - `dashboard.rs`, `appeals.rs`, `proposals.rs` the pages; `store.rs` their SQL
+//! - `admin.rs` staff grants and the census import; `audit.rs` the audit log
 //! - `inbox.rs` the JSON inbox `GET /v1/staff/appeals` (in the OpenAPI document)
 //! - `pages.rs` layout, rendering, headers, message pages; `i18n.rs` Fluent
 
 pub mod action;
+pub mod admin;
 pub mod appeals;
+pub mod audit;
 pub mod csrf;
 pub mod dashboard;
 pub mod i18n;
@@ -48,6 +51,14 @@ pub fn router() -> Router<AppState> {
             "/console/proposals/{id}/{decision}",
             post(proposals::moderate),
         )
+        .route("/console/admin", get(admin::page))
+        .route("/console/admin/grant", post(admin::grant))
+        .route("/console/admin/revoke", post(admin::revoke))
+        .route(
+            "/console/admin/census",
+            get(admin::census_form).post(admin::census_import),
+        )
+        .route("/console/audit", get(audit::page))
         .layer(axum::middleware::map_response(pages::security_headers))
 }
 

@@ -29,6 +29,8 @@ pub struct Chrome {
     /// A localized notice after an action (POST-redirect-GET).
     pub flash: Option<String>,
     pub flash_error: bool,
+    /// Show the administration links (the caller holds an admin grant).
+    pub admin: bool,
 }
 
 impl Chrome {
@@ -55,6 +57,7 @@ impl Chrome {
                 .collect(),
             flash: None,
             flash_error: false,
+            admin: false,
         }
     }
 
@@ -62,6 +65,11 @@ impl Chrome {
         let mut c = Chrome::new(tr, title_id, path);
         c.signed_in = true;
         c.csrf = staff.session.csrf.clone();
+        c.admin = staff
+            .actor
+            .roles
+            .iter()
+            .any(|g| g.role == dauys_proto::Role::Admin);
         c
     }
 

@@ -66,6 +66,8 @@ pub fn scope(c: &mut dyn Conn, actor: &Actor, roles: &[Role]) -> AppResult<Scope
 pub const APPEAL_ROLES: &[Role] = &[Role::Official];
 pub const MODERATION_ROLES: &[Role] = &[Role::Moderator, Role::Official];
 pub const REVIEW_ROLES: &[Role] = &[Role::Expert, Role::Official];
+/// Who administers staff (only administrators: `scope` lets admins in).
+pub const ADMIN_ROLES: &[Role] = &[Role::Admin];
 
 const OPEN: &str = "('submitted', 'registered', 'redirected', 'extended')";
 
@@ -320,3 +322,97 @@ pub const IN_MODERATION: &[ProposalStatus] =
     &[ProposalStatus::Submitted, ProposalStatus::InModeration];
 /// Proposals waiting for an expert.
 pub const IN_REVIEW: &[ProposalStatus] = &[ProposalStatus::Accepted, ProposalStatus::ExpertReview];
+
+/// A staff grant as the admin page lists it.
+#[derive(Debug, Clone)]
+pub struct GrantRow {
+    pub user_id: String,
+    pub role: String,
+    /// '' for an unscoped grant.
+    pub locality: String,
+    pub label: String,
+    pub phone: String,
+}
+
+impl FromRow for GrantRow {
+    fn from_row(r: &Row) -> DbResult<Self> {
+        Ok(GrantRow {
+            user_id: r.get("user_id")?,
+            role: r.get("role")?,
+            locality: r.get("locality")?,
+            label: r.get("label")?,
+            phone: r.get("phone")?,
+        })
+    }
+}
+
+/// Staff grants in scope (unscoped grants only for an unscoped admin).
+pub fn grants(c: &mut dyn Conn, scope: &Scope) -> AppResult<Vec<GrantRow>> {
+    let mut params = vec![Value::from(Role::Citizen.as_str())];
+    let within = scope.sql("g.locality", &mut params);
+    let sql = format!(
+        "SELECT g.user_id, g.role, g.locality, g.label, r.phone FROM roles g
+         JOIN residents r ON r.id = g.user_id
+         WHERE g.role <> $1{within} ORDER BY g.locality, g.role, g.label, g.user_id"
+    );
+    let mut out = Vec::new();
+    for r in c.query(&sql, &params)? {
+        out.push(GrantRow::from_row(&r)?);
+    }
+    Ok(out)
+}
+
+/// One line of the audit log, with the actor's label (from any grant).
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub op_id: String,
+    pub user_id: String,
+    pub label: String,
+    pub kind: String,
+    pub entity_id: String,
+    pub outcome: String,
+    pub at: i64,
+}
+
+impl FromRow for AuditRow {
+    fn from_row(r: &Row) -> DbResult<Self> {
+        Ok(AuditRow {
+            op_id: r.get("op_id")?,
+            user_id: r.get("user_id")?,
+            label: r.get("label")?,
+            kind: r.get("kind")?,
+            entity_id: r.get("entity_id")?,
+            outcome: r.get("outcome")?,
+            at: r.get("at")?,
+        })
+    }
+}
+
+/// Audit lines in scope, newest first, before the cursor `(at, op_id)`.
+pub fn audit(
+    c: &mut dyn Conn,
+    scope: &Scope,
+    before: Option<(i64, String)>,
+    limit: i64,
+) -> AppResult<Vec<AuditRow>> {
+    let mut params: Vec<Value> = Vec::new();
+    let mut cond = String::from("1 = 1");
+    if let Some((at, op)) = before {
+        params.push(at.into());
+        params.push(op.into());
+        cond = "(a.at < $1 OR (a.at = $1 AND a.op_id < $2))".into();
+    }
+    let within = scope.sql("a.locality", &mut params);
+    params.push(limit.into());
+    let sql = format!(
+        "SELECT a.op_id, a.user_id, a.kind, a.entity_id, a.outcome, a.at,
+           COALESCE((SELECT MAX(g.label) FROM roles g WHERE g.user_id = a.user_id), '') AS label
+         FROM audit_log a WHERE {cond}{within} ORDER BY a.at DESC, a.op_id DESC LIMIT ${}",
+        params.len()
+    );
+    let mut out = Vec::new();
+    for r in c.query(&sql, &params)? {
+        out.push(AuditRow::from_row(&r)?);
+    }
+    Ok(out)
+}

@@ -114,6 +114,22 @@ CREATE INDEX console_sessions_user ON console_sessions(user_id);
 CREATE INDEX appeals_locality ON appeals(locality, status);
 "#,
     ),
+    // The audit log of staff actions (`kernel/audit.rs`): who, when, what,
+    // from which op id, with what outcome; `locality` is where the actor's
+    // staff grant lies ('' for an unscoped one), so an administrator sees
+    // the actions of the staff under them. Grants get a label (name, post)
+    // for colleagues to recognise: the server keeps no residents' names.
+    (
+        5,
+        r#"
+CREATE TABLE audit_log (
+  op_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, kind TEXT NOT NULL, entity_id TEXT NOT NULL,
+  locality TEXT NOT NULL, outcome TEXT NOT NULL, at BIGINT NOT NULL);
+CREATE INDEX audit_log_at ON audit_log(at);
+CREATE INDEX audit_log_locality ON audit_log(locality, at);
+ALTER TABLE roles ADD COLUMN label TEXT NOT NULL DEFAULT '';
+"#,
+    ),
 ];
 
 fn render(sql: &str, d: Dialect) -> String {

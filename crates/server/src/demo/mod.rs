@@ -215,10 +215,7 @@ pub fn seed_if_empty(st: &AppState, c: &mut dyn Conn) -> AppResult<bool> {
         for p in &people {
             let (id, _) = census::upsert_resident(st, c, &p.iin, &p.phone, p.locality)?;
             if let Some((role, loc)) = p.role {
-                c.exec(
-                    "INSERT INTO roles (user_id, role, locality) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                    params![&id, role.as_str(), loc.unwrap_or("")],
-                )?;
+                census::grant_in(st, c, role, &p.iin, loc, &format!("Demo {}", p.label))?;
             }
             actors.push(load_actor_by_user(st, c, &id, "demo")?);
         }

@@ -29,7 +29,8 @@ fn parse_iin(iin: &str) -> Result<Iin, Reject> {
     })
 }
 
-fn mask_phone(phone: &str) -> String {
+/// The one way a phone number is shown: `+7 *** *** 12 34`.
+pub fn mask_phone(phone: &str) -> String {
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     let tail = &digits[digits.len().saturating_sub(4)..];
     format!(

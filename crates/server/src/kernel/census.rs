@@ -14,8 +14,21 @@ use crate::state::AppState;
 pub struct ImportReport {
     pub added: usize,
     pub updated: usize,
-    /// (line, reason) of rows left out.
-    pub skipped: Vec<(usize, String)>,
+    /// Rows left out, in line order.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A row left out of an import.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    pub line: usize,
+    /// The row's IIN, masked (`iin::mask`): enough to find the row, not
+    /// enough to copy a person's IIN off the screen.
+    pub iin: String,
+    /// What is wrong: `iin`, `phone`, `locality`, or `row` (not three fields).
+    pub field: String,
+    /// English detail (logs, the command line).
+    pub detail: String,
 }
 
 /// Adds or updates one resident; returns the user id and whether it is new.
@@ -76,15 +89,39 @@ pub fn import_csv(
     c: &mut dyn Conn,
     reader: impl std::io::Read,
 ) -> AppResult<ImportReport> {
+    let (rows, bad) = parse_csv(reader);
+    db::write_tx(c, |c| import_rows(st, c, &rows, &bad))
+}
+
+/// [`import_csv`] inside the caller's transaction.
+pub fn import_csv_in(
+    st: &AppState,
+    c: &mut dyn Conn,
+    reader: impl std::io::Read,
+) -> AppResult<ImportReport> {
+    let (rows, bad) = parse_csv(reader);
+    import_rows(st, c, &rows, &bad)
+}
+
+/// A census row: line, IIN, phone, locality.
+type Row = (usize, String, String, String);
+
+fn parse_csv(reader: impl std::io::Read) -> (Vec<Row>, Vec<Skipped>) {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(reader);
     let mut rows = Vec::new();
-    let mut report = ImportReport::default();
+    let mut bad = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let line = i + 1;
+        let skip = |iin: &str, detail: String| Skipped {
+            line,
+            iin: dauys_proto::iin::mask(iin),
+            field: "row".into(),
+            detail,
+        };
         match rec {
             Ok(r) if r.len() >= 3 => {
                 if line == 1 && r.get(0).is_some_and(|f| f.eq_ignore_ascii_case("iin")) {
@@ -92,39 +129,51 @@ pub fn import_csv(
                 }
                 rows.push((line, r[0].to_string(), r[1].to_string(), r[2].to_string()));
             }
-            Ok(_) => report
-                .skipped
-                .push((line, "expected iin,phone,locality".into())),
-            Err(e) => report.skipped.push((line, e.to_string())),
+            Ok(r) => bad.push(skip(
+                r.get(0).unwrap_or_default(),
+                "expected iin,phone,locality".into(),
+            )),
+            Err(e) => bad.push(skip("", e.to_string())),
         }
     }
-    let parse_skipped = report.skipped.clone();
-    db::write_tx(c, |c| -> AppResult<()> {
-        // A retried transaction starts its tally afresh.
-        report = ImportReport {
-            skipped: parse_skipped.clone(),
-            ..ImportReport::default()
-        };
-        for (line, iin, phone, loc) in &rows {
-            c.control("SAVEPOINT row")?;
-            match upsert_resident(st, c, iin, phone, loc) {
-                Ok((_, true)) => report.added += 1,
-                Ok((_, false)) => report.updated += 1,
-                Err(AppError::Reject(r)) => {
-                    c.control("ROLLBACK TO SAVEPOINT row")?;
-                    report.skipped.push((*line, r.detail));
-                }
-                Err(e) => return Err(e),
+    (rows, bad)
+}
+
+fn import_rows(
+    st: &AppState,
+    c: &mut dyn Conn,
+    rows: &[Row],
+    bad: &[Skipped],
+) -> AppResult<ImportReport> {
+    // A retried transaction starts its tally afresh.
+    let mut report = ImportReport {
+        skipped: bad.to_vec(),
+        ..ImportReport::default()
+    };
+    for (line, iin, phone, loc) in rows {
+        c.control("SAVEPOINT row")?;
+        match upsert_resident(st, c, iin, phone, loc) {
+            Ok((_, true)) => report.added += 1,
+            Ok((_, false)) => report.updated += 1,
+            Err(AppError::Reject(r)) => {
+                c.control("ROLLBACK TO SAVEPOINT row")?;
+                report.skipped.push(Skipped {
+                    line: *line,
+                    iin: dauys_proto::iin::mask(iin),
+                    field: r.field.unwrap_or_else(|| "row".into()),
+                    detail: r.detail,
+                });
             }
-            c.control("RELEASE SAVEPOINT row")?;
+            Err(e) => return Err(e),
         }
-        Ok(())
-    })?;
+        c.control("RELEASE SAVEPOINT row")?;
+    }
     report.skipped.sort();
     Ok(report)
 }
 
-/// Grants a role, optionally limited to a locality and what lies under it.
+/// Grants a role, optionally limited to a locality and what lies under it
+/// (the `dauys-server user grant` command).
 pub fn grant(
     st: &AppState,
     c: &mut dyn Conn,
@@ -132,27 +181,60 @@ pub fn grant(
     iin: &str,
     locality: Option<&str>,
 ) -> AppResult<()> {
+    db::write_tx(c, |c| grant_in(st, c, role, iin, locality, "").map(|_| ()))
+}
+
+/// [`grant`] inside the caller's transaction (the `role.grant` op);
+/// returns the user id. A grant given again only updates its label.
+pub fn grant_in(
+    st: &AppState,
+    c: &mut dyn Conn,
+    role: Role,
+    iin: &str,
+    locality: Option<&str>,
+    label: &str,
+) -> AppResult<String> {
     let iin = Iin::parse(iin).map_err(|e| Reject::field("iin", e.to_string()))?;
     let hash = crypto::iin_hash(&st.secret, &iin.as_string());
-    db::write_tx(c, |c| -> AppResult<()> {
-        let user = c
-            .query_one(
-                "SELECT id FROM residents WHERE iin_hash = $1",
-                params![&hash],
-            )?
-            .ok_or_else(|| Reject::field("iin", "not in the census"))?
-            .str(0)?;
-        if let Some(l) = locality {
-            if c.query_one("SELECT 1 FROM localities WHERE code = $1", params![l])?
-                .is_none()
-            {
-                return Err(Reject::field("locality", format!("unknown locality {l}")).into());
-            }
+    let user = c
+        .query_one(
+            "SELECT id FROM residents WHERE iin_hash = $1",
+            params![&hash],
+        )?
+        .ok_or_else(|| Reject::field("iin", "not in the census"))?
+        .str(0)?;
+    if let Some(l) = locality {
+        if c.query_one("SELECT 1 FROM localities WHERE code = $1", params![l])?
+            .is_none()
+        {
+            return Err(Reject::field("locality", format!("unknown locality {l}")).into());
         }
+    }
+    let loc = locality.unwrap_or("");
+    let label = label.trim();
+    let updated = c.exec(
+        "UPDATE roles SET label = $4 WHERE user_id = $1 AND role = $2 AND locality = $3",
+        params![&user, role.as_str(), loc, label],
+    )?;
+    if updated == 0 {
         c.exec(
-            "INSERT INTO roles (user_id, role, locality) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            params![user, role.as_str(), locality.unwrap_or("")],
+            "INSERT INTO roles (user_id, role, locality, label) VALUES ($1, $2, $3, $4)",
+            params![&user, role.as_str(), loc, label],
         )?;
-        Ok(())
-    })
+    }
+    Ok(user)
+}
+
+/// Removes one grant; false if there was none.
+pub fn revoke_in(
+    c: &mut dyn Conn,
+    user_id: &str,
+    role: Role,
+    locality: Option<&str>,
+) -> AppResult<bool> {
+    let n = c.exec(
+        "DELETE FROM roles WHERE user_id = $1 AND role = $2 AND locality = $3",
+        params![user_id, role.as_str(), locality.unwrap_or("")],
+    )?;
+    Ok(n > 0)
 }

@@ -3,6 +3,7 @@
 //! sign-in, sessions, device keys, roles, the `Actor`/`MaybeActor`
 //! extractors in `http`), resumable uploads, and the census.
 
+pub mod audit;
 pub mod auth;
 pub mod census;
 pub mod localities;

@@ -11,6 +11,7 @@ use crate::auth::{self, Actor};
 use crate::components::{Component, ParsedOp, Registry};
 use crate::db::{self, Conn, FromRow};
 use crate::error::{AppError, AppResult, Reject};
+use crate::kernel::audit;
 use crate::kernel::ops::Ctx;
 use crate::params;
 use crate::state::AppState;
@@ -159,16 +160,12 @@ pub fn apply_and_record(
         Err(e) => return Err(e),
     };
     let json = serde_json::to_string(&outcome).map_err(|e| AppError::Internal(e.to_string()))?;
+    let op_id = op.id.to_string();
     c.exec(
         "INSERT INTO ops (id, user_id, kind, result, applied_at) VALUES ($1, $2, $3, $4, $5)",
-        params![
-            op.id.to_string(),
-            &ctx.actor.user_id,
-            &op.kind,
-            json,
-            ctx.now
-        ],
+        params![&op_id, &ctx.actor.user_id, &op.kind, json, ctx.now],
     )?;
+    audit::record(c, ctx.actor, &op_id, &op.kind, &outcome, ctx.now)?;
     Ok(outcome)
 }
 
