@@ -84,6 +84,9 @@ pub struct QueueItem {
     pub reg_number: String,
     pub due: String,
     pub over: String,
+    /// The bulk-register checkbox's value `<appeal id>:<fresh op id>`, for
+    /// appeals waiting to be registered.
+    pub bulk: Option<String>,
 }
 
 pub fn queue_item(
@@ -93,7 +96,9 @@ pub fn queue_item(
     today: time::Date,
 ) -> QueueItem {
     let over = days_over(&r.status, r.due_date.as_deref(), today);
+    let waiting = matches!(r.status.as_str(), "submitted" | "redirected");
     QueueItem {
+        bulk: waiting.then(|| format!("{}:{}", r.id, action::new_op_id())),
         href: format!("/console/appeals/{}", r.id),
         kind: type_label(tr, &r.appeal_type),
         status: status_label(tr, &r.status),
@@ -126,6 +131,8 @@ pub struct QueuePage {
     pub items: Vec<QueueItem>,
     pub prev_href: Option<String>,
     pub next_href: Option<String>,
+    /// Some line can be registered in bulk (the form and its button show).
+    pub any_bulk: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -140,6 +147,8 @@ pub struct QueueArgs {
     pub q: String,
     #[serde(default)]
     pub page: Option<i64>,
+    #[serde(default)]
+    pub flash: Option<String>,
 }
 
 impl QueueArgs {
@@ -226,7 +235,11 @@ pub async fn queue(
         })
         .collect();
     let p = QueuePage {
-        page: Chrome::signed_in(tr, "console-appeals-title", "/console/appeals", &staff),
+        page: Chrome::signed_in(tr, "console-appeals-title", "/console/appeals", &staff)
+            .with_flash(args.flash.as_deref()),
+        any_bulk: rows
+            .iter()
+            .any(|r| matches!(r.status.as_str(), "submitted" | "redirected")),
         statuses,
         types,
         overdue: f.overdue,

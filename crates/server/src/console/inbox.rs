@@ -75,6 +75,7 @@ pub async fn staff_appeals(
         },
         q: args.q.unwrap_or_default(),
         page: None,
+        flash: None,
     }
     .filter();
     blocking(&st, move |st, c| {

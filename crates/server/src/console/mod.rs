@@ -7,6 +7,7 @@
 //! - `login.rs` sign-in with the app's OTP flow, sign-out, language switch
 //! - `action.rs` staff actions as ops through the app's op path
 //! - `dashboard.rs`, `appeals.rs`, `proposals.rs` the pages; `store.rs` their SQL
+//! - `bulk.rs` bulk registration from the appeals queue
 //! - `admin.rs` staff grants and the census import; `audit.rs` the audit log
 //! - `inbox.rs` the JSON inbox `GET /v1/staff/appeals` (in the OpenAPI document)
 //! - `pages.rs` layout, rendering, headers, message pages; `i18n.rs` Fluent
@@ -15,6 +16,7 @@ pub mod action;
 pub mod admin;
 pub mod appeals;
 pub mod audit;
+pub mod bulk;
 pub mod csrf;
 pub mod dashboard;
 pub mod i18n;
@@ -43,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/console/logout", post(login::logout))
         .route("/console/lang", get(login::switch_lang))
         .route("/console/appeals", get(appeals::queue))
+        .route("/console/appeals/register", post(bulk::register))
         .route("/console/appeals/{id}", get(appeals::detail))
         .route("/console/appeals/{id}/{action}", post(appeals::act))
         .route("/v1/staff/appeals", get(inbox::staff_appeals))
