@@ -179,7 +179,7 @@ pub fn router(st: AppState) -> Router {
     for comp in st.components.iter() {
         app = app.merge(comp.routes());
     }
-    app.merge(crate::console::router())
+    app.merge(crate::console::router(&st))
         .route("/healthz", get(healthz))
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/localities", get(localities))

@@ -32,7 +32,7 @@ const GRANTABLE: &[Role] = &[Role::Official, Role::Moderator, Role::Expert, Role
 
 /// The largest census file accepted from the console (about 300,000 rows);
 /// bigger ones go through `dauys-server census import`.
-const CENSUS_MAX_BYTES: usize = 16 * 1024 * 1024;
+pub const CENSUS_MAX_BYTES: usize = 16 * 1024 * 1024;
 
 pub struct Choice {
     pub value: String,

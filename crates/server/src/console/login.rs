@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::csrf;
 use super::i18n::{Lang, Tr};
 use super::pages::{self, Chrome};
+use super::resume::{Kept, ResumePage};
 use super::session::{self, Staff, COOKIE, LANG_COOKIE, PRE_COOKIE};
 use crate::auth;
 use crate::crypto;
@@ -30,6 +31,9 @@ pub struct LoginPage {
     pub iin: String,
     pub phone_hint: String,
     pub error: Option<String>,
+    /// A form kept from an expired session, carried through both steps.
+    pub resume_to: String,
+    pub resume: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -40,6 +44,16 @@ pub struct LoginForm {
     iin: String,
     #[serde(default)]
     code: String,
+    #[serde(default)]
+    resume_to: String,
+    #[serde(default)]
+    resume: String,
+}
+
+impl LoginForm {
+    fn kept(&self) -> Option<Kept> {
+        Kept::from_hidden(&self.resume_to, &self.resume)
+    }
 }
 
 fn tr_of(headers: &HeaderMap) -> Tr {
@@ -61,21 +75,46 @@ fn login_page(tr: Tr, pre: String, code_step: bool, iin: String) -> LoginPage {
         iin,
         phone_hint: String::new(),
         error: None,
+        resume_to: String::new(),
+        resume: String::new(),
+    }
+}
+
+impl LoginPage {
+    /// Carries a kept form through the sign-in steps.
+    fn keeping(mut self, kept: Option<&Kept>) -> LoginPage {
+        if let Some(k) = kept {
+            self.resume_to = k.to.clone();
+            self.resume = k.encoded();
+            self.page.flash = Some(self.page.tr.t("console-session-expired"));
+        }
+        self
     }
 }
 
 /// The sign-in form; sets the form's double-submit cookie if missing.
 pub async fn form(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let tr = tr_of(&headers);
-    let pre = session::cookie(&headers, PRE_COOKIE)
+    sign_in_page(&headers, session::secure(&st, &headers), None)
+}
+
+fn sign_in_page(headers: &HeaderMap, secure: bool, kept: Option<Kept>) -> Response {
+    let tr = tr_of(headers);
+    let pre = session::cookie(headers, PRE_COOKIE)
         .filter(|v| !v.is_empty())
         .unwrap_or_else(crypto::random_token);
-    let cookie = session::set_cookie(PRE_COOKIE, &pre, session::secure(&st, &headers), None);
-    let mut r = pages::render(StatusCode::OK, &login_page(tr, pre, false, String::new()));
+    let cookie = session::set_cookie(PRE_COOKIE, &pre, secure, None);
+    let page = login_page(tr, pre, false, String::new()).keeping(kept.as_ref());
+    let mut r = pages::render(StatusCode::OK, &page);
     if let Ok(v) = cookie.parse() {
         r.headers_mut().insert(SET_COOKIE, v);
     }
     r
+}
+
+/// Instead of the bare redirect to sign-in a form POST got when its
+/// session had expired: the sign-in page, keeping the form (see `resume.rs`).
+pub fn expired_page(headers: &HeaderMap, secure: bool, kept: Option<Kept>) -> Response {
+    sign_in_page(headers, secure, kept)
 }
 
 /// The sign-in forms' CSRF check: the field must equal the cookie.
@@ -83,10 +122,17 @@ fn pre_token(headers: &HeaderMap, form: &LoginForm) -> Option<String> {
     session::cookie(headers, PRE_COOKIE).filter(|pre| csrf::matches(pre, &form.csrf))
 }
 
-fn rejected(tr: Tr, pre: String, code_step: bool, iin: String, e: &AppError) -> Response {
+fn rejected(
+    tr: Tr,
+    pre: String,
+    code_step: bool,
+    iin: String,
+    kept: Option<&Kept>,
+    e: &AppError,
+) -> Response {
     match e {
         AppError::Reject(r) => {
-            let mut p = login_page(tr, pre, code_step, iin);
+            let mut p = login_page(tr, pre, code_step, iin).keeping(kept);
             p.error = Some(tr.t(&r.code.message_key()));
             pages::render(crate::error::status_of(r.code), &p)
         }
@@ -115,7 +161,7 @@ pub async fn request_code(
     let iin2 = iin.clone();
     match blocking(&st, move |st, c| auth::request_otp(st, c, &iin2)).await {
         Ok(sent) => {
-            let mut p = login_page(tr, pre, true, iin);
+            let mut p = login_page(tr, pre, true, iin).keeping(form.kept().as_ref());
             if let Some(hint) = sent.phone_hint {
                 p.phone_hint = tr.s("console-code-sent", "phone", &hint);
             } else {
@@ -123,7 +169,7 @@ pub async fn request_code(
             }
             pages::render(StatusCode::OK, &p)
         }
-        Err(e) => rejected(tr, pre, false, iin, &e),
+        Err(e) => rejected(tr, pre, false, iin, form.kept().as_ref(), &e),
     }
 }
 
@@ -146,14 +192,27 @@ pub async fn verify(
         if !session::is_staff(&actor) {
             return Ok(None);
         }
-        session::open(st, c, &user_id).map(Some)
+        let token = session::open(st, c, &user_id)?;
+        let s = session::find(st, c, &token)?
+            .ok_or_else(|| AppError::Internal("session just opened is gone".into()))?;
+        Ok(Some((
+            token,
+            Staff {
+                actor,
+                session: s,
+                tr,
+            },
+        )))
     })
     .await;
     match opened {
-        Ok(Some(token)) => {
+        Ok(Some((token, staff))) => {
             tracing::info!("console session opened");
             let secure = session::secure(&st, &headers);
-            let mut r = Redirect::to("/console").into_response();
+            let mut r = match form.kept() {
+                Some(k) => pages::render(StatusCode::OK, &ResumePage::new(&staff, k)),
+                None => Redirect::to("/console").into_response(),
+            };
             let cookies = [
                 session::set_cookie(COOKIE, &token, secure, None),
                 session::set_cookie(PRE_COOKIE, "", secure, Some(0)),
@@ -166,7 +225,7 @@ pub async fn verify(
             r
         }
         Ok(None) => pages::staff_only(tr),
-        Err(e) => rejected(tr, pre, true, iin, &e),
+        Err(e) => rejected(tr, pre, true, iin, form.kept().as_ref(), &e),
     }
 }
 

@@ -8,6 +8,7 @@
 //! - `action.rs` staff actions as ops through the app's op path
 //! - `dashboard.rs`, `appeals.rs`, `proposals.rs` the pages; `store.rs` their SQL
 //! - `bulk.rs` bulk registration from the appeals queue
+//! - `resume.rs` a form sent after the session expired survives the sign-in
 //! - `admin.rs` staff grants and the census import; `audit.rs` the audit log
 //! - `inbox.rs` the JSON inbox `GET /v1/staff/appeals` (in the OpenAPI document)
 //! - `pages.rs` layout, rendering, headers, message pages; `i18n.rs` Fluent
@@ -24,6 +25,7 @@ pub mod inbox;
 pub mod login;
 pub mod pages;
 pub mod proposals;
+pub mod resume;
 pub mod session;
 pub mod store;
 
@@ -35,7 +37,7 @@ use axum::Router;
 use crate::state::AppState;
 
 /// The console's routes (merged into the API router by `http::router`).
-pub fn router() -> Router<AppState> {
+pub fn router(st: &AppState) -> Router<AppState> {
     Router::new()
         .route("/console", get(dashboard::page))
         .route("/console/", get(|| async { Redirect::to("/console") }))
@@ -59,9 +61,15 @@ pub fn router() -> Router<AppState> {
         .route("/console/admin/revoke", post(admin::revoke))
         .route(
             "/console/admin/census",
-            get(admin::census_form).post(admin::census_import),
+            get(admin::census_form).post(admin::census_import).layer(
+                axum::extract::DefaultBodyLimit::max(admin::CENSUS_MAX_BYTES + 4096),
+            ),
         )
         .route("/console/audit", get(audit::page))
+        .layer(axum::middleware::from_fn_with_state(
+            st.clone(),
+            resume::keep_form,
+        ))
         .layer(axum::middleware::map_response(pages::security_headers))
 }
 

@@ -176,6 +176,15 @@ pub fn to_login() -> Response {
     Redirect::to("/console/login").into_response()
 }
 
+/// Whether a response is [`to_login`]'s (how `resume.rs` spots a form
+/// that arrived after its session expired).
+pub fn is_to_login(r: &Response) -> bool {
+    r.status() == StatusCode::SEE_OTHER
+        && r.headers()
+            .get(header::LOCATION)
+            .is_some_and(|v| v == "/console/login")
+}
+
 /// A resident (or anyone without a staff role) signed in.
 pub fn staff_only(tr: Tr) -> Response {
     message(
