@@ -292,7 +292,7 @@ def crawl(b, lang, role, seen_pages):
     of each; checks each page; returns the paths visited."""
     todo = ["/console"]
     visited = []
-    while todo and len(visited) < 14:
+    while todo and len(visited) < 20:
         path = todo.pop(0)
         if path in visited:
             continue
@@ -324,8 +324,11 @@ def crawl(b, lang, role, seen_pages):
             navs = [p for p in links if p.count("/") == 2 and "?" not in p]
             details = [p for p in links if DETAIL.match(p)]
             todo.extend(p for p in navs if p not in todo)
-            if details and path != "/console":
-                todo.append(details[0])
+            if path != "/console":
+                # Sub-pages (admin's census, templates) and one item of each list.
+                subs = [p for p in details if re.match(r"^/console/admin/[a-z-]+$", p)]
+                items = [p for p in details if p not in subs]
+                todo.extend(p for p in subs + items[:1] if p not in todo)
     return visited
 
 

@@ -1,4 +1,5 @@
-//! Staff administration: granting and revoking staff roles. These are ops
+//! Staff administration: granting and revoking staff roles, and the answer
+//! templates officials start their answers from. These are ops
 //! like any other (idempotent by op id, in the op log and the audit log);
 //! only an administrator whose scope covers the locality may apply them.
 
@@ -8,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::Role;
+use crate::appeals::AppealType;
 use crate::ops::OpKind;
 
 /// Grants `role` to the resident with `iin` (who must be in the census),
@@ -35,10 +37,33 @@ pub struct RoleRevokePayload {
     pub locality: Option<String>,
 }
 
+/// Creates (no `id`) or replaces an answer template for one appeal type,
+/// offered to officials of `locality` and under it (none: everywhere).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TemplateSavePayload {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "type")]
+    pub appeal_type: AppealType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locality: Option<String>,
+    pub title: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TemplateDeletePayload {
+    pub id: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum AdminOp {
     RoleGrant(RoleGrantPayload),
     RoleRevoke(RoleRevokePayload),
+    TemplateSave(TemplateSavePayload),
+    TemplateDelete(TemplateDeletePayload),
 }
 
 impl AdminOp {
@@ -46,6 +71,8 @@ impl AdminOp {
         match self {
             AdminOp::RoleGrant(_) => OpKind::RoleGrant,
             AdminOp::RoleRevoke(_) => OpKind::RoleRevoke,
+            AdminOp::TemplateSave(_) => OpKind::TemplateSave,
+            AdminOp::TemplateDelete(_) => OpKind::TemplateDelete,
         }
     }
 
@@ -53,6 +80,8 @@ impl AdminOp {
         match self {
             AdminOp::RoleGrant(p) => serde_json::to_value(p),
             AdminOp::RoleRevoke(p) => serde_json::to_value(p),
+            AdminOp::TemplateSave(p) => serde_json::to_value(p),
+            AdminOp::TemplateDelete(p) => serde_json::to_value(p),
         }
     }
 }

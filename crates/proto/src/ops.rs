@@ -112,6 +112,12 @@ pub enum OpKind {
     #[serde(rename = "role.revoke")]
     #[strum(serialize = "role.revoke")]
     RoleRevoke,
+    #[serde(rename = "template.save")]
+    #[strum(serialize = "template.save")]
+    TemplateSave,
+    #[serde(rename = "template.delete")]
+    #[strum(serialize = "template.delete")]
+    TemplateDelete,
 }
 
 impl OpKind {
@@ -148,7 +154,10 @@ impl OpKind {
             | OpKind::CyclePhase => "budgets",
             OpKind::CommentAdd | OpKind::CommentModerate => "comments",
             OpKind::MediaAttach => "media",
-            OpKind::RoleGrant | OpKind::RoleRevoke => "admin",
+            OpKind::RoleGrant
+            | OpKind::RoleRevoke
+            | OpKind::TemplateSave
+            | OpKind::TemplateDelete => "admin",
         }
     }
 
@@ -213,6 +222,8 @@ impl OpBody {
             OpKind::CyclePhase => OpBody::Budget(BudgetOp::CyclePhase(p(payload)?)),
             OpKind::RoleGrant => OpBody::Admin(AdminOp::RoleGrant(p(payload)?)),
             OpKind::RoleRevoke => OpBody::Admin(AdminOp::RoleRevoke(p(payload)?)),
+            OpKind::TemplateSave => OpBody::Admin(AdminOp::TemplateSave(p(payload)?)),
+            OpKind::TemplateDelete => OpBody::Admin(AdminOp::TemplateDelete(p(payload)?)),
         })
     }
 

@@ -256,3 +256,103 @@ async fn staff_actions_are_audited(srv: Server) {
     assert!(html.contains(&op));
 }
 both_backends!(console_audit, staff_actions_are_audited);
+
+async fn answer_templates(srv: Server) {
+    let admin = staff_en(&srv, "administrator").await;
+    let (status, html) = get(&srv, &admin.cookie, "/console/admin/templates").await;
+    assert_eq!(status, 200);
+    let op = field(&html, "action=\"/console/admin/templates\"", "op_id");
+    let form = [
+        ("csrf", admin.csrf.as_str()),
+        ("op_id", op.as_str()),
+        ("type", "request"),
+        ("locality", "551010000"),
+        ("title", "Street lighting <fixed>"),
+        (
+            "body",
+            "Dear applicant, the lamp on your street was replaced.",
+        ),
+    ];
+    for _ in 0..2 {
+        let r = post(&srv, &admin.cookie, "/console/admin/templates", &form).await;
+        assert_eq!(
+            location(&r),
+            "/console/admin/templates?flash=console-flash-template-saved"
+        );
+    }
+    let n: &'static str = "SELECT COUNT(*) FROM answer_templates WHERE title LIKE 'Street%'";
+    assert_eq!(srv.count(n, vec![]).await, 1, "saved once");
+
+    // An official answering a request in the city starts from it.
+    let resident = srv.sign_in(&srv.person("resident", 0)).await;
+    let out = resident
+        .one(
+            &srv,
+            "appeal.submit",
+            json!({"type": "request", "addressee": "pvl-akimat", "subject": "Lamp",
+                   "body": "b", "public": false}),
+        )
+        .await;
+    let id = out["entity_id"].as_str().unwrap_or_default().to_string();
+    let official = staff_en(&srv, "official, Pavlodar").await;
+    let page = format!("/console/appeals/{id}");
+    let (_, html) = get(&srv, &official.cookie, &page).await;
+    let op = field(&html, "/register\"", "op_id");
+    post(
+        &srv,
+        &official.cookie,
+        &format!("{page}/register"),
+        &[("csrf", &official.csrf), ("op_id", &op)],
+    )
+    .await;
+    let (_, html) = get(&srv, &official.cookie, &page).await;
+    let link = format!("{page}?template={op_t}", op_t = form[1].1);
+    assert!(html.contains(&link), "template offered: {html}");
+    assert!(
+        html.contains("Street lighting &#60;fixed&#62;")
+            || html.contains("Street lighting &lt;fixed&gt;")
+    );
+    let (_, html) = get(&srv, &official.cookie, &link).await;
+    assert!(html.contains(">Dear applicant, the lamp on your street was replaced.</textarea>"));
+    // Not offered for another type of appeal, nor to another region.
+    let other = staff_en(&srv, "official, Almaty region").await;
+    assert_eq!(get(&srv, &other.cookie, &link).await.0, 404);
+
+    // Officials do not keep templates: no page, and the op refuses.
+    assert_eq!(
+        get(&srv, &official.cookie, "/console/admin/templates")
+            .await
+            .0,
+        404
+    );
+    let r = post(
+        &srv,
+        &official.cookie,
+        "/console/admin/templates/delete",
+        &[
+            ("csrf", &official.csrf),
+            ("op_id", &uuid::Uuid::now_v7().to_string()),
+            ("id", form[1].1),
+        ],
+    )
+    .await;
+    assert!(location(&r).contains("flash=error-"), "{}", location(&r));
+    assert_eq!(srv.count(n, vec![]).await, 1);
+    // The administrator deletes it.
+    let (_, html) = get(&srv, &admin.cookie, "/console/admin/templates").await;
+    let del = field(&html, "/console/admin/templates/delete", "op_id");
+    let r = post(
+        &srv,
+        &admin.cookie,
+        "/console/admin/templates/delete",
+        &[("csrf", &admin.csrf), ("op_id", &del), ("id", form[1].1)],
+    )
+    .await;
+    assert_eq!(
+        location(&r),
+        "/console/admin/templates?flash=console-flash-template-deleted"
+    );
+    assert_eq!(srv.count(n, vec![]).await, 0);
+    assert_eq!(audit_rows(&srv, "template.save").await, 1);
+}
+both_backends!(console_templates, answer_templates);

@@ -1,10 +1,14 @@
-//! `role.grant` / `role.revoke`: staff administration as ops, so the
+//! `role.grant` / `role.revoke` and `template.save` / `template.delete`
+//! (answer templates): staff administration as ops, so the
 //! console's admin pages go through the op log, its idempotency and the
 //! audit log like every other staff action. Only an administrator whose
 //! scope covers the grant's locality may apply them (an unscoped grant
 //! needs an unscoped administrator).
 
-use dauys_proto::{AdminOp, ErrorCode, Op, OpBody, Role, RoleGrantPayload, RoleRevokePayload};
+use dauys_proto::{
+    AdminOp, ErrorCode, Op, OpBody, Role, RoleGrantPayload, RoleRevokePayload,
+    TemplateDeletePayload, TemplateSavePayload,
+};
 
 use super::{not_mine, Builtin};
 use crate::auth::require_role;
@@ -12,6 +16,7 @@ use crate::census;
 use crate::db::Conn;
 use crate::error::{AppResult, Reject};
 use crate::kernel::ops::{Applied, Ctx};
+use crate::params;
 
 /// The admin component (no routes of its own), as the server registers it.
 pub const COMPONENT: Builtin = Builtin {
@@ -20,10 +25,12 @@ pub const COMPONENT: Builtin = Builtin {
     routes: axum::Router::new,
 };
 
-fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, _: &Op, body: OpBody) -> AppResult<Applied> {
+fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, body: OpBody) -> AppResult<Applied> {
     match body {
         OpBody::Admin(AdminOp::RoleGrant(p)) => grant(c, ctx, p),
         OpBody::Admin(AdminOp::RoleRevoke(p)) => revoke(c, ctx, p),
+        OpBody::Admin(AdminOp::TemplateSave(p)) => save_template(c, ctx, &op.id.to_string(), p),
+        OpBody::Admin(AdminOp::TemplateDelete(p)) => delete_template(c, ctx, p),
         _ => Err(not_mine(COMPONENT.name)),
     }
 }
@@ -59,6 +66,87 @@ fn revoke(c: &mut dyn Conn, ctx: &mut Ctx, p: RoleRevokePayload) -> AppResult<Ap
     }
     Ok(Applied {
         entity_id: p.user_id,
+        receipt: None,
+    })
+}
+
+/// Longest template title and text.
+const TITLE_MAX: usize = 120;
+const BODY_MAX: usize = 8000;
+
+/// The locality of an existing template (None: no such template).
+fn template_locality(c: &mut dyn Conn, id: &str) -> AppResult<Option<String>> {
+    Ok(c.query_one(
+        "SELECT locality FROM answer_templates WHERE id = $1",
+        params![id],
+    )?
+    .map(|r| r.str(0))
+    .transpose()?)
+}
+
+/// Creates (the op id becomes the template's id) or replaces a template;
+/// the administrator must cover both its old and its new locality.
+fn save_template(
+    c: &mut dyn Conn,
+    ctx: &mut Ctx,
+    op_id: &str,
+    p: TemplateSavePayload,
+) -> AppResult<Applied> {
+    let title = p.title.trim();
+    let body = p.body.trim();
+    if title.is_empty() || title.chars().count() > TITLE_MAX {
+        return Err(Reject::field("title", "1 to 120 characters").into());
+    }
+    if body.is_empty() || body.chars().count() > BODY_MAX {
+        return Err(Reject::field("body", "1 to 8000 characters").into());
+    }
+    let locality = p.locality.as_deref().filter(|l| !l.is_empty());
+    require_role(c, ctx.actor, &[Role::Admin], locality.unwrap_or(""))?;
+    let id = match &p.id {
+        Some(id) => {
+            let old = template_locality(c, id)?
+                .ok_or_else(|| Reject::new(ErrorCode::NotFound, "no such template"))?;
+            require_role(c, ctx.actor, &[Role::Admin], &old)?;
+            c.exec(
+                "UPDATE answer_templates SET appeal_type = $2, locality = $3, title = $4, body = $5,
+                   updated_at = $6 WHERE id = $1",
+                params![id, p.appeal_type.as_str(), locality.unwrap_or(""), title, body, ctx.now],
+            )?;
+            id.clone()
+        }
+        None => {
+            c.exec(
+                "INSERT INTO answer_templates (id, appeal_type, locality, title, body, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                params![
+                    op_id,
+                    p.appeal_type.as_str(),
+                    locality.unwrap_or(""),
+                    title,
+                    body,
+                    ctx.now
+                ],
+            )?;
+            op_id.to_string()
+        }
+    };
+    Ok(Applied {
+        entity_id: id,
+        receipt: None,
+    })
+}
+
+fn delete_template(
+    c: &mut dyn Conn,
+    ctx: &mut Ctx,
+    p: TemplateDeletePayload,
+) -> AppResult<Applied> {
+    let loc = template_locality(c, &p.id)?
+        .ok_or_else(|| Reject::new(ErrorCode::NotFound, "no such template"))?;
+    require_role(c, ctx.actor, &[Role::Admin], &loc)?;
+    c.exec("DELETE FROM answer_templates WHERE id = $1", params![&p.id])?;
+    Ok(Applied {
+        entity_id: p.id,
         receipt: None,
     })
 }

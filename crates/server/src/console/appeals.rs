@@ -21,6 +21,7 @@ use super::i18n::{Lang, Tr};
 use super::pages::{self, Chrome};
 use super::session::Staff;
 use super::store::{self, AppealFilter, QueueRow, APPEAL_ROLES};
+use super::templates;
 use crate::clock::date_of;
 use crate::error::AppResult;
 use crate::http::blocking;
@@ -301,6 +302,24 @@ pub struct AppealPage {
     pub events: Vec<Event>,
     pub forms: Forms,
     pub bodies: Vec<BodyChoice>,
+    /// Answer templates for this appeal's type and place (links that
+    /// reload the page with the answer pre-filled).
+    pub templates: Vec<TemplateLink>,
+    pub answer_prefill: String,
+}
+
+pub struct TemplateLink {
+    pub title: String,
+    pub href: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DetailArgs {
+    #[serde(default)]
+    pub flash: Option<String>,
+    /// The answer template to start the answer from.
+    #[serde(default)]
+    pub template: Option<String>,
 }
 
 /// One photo of an appeal: its upload (a capability URL, as the app uses)
@@ -338,10 +357,11 @@ pub async fn detail(
     State(st): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    args: Result<Query<FlashArgs>, axum::extract::rejection::QueryRejection>,
+    args: Result<Query<DetailArgs>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let tr = staff.tr;
-    let flash = args.ok().and_then(|Query(a)| a.flash);
+    let args = args.map(|Query(a)| a).unwrap_or_default();
+    let flash = args.flash;
     let actor = staff.actor.clone();
     let id2 = id.clone();
     let loaded = blocking(&st, move |st, c| {
@@ -349,10 +369,11 @@ pub async fn detail(
             return Ok(None);
         };
         let all = read::localities(c)?;
-        Ok(Some((a, all, st.clock.today())))
+        let templates = templates::for_appeal(c, a.appeal_type, &a.locality)?;
+        Ok(Some((a, all, templates, st.clock.today())))
     })
     .await;
-    let (a, localities, today) = match loaded {
+    let (a, localities, templates, today) = match loaded {
         Ok(Some(v)) => v,
         Ok(None) => return pages::not_found(tr),
         Err(e) => return pages::error(tr, &e),
@@ -445,6 +466,18 @@ pub async fn detail(
             .collect(),
         forms,
         bodies,
+        answer_prefill: args
+            .template
+            .and_then(|t| templates.iter().find(|x| x.id == t))
+            .map(|t| t.body.clone())
+            .unwrap_or_default(),
+        templates: templates
+            .into_iter()
+            .map(|t| TemplateLink {
+                href: format!("/console/appeals/{}?template={}#answer-text", a.id, t.id),
+                title: t.title,
+            })
+            .collect(),
         id: a.id,
         subject: a.subject,
         body: a.body,

@@ -9,7 +9,8 @@
 //! - `dashboard.rs`, `appeals.rs`, `proposals.rs` the pages; `store.rs` their SQL
 //! - `bulk.rs` bulk registration from the appeals queue
 //! - `resume.rs` a form sent after the session expired survives the sign-in
-//! - `admin.rs` staff grants and the census import; `audit.rs` the audit log
+//! - `admin.rs` staff grants and the census import; `audit.rs` the audit log;
+//!   `templates.rs` answer templates
 //! - `inbox.rs` the JSON inbox `GET /v1/staff/appeals` (in the OpenAPI document)
 //! - `pages.rs` layout, rendering, headers, message pages; `i18n.rs` Fluent
 
@@ -28,6 +29,7 @@ pub mod proposals;
 pub mod resume;
 pub mod session;
 pub mod store;
+pub mod templates;
 
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -65,6 +67,11 @@ pub fn router(st: &AppState) -> Router<AppState> {
                 axum::extract::DefaultBodyLimit::max(admin::CENSUS_MAX_BYTES + 4096),
             ),
         )
+        .route(
+            "/console/admin/templates",
+            get(templates::page).post(templates::save),
+        )
+        .route("/console/admin/templates/delete", post(templates::delete))
         .route("/console/audit", get(audit::page))
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),

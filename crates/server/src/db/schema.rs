@@ -130,6 +130,17 @@ CREATE INDEX audit_log_locality ON audit_log(locality, at);
 ALTER TABLE roles ADD COLUMN label TEXT NOT NULL DEFAULT '';
 "#,
     ),
+    // Answer templates per appeal type, kept by administrators
+    // (`components/admin.rs`); '' locality: offered everywhere.
+    (
+        6,
+        r#"
+CREATE TABLE answer_templates (
+  id TEXT PRIMARY KEY, appeal_type TEXT NOT NULL, locality TEXT NOT NULL, title TEXT NOT NULL,
+  body TEXT NOT NULL, updated_at BIGINT NOT NULL);
+CREATE INDEX answer_templates_type ON answer_templates(appeal_type);
+"#,
+    ),
 ];
 
 fn render(sql: &str, d: Dialect) -> String {
