@@ -508,3 +508,4 @@ console-action-edit = Edit
 console-action-delete = Delete
 console-flash-template-saved = The template is saved.
 console-flash-template-deleted = The template is deleted.
+console-filter-open = Open (not answered yet)

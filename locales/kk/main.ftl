@@ -492,3 +492,4 @@ console-action-edit = Өзгерту
 console-action-delete = Жою
 console-flash-template-saved = Үлгі сақталды.
 console-flash-template-deleted = Үлгі жойылды.
+console-filter-open = Ашық (әлі жауап берілмеген)

@@ -525,3 +525,4 @@ console-action-edit = Изменить
 console-action-delete = Удалить
 console-flash-template-saved = Шаблон сохранён.
 console-flash-template-deleted = Шаблон удалён.
+console-filter-open = Открытые (ещё без ответа)

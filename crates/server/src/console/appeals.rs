@@ -134,6 +134,8 @@ pub struct QueuePage {
     pub next_href: Option<String>,
     /// Some line can be registered in bulk (the form and its button show).
     pub any_bulk: bool,
+    /// "Any status" is chosen (the default is open appeals).
+    pub any_status: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -153,9 +155,12 @@ pub struct QueueArgs {
 }
 
 impl QueueArgs {
+    /// The filters asked for. The console's queue shows open appeals
+    /// unless a status (or `any`) is chosen; the JSON inbox shows all.
     pub fn filter(&self) -> AppealFilter {
         AppealFilter {
             status: AppealStatus::parse(&self.status),
+            open_only: false,
             appeal_type: AppealType::parse(&self.appeal_type),
             overdue: !self.overdue.is_empty() && self.overdue != "0",
             text: self.q.chars().take(200).collect(),
@@ -167,6 +172,8 @@ impl QueueArgs {
         let mut parts = vec![format!("page={page}")];
         if let Some(s) = f.status {
             parts.push(format!("status={}", s.as_str()));
+        } else if !f.open_only {
+            parts.push("status=any".into());
         }
         if let Some(t) = f.appeal_type {
             parts.push(format!("type={}", t.as_str()));
@@ -201,7 +208,8 @@ pub async fn queue(
 ) -> Response {
     let args = args.map(|Query(a)| a).unwrap_or_default();
     let tr = staff.tr;
-    let f = args.filter();
+    let mut f = args.filter();
+    f.open_only = args.status.is_empty();
     let page = args.page.unwrap_or(1).clamp(1, 100_000);
     let actor = staff.actor.clone();
     let f2 = f.clone();
@@ -238,6 +246,7 @@ pub async fn queue(
     let p = QueuePage {
         page: Chrome::signed_in(tr, "console-appeals-title", "/console/appeals", &staff)
             .with_flash(args.flash.as_deref()),
+        any_status: args.status == "any",
         any_bulk: rows
             .iter()
             .any(|r| matches!(r.status.as_str(), "submitted" | "redirected")),

@@ -27,21 +27,37 @@ pub struct DashboardPage {
     pub review: Option<i64>,
 }
 
-/// `GET /console`.
+/// `GET /console`. Its panels are independent: each is read on its own
+/// connection, at the same time (on PostgreSQL, by separate backends), so
+/// the page costs the slowest panel, not their sum.
 pub async fn page(State(st): State<AppState>, staff: Staff) -> Response {
     let tr = staff.tr;
-    let actor = staff.actor.clone();
-    let loaded = blocking(&st, move |st, c| {
+    let (a1, a2, a3) = (
+        staff.actor.clone(),
+        staff.actor.clone(),
+        staff.actor.clone(),
+    );
+    let counts = blocking(&st, move |st, c| {
+        let scope = store::scope(c, &a1, APPEAL_ROLES)?;
+        Ok((
+            !scope.is_empty(),
+            store::appeal_counts(c, &scope, st.clock.today())?,
+        ))
+    });
+    let overdue = blocking(&st, move |st, c| {
         let today = st.clock.today();
-        let scope = store::scope(c, &actor, APPEAL_ROLES)?;
-        let counts = store::appeal_counts(c, &scope, today)?;
+        let scope = store::scope(c, &a2, APPEAL_ROLES)?;
         let overdue = AppealFilter {
             overdue: true,
             ..AppealFilter::default()
         };
         let rows = store::appeals_queue(c, &scope, &overdue, today, 0, 10)?;
-        let m = store::scope(c, &actor, MODERATION_ROLES)?;
-        let r = store::scope(c, &actor, REVIEW_ROLES)?;
+        let bodies = super::appeals::body_names(c, tr.lang)?;
+        Ok((rows, bodies, today))
+    });
+    let proposals = blocking(&st, move |_, c| {
+        let m = store::scope(c, &a3, MODERATION_ROLES)?;
+        let r = store::scope(c, &a3, REVIEW_ROLES)?;
         let moderation = if m.is_empty() {
             None
         } else {
@@ -52,19 +68,13 @@ pub async fn page(State(st): State<AppState>, staff: Staff) -> Response {
         } else {
             Some(store::count_proposals(c, &r, IN_REVIEW)?)
         };
-        let bodies = super::appeals::body_names(c, tr.lang)?;
-        Ok((
-            !scope.is_empty(),
-            counts,
-            rows,
-            moderation,
-            review,
-            bodies,
-            today,
-        ))
-    })
-    .await;
-    let (appeals, counts, rows, moderation, review, bodies, today) = match loaded {
+        Ok((moderation, review))
+    });
+    let loaded = match tokio::join!(counts, overdue, proposals) {
+        (Ok(a), Ok(b), Ok(c)) => Ok((a, b, c)),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(e),
+    };
+    let ((appeals, counts), (rows, bodies, today), (moderation, review)) = match loaded {
         Ok(v) => v,
         Err(e) => return pages::error(tr, &e),
     };

@@ -6,7 +6,7 @@ use dauys_proto::workdays::format_date;
 use dauys_proto::{AppealStatus, AppealType, ProposalStatus, Role};
 
 use crate::auth::{self, Actor};
-use crate::db::{placeholders, Conn, DbResult, FromRow, Row, Value};
+use crate::db::{load_in, placeholders, Conn, DbResult, FromRow, Row, Value};
 use crate::error::AppResult;
 
 /// Where a staff member may look, for one kind of work.
@@ -75,6 +75,9 @@ const OPEN: &str = "('submitted', 'registered', 'redirected', 'extended')";
 #[derive(Debug, Clone, Default)]
 pub struct AppealFilter {
     pub status: Option<AppealStatus>,
+    /// Only appeals still open (the console's default inbox) when no
+    /// `status` is given.
+    pub open_only: bool,
     pub appeal_type: Option<AppealType>,
     pub overdue: bool,
     /// Words in the subject or text (case-insensitive).
@@ -138,15 +141,18 @@ pub fn appeals_queue(
     if scope.is_empty() {
         return Ok(Vec::new());
     }
+    // Two steps: the ids of the page, read from the `appeals_queue`
+    // index alone (locality, status, due date, submission, id, type — no
+    // row is read to filter or sort, unless searching text), then those
+    // rows. Sorting 100,000 whole rows to show 50 is what this avoids.
     let mut params: Vec<Value> = Vec::new();
-    let mut sql = String::from(
-        "SELECT id, subject, appeal_type, status, addressee, locality, reg_number, due_date,
-           submitted_at FROM appeals WHERE 1 = 1",
-    );
+    let mut sql = String::from("SELECT id FROM appeals WHERE 1 = 1");
     sql.push_str(&scope.sql("locality", &mut params));
     if let Some(s) = f.status {
         params.push(s.as_str().into());
         sql.push_str(&format!(" AND status = ${}", params.len()));
+    } else if f.open_only || f.overdue {
+        sql.push_str(&format!(" AND status IN {OPEN}"));
     }
     if let Some(t) = f.appeal_type {
         params.push(t.as_str().into());
@@ -174,11 +180,24 @@ pub fn appeals_queue(
         params.len() - 1,
         params.len()
     ));
-    let mut out = Vec::new();
-    for r in c.query(&sql, &params)? {
-        out.push(QueueRow::from_row(&r)?);
-    }
-    Ok(out)
+    let ids: Vec<String> = c
+        .query(&sql, &params)?
+        .iter()
+        .map(|r| r.str(0))
+        .collect::<DbResult<_>>()?;
+    let mut rows: Vec<QueueRow> = load_in(c, &ids, &[], |list| {
+        format!(
+            "SELECT id, subject, appeal_type, status, addressee, locality, reg_number, due_date,
+                   submitted_at FROM appeals WHERE id IN ({list})"
+        )
+    })?;
+    let pos: std::collections::HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    rows.sort_by_key(|r| pos.get(r.id.as_str()).copied().unwrap_or(usize::MAX));
+    Ok(rows)
 }
 
 /// The dashboard's appeal counts.
@@ -206,31 +225,39 @@ pub fn appeal_counts(
     if scope.is_empty() {
         return Ok(AppealCounts::default());
     }
+    // Each count is a range of the `appeals_queue` index (locality,
+    // status, due date): no row is read.
     let mut params: Vec<Value> = Vec::new();
     let within = scope.sql("locality", &mut params);
     let n = params.len();
+    let new = count(
+        c,
+        &format!("SELECT COUNT(*) FROM appeals WHERE status = 'submitted'{within}"),
+        &params,
+    )?;
     params.push(format_date(today).into());
+    let overdue = count(
+        c,
+        &format!(
+            "SELECT COUNT(*) FROM appeals WHERE status IN {OPEN} AND due_date < ${}{within}",
+            n + 1
+        ),
+        &params,
+    )?;
     params.push(format_date(today + time::Duration::days(7)).into());
-    let sql = format!(
-        "SELECT
-           SUM(CASE WHEN status = 'submitted' THEN 1 ELSE 0 END),
-           SUM(CASE WHEN status IN {OPEN} AND due_date >= ${a} AND due_date <= ${b} THEN 1 ELSE 0 END),
-           SUM(CASE WHEN status IN {OPEN} AND due_date < ${a} THEN 1 ELSE 0 END)
-         FROM appeals WHERE 1 = 1{within}",
-        a = n + 1,
-        b = n + 2
-    );
-    let row = c.query_one(&sql, &params)?;
-    let get = |i: usize| -> AppResult<i64> {
-        Ok(match &row {
-            Some(r) => r.opt_i64(i)?.unwrap_or(0),
-            None => 0,
-        })
-    };
+    let due_week = count(
+        c,
+        &format!(
+            "SELECT COUNT(*) FROM appeals WHERE status IN {OPEN} AND due_date >= ${} AND due_date <= ${}{within}",
+            n + 1,
+            n + 2
+        ),
+        &params,
+    )?;
     Ok(AppealCounts {
-        new: get(0)?,
-        due_week: get(1)?,
-        overdue: get(2)?,
+        new,
+        due_week,
+        overdue,
     })
 }
 

@@ -141,6 +141,16 @@ CREATE TABLE answer_templates (
 CREATE INDEX answer_templates_type ON answer_templates(appeal_type);
 "#,
     ),
+    // The staff queue and dashboard read this index alone (see
+    // `console/store.rs`): filter by locality, status, type, due date and
+    // order by due date, submission, id without reading rows.
+    (
+        7,
+        r#"
+CREATE INDEX appeals_queue ON appeals(locality, status, due_date, submitted_at, id, appeal_type);
+DROP INDEX appeals_locality;
+"#,
+    ),
 ];
 
 fn render(sql: &str, d: Dialect) -> String {
