@@ -37,8 +37,8 @@ import urllib.request
 from urllib.parse import urlparse
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 SERVER = os.environ["DAUYS_WEB_SERVER"]
@@ -225,13 +225,33 @@ class Browser:
         page = self.find("html")
         form.find_element(By.CSS_SELECTOR, 'button[type="submit"], button:not([type])').click()
         # The click returns before the next page is there: wait for it.
-        WebDriverWait(self.d, 30).until(EC.staleness_of(page))
+        self.gone(page)
+
+    def gone(self, page):
+        """Waits until `page` (an element of the last document) is gone: the
+        next page has replaced it. Chromium reports a node of a document
+        being replaced as stale, or sometimes as an inspector error: both
+        mean it is gone."""
+        def stale(_):
+            try:
+                page.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+        WebDriverWait(self.d, 30).until(stale)
+
+    def follow(self, css):
+        """Clicks a link and waits for the next page (the click returns
+        before it is there)."""
+        page = self.find("html")
+        self.find(css).click()
+        self.gone(page)
 
     def sign_in(self, label, lang=None):
         iin, phone, _, _ = self.demo.person(label)
         self.go("/console/login")
         if lang:
-            self.find(f'a[hreflang="{lang}"]').click()
+            self.follow(f'a[hreflang="{lang}"]')
         mark = len(self.demo.lines)
         self.submit('form[action="/console/login"]', {"iin": iin})
         code = self.demo.otp(phone, mark)
@@ -348,7 +368,7 @@ def scenario_tour(lang):
         b = Browser(demo, f"tour-{lang}-signin")
         try:
             b.go("/console/login")
-            b.find(f'a[hreflang="{lang}"]').click()
+            b.follow(f'a[hreflang="{lang}"]')
             check(b.find("html").get_attribute("lang") == lang, "sign-in page language")
             v = b.axe("sign-in")
             b.shot("sign-in")
