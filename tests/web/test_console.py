@@ -519,7 +519,37 @@ def scenario_session(demo):
         b.quit()
 
 
+def scenario_public(lang):
+    """Every public page type: axe-core clean, in the language asked for;
+    the same page without JavaScript shows the same text."""
+    def run(demo):
+        cycles = demo.api("GET", "/v1/cycles?locality=551010000")
+        paths = ["/", "/l/551010000", "/l/551010000/appeals", "/l/551010000/accountability",
+                 "/l/553200000"] + [f"/cycles/{c['id']}" for c in cycles]
+        b = Browser(demo, f"public-{lang}")
+        nojs = Browser(demo, f"public-{lang}-nojs", js=False)
+        try:
+            for path in paths:
+                url = f"{path}?lang={lang}"
+                b.go(url)
+                check(b.find("html").get_attribute("lang") == lang, f"{url}: not in {lang}")
+                text = b.text()
+                raw = re.findall(r"\b(?:public|console|results|phase|proposal)-[a-z]+(?:-[a-z]+)+\b", text)
+                check(not raw, f"{url}: raw message ids {raw[:5]}")
+                v = b.axe(f"public {url}")
+                check(not v, f"axe on {url} in {lang}: " + ", ".join(x["id"] for x in v))
+                b.shot(re.sub(r"[^a-z0-9]+", "-", path.strip("/"))[:30] or "index")
+                nojs.go(url)
+                check(nojs.text() == text, f"{url}: the page without JavaScript differs")
+        finally:
+            b.quit()
+            nojs.quit()
+        print(f"    {len(paths)} public pages in {lang}: axe clean, same without JavaScript")
+    return run
+
+
 SCENARIOS = [(f"tour-{lang}", scenario_tour(lang)) for lang in LANGS] + [
+    (f"public-{lang}", scenario_public(lang)) for lang in LANGS] + [
     ("appeal-loop", scenario_appeal_loop),
     ("moderation", scenario_moderation),
     ("session", scenario_session),

@@ -195,19 +195,7 @@ pub fn number(n: i64) -> String {
         Lang::En => ",",
         _ => "\u{a0}",
     };
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push_str(sep);
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("−{out}")
-    } else {
-        out
-    }
+    dauys_proto::format::group_digits(n, sep)
 }
 
 /// Money in tenge, e.g. `1 250 000 ₸`.

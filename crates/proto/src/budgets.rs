@@ -166,6 +166,16 @@ impl Proposal {
 }
 
 /// See [`Proposal::effective_cost`].
+/// The message id explaining, in plain words, how a cycle's counting rule
+/// picks winners (`counting-rule-*` in `locales/`).
+pub fn counting_rule_key(rule: &str) -> &'static str {
+    match rule {
+        "greedy-threshold" => "counting-rule-greedy-threshold",
+        r if r.starts_with("equalshares") => "counting-rule-equal-shares",
+        _ => "counting-rule-greedy",
+    }
+}
+
 pub fn effective_cost(p: &Proposal) -> i64 {
     p.expert_cost.unwrap_or(p.cost)
 }

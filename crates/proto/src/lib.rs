@@ -18,6 +18,7 @@ pub mod appeals;
 pub mod budgets;
 pub mod comments;
 pub mod entities;
+pub mod format;
 pub mod geo;
 pub mod iin;
 pub mod limits;

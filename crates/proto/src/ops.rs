@@ -481,7 +481,7 @@ mod tests {
             (ErrorCode::InvalidJson, Some("payload"))
         );
         for &k in OpKind::ALL {
-            assert!(["appeals", "budgets", "comments", "media"].contains(&k.component()));
+            assert!(["appeals", "budgets", "comments", "media", "admin"].contains(&k.component()));
         }
     }
 

@@ -181,6 +181,7 @@ pub fn router(st: AppState) -> Router {
         app = app.merge(comp.routes());
     }
     app.merge(crate::console::router(&st))
+        .merge(crate::public::router())
         .route("/healthz", get(healthz))
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/localities", get(localities))

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod kernel;
+pub mod public;
 pub mod read;
 pub mod sms;
 pub mod state;

@@ -261,11 +261,6 @@ fn BallotStatus(state: RwSignal<BallotState>) -> impl IntoView {
     }
 }
 
-/// The message explaining, in plain words, how the cycle's rule picks winners.
-pub fn counting_rule_key(rule: &str) -> &'static str {
-    match rule {
-        "greedy-threshold" => "counting-rule-greedy-threshold",
-        r if r.starts_with("equalshares") => "counting-rule-equal-shares",
-        _ => "counting-rule-greedy",
-    }
-}
+/// The message explaining, in plain words, how the cycle's rule picks
+/// winners (one mapping, in proto: the public pages use it too).
+pub use dauys_proto::budgets::counting_rule_key;

@@ -1,0 +1,187 @@
+//! A cycle's public page: its phase, budget and rule in plain words; every
+//! public proposal with its status history (moderation reasons, the
+//! experts' verdict and estimate) and progress; and once counted, the
+//! results — budget used, votes per project as an SVG bar chart (no
+//! script), the downloads and how to recount them yourself.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use dauys_proto::budgets::counting_rule_key;
+use dauys_proto::workdays::format_date;
+use dauys_proto::{Cycle, Proposal};
+
+use super::page::{self, Chrome, LangArg};
+use crate::clock::date_of;
+use crate::console::appeals::localized;
+use crate::console::i18n::Tr;
+use crate::http::blocking;
+use crate::read;
+use crate::state::AppState;
+
+pub struct Event {
+    pub date: String,
+    pub status: String,
+    pub note: String,
+}
+
+pub struct ProposalView {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub cost: String,
+    pub status: String,
+    pub expert: Option<String>,
+    pub expert_note: String,
+    pub progress: Option<i64>,
+    pub votes: Option<i64>,
+    pub history: Vec<Event>,
+}
+
+/// One bar of the results chart.
+pub struct Bar {
+    pub y: i64,
+    pub width: i64,
+    pub label: String,
+    pub votes: i64,
+    pub selected: bool,
+}
+
+pub struct Results {
+    pub voters: i64,
+    pub used: String,
+    pub budget: String,
+    pub bars: Vec<Bar>,
+    pub height: i64,
+}
+
+#[derive(Template)]
+#[template(path = "public/cycle.html")]
+pub struct CyclePage {
+    pub page: Chrome,
+    pub id: String,
+    pub phase: String,
+    pub budget: String,
+    pub rule: String,
+    /// The rule as `dauys-tally --rule` names it.
+    pub tally_rule: String,
+    pub proposals: Vec<ProposalView>,
+    pub results: Option<Results>,
+}
+
+fn status(tr: Tr, s: &str) -> String {
+    let id = format!("proposal-status-{}", s.replace('_', "-"));
+    if tr.has(&id) {
+        tr.t(&id)
+    } else {
+        s.to_string()
+    }
+}
+
+fn view(tr: Tr, p: Proposal) -> ProposalView {
+    ProposalView {
+        cost: page::tenge(tr, p.cost),
+        status: status(tr, p.status.as_str()),
+        expert: p.expert_cost.map(|v| page::tenge(tr, v)),
+        expert_note: p.expert_note.unwrap_or_default(),
+        history: p
+            .history
+            .iter()
+            .map(|e| Event {
+                date: format_date(date_of(e.at)),
+                status: status(tr, &e.status),
+                note: e.note.clone(),
+            })
+            .collect(),
+        id: p.id,
+        title: p.title,
+        description: p.description,
+        category: p.category,
+        progress: p.progress,
+        votes: p.votes,
+    }
+}
+
+/// Bars, most votes first; widths relative to the most voted (≤ 300 px).
+fn results(tr: Tr, c: &Cycle, proposals: &[Proposal]) -> Option<Results> {
+    let r = c.results.as_ref()?;
+    let mut rows: Vec<(&Proposal, i64)> = proposals
+        .iter()
+        .filter_map(|p| r.votes.get(&p.id).map(|v| (p, *v)))
+        .collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.title.cmp(&b.0.title)));
+    let max = rows.first().map_or(1, |r| r.1.max(1));
+    let bars: Vec<Bar> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (p, v))| Bar {
+            y: i as i64 * 28,
+            width: (v * 300 / max).max(1),
+            label: short(&p.title),
+            votes: *v,
+            selected: r.selected.contains(&p.id),
+        })
+        .collect();
+    Some(Results {
+        voters: r.voters,
+        used: page::tenge(tr, r.cost),
+        budget: page::tenge(tr, c.budget),
+        height: bars.len() as i64 * 28,
+        bars,
+    })
+}
+
+/// A chart label that fits its 250 px (about 32 characters at 13 px).
+fn short(title: &str) -> String {
+    if title.chars().count() <= 32 {
+        title.to_string()
+    } else {
+        format!("{}…", title.chars().take(31).collect::<String>())
+    }
+}
+
+/// `GET /cycles/{id}`.
+pub async fn page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<LangArg>,
+) -> Response {
+    let tr = page::tr_of(q.lang.as_deref(), &headers);
+    let loaded = blocking(&st, move |_, c| {
+        let Some(cycle) = read::cycle(c, &id)? else {
+            return Ok(None);
+        };
+        let proposals = read::proposals_of(c, &id, None)?;
+        let loc = read::locality(c, &cycle.locality)?;
+        Ok(Some((cycle, proposals, loc)))
+    })
+    .await;
+    let (cycle, proposals, loc) = match loaded {
+        Ok(Some(v)) => v,
+        Ok(None) => return page::not_found(tr),
+        Err(e) => return page::error(tr, &e),
+    };
+    let title = localized(&cycle.title, tr.lang);
+    let mut chrome = Chrome::new(tr, title, &format!("/cycles/{}", cycle.id));
+    if let Some(l) = loc {
+        chrome = chrome.crumb(
+            format!("/l/{}?lang={}", l.code, tr.lang.code()),
+            localized(&l.name, tr.lang),
+        );
+    }
+    let p = CyclePage {
+        page: chrome,
+        phase: tr.t(&format!("phase-{}", cycle.phase.as_str().replace('_', "-"))),
+        budget: page::tenge(tr, cycle.budget),
+        rule: tr.t(counting_rule_key(&cycle.rule)),
+        tally_rule: crate::components::budgets::cycles::dauys_tally_rule(&cycle.rule)
+            .unwrap_or_else(|| cycle.rule.clone()),
+        results: results(tr, &cycle, &proposals),
+        proposals: proposals.into_iter().map(|p| view(tr, p)).collect(),
+        id: cycle.id,
+    };
+    page::render(&headers, &p)
+}

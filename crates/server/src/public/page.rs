@@ -1,0 +1,184 @@
+//! What every public page shares: the language (from `?lang=` or
+//! `Accept-Language`), the layout's parts, rendering with an `ETag` and
+//! cache headers (304 when the client already has the page), and the
+//! security headers.
+
+use askama::Template;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use crate::console::i18n::{Lang, Tr};
+use crate::error::AppError;
+
+/// How long a proxy or browser may reuse a page without asking (then it
+/// revalidates with the `ETag`, a 304 of a few hundred bytes).
+const MAX_AGE_S: u32 = 60;
+
+/// The `lang` query of a public URL.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct LangArg {
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+/// The language of a request: `?lang=`, else `Accept-Language`, else Kazakh.
+pub fn tr_of(lang: Option<&str>, headers: &HeaderMap) -> Tr {
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Tr::new(Lang::negotiate(lang, None, accept))
+}
+
+pub struct LangLink {
+    pub code: &'static str,
+    pub name: String,
+    pub href: String,
+    pub current: bool,
+}
+
+/// The layout's parts (`templates/public/base.html`).
+pub struct Chrome {
+    pub tr: Tr,
+    pub title: String,
+    /// `lang=xx`, appended to every link so the language stays chosen.
+    pub q: String,
+    pub langs: Vec<LangLink>,
+    /// Breadcrumbs: (href, name), the last one the current page.
+    pub crumbs: Vec<(String, String)>,
+}
+
+impl Chrome {
+    /// `path` is this page's path (the language links point back to it).
+    pub fn new(tr: Tr, title: String, path: &str) -> Chrome {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        Chrome {
+            tr,
+            title,
+            q: format!("lang={}", tr.lang.code()),
+            langs: Lang::ALL
+                .iter()
+                .map(|l| LangLink {
+                    code: l.code(),
+                    name: Tr::new(*l).t("language-name"),
+                    href: format!("{path}{sep}lang={}", l.code()),
+                    current: *l == tr.lang,
+                })
+                .collect(),
+            crumbs: Vec::new(),
+        }
+    }
+
+    pub fn crumb(mut self, href: String, name: String) -> Chrome {
+        self.crumbs.push((href, name));
+        self
+    }
+}
+
+/// Renders a page: 200 with `ETag` and cache headers, or 304 when the
+/// request's `If-None-Match` names this very page.
+pub fn render(headers: &HeaderMap, t: &impl Template) -> Response {
+    let html = match t.render() {
+        Ok(h) => h,
+        Err(e) => {
+            tracing::error!(error = %e, "public template failed");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response();
+        }
+    };
+    let digest = Sha256::digest(html.as_bytes());
+    let etag = format!(
+        "W/\"{}\"",
+        digest[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            // Weak comparison (RFC 9110 §8.8.3.2): compression may change the bytes.
+            let ours = etag.trim_start_matches("W/");
+            v.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == ours)
+        });
+    let mut r = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (StatusCode::OK, html).into_response()
+    };
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!("public, max-age={MAX_AGE_S}")) {
+        h.insert(header::CACHE_CONTROL, v);
+    }
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    r
+}
+
+/// A page with a heading and a paragraph (not found, error).
+#[derive(Template)]
+#[template(path = "public/message.html")]
+pub struct MessagePage {
+    pub page: Chrome,
+    pub text: String,
+}
+
+pub fn not_found(tr: Tr) -> Response {
+    let p = MessagePage {
+        page: Chrome::new(tr, tr.t("console-not-found-title"), "/"),
+        text: tr.t("public-not-found-text"),
+    };
+    let mut r = render(&HeaderMap::new(), &p);
+    *r.status_mut() = StatusCode::NOT_FOUND;
+    r
+}
+
+pub fn error(tr: Tr, e: &AppError) -> Response {
+    tracing::error!(error = %e, "public page failed");
+    let p = MessagePage {
+        page: Chrome::new(tr, tr.t("console-error-title"), "/"),
+        text: tr.t("console-error-text"),
+    };
+    let mut r = render(&HeaderMap::new(), &p);
+    *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    r.headers_mut().remove(header::CACHE_CONTROL);
+    r
+}
+
+/// No scripts, no framing; images from this server only.
+pub async fn security_headers(mut r: Response) -> Response {
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    r
+}
+
+/// Money in tenge the language's way (the app's `money` message and digit
+/// grouping): `1 234 567 ₸`, `₸1,234,567`.
+pub fn tenge(tr: Tr, v: i64) -> String {
+    let sep = if tr.lang == Lang::En { "," } else { "\u{a0}" };
+    tr.s(
+        "money",
+        "amount",
+        &dauys_proto::format::group_digits(v, sep),
+    )
+}

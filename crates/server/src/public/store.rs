@@ -1,0 +1,127 @@
+//! The public pages' queries (the handlers hold no SQL). Only what is
+//! public leaves here: public appeals, cycles, figures that count.
+
+use dauys_proto::locality::LocalityTree;
+
+use crate::auth;
+use crate::db::{placeholders, Conn, DbResult, FromRow, Row, Value};
+use crate::error::AppResult;
+
+/// A locality and everything under it.
+pub fn subtree(c: &mut dyn Conn, code: &str) -> AppResult<Vec<String>> {
+    let tree: LocalityTree = auth::locality_tree(c)?;
+    Ok(tree.subtree(&[code.to_string()]))
+}
+
+fn in_list(params: &mut Vec<Value>, codes: &[String]) -> String {
+    let list = placeholders(params.len() + 1, codes.len());
+    params.extend(codes.iter().map(Value::from));
+    list
+}
+
+/// Ids of public appeals in `codes`, newest first; `answered` keeps only
+/// answered ones; `text` searches subject, text and answer.
+pub fn public_appeal_ids(
+    c: &mut dyn Conn,
+    codes: &[String],
+    answered: bool,
+    text: &str,
+    offset: i64,
+    limit: i64,
+) -> AppResult<Vec<String>> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut params = Vec::new();
+    let list = in_list(&mut params, codes);
+    let mut sql = format!("SELECT id FROM appeals WHERE public = 1 AND locality IN ({list})");
+    if answered {
+        sql.push_str(" AND status = 'answered'");
+    }
+    let text = text.trim().to_lowercase();
+    if !text.is_empty() {
+        let escaped: String = text
+            .chars()
+            .flat_map(|ch| match ch {
+                '%' | '_' | '\\' => vec!['\\', ch],
+                ch => vec![ch],
+            })
+            .collect();
+        params.push(format!("%{escaped}%").into());
+        let n = params.len();
+        sql.push_str(&format!(
+            " AND (LOWER(subject) LIKE ${n} ESCAPE '\\' OR LOWER(body) LIKE ${n} ESCAPE '\\'
+               OR LOWER(COALESCE(answer, '')) LIKE ${n} ESCAPE '\\')"
+        ));
+    }
+    params.push(limit.into());
+    params.push(offset.into());
+    sql.push_str(&format!(
+        " ORDER BY submitted_at DESC, id DESC LIMIT ${} OFFSET ${}",
+        params.len() - 1,
+        params.len()
+    ));
+    Ok(c.query(&sql, &params)?
+        .iter()
+        .map(|r| r.str(0))
+        .collect::<DbResult<_>>()?)
+}
+
+/// Ids of the cycles of `codes`, newest first.
+pub fn cycle_ids(c: &mut dyn Conn, codes: &[String]) -> AppResult<Vec<String>> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut params = Vec::new();
+    let list = in_list(&mut params, codes);
+    Ok(c.query(
+        &format!("SELECT id FROM cycles WHERE locality IN ({list}) ORDER BY created_at DESC"),
+        &params,
+    )?
+    .iter()
+    .map(|r| r.str(0))
+    .collect::<DbResult<_>>()?)
+}
+
+/// What the accountability figures need of one appeal (public or not:
+/// only counts leave the server).
+#[derive(Debug, Clone)]
+pub struct AnswerFacts {
+    pub addressee: String,
+    pub status: String,
+    pub registered_on: Option<String>,
+    pub due_date: Option<String>,
+    pub history: String,
+}
+
+impl FromRow for AnswerFacts {
+    fn from_row(r: &Row) -> DbResult<Self> {
+        Ok(AnswerFacts {
+            addressee: r.get("addressee")?,
+            status: r.get("status")?,
+            registered_on: r.get("registered_on")?,
+            due_date: r.get("due_date")?,
+            history: r.get("history")?,
+        })
+    }
+}
+
+/// Every appeal of `codes` (its answer facts).
+pub fn answer_facts(c: &mut dyn Conn, codes: &[String]) -> AppResult<Vec<AnswerFacts>> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut params = Vec::new();
+    let list = in_list(&mut params, codes);
+    let mut out = Vec::new();
+    for r in c.query(
+        &format!(
+            "SELECT addressee, status, registered_on, due_date, history FROM appeals
+             WHERE locality IN ({list})"
+        ),
+        &params,
+    )? {
+        out.push(AnswerFacts::from_row(&r)?);
+    }
+    Ok(out)
+}
