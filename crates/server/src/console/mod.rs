@@ -8,6 +8,8 @@
 //! - `action.rs` staff actions as ops through the app's op path
 //! - `dashboard.rs`, `appeals.rs`, `proposals.rs` the pages; `store.rs` their SQL
 //! - `bulk.rs` bulk registration from the appeals queue
+//! - `reviews.rs` experts' review and implementation updates of proposals
+//! - `cycles.rs` PB cycles: create, move to the next phase (confirmed)
 //! - `resume.rs` a form sent after the session expired survives the sign-in
 //! - `admin.rs` staff grants and the census import; `audit.rs` the audit log;
 //!   `templates.rs` answer templates
@@ -20,6 +22,7 @@ pub mod appeals;
 pub mod audit;
 pub mod bulk;
 pub mod csrf;
+pub mod cycles;
 pub mod dashboard;
 pub mod i18n;
 pub mod inbox;
@@ -27,6 +30,7 @@ pub mod login;
 pub mod pages;
 pub mod proposals;
 pub mod resume;
+pub mod reviews;
 pub mod session;
 pub mod store;
 pub mod templates;
@@ -73,6 +77,14 @@ pub fn router(st: &AppState) -> Router<AppState> {
         )
         .route("/console/admin/templates/delete", post(templates::delete))
         .route("/console/audit", get(audit::page))
+        .route("/console/cycles", get(cycles::page).post(cycles::create))
+        .route(
+            "/console/cycles/{id}/phase",
+            get(cycles::confirm).post(cycles::move_phase),
+        )
+        .route("/console/reviews", get(reviews::reviews))
+        .route("/console/implementation", get(reviews::implementation))
+        .route("/console/work/{id}/{what}", post(reviews::act))
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),
             resume::keep_form,

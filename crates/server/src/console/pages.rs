@@ -29,8 +29,36 @@ pub struct Chrome {
     /// A localized notice after an action (POST-redirect-GET).
     pub flash: Option<String>,
     pub flash_error: bool,
-    /// Show the administration links (the caller holds an admin grant).
+    /// Which navigation links the caller's roles lead to.
+    pub nav: Nav,
+}
+
+/// The sections of the navigation a staff member works in (by role; an
+/// administrator works in all of them).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Nav {
+    pub appeals: bool,
+    pub moderation: bool,
+    pub review: bool,
     pub admin: bool,
+}
+
+impl Nav {
+    pub fn of(actor: &crate::auth::Actor) -> Nav {
+        use dauys_proto::Role;
+        let has = |r: Role| {
+            actor
+                .roles
+                .iter()
+                .any(|g| g.role == r || g.role == Role::Admin)
+        };
+        Nav {
+            appeals: has(Role::Official),
+            moderation: has(Role::Moderator) || has(Role::Official),
+            review: has(Role::Expert) || has(Role::Official),
+            admin: actor.roles.iter().any(|g| g.role == Role::Admin),
+        }
+    }
 }
 
 impl Chrome {
@@ -57,7 +85,7 @@ impl Chrome {
                 .collect(),
             flash: None,
             flash_error: false,
-            admin: false,
+            nav: Nav::default(),
         }
     }
 
@@ -65,11 +93,7 @@ impl Chrome {
         let mut c = Chrome::new(tr, title_id, path);
         c.signed_in = true;
         c.csrf = staff.session.csrf.clone();
-        c.admin = staff
-            .actor
-            .roles
-            .iter()
-            .any(|g| g.role == dauys_proto::Role::Admin);
+        c.nav = Nav::of(&staff.actor);
         c
     }
 

@@ -291,6 +291,7 @@ pub struct ProposalRow {
     pub status: String,
     pub locality: String,
     pub created_at: i64,
+    pub progress: Option<i64>,
 }
 
 impl FromRow for ProposalRow {
@@ -304,6 +305,7 @@ impl FromRow for ProposalRow {
             status: r.get("status")?,
             locality: r.get("locality")?,
             created_at: r.get("created_at")?,
+            progress: r.get("progress")?,
         })
     }
 }
@@ -323,7 +325,7 @@ pub fn proposals(
     let within = scope.sql("locality", &mut params);
     params.push(limit.into());
     let sql = format!(
-        "SELECT id, title, description, category, cost, status, locality, created_at
+        "SELECT id, title, description, category, cost, status, locality, created_at, progress
          FROM proposals WHERE status IN ({list}){within} ORDER BY created_at, id LIMIT ${}",
         params.len()
     );
@@ -349,6 +351,25 @@ pub const IN_MODERATION: &[ProposalStatus] =
     &[ProposalStatus::Submitted, ProposalStatus::InModeration];
 /// Proposals waiting for an expert.
 pub const IN_REVIEW: &[ProposalStatus] = &[ProposalStatus::Accepted, ProposalStatus::ExpertReview];
+/// Selected projects being built.
+pub const IN_IMPLEMENTATION: &[ProposalStatus] =
+    &[ProposalStatus::Selected, ProposalStatus::InImplementation];
+
+/// Ids of the cycles in scope, newest first.
+pub fn cycle_ids(c: &mut dyn Conn, scope: &Scope) -> AppResult<Vec<String>> {
+    if scope.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut params = Vec::new();
+    let within = scope.sql("locality", &mut params);
+    Ok(c.query(
+        &format!("SELECT id FROM cycles WHERE 1 = 1{within} ORDER BY created_at DESC, id"),
+        &params,
+    )?
+    .iter()
+    .map(|r| r.str(0))
+    .collect::<DbResult<_>>()?)
+}
 
 /// A staff grant as the admin page lists it.
 #[derive(Debug, Clone)]

@@ -1,0 +1,211 @@
+//! The console's participatory budgeting pages over real HTTP, on SQLite
+//! and — with `DAUYS_TEST_POSTGRES` — PostgreSQL: expert review,
+//! implementation updates, cycles created and moved through their phases.
+
+mod common;
+
+use common::Server;
+use serde_json::json;
+
+#[path = "support/console_web.rs"]
+mod web;
+use web::*;
+
+async fn staff_en(srv: &Server, label: &str) -> Session {
+    let mut s = staff(srv, &srv.person(label, 0)).await;
+    s.cookie.push_str("; lang=en");
+    s
+}
+
+/// The hidden `op_id` of the form posting to `action`.
+fn op_of(html: &str, action: &str) -> String {
+    let at = html
+        .find(&format!("action=\"{action}\""))
+        .unwrap_or_else(|| panic!("no form to {action}: {html}"));
+    field(&html[at..], "", "op_id")
+}
+
+async fn review_and_progress(srv: Server) {
+    // A proposal accepted by the moderator waits for the experts.
+    let cycles = srv.get("/v1/cycles?locality=551010000", None).await.1;
+    let collecting = cycles
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["phase"] == "collecting"))
+        .and_then(|c| c["id"].as_str())
+        .expect("a collecting cycle")
+        .to_string();
+    let resident = srv.sign_in(&srv.person("resident", 0)).await;
+    let out = resident
+        .one(
+            &srv,
+            "proposal.submit",
+            json!({"cycle_id": collecting, "title": "Benches <in> the park", "description": "d",
+                   "category": "parks", "cost": 900000}),
+        )
+        .await;
+    let id = out["entity_id"].as_str().unwrap_or_default().to_string();
+    let moderator = srv.sign_in(&srv.person("moderator, Pavlodar", 0)).await;
+    let out = moderator
+        .one(
+            &srv,
+            "proposal.moderate",
+            json!({"proposal_id": id, "decision": "accept"}),
+        )
+        .await;
+    assert_eq!(out["status"], "accepted", "{out}");
+
+    let mod_console = staff_en(&srv, "moderator, Pavlodar").await;
+    assert_eq!(
+        get(&srv, &mod_console.cookie, "/console/reviews").await.0,
+        404
+    );
+    let expert = staff_en(&srv, "expert, Pavlodar").await;
+    let (status, html) = get(&srv, &expert.cookie, "/console/reviews").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Benches &#60;in&#62; the park")
+            || html.contains("Benches &lt;in&gt; the park")
+    );
+    let action = format!("/console/work/{id}/review");
+    let op = op_of(&html, &action);
+    let form = [
+        ("csrf", expert.csrf.as_str()),
+        ("op_id", op.as_str()),
+        ("feasible", "yes"),
+        ("cost_estimate", "1 100 000"),
+        ("note", "Estimate checked with the parks department"),
+    ];
+    for _ in 0..2 {
+        let r = post(&srv, &expert.cookie, &action, &form).await;
+        assert_eq!(
+            location(&r),
+            "/console/reviews?flash=console-flash-reviewed"
+        );
+    }
+    let (_, v) = srv.get(&format!("/v1/proposals/{id}"), None).await;
+    assert_eq!(v["status"], "on_ballot", "{v}");
+    assert_eq!(v["expert_cost"], 1_100_000);
+    let reviews: &'static str =
+        "SELECT COUNT(*) FROM audit_log WHERE kind = 'proposal.review' AND op_id = $1";
+    assert_eq!(srv.count(reviews, vec![op.clone().into()]).await, 1);
+
+    // Implementation: the official publishes progress on a selected project.
+    let official = staff_en(&srv, "official, Pavlodar").await;
+    let (status, html) = get(&srv, &official.cookie, "/console/implementation").await;
+    assert_eq!(status, 200);
+    let at = html.find("/console/work/").expect("a project being built");
+    let action: String = html[at..].split('"').next().unwrap_or_default().to_string();
+    let project = action.split('/').nth(3).unwrap_or_default().to_string();
+    let op = op_of(&html, &action);
+    let r = post(
+        &srv,
+        &official.cookie,
+        &action,
+        &[
+            ("csrf", &official.csrf),
+            ("op_id", &op),
+            ("progress", "40"),
+            ("note", "Foundations poured"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        location(&r),
+        "/console/implementation?flash=console-flash-progress"
+    );
+    let (_, v) = srv.get(&format!("/v1/proposals/{project}"), None).await;
+    assert_eq!(v["progress"], 40, "{v}");
+    // The expert does not update progress.
+    assert_eq!(
+        get(&srv, &expert.cookie, "/console/implementation").await.0,
+        404
+    );
+}
+both_backends!(console_review_progress, review_and_progress);
+
+async fn cycles_created_and_moved(srv: Server) {
+    let official = staff_en(&srv, "official, Pavlodar").await;
+    let (status, html) = get(&srv, &official.cookie, "/console/cycles").await;
+    assert_eq!(status, 200);
+    let op = op_of(&html, "/console/cycles");
+    let form = [
+        ("csrf", official.csrf.as_str()),
+        ("op_id", op.as_str()),
+        ("locality", "551010000"),
+        ("title_kk", "Жаңа цикл"),
+        ("title_ru", "Новый цикл"),
+        ("title_en", "New cycle"),
+        ("budget", "10 000 000"),
+        ("rule", "greedy"),
+        ("max_projects", "3"),
+        ("budget_limited", "1"),
+        ("min_age", "16"),
+        ("voting", "2027-03-01"),
+        ("tallying", "2027-03-15"),
+    ];
+    for _ in 0..2 {
+        let r = post(&srv, &official.cookie, "/console/cycles", &form).await;
+        assert_eq!(
+            location(&r),
+            "/console/cycles?flash=console-flash-cycle-created"
+        );
+    }
+    let created: &'static str = "SELECT COUNT(*) FROM cycles WHERE title_en = 'New cycle'";
+    assert_eq!(srv.count(created, vec![]).await, 1, "created once");
+    let (_, html) = get(&srv, &official.cookie, "/console/cycles").await;
+    assert!(html.contains("New cycle"));
+
+    // The voting cycle, moved on after a confirmation page that explains
+    // the counting rule; the results are then published.
+    let cycles = srv.get("/v1/cycles?locality=551010000", None).await.1;
+    let voting = cycles
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["phase"] == "voting"))
+        .and_then(|c| c["id"].as_str())
+        .expect("a voting cycle")
+        .to_string();
+    let page = format!("/console/cycles/{voting}/phase");
+    let (status, html) = get(&srv, &official.cookie, &page).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("How winners are chosen"), "{html}");
+    let other = staff_en(&srv, "official, Almaty region").await;
+    assert_eq!(get(&srv, &other.cookie, &page).await.0, 404);
+    let r = post(
+        &srv,
+        &other.cookie,
+        &page,
+        &[
+            ("csrf", &other.csrf),
+            ("op_id", &uuid::Uuid::now_v7().to_string()),
+            ("phase", "tallying"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 404);
+    let op = op_of(&html, &page);
+    let r = post(
+        &srv,
+        &official.cookie,
+        &page,
+        &[
+            ("csrf", &official.csrf),
+            ("op_id", &op),
+            ("phase", "tallying"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        location(&r),
+        "/console/cycles?flash=console-flash-phase-moved"
+    );
+    let (_, v) = srv.get(&format!("/v1/cycles/{voting}"), None).await;
+    assert_eq!(v["phase"], "tallying");
+    assert!(
+        v["results"]["selected"].is_array(),
+        "results published: {v}"
+    );
+    // A moderator has no cycles page.
+    let moderator = staff_en(&srv, "moderator, Pavlodar").await;
+    assert_eq!(get(&srv, &moderator.cookie, "/console/cycles").await.0, 404);
+}
+both_backends!(console_cycles, cycles_created_and_moved);
