@@ -133,6 +133,7 @@ category-other = Other
 comments-title = Comments
 comments-none = No comments yet.
 comment-hidden = Hidden by a moderator.
+comment-hidden-reason = Hidden by the moderator: { $reason }
 comment-add = Your comment
 comment-send = Send comment
 
@@ -580,3 +581,9 @@ console-phase-final = Stages only move forward; this cannot be undone.
 console-action-confirm-phase = Yes, move it
 console-action-cancel = Cancel
 console-flash-phase-moved = The cycle moved to its next stage.
+console-comments-title = Comments
+console-action-hide = Hide
+console-action-show = Show again
+console-comment-hidden-note = Hidden; the published reason:
+console-flash-comment-hidden = The comment is hidden; the reason is published in its place.
+console-flash-comment-shown = The comment is shown again.

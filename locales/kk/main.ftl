@@ -130,6 +130,7 @@ category-other = Басқа
 comments-title = Пікірлер
 comments-none = Әзірге пікір жоқ.
 comment-hidden = Модератор жасырған.
+comment-hidden-reason = Модератор жасырды: { $reason }
 comment-add = Сіздің пікіріңіз
 comment-send = Пікір жіберу
 
@@ -564,3 +565,9 @@ console-phase-final = Кезеңдер тек алға жылжиды; мұны 
 console-action-confirm-phase = Иә, ауыстыру
 console-action-cancel = Бас тарту
 console-flash-phase-moved = Цикл келесі кезеңге ауыстырылды.
+console-comments-title = Пікірлер
+console-action-hide = Жасыру
+console-action-show = Қайта көрсету
+console-comment-hidden-note = Жасырылған; жарияланған себебі:
+console-flash-comment-hidden = Пікір жасырылды; оның орнында себебі жарияланды.
+console-flash-comment-shown = Пікір қайта көрсетілді.

@@ -139,6 +139,7 @@ category-other = Другое
 comments-title = Комментарии
 comments-none = Комментариев пока нет.
 comment-hidden = Скрыт модератором.
+comment-hidden-reason = Скрыто модератором: { $reason }
 comment-add = Ваш комментарий
 comment-send = Отправить комментарий
 
@@ -597,3 +598,9 @@ console-phase-final = Этапы идут только вперёд; отмен�
 console-action-confirm-phase = Да, перевести
 console-action-cancel = Отмена
 console-flash-phase-moved = Цикл переведён на следующий этап.
+console-comments-title = Комментарии
+console-action-hide = Скрыть
+console-action-show = Показать снова
+console-comment-hidden-note = Скрыт; опубликованная причина:
+console-flash-comment-hidden = Комментарий скрыт; на его месте опубликована причина.
+console-flash-comment-shown = Комментарий снова показан.

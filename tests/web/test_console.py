@@ -348,7 +348,9 @@ def crawl(b, lang, role, seen_pages):
                 # Sub-pages (admin's census, templates) and one item of each list.
                 subs = [p for p in details if re.match(r"^/console/admin/[a-z-]+$", p)]
                 items = [p for p in details if p not in subs]
-                todo.extend(p for p in subs + items[:1] if p not in todo)
+                # And one deeper page (a cycle's confirmation page).
+                deep = [p for p in links if p.count("/") >= 4 and "?" not in p]
+                todo.extend(p for p in subs + items[:1] + deep[:1] if p not in todo)
     return visited
 
 

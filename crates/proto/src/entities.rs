@@ -190,6 +190,10 @@ pub struct Comment {
     pub body: String,
     /// False when hidden by a moderator (body is then empty for others).
     pub visible: bool,
+    /// The moderator's published reason for hiding it ("hidden by the
+    /// moderator: …"); empty when visible or hidden without one (older data).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub moderation_note: String,
     pub mine: bool,
     pub created_at: i64,
 }
@@ -277,6 +281,8 @@ struct CommentWire {
     locality: String,
     body: String,
     visible: bool,
+    #[serde(default)]
+    moderation_note: String,
     mine: bool,
     created_at: i64,
 }
@@ -294,6 +300,7 @@ impl From<CommentWire> for Comment {
             locality: w.locality,
             body: w.body,
             visible: w.visible,
+            moderation_note: w.moderation_note,
             mine: w.mine,
             created_at: w.created_at,
         }
@@ -345,6 +352,7 @@ mod tests {
             locality: "L".into(),
             body: "b".into(),
             visible: true,
+            moderation_note: String::new(),
             mine: false,
             created_at: 1,
         });

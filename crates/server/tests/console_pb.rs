@@ -209,3 +209,99 @@ async fn cycles_created_and_moved(srv: Server) {
     assert_eq!(get(&srv, &moderator.cookie, "/console/cycles").await.0, 404);
 }
 both_backends!(console_cycles, cycles_created_and_moved);
+
+async fn comment_moderation(srv: Server) {
+    let cycles = srv.get("/v1/cycles?locality=551010000", None).await.1;
+    let voting = cycles
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["phase"] == "voting"))
+        .and_then(|c| c["id"].as_str())
+        .expect("a voting cycle")
+        .to_string();
+    let proposals = srv
+        .get(&format!("/v1/cycles/{voting}/proposals"), None)
+        .await
+        .1;
+    let pid = proposals[0]["id"].as_str().expect("a proposal").to_string();
+    let resident = srv.sign_in(&srv.person("resident", 0)).await;
+    let out = resident
+        .one(
+            &srv,
+            "comment.add",
+            json!({"target": {"kind": "proposal", "id": pid}, "body": "Buy my tractor, call 8701…"}),
+        )
+        .await;
+    let cid = out["entity_id"].as_str().unwrap_or_default().to_string();
+
+    let moderator = staff_en(&srv, "moderator, Pavlodar").await;
+    let (status, html) = get(&srv, &moderator.cookie, "/console/comments").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Buy my tractor"));
+    let action = format!("/console/comments/{cid}/hide");
+    let op = op_of(&html, &action);
+    // No reason: refused, still visible.
+    let r = post(
+        &srv,
+        &moderator.cookie,
+        &action,
+        &[
+            ("csrf", &moderator.csrf),
+            ("op_id", &uuid::Uuid::now_v7().to_string()),
+            ("reason", " "),
+        ],
+    )
+    .await;
+    assert!(location(&r).contains("flash=error-"), "{}", location(&r));
+    for _ in 0..2 {
+        let r = post(
+            &srv,
+            &moderator.cookie,
+            &action,
+            &[
+                ("csrf", &moderator.csrf),
+                ("op_id", &op),
+                ("reason", "Advertising"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            location(&r),
+            "/console/comments?flash=console-flash-comment-hidden"
+        );
+    }
+    // Everyone sees the place of the comment and the reason, not its text.
+    let (_, v) = srv
+        .get(&format!("/v1/proposals/{pid}/comments"), None)
+        .await;
+    let c = v
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["id"] == cid.as_str()))
+        .expect("the comment keeps its place")
+        .clone();
+    assert_eq!(c["visible"], false);
+    assert_eq!(c["moderation_note"], "Advertising");
+    assert_eq!(c["body"], "");
+    // Its author still reads their text.
+    let (_, v) = srv
+        .get(
+            &format!("/v1/proposals/{pid}/comments"),
+            Some(&resident.token),
+        )
+        .await;
+    assert!(v.to_string().contains("Buy my tractor"));
+    // An expert does not moderate comments.
+    let expert = staff_en(&srv, "expert, Pavlodar").await;
+    assert_eq!(get(&srv, &expert.cookie, "/console/comments").await.0, 404);
+    let r = post(
+        &srv,
+        &expert.cookie,
+        &format!("/console/comments/{cid}/show"),
+        &[
+            ("csrf", &expert.csrf),
+            ("op_id", &uuid::Uuid::now_v7().to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 404);
+}
+both_backends!(console_comments, comment_moderation);

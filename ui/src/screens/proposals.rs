@@ -173,7 +173,13 @@ pub fn ProposalScreen(id: String) -> impl IntoView {
                         <ul class="comments" role="list">
                             {d.comments.iter().map(|ci| view! {
                                 <li>
-                                    <p class="prewrap">{if ci.comment.visible { ci.comment.body.clone() } else { t("comment-hidden") }}</p>
+                                    <p class="prewrap">{if ci.comment.visible {
+                                        ci.comment.body.clone()
+                                    } else if ci.comment.moderation_note.is_empty() {
+                                        t("comment-hidden")
+                                    } else {
+                                        ta("comment-hidden-reason", &[("reason", ci.comment.moderation_note.clone().into())])
+                                    }}</p>
                                     <p class="muted">{i18n::datetime(ci.comment.created_at)} " "
                                         {ci.comment.mine.then(|| view! { <DeliveryBadge d=ci.delivery/> })}</p>
                                 </li>

@@ -61,6 +61,7 @@ impl Profile {
                     locality: String::new(),
                     body: p.body,
                     visible: true,
+                    moderation_note: String::new(),
                     mine: true,
                     created_at: row.op.client_ts,
                 },

@@ -10,6 +10,7 @@
 //! - `bulk.rs` bulk registration from the appeals queue
 //! - `reviews.rs` experts' review and implementation updates of proposals
 //! - `cycles.rs` PB cycles: create, move to the next phase (confirmed)
+//! - `comments.rs` comment moderation with a published reason
 //! - `resume.rs` a form sent after the session expired survives the sign-in
 //! - `admin.rs` staff grants and the census import; `audit.rs` the audit log;
 //!   `templates.rs` answer templates
@@ -21,6 +22,7 @@ pub mod admin;
 pub mod appeals;
 pub mod audit;
 pub mod bulk;
+pub mod comments;
 pub mod csrf;
 pub mod cycles;
 pub mod dashboard;
@@ -82,6 +84,8 @@ pub fn router(st: &AppState) -> Router<AppState> {
             "/console/cycles/{id}/phase",
             get(cycles::confirm).post(cycles::move_phase),
         )
+        .route("/console/comments", get(comments::page))
+        .route("/console/comments/{id}/{what}", post(comments::moderate))
         .route("/console/reviews", get(reviews::reviews))
         .route("/console/implementation", get(reviews::implementation))
         .route("/console/work/{id}/{what}", post(reviews::act))

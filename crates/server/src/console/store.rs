@@ -464,3 +464,59 @@ pub fn audit(
     }
     Ok(out)
 }
+
+/// A comment as the moderation page lists it.
+#[derive(Debug, Clone)]
+pub struct CommentRow {
+    pub id: String,
+    pub target_kind: String,
+    pub target_id: String,
+    pub body: String,
+    pub visible: bool,
+    pub moderation_note: String,
+    pub created_at: i64,
+}
+
+impl FromRow for CommentRow {
+    fn from_row(r: &Row) -> DbResult<Self> {
+        Ok(CommentRow {
+            id: r.get("id")?,
+            target_kind: r.get("target_kind")?,
+            target_id: r.get("target_id")?,
+            body: r.get("body")?,
+            visible: r.get("visible")?,
+            moderation_note: r.get("moderation_note")?,
+            created_at: r.get("created_at")?,
+        })
+    }
+}
+
+/// The latest comments in scope, newest first.
+pub fn comments(c: &mut dyn Conn, scope: &Scope, limit: i64) -> AppResult<Vec<CommentRow>> {
+    if scope.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut params = Vec::new();
+    let within = scope.sql("locality", &mut params);
+    params.push(limit.into());
+    let sql = format!(
+        "SELECT id, target_kind, target_id, body, visible, moderation_note, created_at FROM comments
+         WHERE 1 = 1{within} ORDER BY created_at DESC, id DESC LIMIT ${}",
+        params.len()
+    );
+    let mut out = Vec::new();
+    for r in c.query(&sql, &params)? {
+        out.push(CommentRow::from_row(&r)?);
+    }
+    Ok(out)
+}
+
+/// A comment's locality (for the scope check before moderating).
+pub fn comment_locality(c: &mut dyn Conn, id: &str) -> AppResult<Option<String>> {
+    Ok(c.query_one(
+        "SELECT locality FROM comments WHERE id = $1",
+        crate::params![id],
+    )?
+    .map(|r| r.str(0))
+    .transpose()?)
+}

@@ -151,6 +151,14 @@ CREATE INDEX appeals_queue ON appeals(locality, status, due_date, submitted_at, 
 DROP INDEX appeals_locality;
 "#,
     ),
+    // A hidden comment shows the moderator's published reason.
+    (
+        8,
+        r#"
+ALTER TABLE comments ADD COLUMN moderation_note TEXT NOT NULL DEFAULT '';
+CREATE INDEX comments_locality ON comments(locality, created_at);
+"#,
+    ),
 ];
 
 fn render(sql: &str, d: Dialect) -> String {

@@ -60,7 +60,14 @@ pub fn moderate(c: &mut dyn Conn, ctx: &mut Ctx, m: CommentModeratePayload) -> A
     let (locality, author) =
         store::locality_and_author(c, &m.comment_id)?.ok_or_else(|| not_found("comment"))?;
     require_role(c, ctx.actor, &[Role::Moderator, Role::Official], &locality)?;
-    store::set_visible(c, &m.comment_id, m.visible)?;
+    // Hiding needs a reason, published with the hidden comment.
+    let note = text("reason", &m.reason, MAX_COMMENT_CHARS, !m.visible)?;
+    store::set_visible(
+        c,
+        &m.comment_id,
+        m.visible,
+        if m.visible { "" } else { &note },
+    )?;
     record_change(
         c,
         ctx.now,

@@ -14,6 +14,7 @@ struct CommentRow {
     author: String,
     body: String,
     visible: bool,
+    moderation_note: String,
     created_at: i64,
 }
 
@@ -27,6 +28,7 @@ impl FromRow for CommentRow {
             author: r.get("author")?,
             body: r.get("body")?,
             visible: r.get("visible")?,
+            moderation_note: r.get("moderation_note")?,
             created_at: r.get("created_at")?,
         })
     }
@@ -49,6 +51,11 @@ impl CommentRow {
                 String::new()
             },
             visible: self.visible,
+            moderation_note: if self.visible {
+                String::new()
+            } else {
+                self.moderation_note
+            },
             mine,
             created_at: self.created_at,
         }
@@ -56,7 +63,7 @@ impl CommentRow {
 }
 
 const SELECT: &str = "SELECT id, target_kind, target_id, locality, author, body, visible,
-    created_at FROM comments";
+    moderation_note, created_at FROM comments";
 
 /// Comments by id (any order).
 pub fn by_ids(c: &mut dyn Conn, ids: &[String], viewer: Option<&str>) -> AppResult<Vec<Comment>> {
@@ -109,10 +116,11 @@ pub fn locality_and_author(c: &mut dyn Conn, id: &str) -> AppResult<Option<(Stri
     }
 }
 
-pub fn set_visible(c: &mut dyn Conn, id: &str, visible: bool) -> AppResult<()> {
+/// Hides (with the moderator's published reason) or shows a comment.
+pub fn set_visible(c: &mut dyn Conn, id: &str, visible: bool, note: &str) -> AppResult<()> {
     c.exec(
-        "UPDATE comments SET visible = $2 WHERE id = $1",
-        params![id, visible],
+        "UPDATE comments SET visible = $2, moderation_note = $3 WHERE id = $1",
+        params![id, visible, note],
     )?;
     Ok(())
 }
