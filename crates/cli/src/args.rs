@@ -86,6 +86,32 @@ pub enum Cmd {
     Comments { proposal: String },
     /// Comment on a proposal.
     Comment { proposal: String, text: String },
+    /// Propose a project in a cycle that is collecting proposals.
+    Propose {
+        cycle: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        description: String,
+        #[arg(long)]
+        category: String,
+        /// Estimated cost in tenge.
+        #[arg(long)]
+        cost: i64,
+    },
+    /// Revise your proposal after a moderator asked for changes.
+    Revise {
+        proposal: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        description: String,
+        #[arg(long)]
+        category: String,
+        /// Estimated cost in tenge.
+        #[arg(long)]
+        cost: i64,
+    },
     /// Cast (or replace) your ballot in a cycle.
     Vote {
         cycle: String,

@@ -108,6 +108,40 @@ async fn command(cli: &Cli, p: &Profile) -> Result<Outcome> {
             };
             budgets::proposals(cli, p, &q)
         }
+        Cmd::Propose {
+            cycle,
+            title,
+            description,
+            category,
+            cost,
+        } => {
+            let proposal = dauys_proto::ProposalSubmitPayload {
+                cycle_id: cycle.clone(),
+                title: title.clone(),
+                description: description.clone(),
+                category: category.clone(),
+                cost: *cost,
+                location: None,
+                media: Vec::new(),
+            };
+            budgets::propose(cli, p, proposal).await
+        }
+        Cmd::Revise {
+            proposal,
+            title,
+            description,
+            category,
+            cost,
+        } => {
+            let revision = dauys_proto::ProposalRevisePayload {
+                proposal_id: proposal.clone(),
+                title: title.clone(),
+                description: description.clone(),
+                category: category.clone(),
+                cost: *cost,
+            };
+            budgets::revise(cli, p, revision).await
+        }
         Cmd::Vote { cycle, proposals } => budgets::vote(cli, p, cycle, proposals).await,
         Cmd::Ballots => budgets::ballots(cli, p),
         Cmd::Comments { proposal } => comments::list(cli, p, proposal),

@@ -33,6 +33,20 @@ pub struct ProposalSubmitPayload {
     pub media: Vec<String>,
 }
 
+/// The author's revision of a proposal a moderator sent back for changes
+/// (`needs_changes`): new title, text, category and cost; it goes back to
+/// moderation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ProposalRevisePayload {
+    pub proposal_id: String,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    /// Estimated cost in tenge.
+    pub cost: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct BallotCastPayload {
@@ -123,6 +137,7 @@ fn default_min_age() -> i64 {
 #[derive(Debug, Clone, PartialEq)]
 pub enum BudgetOp {
     ProposalSubmit(ProposalSubmitPayload),
+    ProposalRevise(ProposalRevisePayload),
     ProposalModerate(ProposalModeratePayload),
     ProposalReview(ProposalReviewPayload),
     ProposalProgress(ProposalProgressPayload),
@@ -135,6 +150,7 @@ impl BudgetOp {
     pub fn kind(&self) -> OpKind {
         match self {
             BudgetOp::ProposalSubmit(_) => OpKind::ProposalSubmit,
+            BudgetOp::ProposalRevise(_) => OpKind::ProposalRevise,
             BudgetOp::ProposalModerate(_) => OpKind::ProposalModerate,
             BudgetOp::ProposalReview(_) => OpKind::ProposalReview,
             BudgetOp::ProposalProgress(_) => OpKind::ProposalProgress,
@@ -147,6 +163,7 @@ impl BudgetOp {
     pub(crate) fn to_payload(&self) -> serde_json::Result<serde_json::Value> {
         match self {
             BudgetOp::ProposalSubmit(p) => serde_json::to_value(p),
+            BudgetOp::ProposalRevise(p) => serde_json::to_value(p),
             BudgetOp::ProposalModerate(p) => serde_json::to_value(p),
             BudgetOp::ProposalReview(p) => serde_json::to_value(p),
             BudgetOp::ProposalProgress(p) => serde_json::to_value(p),

@@ -34,7 +34,8 @@ pub use api::*;
 pub use appeals::*;
 pub use budgets::{
     BallotCastPayload, BudgetOp, CycleCreatePayload, CyclePhasePayload, ModerationDecision,
-    ProposalModeratePayload, ProposalProgressPayload, ProposalReviewPayload, ProposalSubmitPayload,
+    ProposalModeratePayload, ProposalProgressPayload, ProposalReviewPayload, ProposalRevisePayload,
+    ProposalSubmitPayload,
 };
 pub use comments::*;
 pub use entities::*;

@@ -64,6 +64,9 @@ pub enum OpKind {
     #[serde(rename = "proposal.submit")]
     #[strum(serialize = "proposal.submit")]
     ProposalSubmit,
+    #[serde(rename = "proposal.revise")]
+    #[strum(serialize = "proposal.revise")]
+    ProposalRevise,
     #[serde(rename = "comment.add")]
     #[strum(serialize = "comment.add")]
     CommentAdd,
@@ -146,6 +149,7 @@ impl OpKind {
             | OpKind::AppealAnswer
             | OpKind::AppealDismiss => "appeals",
             OpKind::ProposalSubmit
+            | OpKind::ProposalRevise
             | OpKind::BallotCast
             | OpKind::ProposalModerate
             | OpKind::ProposalReview
@@ -168,6 +172,7 @@ impl OpKind {
             self,
             OpKind::AppealSubmit
                 | OpKind::ProposalSubmit
+                | OpKind::ProposalRevise
                 | OpKind::CommentAdd
                 | OpKind::BallotCast
                 | OpKind::MediaAttach
@@ -206,6 +211,7 @@ impl OpBody {
         Ok(match kind {
             OpKind::AppealSubmit => OpBody::Appeal(AppealOp::Submit(p(payload)?)),
             OpKind::ProposalSubmit => OpBody::Budget(BudgetOp::ProposalSubmit(p(payload)?)),
+            OpKind::ProposalRevise => OpBody::Budget(BudgetOp::ProposalRevise(p(payload)?)),
             OpKind::CommentAdd => OpBody::Comment(CommentOp::Add(p(payload)?)),
             OpKind::BallotCast => OpBody::Budget(BudgetOp::BallotCast(p(payload)?)),
             OpKind::MediaAttach => OpBody::Media(MediaOp::Attach(p(payload)?)),

@@ -1,6 +1,8 @@
-//! Participatory budgeting: `cycles`, `proposals`, `vote`, `ballots`.
+//! Participatory budgeting: `cycles`, `proposals`, `propose`, `revise`,
+//! `vote`, `ballots`.
 
 use dauys_core::*;
+use dauys_proto::{ProposalRevisePayload, ProposalSubmitPayload};
 
 use super::{after_queue, Outcome};
 use crate::args::Cli;
@@ -16,6 +18,21 @@ pub fn proposals(cli: &Cli, p: &Profile, q: &ProposalQuery) -> Result<Outcome> {
     let v = p.proposals(q)?;
     print(cli.json, &v, |v| render::proposals(v))?;
     Ok(Outcome::Done)
+}
+
+/// Queues a proposal.
+pub async fn propose(cli: &Cli, p: &Profile, proposal: ProposalSubmitPayload) -> Result<Outcome> {
+    let id = p.submit_proposal(&ProposalInput {
+        proposal,
+        photos: Vec::new(),
+    })?;
+    after_queue(cli, p, id).await
+}
+
+/// Queues the revision of a proposal sent back for changes.
+pub async fn revise(cli: &Cli, p: &Profile, revision: ProposalRevisePayload) -> Result<Outcome> {
+    let id = p.revise_proposal(&revision)?;
+    after_queue(cli, p, id).await
 }
 
 /// Casts a ballot. The core refuses offline what the server would refuse

@@ -156,6 +156,13 @@ impl Profile {
         self.queue_content(&DraftContent::Proposal(input.clone()), None)
     }
 
+    /// Revises one's proposal that a moderator sent back for changes (it
+    /// returns to moderation); only its author may, which the server checks.
+    pub fn revise_proposal(&self, revision: &dauys_proto::ProposalRevisePayload) -> Result<Uuid> {
+        let body = OpBody::Budget(dauys_proto::BudgetOp::ProposalRevise(revision.clone()));
+        self.queue(Vec::new(), None, false, |_| Ok(fresh(&body)))
+    }
+
     pub fn add_comment(&self, input: &CommentInput) -> Result<Uuid> {
         self.queue_content(&DraftContent::Comment(input.clone()), None)
     }

@@ -46,7 +46,11 @@ impl LocalComponent for Budgets {
     }
 
     fn op_kinds(&self) -> Vec<&'static str> {
-        kinds(&[OpKind::ProposalSubmit, OpKind::BallotCast])
+        kinds(&[
+            OpKind::ProposalSubmit,
+            OpKind::ProposalRevise,
+            OpKind::BallotCast,
+        ])
     }
 
     fn to_draft(&self, op: &Op) -> Option<DraftContent> {
@@ -70,6 +74,10 @@ impl LocalComponent for Budgets {
             Some(OpBody::Budget(BudgetOp::ProposalSubmit(p))) => Described {
                 summary: short(p.title),
                 target: Some(p.cycle_id),
+            },
+            Some(OpBody::Budget(BudgetOp::ProposalRevise(p))) => Described {
+                summary: short(p.title),
+                target: Some(p.proposal_id),
             },
             Some(OpBody::Budget(BudgetOp::BallotCast(p))) => Described {
                 summary: format!("{}: {}", p.cycle_id, p.proposal_ids.join(", ")),

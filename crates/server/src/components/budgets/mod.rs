@@ -29,6 +29,7 @@ fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, body: OpBody) -> AppResu
     let id = op.id.to_string();
     match b {
         BudgetOp::ProposalSubmit(p) => proposals::submit(c, ctx, &id, p),
+        BudgetOp::ProposalRevise(p) => proposals::revise(c, ctx, p),
         BudgetOp::ProposalModerate(p) => proposals::moderate(c, ctx, p),
         BudgetOp::ProposalReview(p) => proposals::review(c, ctx, p),
         BudgetOp::ProposalProgress(p) => proposals::progress(c, ctx, p),

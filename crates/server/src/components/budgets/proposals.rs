@@ -5,8 +5,8 @@ use dauys_proto::limits::{MAX_BODY_CHARS, MAX_REASON_CHARS, MAX_TITLE_CHARS};
 use dauys_proto::EntityKind;
 use dauys_proto::{
     CommentTarget, ErrorCode, MediaAttachPayload, ModerationDecision, Phase,
-    ProposalModeratePayload, ProposalProgressPayload, ProposalReviewPayload, ProposalStatus,
-    ProposalSubmitPayload, Role,
+    ProposalModeratePayload, ProposalProgressPayload, ProposalReviewPayload, ProposalRevisePayload,
+    ProposalStatus, ProposalSubmitPayload, Role,
 };
 
 use crate::auth::{require_role, Actor};
@@ -200,6 +200,40 @@ pub fn moderate(c: &mut dyn Conn, ctx: &mut Ctx, m: ProposalModeratePayload) -> 
         ModerationDecision::Reject => ProposalStatus::Rejected,
     };
     set_status(c, ctx, &m.proposal_id, &p, status, &reason, "", &[])
+}
+
+/// The author revises a proposal sent back for changes; it returns to
+/// moderation with the new content (the history keeps both steps).
+pub fn revise(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalRevisePayload) -> AppResult<Applied> {
+    let p = load(c, &r.proposal_id)?;
+    if p.author != ctx.actor.user_id {
+        // Someone else's proposal: as if it did not exist.
+        return Err(not_found("proposal"));
+    }
+    if p.status != ProposalStatus::NeedsChanges {
+        return Err(invalid(p.status).into());
+    }
+    let title = text("title", &r.title, MAX_TITLE_CHARS, true)?;
+    let description = text("description", &r.description, MAX_BODY_CHARS, true)?;
+    let category = text("category", &r.category, 50, true)?;
+    if r.cost <= 0 {
+        return Err(Reject::field("cost", "cost must be a positive number of tenge").into());
+    }
+    set_status(
+        c,
+        ctx,
+        &r.proposal_id,
+        &p,
+        ProposalStatus::Submitted,
+        "",
+        "UPDATE proposals SET title = $2, description = $3, category = $4, cost = $5 WHERE id = $1",
+        &[
+            title.into(),
+            description.into(),
+            category.into(),
+            r.cost.into(),
+        ],
+    )
 }
 
 pub fn review(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalReviewPayload) -> AppResult<Applied> {

@@ -1,0 +1,280 @@
+//! The participatory budgeting loop end to end (issue 10, acceptance 3):
+//! a resident proposes from the `dauys` CLI → the moderator asks for
+//! changes with a reason → the author revises (`proposal.revise`) → the
+//! moderator accepts → the experts estimate it → the cycle goes to voting
+//! → residents vote from their devices → voting closes and the results are
+//! published → an implementation update. After each step one `dauys sync`
+//! shows it on the resident's device. Staff act through the real API.
+
+mod support;
+
+use dauys_core::net::{Api, NetConfig, Wire};
+use dauys_proto::{Op, OpKind, OpOutcome, VerifyRequest};
+use serde_json::{json, Value};
+use support::*;
+
+/// A staff member's API session (a device key of its own; staff ops are
+/// accepted unsigned from an authenticated session).
+struct Staff {
+    api: Api,
+    token: String,
+    rt: tokio::runtime::Runtime,
+}
+
+impl Staff {
+    fn sign_in(srv: &Server, person: usize) -> Staff {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let api = Api::new(&srv.url(), NetConfig::default()).unwrap();
+        let (iin, phone) = support::person(person);
+        let token = rt.block_on(async {
+            api.request_otp(&iin).await.unwrap();
+            let key = ed25519_dalek::SigningKey::from_bytes(&[person as u8 + 1; 32]);
+            api.verify(&VerifyRequest {
+                iin,
+                code: srv.code_for(&phone),
+                device_key: dauys_proto::hex(key.verifying_key().as_bytes()),
+                device_name: "pb loop staff".into(),
+            })
+            .await
+            .unwrap()
+            .token
+        });
+        Staff { api, token, rt }
+    }
+
+    fn act(&self, kind: OpKind, payload: Value) {
+        let op = Op {
+            id: uuid::Uuid::now_v7(),
+            kind: kind.as_str().into(),
+            payload,
+            client_ts: 0,
+            signature: None,
+        };
+        let r = self
+            .rt
+            .block_on(
+                self.api
+                    .push(&self.token, &[op], None, &mut Wire::default()),
+            )
+            .unwrap();
+        assert!(
+            matches!(r.results[0].outcome, OpOutcome::Accepted { .. }),
+            "{kind:?}: {:?}",
+            r.results[0].outcome
+        );
+    }
+}
+
+/// Demo people: residents 0 and 1 of the city, its moderator (14), expert
+/// (15) and official (13).
+const OFFICIAL: usize = 13;
+const MODERATOR: usize = 14;
+const EXPERT: usize = 15;
+
+fn sync(home: &std::path::Path, url: &str) {
+    let (code, out, err) = run(home, url, &["sync"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+fn mine(home: &std::path::Path, url: &str, cycle: &str, title_start: &str) -> Value {
+    let props = json(&run(home, url, &["--json", "proposals", "--cycle", cycle]).1);
+    props
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["title"].as_str().unwrap_or("").starts_with(title_start))
+        .unwrap_or_else(|| panic!("no proposal {title_start} on the device: {props}"))
+        .clone()
+}
+
+fn has_note(p: &Value, note: &str) -> bool {
+    p["history"].as_array().is_some_and(|h| {
+        h.iter()
+            .any(|e| e["note"].as_str().unwrap_or("").contains(note))
+    })
+}
+
+#[test]
+fn proposal_to_implementation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let srv = Server::start_in(dir.path());
+    let url = srv.url();
+    login(&a, &srv, 0, &[]);
+    login(&b, &srv, 1, &[]);
+    sync(&a, &url);
+    let cycles = json(&run(&a, &url, &["--json", "cycles"]).1);
+    let cycle = cycles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["phase"] == "collecting")
+        .expect("a cycle collecting proposals")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // 1. Proposed from the resident's device.
+    let (code, out, err) = run(
+        &a,
+        &url,
+        &[
+            "propose",
+            &cycle,
+            "--title",
+            "Benches by the bus stop",
+            "--description",
+            "Three benches and a bin.",
+            "--category",
+            "parks",
+            "--cost",
+            "500000",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    sync(&a, &url);
+    let p = mine(&a, &url, &cycle, "Benches by the bus stop");
+    let pid = p["id"].as_str().unwrap().to_string();
+    assert_eq!(p["status"], "submitted");
+
+    // 2. The moderator asks for changes, with a reason the author reads.
+    let moderator = Staff::sign_in(&srv, MODERATOR);
+    moderator.act(
+        OpKind::ProposalModerate,
+        json!({"proposal_id": pid, "decision": "needs_changes", "reason": "Name the bus stop"}),
+    );
+    sync(&a, &url);
+    let p = mine(&a, &url, &cycle, "Benches by the bus stop");
+    assert_eq!(p["status"], "needs_changes");
+    assert!(has_note(&p, "Name the bus stop"), "{p}");
+
+    // 3. The author revises it: back to moderation.
+    let (code, out, err) = run(
+        &a,
+        &url,
+        &[
+            "revise",
+            &pid,
+            "--title",
+            "Benches by the Kairbayev St. bus stop",
+            "--description",
+            "Three benches and a bin at the Kairbayev St. stop.",
+            "--category",
+            "parks",
+            "--cost",
+            "520000",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    sync(&a, &url);
+    let p = mine(&a, &url, &cycle, "Benches by the Kairbayev");
+    assert_eq!(p["status"], "submitted");
+    assert_eq!(p["cost"], 520000);
+    // Someone else cannot revise it (the server answers as if it did not exist).
+    let (code, _, err) = run(
+        &b,
+        &url,
+        &[
+            "--json",
+            "revise",
+            &pid,
+            "--title",
+            "x",
+            "--description",
+            "x",
+            "--category",
+            "x",
+            "--cost",
+            "1",
+        ],
+    );
+    assert!(code == 0 || code == 3, "{err}");
+    sync(&b, &url);
+    let outbox = json(&run(&b, &url, &["--json", "outbox"]).1);
+    assert!(
+        outbox
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["kind"] == "proposal.revise" && o["state"] == "rejected"),
+        "{outbox}"
+    );
+
+    // 4. Accepted, then estimated by the experts: on the ballot.
+    moderator.act(
+        OpKind::ProposalModerate,
+        json!({"proposal_id": pid, "decision": "accept"}),
+    );
+    let expert = Staff::sign_in(&srv, EXPERT);
+    expert.act(
+        OpKind::ProposalReview,
+        json!({"proposal_id": pid, "feasible": true, "cost_estimate": 610000,
+               "note": "Checked with the roads department"}),
+    );
+    sync(&a, &url);
+    let p = mine(&a, &url, &cycle, "Benches by the Kairbayev");
+    assert_eq!(p["status"], "on_ballot");
+    assert_eq!(p["expert_cost"], 610000);
+
+    // 5. Voting: both residents vote from their devices.
+    let official = Staff::sign_in(&srv, OFFICIAL);
+    official.act(
+        OpKind::CyclePhase,
+        json!({"cycle_id": cycle, "phase": "voting"}),
+    );
+    for home in [&a, &b] {
+        sync(home, &url);
+        let (code, out, err) = run(home, &url, &["vote", &cycle, &pid]);
+        assert_eq!(code, 0, "{out}{err}");
+        sync(home, &url);
+        let ballots = json(&run(home, &url, &["--json", "ballots"]).1);
+        let mine = ballots
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["cycle_id"] == cycle.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(mine["status"], "counted", "{mine}");
+    }
+
+    // 6. Voting closes: the results are published.
+    official.act(
+        OpKind::CyclePhase,
+        json!({"cycle_id": cycle, "phase": "tallying"}),
+    );
+    sync(&a, &url);
+    let cycles = json(&run(&a, &url, &["--json", "cycles"]).1);
+    let c = cycles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == cycle.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(c["phase"], "tallying");
+    assert_eq!(c["results"]["votes"][&pid], 2, "{c}");
+    assert!(
+        c["results"]["selected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == pid.as_str()),
+        "{c}"
+    );
+
+    // 7. Being built: the official's update reaches the device.
+    official.act(
+        OpKind::CyclePhase,
+        json!({"cycle_id": cycle, "phase": "implementation"}),
+    );
+    official.act(
+        OpKind::ProposalProgress,
+        json!({"proposal_id": pid, "progress": 30, "note": "Benches ordered"}),
+    );
+    sync(&a, &url);
+    let p = mine(&a, &url, &cycle, "Benches by the Kairbayev");
+    assert_eq!(p["status"], "in_implementation");
+    assert_eq!(p["progress"], 30);
+    assert!(has_note(&p, "Benches ordered"), "{p}");
+}
