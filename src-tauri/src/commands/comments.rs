@@ -33,6 +33,7 @@ pub async fn add_comment(
             locality: String::new(),
             body,
             visible: true,
+            moderation_note: String::new(),
             mine: true,
             created_at: 0,
         },
