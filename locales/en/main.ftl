@@ -587,3 +587,4 @@ console-action-show = Show again
 console-comment-hidden-note = Hidden; the published reason:
 console-flash-comment-hidden = The comment is hidden; the reason is published in its place.
 console-flash-comment-shown = The comment is shown again.
+console-cycles-soon = Cycles moving to their next stage within a week

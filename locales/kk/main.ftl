@@ -571,3 +571,4 @@ console-action-show = Қайта көрсету
 console-comment-hidden-note = Жасырылған; жарияланған себебі:
 console-flash-comment-hidden = Пікір жасырылды; оның орнында себебі жарияланды.
 console-flash-comment-shown = Пікір қайта көрсетілді.
+console-cycles-soon = Бір апта ішінде келесі кезеңге өтетін циклдер

@@ -604,3 +604,4 @@ console-action-show = Показать снова
 console-comment-hidden-note = Скрыт; опубликованная причина:
 console-flash-comment-hidden = Комментарий скрыт; на его месте опубликована причина.
 console-flash-comment-shown = Комментарий снова показан.
+console-cycles-soon = Циклы, переходящие на следующий этап в течение недели

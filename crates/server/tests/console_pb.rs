@@ -154,6 +154,21 @@ async fn cycles_created_and_moved(srv: Server) {
     assert_eq!(srv.count(created, vec![]).await, 1, "created once");
     let (_, html) = get(&srv, &official.cookie, "/console/cycles").await;
     assert!(html.contains("New cycle"));
+    // Its voting starts within a week (on the server's clock): the
+    // dashboard says so.
+    // (Moving the clock ends sessions: sign in again each time.)
+    srv.set_today("2027-02-25");
+    let later = staff_en(&srv, "official, Pavlodar").await;
+    let (_, html) = get(&srv, &later.cookie, "/console").await;
+    assert!(
+        html.contains("New cycle</a> · Voting · 2027-03-01"),
+        "{html}"
+    );
+    srv.set_today("2027-02-01");
+    let earlier = staff_en(&srv, "official, Pavlodar").await;
+    let (_, html) = get(&srv, &earlier.cookie, "/console").await;
+    assert!(!html.contains("New cycle</a>"), "not yet: {html}");
+    let official = earlier;
 
     // The voting cycle, moved on after a confirmation page that explains
     // the counting rule; the results are then published.

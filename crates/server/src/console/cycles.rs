@@ -35,7 +35,8 @@ fn phase_label(tr: Tr, p: Phase) -> String {
     tr.t(&format!("phase-{}", p.as_str().replace('_', "-")))
 }
 
-fn next_phase(p: Phase) -> Option<Phase> {
+/// The stage after `p` (none after the last).
+pub fn next_phase(p: Phase) -> Option<Phase> {
     let all = Phase::ALL;
     all.iter()
         .position(|x| *x == p)

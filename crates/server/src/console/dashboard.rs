@@ -12,7 +12,10 @@ use super::store::{
     self, AppealFilter, APPEAL_ROLES, IN_MODERATION, IN_REVIEW, MODERATION_ROLES, REVIEW_ROLES,
 };
 use crate::http::blocking;
+use crate::read;
 use crate::state::AppState;
+use dauys_proto::workdays::parse_date;
+use dauys_proto::{Cycle, Phase};
 
 #[derive(Template)]
 #[template(path = "console/dashboard.html")]
@@ -25,6 +28,25 @@ pub struct DashboardPage {
     pub overdue_items: Vec<QueueItem>,
     pub moderation: Option<i64>,
     pub review: Option<i64>,
+    /// Cycles whose next stage starts within a week: (name, stage, date).
+    pub cycles_soon: Vec<(String, String, String)>,
+}
+
+/// Cycles whose next scheduled stage starts between `today` and a week later.
+fn ending_soon(cycles: Vec<Cycle>, today: time::Date) -> Vec<(Cycle, Phase, String)> {
+    let until = today + time::Duration::days(7);
+    cycles
+        .into_iter()
+        .filter_map(|c| {
+            // The next stage that has a date in the cycle's schedule.
+            let (next, date) = Phase::ALL
+                .iter()
+                .filter(|p| **p > c.phase)
+                .find_map(|p| Some((*p, c.schedule.get(p.as_str())?.clone())))?;
+            let d = parse_date(&date)?;
+            (d >= today && d <= until).then_some((c, next, date))
+        })
+        .collect()
 }
 
 /// `GET /console`. Its panels are independent: each is read on its own
@@ -53,7 +75,9 @@ pub async fn page(State(st): State<AppState>, staff: Staff) -> Response {
         };
         let rows = store::appeals_queue(c, &scope, &overdue, today, 0, 10)?;
         let bodies = super::appeals::body_names(c, tr.lang)?;
-        Ok((rows, bodies, today))
+        let ids = store::cycle_ids(c, &scope)?;
+        let soon = ending_soon(read::cycles(c, &ids)?, today);
+        Ok((rows, bodies, today, soon))
     });
     let proposals = blocking(&st, move |_, c| {
         let m = store::scope(c, &a3, MODERATION_ROLES)?;
@@ -74,7 +98,7 @@ pub async fn page(State(st): State<AppState>, staff: Staff) -> Response {
         (Ok(a), Ok(b), Ok(c)) => Ok((a, b, c)),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(e),
     };
-    let ((appeals, counts), (rows, bodies, today), (moderation, review)) = match loaded {
+    let ((appeals, counts), (rows, bodies, today, soon), (moderation, review)) = match loaded {
         Ok(v) => v,
         Err(e) => return pages::error(tr, &e),
     };
@@ -90,6 +114,16 @@ pub async fn page(State(st): State<AppState>, staff: Staff) -> Response {
             .collect(),
         moderation,
         review,
+        cycles_soon: soon
+            .into_iter()
+            .map(|(c, next, date)| {
+                (
+                    super::appeals::localized(&c.title, tr.lang),
+                    tr.t(&format!("phase-{}", next.as_str().replace('_', "-"))),
+                    date,
+                )
+            })
+            .collect(),
     };
     pages::render(StatusCode::OK, &p)
 }
