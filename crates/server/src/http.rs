@@ -143,7 +143,8 @@ pub async fn blocking<T: Send + 'static>(
           crate::components::budgets::routes::cycle_proposals, crate::components::budgets::routes::proposal_get,
           crate::components::comments::routes::proposal_comments,
           crate::components::appeals::routes::appeal_get, crate::components::appeals::routes::my_appeals,
-          crate::console::inbox::staff_appeals,
+          crate::console::inbox::staff_appeals, crate::console::inbox::staff_proposals,
+          crate::console::inbox::staff_comments, crate::console::inbox::staff_cycles,
           uploads::create, uploads::head, uploads::patch, uploads::fetch, crate::export::ballots_pb, crate::export::results_csv),
     components(schemas(ApiError, Op, OpKind, OpResult, PushRequest, PushResponse, PullRequest, PullResponse, OtpRequest,
         OtpResponse, VerifyRequest, SessionResponse, Me, Locality, Cycle, Proposal, Comment, Appeal,
@@ -154,7 +155,9 @@ pub async fn blocking<T: Send + 'static>(
         dauys_proto::ProposalProgressPayload, dauys_proto::ProposalRevisePayload, dauys_proto::CommentModeratePayload, dauys_proto::CycleCreatePayload,
         dauys_proto::RoleGrantPayload, dauys_proto::RoleRevokePayload, dauys_proto::TemplateSavePayload,
         dauys_proto::TemplateDeletePayload,
-        dauys_proto::CyclePhasePayload, dauys_proto::UploadInfo, crate::console::inbox::StaffAppealsPage)),
+        dauys_proto::CyclePhasePayload, dauys_proto::UploadInfo, crate::console::inbox::StaffAppealsPage,
+        crate::console::inbox::StaffProposal, crate::console::inbox::StaffComment,
+        crate::console::inbox::StaffCycle)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

@@ -320,3 +320,71 @@ async fn comment_moderation(srv: Server) {
     assert_eq!(r.status(), 404);
 }
 both_backends!(console_comments, comment_moderation);
+
+async fn staff_json_inbox(srv: Server) {
+    let moderator = srv.sign_in(&srv.person("moderator, Pavlodar", 0)).await;
+    let (s, v) = srv.get("/v1/staff/proposals", Some(&moderator.token)).await;
+    assert_eq!(s, 200, "{v}");
+    let items = v.as_array().expect("a list");
+    assert!(
+        !items.is_empty(),
+        "the demo has proposals awaiting moderation"
+    );
+    assert!(items
+        .iter()
+        .all(|p| ["submitted", "in_moderation"].contains(&p["status"].as_str().unwrap_or(""))));
+    // A moderator is no expert; an expert does not moderate.
+    assert_eq!(
+        srv.get("/v1/staff/proposals?stage=review", Some(&moderator.token))
+            .await
+            .0,
+        403
+    );
+    let expert = srv.sign_in(&srv.person("expert, Pavlodar", 0)).await;
+    assert_eq!(
+        srv.get("/v1/staff/proposals", Some(&expert.token)).await.0,
+        403
+    );
+    assert_eq!(
+        srv.get("/v1/staff/proposals?stage=review", Some(&expert.token))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        srv.get("/v1/staff/proposals?stage=other", Some(&expert.token))
+            .await
+            .0,
+        422
+    );
+    let (s, v) = srv
+        .get("/v1/staff/comments?limit=5", Some(&moderator.token))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert!(v.as_array().is_some_and(|a| a.len() <= 5));
+    assert_eq!(
+        srv.get("/v1/staff/comments", Some(&expert.token)).await.0,
+        403
+    );
+    let official = srv.sign_in(&srv.person("official, Pavlodar", 0)).await;
+    let (s, v) = srv.get("/v1/staff/cycles", Some(&official.token)).await;
+    assert_eq!(s, 200, "{v}");
+    let voting = v
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["cycle"]["phase"] == "voting"))
+        .expect("the voting cycle");
+    assert_eq!(voting["next_phase"], "tallying");
+    // Another region's official sees none of the city's cycles.
+    let other = srv.sign_in(&srv.person("official, Almaty region", 0)).await;
+    let (_, v) = srv.get("/v1/staff/cycles", Some(&other.token)).await;
+    assert!(v
+        .as_array()
+        .is_some_and(|a| a.iter().all(|c| c["cycle"]["locality"] != "551010000")));
+    let resident = srv.sign_in(&srv.person("resident", 0)).await;
+    assert_eq!(
+        srv.get("/v1/staff/cycles", Some(&resident.token)).await.0,
+        403
+    );
+    assert_eq!(srv.get("/v1/staff/cycles", None).await.0, 401);
+}
+both_backends!(staff_inbox_json, staff_json_inbox);

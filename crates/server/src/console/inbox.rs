@@ -97,3 +97,158 @@ pub async fn staff_appeals(
     })
     .await
 }
+
+/// A proposal as staff queues list it (unmoderated ones included, which
+/// the public API shows to their authors only).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct StaffProposal {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub cost: i64,
+    pub status: String,
+    pub locality: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct StaffProposalsArgs {
+    /// `moderation` (default) or `review`.
+    #[serde(default)]
+    stage: Option<String>,
+    /// Page size (1–200, default 50); oldest first.
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
+/// Proposals waiting for moderation or for the experts, in the caller's
+/// scope, oldest first. Staff without the stage's role get `403`.
+#[utoipa::path(get, tag = "staff", path = "/v1/staff/proposals", params(StaffProposalsArgs), security(("bearer" = [])),
+    responses((status = 200, body = Vec<StaffProposal>), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+pub async fn staff_proposals(
+    State(st): State<AppState>,
+    actor: Actor,
+    QueryArgs(args): QueryArgs<StaffProposalsArgs>,
+) -> AppResult<Json<Vec<StaffProposal>>> {
+    let (roles, statuses) = match args.stage.as_deref().unwrap_or("moderation") {
+        "moderation" => (store::MODERATION_ROLES, store::IN_MODERATION),
+        "review" => (store::REVIEW_ROLES, store::IN_REVIEW),
+        _ => return Err(Reject::field("stage", "moderation or review").into()),
+    };
+    let limit = args.limit.unwrap_or(50).clamp(1, 200);
+    blocking(&st, move |_, c| {
+        let scope = store::scope(c, &actor, roles)?;
+        if scope.is_empty() {
+            return Err(Reject::new(ErrorCode::Forbidden, "requires a role for this stage").into());
+        }
+        Ok(Json(
+            store::proposals(c, &scope, statuses, limit)?
+                .into_iter()
+                .map(|r| StaffProposal {
+                    id: r.id,
+                    title: r.title,
+                    description: r.description,
+                    category: r.category,
+                    cost: r.cost,
+                    status: r.status,
+                    locality: r.locality,
+                    created_at: r.created_at,
+                })
+                .collect(),
+        ))
+    })
+    .await
+}
+
+/// A comment as the moderators' queue lists it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct StaffComment {
+    pub id: String,
+    pub target_kind: String,
+    pub target_id: String,
+    pub body: String,
+    pub visible: bool,
+    pub moderation_note: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct StaffLimitArgs {
+    /// Page size (1–200, default 50).
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
+/// The latest comments in the caller's moderation scope, newest first.
+#[utoipa::path(get, tag = "staff", path = "/v1/staff/comments", params(StaffLimitArgs), security(("bearer" = [])),
+    responses((status = 200, body = Vec<StaffComment>), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+pub async fn staff_comments(
+    State(st): State<AppState>,
+    actor: Actor,
+    QueryArgs(args): QueryArgs<StaffLimitArgs>,
+) -> AppResult<Json<Vec<StaffComment>>> {
+    let limit = args.limit.unwrap_or(50).clamp(1, 200);
+    blocking(&st, move |_, c| {
+        let scope = store::scope(c, &actor, store::MODERATION_ROLES)?;
+        if scope.is_empty() {
+            return Err(Reject::new(ErrorCode::Forbidden, "requires a moderation role").into());
+        }
+        Ok(Json(
+            store::comments(c, &scope, limit)?
+                .into_iter()
+                .map(|r| StaffComment {
+                    id: r.id,
+                    target_kind: r.target_kind,
+                    target_id: r.target_id,
+                    body: r.body,
+                    visible: r.visible,
+                    moderation_note: r.moderation_note,
+                    created_at: r.created_at,
+                })
+                .collect(),
+        ))
+    })
+    .await
+}
+
+/// A cycle with its next stage and that stage's scheduled date.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct StaffCycle {
+    pub cycle: dauys_proto::Cycle,
+    pub next_phase: Option<dauys_proto::Phase>,
+    /// `YYYY-MM-DD`, when the schedule has it.
+    pub next_date: Option<String>,
+}
+
+/// The cycles in the caller's scope (officials), newest first.
+#[utoipa::path(get, tag = "staff", path = "/v1/staff/cycles", security(("bearer" = [])),
+    responses((status = 200, body = Vec<StaffCycle>), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+pub async fn staff_cycles(
+    State(st): State<AppState>,
+    actor: Actor,
+) -> AppResult<Json<Vec<StaffCycle>>> {
+    blocking(&st, move |_, c| {
+        let scope = store::scope(c, &actor, APPEAL_ROLES)?;
+        if scope.is_empty() {
+            return Err(Reject::new(ErrorCode::Forbidden, "requires an official's role").into());
+        }
+        let ids = store::cycle_ids(c, &scope)?;
+        let mut cycles = read::cycles(c, &ids)?;
+        cycles.sort_by_key(|cy| ids.iter().position(|i| *i == cy.id));
+        Ok(Json(
+            cycles
+                .into_iter()
+                .map(|cy| {
+                    let next = super::cycles::next_phase(cy.phase);
+                    StaffCycle {
+                        next_date: next.and_then(|n| cy.schedule.get(n.as_str()).cloned()),
+                        next_phase: next,
+                        cycle: cy,
+                    }
+                })
+                .collect(),
+        ))
+    })
+    .await
+}

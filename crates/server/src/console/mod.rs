@@ -14,7 +14,8 @@
 //! - `resume.rs` a form sent after the session expired survives the sign-in
 //! - `admin.rs` staff grants and the census import; `audit.rs` the audit log;
 //!   `templates.rs` answer templates
-//! - `inbox.rs` the JSON inbox `GET /v1/staff/appeals` (in the OpenAPI document)
+//! - `inbox.rs` the JSON inbox `GET /v1/staff/{appeals,proposals,comments,cycles}`
+//!   (in the OpenAPI document)
 //! - `pages.rs` layout, rendering, headers, message pages; `i18n.rs` Fluent
 
 pub mod action;
@@ -59,6 +60,9 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/console/appeals/{id}", get(appeals::detail))
         .route("/console/appeals/{id}/{action}", post(appeals::act))
         .route("/v1/staff/appeals", get(inbox::staff_appeals))
+        .route("/v1/staff/proposals", get(inbox::staff_proposals))
+        .route("/v1/staff/comments", get(inbox::staff_comments))
+        .route("/v1/staff/cycles", get(inbox::staff_cycles))
         .route("/console/proposals", get(proposals::queue))
         .route(
             "/console/proposals/{id}/{decision}",
