@@ -588,3 +588,4 @@ console-comment-hidden-note = Hidden; the published reason:
 console-flash-comment-hidden = The comment is hidden; the reason is published in its place.
 console-flash-comment-shown = The comment is shown again.
 console-cycles-soon = Cycles moving to their next stage within a week
+console-progress-photo = Photo of the works (optional, published)

@@ -572,3 +572,4 @@ console-comment-hidden-note = Жасырылған; жарияланған се�
 console-flash-comment-hidden = Пікір жасырылды; оның орнында себебі жарияланды.
 console-flash-comment-shown = Пікір қайта көрсетілді.
 console-cycles-soon = Бір апта ішінде келесі кезеңге өтетін циклдер
+console-progress-photo = Жұмыстың суреті (міндетті емес, жарияланады)

@@ -605,3 +605,4 @@ console-comment-hidden-note = Скрыт; опубликованная прич�
 console-flash-comment-hidden = Комментарий скрыт; на его месте опубликована причина.
 console-flash-comment-shown = Комментарий снова показан.
 console-cycles-soon = Циклы, переходящие на следующий этап в течение недели
+console-progress-photo = Фото работ (необязательно, публикуется)

@@ -92,6 +92,10 @@ pub struct ProposalProgressPayload {
     pub progress: i64,
     #[serde(default)]
     pub note: String,
+    /// Photos of the works (complete uploads of the official), added to
+    /// the project's photos.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub media: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

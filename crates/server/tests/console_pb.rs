@@ -97,24 +97,64 @@ async fn review_and_progress(srv: Server) {
     let action: String = html[at..].split('"').next().unwrap_or_default().to_string();
     let project = action.split('/').nth(3).unwrap_or_default().to_string();
     let op = op_of(&html, &action);
-    let r = post(
-        &srv,
-        &official.cookie,
-        &action,
-        &[
-            ("csrf", &official.csrf),
-            ("op_id", &op),
-            ("progress", "40"),
-            ("note", "Foundations poured"),
-        ],
-    )
-    .await;
-    assert_eq!(
-        location(&r),
-        "/console/implementation?flash=console-flash-progress"
-    );
+    // With a photo of the works, as a browser sends the form (multipart);
+    // sent twice: one update, one photo.
+    let photo = include_bytes!("../../cli/tests/data/tiny.png").to_vec();
+    for _ in 0..2 {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", official.csrf.clone())
+            .text("op_id", op.clone())
+            .text("progress", "40")
+            .text("note", "Foundations poured")
+            .part(
+                "photo",
+                reqwest::multipart::Part::bytes(photo.clone())
+                    .file_name("works.png")
+                    .mime_str("image/png")
+                    .expect("mime"),
+            );
+        let r = browser()
+            .post(srv.url(&action))
+            .header("cookie", &official.cookie)
+            .multipart(form)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(
+            location(&r),
+            "/console/implementation?flash=console-flash-progress"
+        );
+    }
     let (_, v) = srv.get(&format!("/v1/proposals/{project}"), None).await;
     assert_eq!(v["progress"], 40, "{v}");
+    let photo_id = format!("{op}-photo");
+    let media: Vec<String> = serde_json::from_value(v["media"].clone()).unwrap_or_default();
+    assert_eq!(media.iter().filter(|m| **m == photo_id).count(), 1, "{v}");
+    let r = browser()
+        .get(srv.url(&format!("/v1/uploads/{photo_id}")))
+        .send()
+        .await
+        .expect("photo");
+    assert_eq!(r.bytes().await.expect("bytes").to_vec(), photo);
+    // Without the CSRF token: refused.
+    let form = reqwest::multipart::Form::new().text("op_id", uuid::Uuid::now_v7().to_string());
+    let r = browser()
+        .post(srv.url(&action))
+        .header("cookie", &official.cookie)
+        .multipart(form)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 403);
+    // The public cycle page shows it.
+    let cycle = v["cycle_id"].as_str().unwrap_or_default().to_string();
+    let page = reqwest::get(srv.url(&format!("/cycles/{cycle}?lang=en")))
+        .await
+        .expect("page")
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(page.contains(&format!("/v1/uploads/{photo_id}")), "{page}");
     // The expert does not update progress.
     assert_eq!(
         get(&srv, &expert.cookie, "/console/implementation").await.0,

@@ -93,6 +93,12 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/console/reviews", get(reviews::reviews))
         .route("/console/implementation", get(reviews::implementation))
         .route("/console/work/{id}/{what}", post(reviews::act))
+        .route(
+            "/console/work/{id}/progress",
+            post(reviews::progress).layer(axum::extract::DefaultBodyLimit::max(
+                reviews::PHOTO_MAX_BYTES + 16 * 1024,
+            )),
+        )
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),
             resume::keep_form,

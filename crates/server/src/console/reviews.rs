@@ -4,7 +4,7 @@
 //! `proposal.progress`). Scoped like every console page; 404 outside.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
@@ -18,8 +18,10 @@ use super::csrf;
 use super::pages::{self, Chrome};
 use super::session::Staff;
 use super::store::{self, IN_IMPLEMENTATION, IN_REVIEW, REVIEW_ROLES};
+use crate::error::{AppError, Reject};
 use crate::http::blocking;
 use crate::state::AppState;
+use crate::uploads;
 
 /// Proposals shown at once, oldest first.
 const QUEUE_SIZE: i64 = 50;
@@ -139,8 +141,6 @@ pub struct WorkForm {
     #[serde(default)]
     cost_estimate: String,
     #[serde(default)]
-    progress: String,
-    #[serde(default)]
     note: String,
 }
 
@@ -155,7 +155,7 @@ fn number(s: &str) -> i64 {
         .unwrap_or(-1)
 }
 
-/// `POST /console/work/{id}/review` and `/console/work/{id}/progress`.
+/// `POST /console/work/{id}/review`.
 pub async fn act(
     State(st): State<AppState>,
     staff: Staff,
@@ -175,13 +175,6 @@ pub async fn act(
             "/console/reviews",
             "console-flash-reviewed",
         ),
-        "progress" => (
-            OpKind::ProposalProgress,
-            PROGRESS_ROLES,
-            json!({"proposal_id": id, "progress": number(&f.progress), "note": f.note}),
-            "/console/implementation",
-            "console-flash-progress",
-        ),
         _ => return pages::not_found(staff.tr),
     };
     let actor = staff.actor.clone();
@@ -200,4 +193,125 @@ pub async fn act(
     }
     let outcome = action::run(&st, &staff, &f.op_id, kind, payload).await;
     action::after(&staff, back, done, outcome)
+}
+
+/// The largest photo accepted from the progress form.
+pub const PHOTO_MAX_BYTES: usize = 8 * 1024 * 1024;
+
+/// The progress form's fields (multipart: it may carry a photo).
+#[derive(Default)]
+struct ProgressFields {
+    csrf: String,
+    op_id: String,
+    progress: String,
+    note: String,
+    photo: Option<(Vec<u8>, String)>,
+}
+
+async fn progress_fields(mut m: Multipart) -> Result<ProgressFields, Reject> {
+    let mut f = ProgressFields::default();
+    while let Some(field) = m
+        .next_field()
+        .await
+        .map_err(|e| Reject::field("photo", e.to_string()))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        let media_type = field.content_type().unwrap_or_default().to_string();
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| Reject::field("photo", e.to_string()))?;
+        let text = || String::from_utf8_lossy(&bytes).into_owned();
+        match name.as_str() {
+            "csrf" => f.csrf = text(),
+            "op_id" => f.op_id = text(),
+            "progress" => f.progress = text(),
+            "note" => f.note = text(),
+            "photo" if bytes.is_empty() => {}
+            "photo" if bytes.len() > PHOTO_MAX_BYTES => {
+                return Err(Reject::field("photo", "photo too large"))
+            }
+            "photo"
+                if matches!(
+                    media_type.as_str(),
+                    "image/jpeg" | "image/png" | "image/webp"
+                ) =>
+            {
+                f.photo = Some((bytes.to_vec(), media_type))
+            }
+            "photo" => return Err(Reject::field("photo", "a JPEG, PNG or WebP photo")),
+            _ => {}
+        }
+    }
+    Ok(f)
+}
+
+/// `POST /console/work/{id}/progress`: an implementation update, with an
+/// optional photo stored as the official's upload (its id derived from the
+/// form's op id, so a form sent twice stores it once) and attached by the
+/// op.
+pub async fn progress(
+    State(st): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    m: Multipart,
+) -> Response {
+    let tr = staff.tr;
+    let f = match progress_fields(m).await {
+        Ok(f) => f,
+        Err(r) => return pages::error(tr, &AppError::Reject(r)),
+    };
+    if let Some(r) = csrf::refused(&staff, &f.csrf) {
+        return r;
+    }
+    let Ok(op) = uuid::Uuid::parse_str(f.op_id.trim()) else {
+        return pages::not_found(tr);
+    };
+    let actor = staff.actor.clone();
+    let id2 = id.clone();
+    let photo = f.photo;
+    let stored = blocking(&st, move |st, c| {
+        let Some(loc) = store::proposal_locality(c, &id2)? else {
+            return Ok(None);
+        };
+        if !store::scope(c, &actor, PROGRESS_ROLES)?.contains(&loc) {
+            return Ok(None);
+        }
+        let mut media = Vec::new();
+        if let Some((bytes, media_type)) = photo {
+            let upload = format!("{op}-photo");
+            uploads::put_whole(
+                c,
+                &upload,
+                &actor.user_id,
+                &bytes,
+                &media_type,
+                st.clock.now_ms(),
+            )?;
+            media.push(upload);
+        }
+        Ok(Some(media))
+    })
+    .await;
+    let media = match stored {
+        Ok(Some(m)) => m,
+        Ok(None) => return pages::not_found(tr),
+        Err(e) => return pages::error(tr, &e),
+    };
+    let payload = json!({"proposal_id": id, "progress": number(&f.progress), "note": f.note,
+                         "media": media});
+    let outcome = action::run(
+        &st,
+        &staff,
+        &op.to_string(),
+        OpKind::ProposalProgress,
+        payload,
+    )
+    .await;
+    action::after(
+        &staff,
+        "/console/implementation",
+        "console-flash-progress",
+        outcome,
+    )
 }

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use dauys_proto::{limits, ErrorCode};
 
 use crate::auth::Actor;
+use crate::db::Conn;
 use crate::error::{AppResult, Reject};
 use crate::http::blocking;
 use crate::state::AppState;
@@ -137,6 +138,25 @@ pub async fn fetch(State(st): State<AppState>, Path(id): Path<String>) -> AppRes
         HeaderValue::from_static("private, max-age=31536000, immutable"),
     );
     Ok((StatusCode::OK, h, bytes).into_response())
+}
+
+/// Stores a whole file received in one request (a console form) as a
+/// complete upload of `user_id` — the same tables, so ops reference it as
+/// they reference an app's resumable upload. Idempotent per id: sending
+/// the same form again finds it complete.
+pub fn put_whole(
+    c: &mut dyn Conn,
+    id: &str,
+    user_id: &str,
+    bytes: &[u8],
+    media_type: &str,
+    now: i64,
+) -> AppResult<()> {
+    let len = bytes.len() as i64;
+    if store::create(c, id, user_id, len, media_type, now)? == 0 {
+        store::append(c, id, user_id, 0, bytes)?;
+    }
+    Ok(())
 }
 
 /// The uploads tables (`uploads`, `upload_chunks`): all of this module's SQL.

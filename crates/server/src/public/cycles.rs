@@ -38,6 +38,8 @@ pub struct ProposalView {
     pub progress: Option<i64>,
     pub votes: Option<i64>,
     pub history: Vec<Event>,
+    /// Photos: (upload URL, alt text).
+    pub photos: Vec<(String, String)>,
 }
 
 /// One bar of the results chart.
@@ -93,6 +95,17 @@ fn view(tr: Tr, p: Proposal) -> ProposalView {
                 date: format_date(date_of(e.at)),
                 status: status(tr, &e.status),
                 note: e.note.clone(),
+            })
+            .collect(),
+        photos: p
+            .media
+            .iter()
+            .zip(1i64..)
+            .map(|(m, n)| {
+                (
+                    format!("/v1/uploads/{m}"),
+                    tr.n("console-photo-alt", "number", n),
+                )
             })
             .collect(),
         id: p.id,

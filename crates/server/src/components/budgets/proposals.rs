@@ -279,6 +279,22 @@ pub fn progress(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalProgressPayload) -> 
         return Err(Reject::field("progress", "progress is a percentage 0–100").into());
     }
     let note = text("note", &r.note, MAX_REASON_CHARS, false)?;
+    check_media(c, ctx, &r.media)?;
+    let mut media: Vec<String> = match c.query_one(
+        "SELECT media FROM proposals WHERE id = $1",
+        params![&r.proposal_id],
+    )? {
+        Some(row) => serde_json::from_str(&row.str(0)?).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    for m in &r.media {
+        if !media.contains(m) {
+            media.push(m.clone());
+        }
+    }
+    if media.len() > dauys_proto::limits::MAX_MEDIA_PER_ITEM {
+        return Err(Reject::field("media", "too many attachments").into());
+    }
     let status = if r.progress == 100 {
         ProposalStatus::Done
     } else {
@@ -297,8 +313,8 @@ pub fn progress(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalProgressPayload) -> 
         &p,
         status,
         &note,
-        "UPDATE proposals SET progress = $2 WHERE id = $1",
-        &[r.progress.into()],
+        "UPDATE proposals SET progress = $2, media = $3 WHERE id = $1",
+        &[r.progress.into(), to_json(&media)?.into()],
     )
 }
 
