@@ -428,3 +428,29 @@ async fn staff_json_inbox(srv: Server) {
     assert_eq!(srv.get("/v1/staff/cycles", None).await.0, 401);
 }
 both_backends!(staff_inbox_json, staff_json_inbox);
+
+async fn empty_cycle_is_counted(srv: Server) {
+    let official = srv.sign_in(&srv.person("official, Pavlodar", 0)).await;
+    let out = official
+        .one(
+            &srv,
+            "cycle.create",
+            json!({"locality": "551010000", "budget": 1000,
+                   "title": {"kk": "Бос", "ru": "Пустой", "en": "Empty"}}),
+        )
+        .await;
+    let cycle = out["entity_id"].as_str().expect("created").to_string();
+    for phase in ["voting", "tallying"] {
+        let out = official
+            .one(
+                &srv,
+                "cycle.phase",
+                json!({"cycle_id": cycle, "phase": phase}),
+            )
+            .await;
+        assert_eq!(out["status"], "accepted", "{phase}: {out}");
+    }
+    let (_, v) = srv.get(&format!("/v1/cycles/{cycle}"), None).await;
+    assert_eq!(v["results"]["voters"], 0, "{v}");
+}
+both_backends!(empty_cycle, empty_cycle_is_counted);
