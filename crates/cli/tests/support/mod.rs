@@ -63,6 +63,10 @@ pub struct Server {
     pub listen: String,
     pub child: Option<Child>,
     pub otp: Arc<Mutex<Vec<(String, String)>>>,
+    /// Codes already handed out per phone: `code_for` waits for a newer one
+    /// (the server prints a code after answering, so a test asking right
+    /// after a request could otherwise get the previous, used code).
+    pub taken: Mutex<std::collections::HashMap<String, usize>>,
     pub census: Arc<Mutex<Vec<String>>>,
 }
 
@@ -82,6 +86,7 @@ impl Server {
             listen: listen.to_string(),
             child: None,
             otp: Arc::default(),
+            taken: Mutex::default(),
             census: Arc::default(),
         };
         s.spawn();
@@ -147,20 +152,26 @@ impl Server {
         }
     }
 
+    /// The one-time code of the latest request for `phone` — one not handed
+    /// out before (each request prints exactly one code).
     pub fn code_for(&self, phone: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
+        let mut taken = self.taken.lock().unwrap();
+        let before = taken.get(phone).copied().unwrap_or(0);
         loop {
-            if let Some((_, c)) = self
+            let codes: Vec<String> = self
                 .otp
                 .lock()
                 .unwrap()
                 .iter()
-                .rev()
-                .find(|(p, _)| p == phone)
-            {
-                return c.clone();
+                .filter(|(p, _)| p == phone)
+                .map(|(_, c)| c.clone())
+                .collect();
+            if codes.len() > before {
+                taken.insert(phone.to_string(), codes.len());
+                return codes[codes.len() - 1].clone();
             }
-            assert!(Instant::now() < deadline, "no OTP for {phone}");
+            assert!(Instant::now() < deadline, "no new OTP for {phone}");
             std::thread::sleep(Duration::from_millis(20));
         }
     }
