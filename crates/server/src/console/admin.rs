@@ -60,6 +60,34 @@ pub struct AdminPage {
     pub grants: Vec<GrantLine>,
 }
 
+/// A locality's name ('' and unknown codes: "everywhere").
+pub fn locality_name(all: &[dauys_proto::Locality], code: &str, tr: Tr) -> String {
+    all.iter()
+        .find(|l| l.code == code)
+        .map(|l| localized(&l.name, tr.lang))
+        .unwrap_or_else(|| tr.t("console-everywhere"))
+}
+
+/// The localities of `scope` for a select, "everywhere" ('') first when the
+/// scope is unscoped.
+pub fn locality_choices(all: &[dauys_proto::Locality], scope: &Scope, tr: Tr) -> Vec<Choice> {
+    let everywhere = (*scope == Scope::All).then(|| Choice {
+        value: String::new(),
+        label: tr.t("console-everywhere"),
+    });
+    everywhere
+        .into_iter()
+        .chain(
+            all.iter()
+                .filter(|l| scope.contains(&l.code))
+                .map(|l| Choice {
+                    value: l.code.clone(),
+                    label: localized(&l.name, tr.lang),
+                }),
+        )
+        .collect()
+}
+
 pub fn role_label(tr: Tr, r: Role) -> String {
     tr.t(&format!("console-role-{}", r.as_str()))
 }
@@ -95,29 +123,8 @@ pub async fn page(
         Ok(v) => v,
         Err(e) => return pages::error(tr, &e),
     };
-    let name_of = |code: &str| {
-        all.iter()
-            .find(|l| l.code == code)
-            .map(|l| localized(&l.name, tr.lang))
-            .unwrap_or_else(|| tr.t("console-everywhere"))
-    };
-    let mut localities: Vec<Choice> = all
-        .iter()
-        .filter(|l| scope.contains(&l.code))
-        .map(|l| Choice {
-            value: l.code.clone(),
-            label: localized(&l.name, tr.lang),
-        })
-        .collect();
-    if scope == Scope::All {
-        localities.insert(
-            0,
-            Choice {
-                value: String::new(),
-                label: tr.t("console-everywhere"),
-            },
-        );
-    }
+    let name_of = |code: &str| locality_name(&all, code, tr);
+    let localities = locality_choices(&all, &scope, tr);
     let p = AdminPage {
         page: Chrome::signed_in(tr, "console-admin-title", "/console/admin", &staff)
             .with_flash(flash.as_deref()),

@@ -14,8 +14,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::action;
-use super::admin::Choice;
-use super::appeals::localized;
+use super::admin::{locality_choices, locality_name, Choice};
 use super::csrf;
 use super::i18n::Tr;
 use super::pages::{self, Chrome};
@@ -142,29 +141,8 @@ pub async fn page(
         Ok(None) => return pages::not_found(tr),
         Err(e) => return pages::error(tr, &e),
     };
-    let name_of = |code: &str| {
-        all.iter()
-            .find(|l| l.code == code)
-            .map(|l| localized(&l.name, tr.lang))
-            .unwrap_or_else(|| tr.t("console-everywhere"))
-    };
-    let mut localities: Vec<Choice> = all
-        .iter()
-        .filter(|l| scope.contains(&l.code))
-        .map(|l| Choice {
-            value: l.code.clone(),
-            label: localized(&l.name, tr.lang),
-        })
-        .collect();
-    if scope == Scope::All {
-        localities.insert(
-            0,
-            Choice {
-                value: String::new(),
-                label: tr.t("console-everywhere"),
-            },
-        );
-    }
+    let name_of = |code: &str| locality_name(&all, code, tr);
+    let localities = locality_choices(&all, &scope, tr);
     let editing = args
         .edit
         .and_then(|id| rows.iter().find(|t| t.id == id).cloned());
