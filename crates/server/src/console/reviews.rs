@@ -80,29 +80,35 @@ async fn list(
     }
 }
 
+/// One queue page: its proposals (or the 404 of an empty scope) and forms.
+async fn queue_page(
+    st: &AppState,
+    staff: &Staff,
+    args: Result<Query<FlashArgs>, axum::extract::rejection::QueryRejection>,
+    (roles, statuses): (&'static [Role], &'static [ProposalStatus]),
+    (title, path, kind): (&str, &str, &'static str),
+) -> Response {
+    let items = match list(st, staff, roles, statuses).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let flash = args.ok().and_then(|Query(a)| a.flash);
+    let p = ReviewsPage {
+        page: Chrome::signed_in(staff.tr, title, path, staff).with_flash(flash.as_deref()),
+        items,
+        kind,
+    };
+    pages::render(StatusCode::OK, &p)
+}
+
 /// `GET /console/reviews`.
 pub async fn reviews(
     State(st): State<AppState>,
     staff: Staff,
     args: Result<Query<FlashArgs>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let items = match list(&st, &staff, REVIEW_ROLES, IN_REVIEW).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let flash = args.ok().and_then(|Query(a)| a.flash);
-    let p = ReviewsPage {
-        page: Chrome::signed_in(
-            staff.tr,
-            "console-reviews-title",
-            "/console/reviews",
-            &staff,
-        )
-        .with_flash(flash.as_deref()),
-        items,
-        kind: "review",
-    };
-    pages::render(StatusCode::OK, &p)
+    let what = ("console-reviews-title", "/console/reviews", "review");
+    queue_page(&st, &staff, args, (REVIEW_ROLES, IN_REVIEW), what).await
 }
 
 /// `GET /console/implementation`.
@@ -111,23 +117,12 @@ pub async fn implementation(
     staff: Staff,
     args: Result<Query<FlashArgs>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let items = match list(&st, &staff, PROGRESS_ROLES, IN_IMPLEMENTATION).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let flash = args.ok().and_then(|Query(a)| a.flash);
-    let p = ReviewsPage {
-        page: Chrome::signed_in(
-            staff.tr,
-            "console-implementation-title",
-            "/console/implementation",
-            &staff,
-        )
-        .with_flash(flash.as_deref()),
-        items,
-        kind: "progress",
-    };
-    pages::render(StatusCode::OK, &p)
+    let what = (
+        "console-implementation-title",
+        "/console/implementation",
+        "progress",
+    );
+    queue_page(&st, &staff, args, (PROGRESS_ROLES, IN_IMPLEMENTATION), what).await
 }
 
 #[derive(Debug, Default, Deserialize)]
