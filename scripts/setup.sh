@@ -3,8 +3,9 @@
 # (Debian/Ubuntu). Idempotent and quick when everything is there.
 set -euo pipefail
 need=()
+# libdbus-1-dev: the keyring crate talks to the Secret Service over D-Bus.
 # dbus-x11 + gnome-keyring: the OS keyring test runs in a private D-Bus session.
-for p in build-essential pkg-config python3-pip dbus-x11 gnome-keyring; do
+for p in build-essential pkg-config libdbus-1-dev python3-pip dbus-x11 gnome-keyring; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

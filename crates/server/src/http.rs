@@ -156,7 +156,7 @@ pub async fn blocking<T: Send + 'static>(
         dauys_proto::RoleGrantPayload, dauys_proto::RoleRevokePayload, dauys_proto::TemplateSavePayload,
         dauys_proto::TemplateDeletePayload,
         dauys_proto::CyclePhasePayload, dauys_proto::UploadInfo, crate::console::inbox::StaffAppealsPage,
-        crate::console::inbox::StaffProposal, crate::console::inbox::StaffComment,
+        crate::console::store::StaffProposal, crate::console::store::StaffComment,
         crate::console::inbox::StaffCycle)),
     modifiers(&BearerAuth)
 )]

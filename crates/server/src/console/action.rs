@@ -18,10 +18,11 @@
 //! every other op is.
 
 use axum::response::{IntoResponse, Redirect, Response};
-use dauys_proto::{ErrorCode, Op, OpKind, OpOutcome};
+use dauys_proto::{ErrorCode, Op, OpKind, OpOutcome, Role};
 
-use super::pages;
 use super::session::Staff;
+use super::{pages, store};
+use crate::db::Conn;
 use crate::error::{AppError, AppResult, Reject};
 use crate::http::blocking;
 use crate::push;
@@ -70,4 +71,46 @@ pub fn after(staff: &Staff, back: &str, done: &str, outcome: AppResult<OpOutcome
 /// A fresh op id for a form being rendered.
 pub fn new_op_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// Where an item lies: its locality, `None` when there is no such item.
+pub type Locate = fn(&mut dyn Conn, &str) -> AppResult<Option<String>>;
+
+/// The scope check before a staff action: `Ok` when the item `id`, placed
+/// by `locate`, lies in the staff's scope for `roles`; otherwise the
+/// response to send — 404 whether the item is elsewhere or missing, so a
+/// refusal gives no hint of other localities.
+pub async fn in_scope(
+    st: &AppState,
+    staff: &Staff,
+    roles: &'static [Role],
+    locate: Locate,
+    id: &str,
+) -> Result<(), Response> {
+    let actor = staff.actor.clone();
+    let id = id.to_string();
+    let inside = blocking(st, move |_, c| {
+        let Some(loc) = locate(c, &id)? else {
+            return Ok(false);
+        };
+        Ok(store::scope(c, &actor, roles)?.contains(&loc))
+    })
+    .await;
+    match inside {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(pages::not_found(staff.tr)),
+        Err(e) => Err(pages::error(staff.tr, &e)),
+    }
+}
+
+/// The fields of a form that acts on one item with a reason: the CSRF
+/// token, the op id rendered with the form, and the reason or note.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub op_id: String,
+    #[serde(default)]
+    pub reason: String,
 }

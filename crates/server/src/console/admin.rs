@@ -95,11 +95,8 @@ pub fn role_label(tr: Tr, r: Role) -> String {
 /// The caller's admin scope, or the 404 every non-administrator gets.
 async fn admin_scope(st: &AppState, staff: &Staff) -> Result<Scope, Response> {
     let actor = staff.actor.clone();
-    match blocking(st, move |_, c| store::scope(c, &actor, ADMIN_ROLES)).await {
-        Ok(s) if !s.is_empty() => Ok(s),
-        Ok(_) => Err(pages::not_found(staff.tr)),
-        Err(e) => Err(pages::error(staff.tr, &e)),
-    }
+    let scope = blocking(st, move |_, c| store::scope(c, &actor, ADMIN_ROLES)).await;
+    pages::found(staff.tr, scope.map(|s| Some(s).filter(|s| !s.is_empty())))
 }
 
 /// `GET /console/admin`: the grant form and the staff in scope.

@@ -382,10 +382,9 @@ pub async fn detail(
         Ok(Some((a, all, templates, st.clock.today())))
     })
     .await;
-    let (a, localities, templates, today) = match loaded {
-        Ok(Some(v)) => v,
-        Ok(None) => return pages::not_found(tr),
-        Err(e) => return pages::error(tr, &e),
+    let (a, localities, templates, today) = match pages::found(tr, loaded) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let mut bodies: Vec<BodyChoice> = localities
         .iter()
@@ -550,19 +549,8 @@ pub async fn act(
         ),
         _ => return pages::not_found(tr),
     };
-    let actor = staff.actor.clone();
-    let id2 = id.clone();
-    let in_scope = blocking(&st, move |_, c| {
-        let Some(loc) = read::appeal_locality(c, &id2)? else {
-            return Ok(false);
-        };
-        Ok(store::scope(c, &actor, APPEAL_ROLES)?.contains(&loc))
-    })
-    .await;
-    match in_scope {
-        Ok(true) => {}
-        Ok(false) => return pages::not_found(tr),
-        Err(e) => return pages::error(tr, &e),
+    if let Err(r) = action::in_scope(&st, &staff, APPEAL_ROLES, read::appeal_locality, &id).await {
+        return r;
     }
     let outcome = action::run(&st, &staff, &form.op_id, kind, payload).await;
     action::after(&staff, &format!("/console/appeals/{id}"), done, outcome)

@@ -87,17 +87,15 @@ pub async fn page(
         .and_then(|b| cursor(&b));
     let actor = staff.actor.clone();
     let loaded = blocking(&st, move |_, c| {
-        let scope = store::scope(c, &actor, ADMIN_ROLES)?;
-        if scope.is_empty() {
+        let Some(scope) = store::granted_scope(c, &actor, ADMIN_ROLES)? else {
             return Ok(None);
-        }
+        };
         store::audit(c, &scope, before, PAGE + 1).map(Some)
     })
     .await;
-    let mut rows = match loaded {
-        Ok(Some(v)) => v,
-        Ok(None) => return pages::not_found(tr),
-        Err(e) => return pages::error(tr, &e),
+    let mut rows = match pages::found(tr, loaded) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let more = rows.len() as i64 > PAGE;
     rows.truncate(PAGE as usize);

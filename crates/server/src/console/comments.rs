@@ -9,7 +9,6 @@ use axum::response::Response;
 use axum::Form;
 use dauys_proto::workdays::format_date;
 use dauys_proto::OpKind;
-use serde::Deserialize;
 use serde_json::json;
 
 use super::action;
@@ -51,17 +50,15 @@ pub async fn page(
     let tr = staff.tr;
     let actor = staff.actor.clone();
     let rows = blocking(&st, move |_, c| {
-        let scope = store::scope(c, &actor, MODERATION_ROLES)?;
-        if scope.is_empty() {
+        let Some(scope) = store::granted_scope(c, &actor, MODERATION_ROLES)? else {
             return Ok(None);
-        }
+        };
         store::comments(c, &scope, PAGE).map(Some)
     })
     .await;
-    let rows = match rows {
-        Ok(Some(v)) => v,
-        Ok(None) => return pages::not_found(tr),
-        Err(e) => return pages::error(tr, &e),
+    let rows = match pages::found(tr, rows) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let flash = args.ok().and_then(|Query(a)| a.flash);
     let p = CommentsPage {
@@ -83,22 +80,12 @@ pub async fn page(
     pages::render(StatusCode::OK, &p)
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct ModerateForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    op_id: String,
-    #[serde(default)]
-    reason: String,
-}
-
 /// `POST /console/comments/{id}/hide` and `/console/comments/{id}/show`.
 pub async fn moderate(
     State(st): State<AppState>,
     staff: Staff,
     Path((id, what)): Path<(String, String)>,
-    form: Result<Form<ModerateForm>, axum::extract::rejection::FormRejection>,
+    form: Result<Form<action::ReasonForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let f = form.map(|Form(f)| f).unwrap_or_default();
     if let Some(r) = csrf::refused(&staff, &f.csrf) {
@@ -109,19 +96,10 @@ pub async fn moderate(
         "show" => (true, "console-flash-comment-shown"),
         _ => return pages::not_found(staff.tr),
     };
-    let actor = staff.actor.clone();
-    let id2 = id.clone();
-    let in_scope = blocking(&st, move |_, c| {
-        let Some(loc) = store::comment_locality(c, &id2)? else {
-            return Ok(false);
-        };
-        Ok(store::scope(c, &actor, MODERATION_ROLES)?.contains(&loc))
-    })
-    .await;
-    match in_scope {
-        Ok(true) => {}
-        Ok(false) => return pages::not_found(staff.tr),
-        Err(e) => return pages::error(staff.tr, &e),
+    if let Err(r) =
+        action::in_scope(&st, &staff, MODERATION_ROLES, store::comment_locality, &id).await
+    {
+        return r;
     }
     let payload = json!({"comment_id": id, "visible": visible, "reason": f.reason});
     let outcome = action::run(&st, &staff, &f.op_id, OpKind::CommentModerate, payload).await;

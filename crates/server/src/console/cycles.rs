@@ -67,21 +67,16 @@ pub struct CyclesPage {
 async fn in_scope(st: &AppState, staff: &Staff) -> Result<(Scope, Vec<Cycle>), Response> {
     let actor = staff.actor.clone();
     let r = blocking(st, move |_, c| {
-        let scope = store::scope(c, &actor, APPEAL_ROLES)?;
-        if scope.is_empty() {
+        let Some(scope) = store::granted_scope(c, &actor, APPEAL_ROLES)? else {
             return Ok(None);
-        }
+        };
         let ids = store::cycle_ids(c, &scope)?;
         let mut cycles = read::cycles(c, &ids)?;
         cycles.sort_by_key(|cy| ids.iter().position(|i| *i == cy.id));
         Ok(Some((scope, cycles)))
     })
     .await;
-    match r {
-        Ok(Some(v)) => Ok(v),
-        Ok(None) => Err(pages::not_found(staff.tr)),
-        Err(e) => Err(pages::error(staff.tr, &e)),
-    }
+    pages::found(staff.tr, r)
 }
 
 /// `GET /console/cycles`.

@@ -161,6 +161,30 @@ impl Tr {
     }
 }
 
+/// A language link of a page's header.
+pub struct LangLink {
+    pub code: &'static str,
+    /// The language's own name ("Қазақша", "Русский", "English").
+    pub name: String,
+    pub href: String,
+    pub current: bool,
+}
+
+impl LangLink {
+    /// One link per language; `href` says where each one goes.
+    pub fn all(tr: Tr, href: impl Fn(Lang) -> String) -> Vec<LangLink> {
+        Lang::ALL
+            .iter()
+            .map(|&l| LangLink {
+                code: l.code(),
+                name: Tr::new(l).t("language-name"),
+                href: href(l),
+                current: l == tr.lang,
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

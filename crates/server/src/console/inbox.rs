@@ -7,9 +7,9 @@ use dauys_proto::{ApiError, Appeal, ErrorCode};
 use serde::{Deserialize, Serialize};
 
 use super::appeals::QueueArgs;
-use super::store::{self, APPEAL_ROLES};
+use super::store::{self, StaffComment, StaffProposal, APPEAL_ROLES};
 use crate::auth::Actor;
-use crate::error::{AppResult, Reject};
+use crate::error::{AppError, AppResult, Reject};
 use crate::http::{blocking, QueryArgs};
 use crate::read;
 use crate::state::AppState;
@@ -79,10 +79,12 @@ pub async fn staff_appeals(
     }
     .filter();
     blocking(&st, move |st, c| {
-        let scope = store::scope(c, &actor, APPEAL_ROLES)?;
-        if scope.is_empty() {
-            return Err(Reject::new(ErrorCode::Forbidden, "requires an appeals role").into());
-        }
+        let scope = store::granted_scope(c, &actor, APPEAL_ROLES)?.ok_or_else(|| {
+            AppError::from(Reject::new(
+                ErrorCode::Forbidden,
+                "requires an appeals role",
+            ))
+        })?;
         let today = st.clock.today();
         let mut rows = store::appeals_queue(c, &scope, &filter, today, offset, limit + 1)?;
         let more = rows.len() as i64 > limit;
@@ -96,20 +98,6 @@ pub async fn staff_appeals(
         }))
     })
     .await
-}
-
-/// A proposal as staff queues list it (unmoderated ones included, which
-/// the public API shows to their authors only).
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct StaffProposal {
-    pub id: String,
-    pub title: String,
-    pub description: String,
-    pub category: String,
-    pub cost: i64,
-    pub status: String,
-    pub locality: String,
-    pub created_at: i64,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -138,39 +126,15 @@ pub async fn staff_proposals(
     };
     let limit = args.limit.unwrap_or(50).clamp(1, 200);
     blocking(&st, move |_, c| {
-        let scope = store::scope(c, &actor, roles)?;
-        if scope.is_empty() {
-            return Err(Reject::new(ErrorCode::Forbidden, "requires a role for this stage").into());
-        }
-        Ok(Json(
-            store::proposals(c, &scope, statuses, limit)?
-                .into_iter()
-                .map(|r| StaffProposal {
-                    id: r.id,
-                    title: r.title,
-                    description: r.description,
-                    category: r.category,
-                    cost: r.cost,
-                    status: r.status,
-                    locality: r.locality,
-                    created_at: r.created_at,
-                })
-                .collect(),
-        ))
+        let scope = store::granted_scope(c, &actor, roles)?.ok_or_else(|| {
+            AppError::from(Reject::new(
+                ErrorCode::Forbidden,
+                "requires a role for this stage",
+            ))
+        })?;
+        Ok(Json(store::proposals(c, &scope, statuses, limit)?))
     })
     .await
-}
-
-/// A comment as the moderators' queue lists it.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct StaffComment {
-    pub id: String,
-    pub target_kind: String,
-    pub target_id: String,
-    pub body: String,
-    pub visible: bool,
-    pub moderation_note: String,
-    pub created_at: i64,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -190,24 +154,13 @@ pub async fn staff_comments(
 ) -> AppResult<Json<Vec<StaffComment>>> {
     let limit = args.limit.unwrap_or(50).clamp(1, 200);
     blocking(&st, move |_, c| {
-        let scope = store::scope(c, &actor, store::MODERATION_ROLES)?;
-        if scope.is_empty() {
-            return Err(Reject::new(ErrorCode::Forbidden, "requires a moderation role").into());
-        }
-        Ok(Json(
-            store::comments(c, &scope, limit)?
-                .into_iter()
-                .map(|r| StaffComment {
-                    id: r.id,
-                    target_kind: r.target_kind,
-                    target_id: r.target_id,
-                    body: r.body,
-                    visible: r.visible,
-                    moderation_note: r.moderation_note,
-                    created_at: r.created_at,
-                })
-                .collect(),
-        ))
+        let scope = store::granted_scope(c, &actor, store::MODERATION_ROLES)?.ok_or_else(|| {
+            AppError::from(Reject::new(
+                ErrorCode::Forbidden,
+                "requires a moderation role",
+            ))
+        })?;
+        Ok(Json(store::comments(c, &scope, limit)?))
     })
     .await
 }
@@ -229,10 +182,12 @@ pub async fn staff_cycles(
     actor: Actor,
 ) -> AppResult<Json<Vec<StaffCycle>>> {
     blocking(&st, move |_, c| {
-        let scope = store::scope(c, &actor, APPEAL_ROLES)?;
-        if scope.is_empty() {
-            return Err(Reject::new(ErrorCode::Forbidden, "requires an official's role").into());
-        }
+        let scope = store::granted_scope(c, &actor, APPEAL_ROLES)?.ok_or_else(|| {
+            AppError::from(Reject::new(
+                ErrorCode::Forbidden,
+                "requires an official's role",
+            ))
+        })?;
         let ids = store::cycle_ids(c, &scope)?;
         let mut cycles = read::cycles(c, &ids)?;
         cycles.sort_by_key(|cy| ids.iter().position(|i| *i == cy.id));

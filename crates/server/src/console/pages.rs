@@ -6,17 +6,9 @@ use askama::Template;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::i18n::{Lang, Tr};
+use super::i18n::{LangLink, Tr};
 use super::session::Staff;
 use crate::error::AppError;
-
-/// A language link of the header.
-pub struct LangLink {
-    pub code: &'static str,
-    pub name: String,
-    pub href: String,
-    pub current: bool,
-}
 
 /// The parts of the layout (`templates/console/base.html`).
 pub struct Chrome {
@@ -74,15 +66,7 @@ impl Chrome {
             title: tr.t(title_id),
             signed_in: false,
             csrf: String::new(),
-            langs: Lang::ALL
-                .iter()
-                .map(|l| LangLink {
-                    code: l.code(),
-                    name: Tr::new(*l).t("language-name"),
-                    href: format!("/console/lang?to={}&next={next}", l.code()),
-                    current: *l == tr.lang,
-                })
-                .collect(),
+            langs: LangLink::all(tr, |l| format!("/console/lang?to={}&next={next}", l.code())),
             flash: None,
             flash_error: false,
             nav: Nav::default(),
@@ -256,5 +240,19 @@ pub fn error(tr: Tr, e: &AppError) -> Response {
                 ("/console", "console-back-to-dashboard"),
             )
         }
+    }
+}
+
+/// What a handler loaded, or the response for its absence: `None` (no such
+/// item, or none in the caller's scope) is the 404 page, an error the
+/// error page.
+// The `Err` is the response sent at once, as in every handler's early
+// return; boxing it would only add an allocation.
+#[allow(clippy::result_large_err)]
+pub fn found<T>(tr: Tr, loaded: crate::error::AppResult<Option<T>>) -> Result<T, Response> {
+    match loaded {
+        Ok(Some(v)) => Ok(v),
+        Ok(None) => Err(not_found(tr)),
+        Err(e) => Err(error(tr, &e)),
     }
 }

@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use dauys_proto::OpKind;
-use serde::Deserialize;
 use serde_json::json;
 
 use super::action;
@@ -95,23 +94,13 @@ pub async fn queue(
     pages::render(StatusCode::OK, &p)
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct ModerateForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    op_id: String,
-    #[serde(default)]
-    reason: String,
-}
-
 /// `POST /console/proposals/{id}/{decision}` (accept, needs_changes,
 /// reject): CSRF, scope (404 outside), then the op.
 pub async fn moderate(
     State(st): State<AppState>,
     staff: Staff,
     Path((id, decision)): Path<(String, String)>,
-    form: Result<Form<ModerateForm>, axum::extract::rejection::FormRejection>,
+    form: Result<Form<action::ReasonForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let form = form.map(|Form(f)| f).unwrap_or_default();
     if let Some(r) = csrf::refused(&staff, &form.csrf) {
@@ -124,19 +113,10 @@ pub async fn moderate(
         "reject" => "console-flash-rejected",
         _ => return pages::not_found(tr),
     };
-    let actor = staff.actor.clone();
-    let id2 = id.clone();
-    let in_scope = blocking(&st, move |_, c| {
-        let Some(loc) = store::proposal_locality(c, &id2)? else {
-            return Ok(false);
-        };
-        Ok(store::scope(c, &actor, MODERATION_ROLES)?.contains(&loc))
-    })
-    .await;
-    match in_scope {
-        Ok(true) => {}
-        Ok(false) => return pages::not_found(tr),
-        Err(e) => return pages::error(tr, &e),
+    if let Err(r) =
+        action::in_scope(&st, &staff, MODERATION_ROLES, store::proposal_locality, &id).await
+    {
+        return r;
     }
     let payload = json!({"proposal_id": id, "decision": decision, "reason": form.reason});
     let outcome = action::run(&st, &staff, &form.op_id, OpKind::ProposalModerate, payload).await;

@@ -55,29 +55,24 @@ async fn list(
 ) -> Result<Vec<Item>, Response> {
     let actor = staff.actor.clone();
     let rows = blocking(st, move |_, c| {
-        let scope = store::scope(c, &actor, roles)?;
-        if scope.is_empty() {
+        let Some(scope) = store::granted_scope(c, &actor, roles)? else {
             return Ok(None);
-        }
+        };
         store::proposals(c, &scope, statuses, QUEUE_SIZE).map(Some)
     })
     .await;
-    match rows {
-        Ok(Some(rows)) => Ok(rows
-            .into_iter()
-            .map(|r| Item {
-                op: action::new_op_id(),
-                progress: r.progress.unwrap_or(0),
-                id: r.id,
-                title: r.title,
-                description: r.description,
-                category: r.category,
-                cost: r.cost,
-            })
-            .collect()),
-        Ok(None) => Err(pages::not_found(staff.tr)),
-        Err(e) => Err(pages::error(staff.tr, &e)),
-    }
+    Ok(pages::found(staff.tr, rows)?
+        .into_iter()
+        .map(|r| Item {
+            op: action::new_op_id(),
+            progress: r.progress.unwrap_or(0),
+            id: r.id,
+            title: r.title,
+            description: r.description,
+            category: r.category,
+            cost: r.cost,
+        })
+        .collect())
 }
 
 /// One queue page: its proposals (or the 404 of an empty scope) and forms.
@@ -172,19 +167,8 @@ pub async fn act(
         ),
         _ => return pages::not_found(staff.tr),
     };
-    let actor = staff.actor.clone();
-    let id2 = id.clone();
-    let in_scope = blocking(&st, move |_, c| {
-        let Some(loc) = store::proposal_locality(c, &id2)? else {
-            return Ok(false);
-        };
-        Ok(store::scope(c, &actor, roles)?.contains(&loc))
-    })
-    .await;
-    match in_scope {
-        Ok(true) => {}
-        Ok(false) => return pages::not_found(staff.tr),
-        Err(e) => return pages::error(staff.tr, &e),
+    if let Err(r) = action::in_scope(&st, &staff, roles, store::proposal_locality, &id).await {
+        return r;
     }
     let outcome = action::run(&st, &staff, &f.op_id, kind, payload).await;
     action::after(&staff, back, done, outcome)
@@ -288,10 +272,9 @@ pub async fn progress(
         Ok(Some(media))
     })
     .await;
-    let media = match stored {
-        Ok(Some(m)) => m,
-        Ok(None) => return pages::not_found(tr),
-        Err(e) => return pages::error(tr, &e),
+    let media = match pages::found(tr, stored) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let payload = json!({"proposal_id": id, "progress": number(&f.progress), "note": f.note,
                          "media": media});

@@ -62,6 +62,11 @@ pub fn scope(c: &mut dyn Conn, actor: &Actor, roles: &[Role]) -> AppResult<Scope
     Ok(Scope::Within(auth::locality_tree(c)?.subtree(&roots)))
 }
 
+/// The caller's scope for `roles`, `None` when they hold none of them.
+pub fn granted_scope(c: &mut dyn Conn, actor: &Actor, roles: &[Role]) -> AppResult<Option<Scope>> {
+    Ok(Some(scope(c, actor, roles)?).filter(|s| !s.is_empty()))
+}
+
 /// Who may work on appeals, on moderation, on expert review.
 pub const APPEAL_ROLES: &[Role] = &[Role::Official];
 pub const MODERATION_ROLES: &[Role] = &[Role::Moderator, Role::Official];
@@ -280,9 +285,11 @@ pub fn count_proposals(
     )
 }
 
-/// One proposal of the moderation queue.
-#[derive(Debug, Clone)]
-pub struct ProposalRow {
+/// A proposal as the staff queues list it (unmoderated ones included,
+/// which the public API shows to their authors only) — in the console's
+/// pages and, as JSON, in `/v1/staff/proposals`.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct StaffProposal {
     pub id: String,
     pub title: String,
     pub description: String,
@@ -291,12 +298,14 @@ pub struct ProposalRow {
     pub status: String,
     pub locality: String,
     pub created_at: i64,
+    /// Implementation progress (%), once the project is being built.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<i64>,
 }
 
-impl FromRow for ProposalRow {
+impl FromRow for StaffProposal {
     fn from_row(r: &Row) -> DbResult<Self> {
-        Ok(ProposalRow {
+        Ok(StaffProposal {
             id: r.get("id")?,
             title: r.get("title")?,
             description: r.get("description")?,
@@ -316,7 +325,7 @@ pub fn proposals(
     scope: &Scope,
     statuses: &[ProposalStatus],
     limit: i64,
-) -> AppResult<Vec<ProposalRow>> {
+) -> AppResult<Vec<StaffProposal>> {
     if scope.is_empty() || statuses.is_empty() {
         return Ok(Vec::new());
     }
@@ -331,7 +340,7 @@ pub fn proposals(
     );
     let mut out = Vec::new();
     for r in c.query(&sql, &params)? {
-        out.push(ProposalRow::from_row(&r)?);
+        out.push(StaffProposal::from_row(&r)?);
     }
     Ok(out)
 }
@@ -465,9 +474,10 @@ pub fn audit(
     Ok(out)
 }
 
-/// A comment as the moderation page lists it.
-#[derive(Debug, Clone)]
-pub struct CommentRow {
+/// A comment as the moderators' queue lists it (the console's page and
+/// `/v1/staff/comments`).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct StaffComment {
     pub id: String,
     pub target_kind: String,
     pub target_id: String,
@@ -477,9 +487,9 @@ pub struct CommentRow {
     pub created_at: i64,
 }
 
-impl FromRow for CommentRow {
+impl FromRow for StaffComment {
     fn from_row(r: &Row) -> DbResult<Self> {
-        Ok(CommentRow {
+        Ok(StaffComment {
             id: r.get("id")?,
             target_kind: r.get("target_kind")?,
             target_id: r.get("target_id")?,
@@ -492,7 +502,7 @@ impl FromRow for CommentRow {
 }
 
 /// The latest comments in scope, newest first.
-pub fn comments(c: &mut dyn Conn, scope: &Scope, limit: i64) -> AppResult<Vec<CommentRow>> {
+pub fn comments(c: &mut dyn Conn, scope: &Scope, limit: i64) -> AppResult<Vec<StaffComment>> {
     if scope.is_empty() {
         return Ok(Vec::new());
     }
@@ -506,7 +516,7 @@ pub fn comments(c: &mut dyn Conn, scope: &Scope, limit: i64) -> AppResult<Vec<Co
     );
     let mut out = Vec::new();
     for r in c.query(&sql, &params)? {
-        out.push(CommentRow::from_row(&r)?);
+        out.push(StaffComment::from_row(&r)?);
     }
     Ok(out)
 }

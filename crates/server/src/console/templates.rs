@@ -129,17 +129,15 @@ pub async fn page(
     let args = args.map(|Query(a)| a).unwrap_or_default();
     let actor = staff.actor.clone();
     let loaded = blocking(&st, move |_, c| {
-        let scope = store::scope(c, &actor, ADMIN_ROLES)?;
-        if scope.is_empty() {
+        let Some(scope) = store::granted_scope(c, &actor, ADMIN_ROLES)? else {
             return Ok(None);
-        }
+        };
         Ok(Some((in_scope(c, &scope)?, read::localities(c)?, scope)))
     })
     .await;
-    let (rows, all, scope) = match loaded {
-        Ok(Some(v)) => v,
-        Ok(None) => return pages::not_found(tr),
-        Err(e) => return pages::error(tr, &e),
+    let (rows, all, scope) = match pages::found(tr, loaded) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let name_of = |code: &str| locality_name(&all, code, tr);
     let localities = locality_choices(&all, &scope, tr);

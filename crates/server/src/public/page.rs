@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
-use crate::console::i18n::{Lang, Tr};
+use crate::console::i18n::{Lang, LangLink, Tr};
 use crate::error::AppError;
 
 /// How long a proxy or browser may reuse a page without asking (then it
@@ -30,13 +30,6 @@ pub fn tr_of(lang: Option<&str>, headers: &HeaderMap) -> Tr {
     Tr::new(Lang::negotiate(lang, None, accept))
 }
 
-pub struct LangLink {
-    pub code: &'static str,
-    pub name: String,
-    pub href: String,
-    pub current: bool,
-}
-
 /// The layout's parts (`templates/public/base.html`).
 pub struct Chrome {
     pub tr: Tr,
@@ -56,15 +49,7 @@ impl Chrome {
             tr,
             title,
             q: format!("lang={}", tr.lang.code()),
-            langs: Lang::ALL
-                .iter()
-                .map(|l| LangLink {
-                    code: l.code(),
-                    name: Tr::new(*l).t("language-name"),
-                    href: format!("{path}{sep}lang={}", l.code()),
-                    current: *l == tr.lang,
-                })
-                .collect(),
+            langs: LangLink::all(tr, |l| format!("{path}{sep}lang={}", l.code())),
             crumbs: Vec::new(),
         }
     }
