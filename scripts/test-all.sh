@@ -8,7 +8,11 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 shared="$root/../shared"
 t0=$(date +%s)
-step() { printf '\n==> [%ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
+# Each step says the time so far and the disk left (CI once ran out).
+step() {
+  printf '\n==> [%ss, %s free] %s\n' "$(( $(date +%s) - t0 ))" \
+    "$(df -h . | awk 'NR==2 {print $4}')" "$*"
+}
 
 bash scripts/setup.sh
 # One target dir for every script: nothing is built twice.

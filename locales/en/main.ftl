@@ -589,3 +589,25 @@ console-flash-comment-hidden = The comment is hidden; the reason is published in
 console-flash-comment-shown = The comment is shown again.
 console-cycles-soon = Cycles moving to their next stage within a week
 console-progress-photo = Photo of the works (optional, published)
+
+## Open311 GeoReport v2 (answers to partner apps)
+open311-subject = A short subject of the appeal (by default the start of its text).
+open311-subject-format = Text, up to 200 characters.
+open311-public = Publish the appeal and its answer (the applicant's name and IIN are never published).
+open311-public-yes = Yes, publish it
+open311-public-no = No, keep it private
+open311-created = Sent to the akimat. It will be registered, and the legal term of 15 working days starts on registration.
+open311-refused-key = The api_key is missing or not valid. Partner apps get a key from the akimat's administrator of Dauys.
+open311-refused-anonymous = The law on appeals requires an identified applicant: sign the resident in (POST /v1/auth/otp, then /v1/auth/verify) and send their session as "Authorization: Bearer …" or attribute[session].
+open311-refused-session = The resident's session is not valid (expired or signed out): sign them in again.
+console-partners-title = Partner apps (Open311)
+console-partners-intro = Apps that file appeals for signed-in residents through Open311 GeoReport v2 (/open311/v2) need a key. Give each app its own key; revoke it when the app stops.
+console-partner-issue = Issue a key
+console-partner-label = App and organisation
+console-partner-keys = Keys in force
+console-partner-issued = Issued
+console-partner-new-key = The new key
+console-partner-new-key-once = Copy it now and give it to the app's developers over a safe channel: it is shown only this once (Dauys keeps only a fingerprint).
+console-partner-label-required = Name the app the key is for.
+console-flash-partner-issued = Key issued.
+console-flash-partner-revoked = Key revoked: the app can no longer file appeals.

@@ -573,3 +573,25 @@ console-flash-comment-hidden = Пікір жасырылды; оның орны�
 console-flash-comment-shown = Пікір қайта көрсетілді.
 console-cycles-soon = Бір апта ішінде келесі кезеңге өтетін циклдер
 console-progress-photo = Жұмыстың суреті (міндетті емес, жарияланады)
+
+## Open311 GeoReport v2 (серіктес қолданбаларға жауаптар)
+open311-subject = Өтініштің қысқа тақырыбы (әдепкі бойынша мәтінінің басы).
+open311-subject-format = Мәтін, 200 таңбаға дейін.
+open311-public = Өтінішті және оған жауапты жариялау (өтініш берушінің аты мен ЖСН-і ешқашан жарияланбайды).
+open311-public-yes = Иә, жариялау
+open311-public-no = Жоқ, жарияламау
+open311-created = Әкімдікке жіберілді. Өтініш тіркеледі; қарау мерзімі — тіркелген күннен бастап 15 жұмыс күні.
+open311-refused-key = api_key көрсетілмеген немесе жарамсыз. Серіктес қолданбаға кілтті әкімдіктегі Dauys әкімшісі береді.
+open311-refused-anonymous = Өтініштер туралы заң өтініш берушінің анықталуын талап етеді: тұрғынды жүйеге кіргізіңіз (POST /v1/auth/otp, содан кейін /v1/auth/verify) және оның сессиясын «Authorization: Bearer …» немесе attribute[session] арқылы жіберіңіз.
+open311-refused-session = Тұрғынның сессиясы жарамсыз (мерзімі өтті немесе аяқталды): қайта кіргізіңіз.
+console-partners-title = Серіктес қолданбалар (Open311)
+console-partners-intro = Open311 GeoReport v2 (/open311/v2) арқылы жүйеге кірген тұрғындардың атынан өтініш беретін қолданбаларға кілт қажет. Әр қолданбаға жеке кілт беріңіз, қолданба жұмысын тоқтатқанда оны кері қайтарып алыңыз.
+console-partner-issue = Кілт беру
+console-partner-label = Қолданба және ұйым
+console-partner-keys = Қолданыстағы кілттер
+console-partner-issued = Берілді
+console-partner-new-key = Жаңа кілт
+console-partner-new-key-once = Оны қазір көшіріп, қолданба әзірлеушілеріне қорғалған арна арқылы беріңіз: ол тек бір рет көрсетіледі (Dauys тек оның ізін сақтайды).
+console-partner-label-required = Кілт қай қолданбаға арналғанын көрсетіңіз.
+console-flash-partner-issued = Кілт берілді.
+console-flash-partner-revoked = Кілт кері қайтарылды: қолданба енді өтініш бере алмайды.

@@ -606,3 +606,25 @@ console-flash-comment-hidden = Комментарий скрыт; на его м
 console-flash-comment-shown = Комментарий снова показан.
 console-cycles-soon = Циклы, переходящие на следующий этап в течение недели
 console-progress-photo = Фото работ (необязательно, публикуется)
+
+## Open311 GeoReport v2 (ответы приложениям-партнёрам)
+open311-subject = Краткая тема обращения (по умолчанию — начало его текста).
+open311-subject-format = Текст, до 200 символов.
+open311-public = Опубликовать обращение и ответ на него (имя и ИИН заявителя не публикуются никогда).
+open311-public-yes = Да, опубликовать
+open311-public-no = Нет, не публиковать
+open311-created = Отправлено в акимат. Обращение будет зарегистрировано; срок рассмотрения — 15 рабочих дней со дня регистрации.
+open311-refused-key = api_key не указан или недействителен. Ключ приложению-партнёру выдаёт администратор Dauys в акимате.
+open311-refused-anonymous = Закон об обращениях требует установленного заявителя: выполните вход жителя (POST /v1/auth/otp, затем /v1/auth/verify) и передайте его сессию в «Authorization: Bearer …» или attribute[session].
+open311-refused-session = Сессия жителя недействительна (истекла или завершена): выполните вход снова.
+console-partners-title = Приложения-партнёры (Open311)
+console-partners-intro = Приложениям, которые подают обращения от имени вошедших жителей через Open311 GeoReport v2 (/open311/v2), нужен ключ. Выдавайте каждому приложению свой ключ и отзывайте его, когда приложение прекращает работу.
+console-partner-issue = Выдать ключ
+console-partner-label = Приложение и организация
+console-partner-keys = Действующие ключи
+console-partner-issued = Выдан
+console-partner-new-key = Новый ключ
+console-partner-new-key-once = Скопируйте его сейчас и передайте разработчикам приложения по защищённому каналу: он показывается только один раз (Dauys хранит лишь отпечаток).
+console-partner-label-required = Укажите, для какого приложения ключ.
+console-flash-partner-issued = Ключ выдан.
+console-flash-partner-revoked = Ключ отозван: приложение больше не может подавать обращения.

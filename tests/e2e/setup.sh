@@ -25,6 +25,8 @@ TOOLS_TARGET="$ROOT/target-tools"
 # DAUYS_TOOLS_DEBUG=1 (CI's throwaway machines) builds the tools without
 # optimisation: several minutes faster to install, fast enough for one run.
 PROFILE=(); [ "${DAUYS_TOOLS_DEBUG:-}" = 1 ] && PROFILE=(--debug)
+# The tools need no debug info (it would be gigabytes of disk).
+export CARGO_PROFILE_DEV_DEBUG=false
 if [ "$(trunk --version 2>/dev/null)" != "trunk 0.21.14" ]; then
   log "installing trunk 0.21.14 (~8 min)"
   CARGO_TARGET_DIR="$TOOLS_TARGET" cargo install "${PROFILE[@]}" --locked trunk --version 0.21.14
@@ -36,6 +38,8 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WBG" ]; then
   CARGO_TARGET_DIR="$TOOLS_TARGET" cargo install "${PROFILE[@]}" wasm-bindgen-cli --version "$WBG" --force
 fi
 command -v tauri-driver >/dev/null || CARGO_TARGET_DIR="$TOOLS_TARGET" cargo install "${PROFILE[@]}" --locked tauri-driver --version '^2'
+# Installed into ~/.cargo/bin: their build directory is only disk now.
+rm -rf "$TOOLS_TARGET"
 [ -x "$E2E/node_modules/.bin/wasm-opt" ] && [ -f "$E2E/node_modules/axe-core/axe.min.js" ] ||
   (cd "$E2E" && npm install --no-audit --no-fund --silent)
 # Debian's binaryen 108 silently breaks the wasm: use binaryen 132 from npm.

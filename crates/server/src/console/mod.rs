@@ -12,7 +12,8 @@
 //! - `cycles.rs` PB cycles: create, move to the next phase (confirmed)
 //! - `comments.rs` comment moderation with a published reason
 //! - `resume.rs` a form sent after the session expired survives the sign-in
-//! - `admin.rs` staff grants and the census import; `audit.rs` the audit log;
+//! - `admin.rs` staff grants and the census import; `partners.rs` Open311
+//!   partner apps' API keys; `audit.rs` the audit log;
 //!   `templates.rs` answer templates
 //! - `inbox.rs` the JSON inbox `GET /v1/staff/{appeals,proposals,comments,cycles}`
 //!   (in the OpenAPI document)
@@ -31,6 +32,7 @@ pub mod i18n;
 pub mod inbox;
 pub mod login;
 pub mod pages;
+pub mod partners;
 pub mod proposals;
 pub mod resume;
 pub mod reviews;
@@ -82,6 +84,11 @@ pub fn router(st: &AppState) -> Router<AppState> {
             get(templates::page).post(templates::save),
         )
         .route("/console/admin/templates/delete", post(templates::delete))
+        .route(
+            "/console/admin/partners",
+            get(partners::page).post(partners::issue),
+        )
+        .route("/console/admin/partners/revoke", post(partners::revoke))
         .route("/console/audit", get(audit::page))
         .route("/console/cycles", get(cycles::page).post(cycles::create))
         .route(

@@ -159,6 +159,18 @@ ALTER TABLE comments ADD COLUMN moderation_note TEXT NOT NULL DEFAULT '';
 CREATE INDEX comments_locality ON comments(locality, created_at);
 "#,
     ),
+    // Open311: partner apps' API keys (only a hash is kept; the key is
+    // shown once to the administrator who issued it), and the index the
+    // public request list reads (public appeals by submission time).
+    (
+        9,
+        r#"
+CREATE TABLE partner_keys (
+  key_hash TEXT PRIMARY KEY, label TEXT NOT NULL, created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL, revoked_at BIGINT);
+CREATE INDEX appeals_public ON appeals(public, submitted_at);
+"#,
+    ),
 ];
 
 fn render(sql: &str, d: Dialect) -> String {

@@ -31,6 +31,7 @@ fn precheck<'r>(
     registry: &'r Registry,
     op: &Op,
     keys: &[VerifyingKey],
+    channel: Channel,
 ) -> Result<Prechecked<'r>, Reject> {
     let component = registry.for_kind(&op.kind).ok_or_else(|| {
         Reject::new(
@@ -50,7 +51,7 @@ fn precheck<'r>(
         None => None,
     };
     match sig {
-        None if component.requires_signature(&op.kind) => {
+        None if channel == Channel::Device && component.requires_signature(&op.kind) => {
             return Err(Reject::new(
                 ErrorCode::BadSignature,
                 "this kind of op must be signed by the device key",
@@ -169,6 +170,20 @@ pub fn apply_and_record(
     Ok(outcome)
 }
 
+/// How ops reach the server, which decides whether a resident's own acts
+/// must carry a device signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// The resident's app or CLI: `appeal.submit` and `ballot.cast` are
+    /// signed by the device key (queued offline, they must be provably the
+    /// device's).
+    Device,
+    /// A registered partner app (Open311 POST) acting for a signed-in
+    /// resident, live: authenticated by its API key and the resident's
+    /// session, it holds no device key of theirs.
+    Partner,
+}
+
 /// Applies a batch in one transaction, each op inside its own savepoint.
 pub fn push(
     st: &AppState,
@@ -176,12 +191,23 @@ pub fn push(
     actor: &Actor,
     ops: &[Op],
 ) -> AppResult<Vec<OpResult>> {
+    push_via(st, c, actor, ops, Channel::Device)
+}
+
+/// [`push`], for ops arriving through `channel`.
+pub fn push_via(
+    st: &AppState,
+    c: &mut dyn Conn,
+    actor: &Actor,
+    ops: &[Op],
+    channel: Channel,
+) -> AppResult<Vec<OpResult>> {
     let keys = verifying_keys(c, actor)?;
     // Signature checks and parsing are CPU work: done before taking the
     // write lock.
     let prechecked: Vec<Result<Prechecked, Reject>> = ops
         .iter()
-        .map(|op| precheck(&st.components, op, &keys))
+        .map(|op| precheck(&st.components, op, &keys, channel))
         .collect();
     db::write_tx(c, |c| -> AppResult<Vec<OpResult>> {
         let mut ctx = Ctx::new(st, actor);

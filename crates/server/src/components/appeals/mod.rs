@@ -2,6 +2,7 @@
 //! extension, answer, dismissal, with working-day due dates).
 
 pub mod apply;
+pub mod open311;
 pub mod routes;
 pub mod store;
 

@@ -16,6 +16,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/appeals", get(my_appeals))
         .route("/v1/appeals/{id}", get(appeal_get))
+        .merge(super::open311::routes())
 }
 
 /// One appeal: public ones for anyone, private ones for the applicant and
