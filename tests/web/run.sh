@@ -6,7 +6,7 @@
 # Screenshots and axe reports go to artifacts/web/.
 #
 # Installs what is missing: Debian's chromium and chromium-driver, axe-core
-# (npm, shared with tests/e2e), selenium (pip).
+# (npm, shared with tests/e2e), selenium and two Open311 clients (pip).
 #
 #   tests/web/run.sh            # all scenarios
 #   tests/web/run.sh loop       # only scenarios whose name contains "loop"
@@ -27,6 +27,10 @@ fi
 [ -f "$E2E/node_modules/axe-core/axe.min.js" ] || (cd "$E2E" && npm install --no-audit --no-fund --silent)
 python3 -c 'import selenium' 2>/dev/null || python3 -m pip install -q 'selenium>=4.20,<5' ||
   python3 -m pip install -q --break-system-packages 'selenium>=4.20,<5'
+# Two existing Open311 clients from PyPI (tests/web/open311_clients.py).
+python3 -m pip show -q georeport open311 >/dev/null 2>&1 ||
+  python3 -m pip install -q 'georeport==0.3.1' 'open311==1.1' ||
+  python3 -m pip install -q --break-system-packages 'georeport==0.3.1' 'open311==1.1'
 
 cd "$ROOT"
 cargo build -q -p dauys-server -p dauys-cli

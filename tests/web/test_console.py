@@ -17,6 +17,8 @@ Scenarios (each with its own demo server and database):
   moderation    JavaScript disabled: a moderator asks for changes with a
                 published reason; a moderator cannot answer appeals.
   session       cookie flags; a resident is refused with a clear page.
+  open311-clients  PyPI's Open311 clients against /open311/v2 (see
+                open311_clients.py); the partner key issued in the console.
 
   DAUYS_WEB_SERVER, DAUYS_WEB_CLI  binaries; DAUYS_WEB_ARTIFACTS output dir
   DAUYS_WEB_AXE  axe.min.js;  DAUYS_WEB_PHOTO  a small image
@@ -36,6 +38,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlparse
 
+import open311_clients
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
@@ -555,6 +558,7 @@ SCENARIOS = [(f"tour-{lang}", scenario_tour(lang)) for lang in LANGS] + [
     ("appeal-loop", scenario_appeal_loop),
     ("moderation", scenario_moderation),
     ("session", scenario_session),
+    ("open311-clients", lambda demo: open311_clients.run(demo, Browser, check)),
 ]
 
 

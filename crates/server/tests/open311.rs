@@ -113,12 +113,23 @@ async fn reads(srv: Server) {
     let (s, ct, xml) = get_text(&srv, "/open311/v2/services.xml").await;
     assert_eq!(s, 200);
     assert!(ct.starts_with("text/xml"), "{ct}");
-    assert!(xml.contains(&format!("<services><service><service_code>")));
+    assert!(xml.contains("<services><service><service_code>"));
     assert!(xml.contains(&format!("<service_code>{code}</service_code>")));
     let (s, def) = get_json(&srv, &format!("/open311/v2/services/{code}.json")).await;
     assert_eq!(s, 200, "{def}");
     assert_eq!(def["service_code"], code.as_str());
     assert_eq!(def["attributes"][1]["code"], "public");
+    let (_, _, xml) = get_text(&srv, &format!("/open311/v2/services/{code}.xml")).await;
+    assert!(
+        xml.contains("<attributes><attribute><variable>true</variable>"),
+        "{xml}"
+    );
+    assert!(xml.contains("<values><value><key>false</key>"), "{xml}");
+    let (_, _, xml) = get_text(&srv, "/open311/v2/discovery.xml").await;
+    assert!(
+        xml.contains("<endpoints><endpoint><specification>"),
+        "{xml}"
+    );
     assert_eq!(
         get_json(&srv, "/open311/v2/services/nobody.complaint.json")
             .await

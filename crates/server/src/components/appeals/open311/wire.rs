@@ -82,6 +82,61 @@ pub struct ServiceDefinition {
     pub attributes: Vec<Attribute>,
 }
 
+/// The XML shape of a definition: the spec nests lists in a wrapper
+/// (`<attributes><attribute>…`, `<values><value>…`) where JSON has arrays.
+#[derive(Serialize)]
+pub struct XmlDefinition<'a> {
+    service_code: &'a str,
+    attributes: XmlAttributes<'a>,
+}
+
+#[derive(Serialize)]
+struct XmlAttributes<'a> {
+    attribute: Vec<XmlAttribute<'a>>,
+}
+
+#[derive(Serialize)]
+struct XmlAttribute<'a> {
+    variable: bool,
+    code: &'a str,
+    datatype: &'a str,
+    required: bool,
+    datatype_description: &'a str,
+    order: u32,
+    description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    values: Option<XmlValues<'a>>,
+}
+
+#[derive(Serialize)]
+struct XmlValues<'a> {
+    value: &'a [AttributeValue],
+}
+
+impl ServiceDefinition {
+    pub fn xml(&self) -> XmlDefinition<'_> {
+        XmlDefinition {
+            service_code: &self.service_code,
+            attributes: XmlAttributes {
+                attribute: self
+                    .attributes
+                    .iter()
+                    .map(|a| XmlAttribute {
+                        variable: a.variable,
+                        code: &a.code,
+                        datatype: a.datatype,
+                        required: a.required,
+                        datatype_description: &a.datatype_description,
+                        order: a.order,
+                        description: &a.description,
+                        values: (!a.values.is_empty()).then_some(XmlValues { value: &a.values }),
+                    })
+                    .collect(),
+            },
+        }
+    }
+}
+
 /// A service request: a public appeal as the spec shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ServiceRequest {
