@@ -145,7 +145,8 @@ pub async fn blocking<T: Send + 'static>(
           crate::components::appeals::routes::appeal_get, crate::components::appeals::routes::my_appeals,
           crate::console::inbox::staff_appeals, crate::console::inbox::staff_proposals,
           crate::console::inbox::staff_comments, crate::console::inbox::staff_cycles,
-          uploads::create, uploads::head, uploads::patch, uploads::fetch, crate::export::ballots_pb, crate::export::results_csv),
+          uploads::create, uploads::head, uploads::patch, uploads::fetch, crate::export::ballots_pb, crate::export::results_csv,
+          crate::components::budgets::receipts::check_receipt),
     components(schemas(ApiError, Op, OpKind, OpResult, PushRequest, PushResponse, PullRequest, PullResponse, OtpRequest,
         OtpResponse, VerifyRequest, SessionResponse, Me, Locality, Cycle, Proposal, Comment, Appeal,
         dauys_proto::AppealSubmitPayload, dauys_proto::ProposalSubmitPayload, dauys_proto::CommentAddPayload,
@@ -157,7 +158,7 @@ pub async fn blocking<T: Send + 'static>(
         dauys_proto::TemplateDeletePayload,
         dauys_proto::CyclePhasePayload, dauys_proto::UploadInfo, crate::console::inbox::StaffAppealsPage,
         crate::console::store::StaffProposal, crate::console::store::StaffComment,
-        crate::console::inbox::StaffCycle)),
+        crate::console::inbox::StaffCycle, crate::components::budgets::receipts::ReceiptCheck)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

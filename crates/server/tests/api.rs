@@ -303,6 +303,12 @@ async fn ballot_rules(srv: Server) {
             .await,
         "under_age",
     );
+    // Receipts are checked once voting is over, not before.
+    let receipt = second["receipt"].as_str().unwrap_or_default().to_string();
+    let (_, v) = srv
+        .get(&format!("/v1/cycles/{cid}/receipts/{receipt}"), None)
+        .await;
+    assert_eq!(code(&v), "phase_closed", "{v}");
     // Voting closed: the official moves the cycle to tallying; results appear.
     let official = srv.sign_in(&srv.person("official, Pavlodar", 0)).await;
     let r = official
@@ -355,6 +361,71 @@ async fn ballot_rules(srv: Server) {
         .get(&format!("/v1/cycles/{}/ballots.pb", "no-such-cycle"), None)
         .await;
     assert_eq!((s, code(&v)), (404, "not_found"));
+    // The voter's receipt checks out (typed loosely); the replaced
+    // ballot's receipt and a made-up one do not; nothing says the choices.
+    let loose = receipt.to_lowercase().replace('-', " ");
+    let (s, v) = srv
+        .get(
+            &format!("/v1/cycles/{cid}/receipts/{}", loose.replace(' ', "%20")),
+            None,
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v, json!({"counted": true, "ballots": 5}));
+    for other in [
+        first["receipt"].as_str().unwrap_or_default(),
+        "0000-0000-0000-0000",
+    ] {
+        let (_, v) = srv
+            .get(&format!("/v1/cycles/{cid}/receipts/{other}"), None)
+            .await;
+        assert_eq!(v["counted"], false, "{other}: {v}");
+    }
+    let (s, v) = srv
+        .get(&format!("/v1/cycles/{cid}/receipts/not-a-receipt"), None)
+        .await;
+    assert_eq!((s, code(&v)), (422, "invalid_field"), "{v}");
+    // The published fingerprints hold the voter's, and one per ballot.
+    let txt = srv
+        .http
+        .get(srv.url(&format!("/v1/cycles/{cid}/receipts.txt")))
+        .send()
+        .await
+        .expect("receipts.txt")
+        .text()
+        .await
+        .expect("text");
+    let prints: Vec<&str> = txt.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(prints.len(), 5, "{txt}");
+    let mine = dauys_server::components::budgets::receipts::fingerprint(&cid, &receipt);
+    assert!(prints.contains(&mine.as_str()), "{txt}");
+    assert!(
+        !txt.contains(&receipt),
+        "receipts themselves are not published"
+    );
+    // And on the cycle's public page, without JavaScript: a GET form.
+    let html = srv
+        .http
+        .get(srv.url(&format!("/cycles/{cid}/receipt?lang=en&r={receipt}")))
+        .send()
+        .await
+        .expect("receipt page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Your ballot was counted"), "{html}");
+    let html = srv
+        .http
+        .get(srv.url(&format!(
+            "/cycles/{cid}/receipt?lang=en&r=0000-0000-0000-0000"
+        )))
+        .send()
+        .await
+        .expect("receipt page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("No counted ballot has this receipt"));
 }
 both_backends!(ballots, ballot_rules);
 

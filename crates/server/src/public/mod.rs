@@ -17,6 +17,7 @@ pub mod accountability;
 pub mod cycles;
 pub mod page;
 pub mod places;
+pub mod receipt;
 pub mod store;
 
 use axum::http::header;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/l/{code}/appeals", get(places::appeals))
         .route("/l/{code}/accountability", get(accountability::page))
         .route("/cycles/{id}", get(cycles::page))
+        .route("/cycles/{id}/receipt", get(receipt::page))
         .layer(axum::middleware::map_response(page::security_headers))
 }
 

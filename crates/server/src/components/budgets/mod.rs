@@ -4,6 +4,7 @@
 pub mod cycles;
 pub mod export;
 pub mod proposals;
+pub mod receipts;
 pub mod results;
 pub mod routes;
 pub mod store;

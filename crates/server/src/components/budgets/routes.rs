@@ -19,6 +19,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/cycles/{id}/proposals", get(cycle_proposals))
         .route("/v1/proposals/{id}", get(proposal_get))
         .merge(super::export::routes())
+        .merge(super::receipts::routes())
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
