@@ -530,12 +530,14 @@ def scenario_public(lang):
     def run(demo):
         cycles = demo.api("GET", "/v1/cycles?locality=551010000")
         paths = ["/", "/l/551010000", "/l/551010000/appeals", "/l/551010000/accountability",
-                 "/l/553200000"] + [f"/cycles/{c['id']}" for c in cycles]
+                 "/l/553200000"] + [f"/cycles/{c['id']}" for c in cycles] + [
+                 f"/cycles/{c['id']}/receipt?r=0000-0000-0000-0000" for c in cycles
+                 if c["phase"] in ("tallying", "implementation", "closed")]
         b = Browser(demo, f"public-{lang}")
         nojs = Browser(demo, f"public-{lang}-nojs", js=False)
         try:
             for path in paths:
-                url = f"{path}?lang={lang}"
+                url = f"{path}{'&' if '?' in path else '?'}lang={lang}"
                 b.go(url)
                 check(b.find("html").get_attribute("lang") == lang, f"{url}: not in {lang}")
                 text = b.text()
