@@ -105,6 +105,43 @@ async fn accountability_figures(srv: Server) {
         row(&html, "Office of the akim of Aktogay rural okrug"),
         ["1", "0", "—", "—", "1", "1"]
     );
+    // Per month of receipt, the whole district.
+    assert_eq!(row(&html, "2026-03"), ["1", "1", "3.0", "100 %", "0", "0"]);
+    assert_eq!(row(&html, "2026-05"), ["1", "1", "17.0", "0 %", "0", "0"]);
+    assert_eq!(row(&html, "2026-11"), ["2", "0", "—", "—", "2", "1"]);
+    // The same figures per body and month as open data, under CC BY 4.0.
+    let r = reqwest::get(srv.url(&format!("/l/{DISTRICT}/accountability.csv")))
+        .await
+        .expect("csv");
+    assert_eq!(r.status(), 200);
+    let link = r
+        .headers()
+        .get("link")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        link.contains("creativecommons.org/licenses/by/4.0"),
+        "{link}"
+    );
+    let csv = r.text().await.unwrap_or_default();
+    assert!(
+        csv.starts_with("body,month,received,answered,median_working_days"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("aktogay-district-akimat,2026-05,1,1,17.0,0,0,0,0"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("aktogay-okrug-akimat,2026-11,1,0,,0,,1,1"),
+        "{csv}"
+    );
+    let (_, json) = srv
+        .get(&format!("/l/{DISTRICT}/accountability.json"), None)
+        .await;
+    assert_eq!(json["licence"], "CC BY 4.0");
+    assert_eq!(json["rows"].as_array().map(Vec::len), Some(5), "{json}");
     // The district's home sums them.
     let (_, home) = get_text(&srv, &format!("/l/{DISTRICT}?lang=en")).await;
     assert!(
@@ -143,6 +180,8 @@ async fn weight_and_revalidation(srv: Server) {
         "/l/551010000".into(),
         "/l/551010000/appeals".into(),
         "/l/551010000/accountability".into(),
+        "/l/551010000/accountability.csv".into(),
+        "/l/551010000/accountability.json".into(),
         format!("/cycles/{cycle}"),
     ] {
         for lang in ["kk", "ru", "en"] {

@@ -61,10 +61,27 @@ pub fn figures(
     cal: &Calendar,
     today: time::Date,
 ) -> BTreeMap<String, Figures> {
-    let mut out: BTreeMap<String, Figures> = BTreeMap::new();
-    let mut days: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    figures_by(facts, cal, today, |a| a.addressee.clone())
+}
+
+/// The month an appeal was received in (`YYYY-MM`, Kazakhstan's date).
+pub fn month_of(a: &AnswerFacts) -> String {
+    let d = date_of(a.submitted_at);
+    format!("{:04}-{:02}", d.year(), u8::from(d.month()))
+}
+
+/// Figures grouped by `key` (a body, a month, a body and a month).
+pub fn figures_by<K: Ord + Clone>(
+    facts: &[AnswerFacts],
+    cal: &Calendar,
+    today: time::Date,
+    key: impl Fn(&AnswerFacts) -> K,
+) -> BTreeMap<K, Figures> {
+    let mut out: BTreeMap<K, Figures> = BTreeMap::new();
+    let mut days: BTreeMap<K, Vec<i64>> = BTreeMap::new();
     for a in facts {
-        let f = out.entry(a.addressee.clone()).or_default();
+        let k = key(a);
+        let f = out.entry(k.clone()).or_default();
         f.received += 1;
         let history: Vec<HistoryEvent> = serde_json::from_str(&a.history).unwrap_or_default();
         if history.iter().any(|e| e.status == "redirected") {
@@ -87,11 +104,11 @@ pub fn figures(
         if due.is_some_and(|d| answered <= d) {
             f.answered_in_term += 1;
         }
-        days.entry(a.addressee.clone())
+        days.entry(k)
             .or_default()
             .push(cal.working_days_between(registered, answered));
     }
-    for (body, mut d) in days {
+    for (k, mut d) in days {
         d.sort_unstable();
         let n = d.len();
         let median = if !n.is_multiple_of(2) {
@@ -99,7 +116,7 @@ pub fn figures(
         } else {
             (d[n / 2 - 1] + d[n / 2]) as f64 / 2.0
         };
-        if let Some(f) = out.get_mut(&body) {
+        if let Some(f) = out.get_mut(&k) {
             f.median_days = Some(median);
         }
     }
@@ -116,11 +133,38 @@ pub struct Line {
     pub redirected: i64,
 }
 
+impl Line {
+    /// A table row: `label`'s figures as the page shows them.
+    pub fn of(label: String, f: &Figures) -> Line {
+        Line {
+            body: label,
+            received: f.received,
+            answered: f.answered,
+            median: f
+                .median_days
+                .map(|m| format!("{m:.1}"))
+                .unwrap_or_else(|| "—".into()),
+            in_term: f
+                .in_term_percent()
+                .map(|p| format!("{p} %"))
+                .unwrap_or_else(|| "—".into()),
+            overdue: f.overdue_now,
+            redirected: f.redirected_in,
+        }
+    }
+}
+
+/// Months shown on the page (the exports hold every month).
+const MONTHS_SHOWN: usize = 12;
+
 #[derive(Template)]
 #[template(path = "public/accountability.html")]
 pub struct AccountabilityPage {
     pub page: Chrome,
+    pub code: String,
     pub lines: Vec<Line>,
+    /// The whole subtree per month, newest first.
+    pub months: Vec<Line>,
 }
 
 /// `GET /l/{code}/accountability`.
@@ -138,11 +182,13 @@ pub async fn page(
         let codes = store::subtree(c, &code)?;
         let facts = store::answer_facts(c, &codes)?;
         let all = read::localities(c)?;
-        let fig = figures(&facts, Calendar::kazakhstan(), st.clock.today());
-        Ok(Some((loc, all, fig)))
+        let (cal, today) = (Calendar::kazakhstan(), st.clock.today());
+        let fig = figures(&facts, cal, today);
+        let months = figures_by(&facts, cal, today, month_of);
+        Ok(Some((loc, all, fig, months)))
     })
     .await;
-    let (loc, all, fig) = match loaded {
+    let (loc, all, fig, months) = match loaded {
         Ok(Some(v)) => v,
         Ok(None) => return page::not_found(tr),
         Err(e) => return page::error(tr, &e),
@@ -157,21 +203,13 @@ pub async fn page(
     };
     let lines = fig
         .iter()
-        .map(|(body, f)| Line {
-            body: body_name(body),
-            received: f.received,
-            answered: f.answered,
-            median: f
-                .median_days
-                .map(|m| format!("{m:.1}"))
-                .unwrap_or_else(|| "—".into()),
-            in_term: f
-                .in_term_percent()
-                .map(|p| format!("{p} %"))
-                .unwrap_or_else(|| "—".into()),
-            overdue: f.overdue_now,
-            redirected: f.redirected_in,
-        })
+        .map(|(body, f)| Line::of(body_name(body), f))
+        .collect();
+    let months = months
+        .iter()
+        .rev()
+        .take(MONTHS_SHOWN)
+        .map(|(m, f)| Line::of(m.clone(), f))
         .collect();
     let path = format!("/l/{}/accountability", loc.code);
     let p = AccountabilityPage {
@@ -181,7 +219,9 @@ pub async fn page(
             &path,
         )
         .crumb(format!("/l/{}?lang={}", loc.code, tr.lang.code()), name),
+        code: loc.code,
         lines,
+        months,
     };
     page::render(&headers, &p)
 }

@@ -15,6 +15,7 @@
 
 pub mod accountability;
 pub mod cycles;
+pub mod exports;
 pub mod page;
 pub mod places;
 pub mod receipt;
@@ -35,6 +36,14 @@ pub fn router() -> Router<AppState> {
         .route("/l/{code}", get(places::home))
         .route("/l/{code}/appeals", get(places::appeals))
         .route("/l/{code}/accountability", get(accountability::page))
+        .route(
+            "/l/{code}/accountability.csv",
+            get(exports::accountability_csv),
+        )
+        .route(
+            "/l/{code}/accountability.json",
+            get(exports::accountability_json),
+        )
         .route("/cycles/{id}", get(cycles::page))
         .route("/cycles/{id}/receipt", get(receipt::page))
         .layer(axum::middleware::map_response(page::security_headers))

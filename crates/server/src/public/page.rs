@@ -63,14 +63,19 @@ impl Chrome {
 /// Renders a page: 200 with `ETag` and cache headers, or 304 when the
 /// request's `If-None-Match` names this very page.
 pub fn render(headers: &HeaderMap, t: &impl Template) -> Response {
-    let html = match t.render() {
-        Ok(h) => h,
+    match t.render() {
+        Ok(html) => cached(headers, html.into_bytes(), "text/html; charset=utf-8"),
         Err(e) => {
             tracing::error!(error = %e, "public template failed");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response();
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
         }
-    };
-    let digest = Sha256::digest(html.as_bytes());
+    }
+}
+
+/// A public document with a weak `ETag` (a hash of its bytes: 304 when the
+/// client has it) and cache headers that let a proxy serve it.
+pub fn cached(headers: &HeaderMap, body: Vec<u8>, content_type: &'static str) -> Response {
+    let digest = Sha256::digest(&body);
     let etag = format!(
         "W/\"{}\"",
         digest[..12]
@@ -90,13 +95,10 @@ pub fn render(headers: &HeaderMap, t: &impl Template) -> Response {
     let mut r = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        (StatusCode::OK, html).into_response()
+        (StatusCode::OK, body).into_response()
     };
     let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }

@@ -92,6 +92,7 @@ pub struct AnswerFacts {
     pub registered_on: Option<String>,
     pub due_date: Option<String>,
     pub history: String,
+    pub submitted_at: i64,
 }
 
 impl FromRow for AnswerFacts {
@@ -102,6 +103,7 @@ impl FromRow for AnswerFacts {
             registered_on: r.get("registered_on")?,
             due_date: r.get("due_date")?,
             history: r.get("history")?,
+            submitted_at: r.get("submitted_at")?,
         })
     }
 }
@@ -116,7 +118,7 @@ pub fn answer_facts(c: &mut dyn Conn, codes: &[String]) -> AppResult<Vec<AnswerF
     let mut out = Vec::new();
     for r in c.query(
         &format!(
-            "SELECT addressee, status, registered_on, due_date, history FROM appeals
+            "SELECT addressee, status, registered_on, due_date, history, submitted_at FROM appeals
              WHERE locality IN ({list})"
         ),
         &params,
