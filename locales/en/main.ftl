@@ -624,4 +624,3 @@ public-by-month = By month (received in the month)
 public-month = Month
 public-open-data = Open data
 public-accountability-exports = These figures per body and month
-public-licence = You may reuse these data with attribution to Dauys:

@@ -608,4 +608,3 @@ public-by-month = Айлар бойынша (айда түскендер)
 public-month = Ай
 public-open-data = Ашық деректер
 public-accountability-exports = Осы көрсеткіштер органдар мен айлар бойынша
-public-licence = Деректерді Dauys-ке сілтеме жасап пайдалануға болады:

@@ -641,4 +641,3 @@ public-by-month = По месяцам (поступившие в месяце)
 public-month = Месяц
 public-open-data = Открытые данные
 public-accountability-exports = Эти показатели по органам и месяцам
-public-licence = Данные можно использовать со ссылкой на Dauys:
