@@ -426,6 +426,35 @@ async fn ballot_rules(srv: Server) {
         .await
         .expect("html");
     assert!(html.contains("No counted ballot has this receipt"));
+    // Participation on the cycle's page: 5 voted of the census residents
+    // old enough (the under-16 resident is not counted as eligible).
+    let html = srv
+        .http
+        .get(srv.url(&format!("/cycles/{cid}?lang=en")))
+        .send()
+        .await
+        .expect("cycle page")
+        .text()
+        .await
+        .expect("html");
+    let cells: Vec<i64> = html
+        .split("<th scope=\"row\">Everywhere in the cycle</th>")
+        .nth(1)
+        .unwrap_or_default()
+        .split("</tr>")
+        .next()
+        .unwrap_or_default()
+        .split("<td>")
+        .filter_map(|c| c.split('<').next()?.trim().parse().ok())
+        .collect();
+    assert_eq!(cells.get(1), Some(&5), "{html}");
+    let adults = srv
+        .count(
+            "SELECT COUNT(*) FROM residents WHERE birth_date <= '2010-12-31'",
+            vec![],
+        )
+        .await;
+    assert!(cells[0] >= 5 && cells[0] <= adults, "{cells:?} of {adults}");
 }
 both_backends!(ballots, ballot_rules);
 

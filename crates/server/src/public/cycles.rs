@@ -13,6 +13,7 @@ use dauys_proto::workdays::format_date;
 use dauys_proto::{Cycle, Proposal};
 
 use super::page::{self, Chrome, LangArg};
+use super::store;
 use crate::clock::date_of;
 use crate::console::appeals::localized;
 use crate::console::i18n::Tr;
@@ -59,6 +60,50 @@ pub struct Results {
     pub height: i64,
 }
 
+/// Turnout in a locality (or all of them): eligible residents of the
+/// census, counted ballots, the share.
+pub struct TurnoutLine {
+    pub name: String,
+    pub eligible: i64,
+    pub voted: i64,
+    pub percent: String,
+}
+
+impl TurnoutLine {
+    fn of(name: String, eligible: i64, voted: i64) -> TurnoutLine {
+        let percent = if eligible > 0 {
+            format!("{:.1} %", voted as f64 * 100.0 / eligible as f64)
+        } else {
+            "—".into()
+        };
+        TurnoutLine {
+            name,
+            eligible,
+            voted,
+            percent,
+        }
+    }
+}
+
+/// The last day anyone could vote (the tallying date, else today), minus
+/// the cycle's minimum age: residents born by then were eligible.
+fn born_by(c: &Cycle, today: time::Date) -> String {
+    let day = c
+        .schedule
+        .get("tallying")
+        .and_then(|d| dauys_proto::workdays::parse_date(d))
+        .unwrap_or(today);
+    let years = i32::try_from(c.min_age).unwrap_or(0);
+    let d = day
+        .replace_year(day.year() - years)
+        .or_else(|_| {
+            day.replace_day(28)
+                .and_then(|d| d.replace_year(d.year() - years))
+        })
+        .unwrap_or(day);
+    format_date(d)
+}
+
 #[derive(Template)]
 #[template(path = "public/cycle.html")]
 pub struct CyclePage {
@@ -71,6 +116,8 @@ pub struct CyclePage {
     pub tally_rule: String,
     pub proposals: Vec<ProposalView>,
     pub results: Option<Results>,
+    /// Once counted: the whole cycle first, then each locality.
+    pub turnout: Vec<TurnoutLine>,
 }
 
 fn status(tr: Tr, s: &str) -> String {
@@ -155,6 +202,25 @@ fn short(title: &str) -> String {
     }
 }
 
+/// The whole cycle's turnout, then each locality's.
+fn turnout_lines(tr: Tr, t: &[store::Turnout], all: &[dauys_proto::Locality]) -> Vec<TurnoutLine> {
+    let (eligible, voted) = t
+        .iter()
+        .fold((0, 0), |(e, v), x| (e + x.eligible, v + x.voted));
+    let mut out = vec![TurnoutLine::of(tr.t("public-turnout-all"), eligible, voted)];
+    if t.len() > 1 {
+        out.extend(t.iter().map(|x| {
+            let name = all
+                .iter()
+                .find(|l| l.code == x.locality)
+                .map(|l| localized(&l.name, tr.lang))
+                .unwrap_or_else(|| x.locality.clone());
+            TurnoutLine::of(name, x.eligible, x.voted)
+        }));
+    }
+    out
+}
+
 /// `GET /cycles/{id}`.
 pub async fn page(
     State(st): State<AppState>,
@@ -163,16 +229,23 @@ pub async fn page(
     Query(q): Query<LangArg>,
 ) -> Response {
     let tr = page::tr_of(q.lang.as_deref(), &headers);
-    let loaded = blocking(&st, move |_, c| {
+    let loaded = blocking(&st, move |st, c| {
         let Some(cycle) = read::cycle(c, &id)? else {
             return Ok(None);
         };
         let proposals = read::proposals_of(c, &id, None)?;
         let loc = read::locality(c, &cycle.locality)?;
-        Ok(Some((cycle, proposals, loc)))
+        let turnout = if cycle.results.is_some() {
+            let codes = store::subtree(c, &cycle.locality)?;
+            let t = store::turnout(c, &id, &codes, &born_by(&cycle, st.clock.today()))?;
+            Some((t, read::localities(c)?))
+        } else {
+            None
+        };
+        Ok(Some((cycle, proposals, loc, turnout)))
     })
     .await;
-    let (cycle, proposals, loc) = match loaded {
+    let (cycle, proposals, loc, turnout) = match loaded {
         Ok(Some(v)) => v,
         Ok(None) => return page::not_found(tr),
         Err(e) => return page::error(tr, &e),
@@ -194,6 +267,9 @@ pub async fn page(
             .unwrap_or_else(|| cycle.rule.clone()),
         results: results(tr, &cycle, &proposals),
         proposals: proposals.into_iter().map(|p| view(tr, p)).collect(),
+        turnout: turnout
+            .map(|(t, all)| turnout_lines(tr, &t, &all))
+            .unwrap_or_default(),
         id: cycle.id,
     };
     page::render(&headers, &p)

@@ -127,3 +127,45 @@ pub fn answer_facts(c: &mut dyn Conn, codes: &[String]) -> AppResult<Vec<AnswerF
     }
     Ok(out)
 }
+
+/// Turnout in one locality: residents eligible (census, old enough) and
+/// those of them whose ballot was counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Turnout {
+    pub locality: String,
+    pub eligible: i64,
+    pub voted: i64,
+}
+
+/// Turnout of `cycle_id` per locality of `codes` (those with residents):
+/// eligible = census residents born on or before `born_by` (`YYYY-MM-DD`).
+pub fn turnout(
+    c: &mut dyn Conn,
+    cycle_id: &str,
+    codes: &[String],
+    born_by: &str,
+) -> AppResult<Vec<Turnout>> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut params: Vec<Value> = vec![cycle_id.into(), born_by.into()];
+    let list = in_list(&mut params, codes);
+    let rows = c.query(
+        &format!(
+            "SELECT r.locality, COUNT(*), COUNT(b.user_id) FROM residents r
+             LEFT JOIN ballots b ON b.user_id = r.id AND b.cycle_id = $1
+             WHERE r.birth_date <= $2 AND r.locality IN ({list})
+             GROUP BY r.locality ORDER BY r.locality"
+        ),
+        &params,
+    )?;
+    rows.iter()
+        .map(|r| {
+            Ok(Turnout {
+                locality: r.str(0)?,
+                eligible: r.i64(1)?,
+                voted: r.i64(2)?,
+            })
+        })
+        .collect()
+}
