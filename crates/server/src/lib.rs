@@ -54,6 +54,7 @@ pub fn open_state(
         sms,
         clock: Arc::new(clock::Clock::default()),
         config: Arc::new(Config::default()),
+        figures: Arc::default(),
     })
 }
 

@@ -20,6 +20,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The components this server runs (op kinds, routes, tables).
     pub components: Arc<Registry>,
+    /// Public figures computed from many rows (`public/cache.rs`).
+    pub figures: Arc<crate::public::cache::Cache>,
 }
 
 impl AppState {

@@ -6,6 +6,7 @@
 //! `workdays::Calendar`). Private appeals count too: only numbers leave.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -14,10 +15,13 @@ use axum::response::Response;
 use dauys_proto::workdays::{parse_date, Calendar};
 use dauys_proto::HistoryEvent;
 
+use super::cache::{self, Stamp};
 use super::page::{self, Chrome, LangArg};
 use super::store::{self, AnswerFacts};
 use crate::clock::date_of;
 use crate::console::appeals::localized;
+use crate::db::Conn;
+use crate::error::AppResult;
 use crate::http::blocking;
 use crate::read;
 use crate::state::AppState;
@@ -53,6 +57,39 @@ fn answered_on(history: &[HistoryEvent]) -> Option<time::Date> {
         .rev()
         .find(|e| e.status == "answered")
         .map(|e| date_of(e.at))
+}
+
+/// A locality's figures in the three groupings the pages and exports show.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub by_body: BTreeMap<String, Figures>,
+    pub by_month: BTreeMap<String, Figures>,
+    pub by_body_month: BTreeMap<(String, String), Figures>,
+}
+
+/// The figures of `code` and everything under it, computed once per change
+/// of the data (`cache.rs`): reading and summing 100,000 appeals on every
+/// request would cost each visitor hundreds of milliseconds.
+pub fn summary(st: &AppState, c: &mut dyn Conn, code: &str) -> AppResult<Arc<Summary>> {
+    let today = st.clock.today();
+    let stamp = Stamp {
+        seq: cache::last_seq(c)?,
+        day: today,
+        extra: 0,
+    };
+    st.figures
+        .get_or(&format!("accountability:{code}"), &stamp, || {
+            let codes = store::subtree(c, code)?;
+            let facts = store::answer_facts(c, &codes)?;
+            let cal = Calendar::kazakhstan();
+            Ok(Summary {
+                by_body: figures(&facts, cal, today),
+                by_month: figures_by(&facts, cal, today, month_of),
+                by_body_month: figures_by(&facts, cal, today, |a| {
+                    (a.addressee.clone(), month_of(a))
+                }),
+            })
+        })
 }
 
 /// Figures per body id, from the appeals' facts.
@@ -179,16 +216,12 @@ pub async fn page(
         let Some(loc) = read::locality(c, &code)? else {
             return Ok(None);
         };
-        let codes = store::subtree(c, &code)?;
-        let facts = store::answer_facts(c, &codes)?;
         let all = read::localities(c)?;
-        let (cal, today) = (Calendar::kazakhstan(), st.clock.today());
-        let fig = figures(&facts, cal, today);
-        let months = figures_by(&facts, cal, today, month_of);
-        Ok(Some((loc, all, fig, months)))
+        let sum = summary(st, c, &code)?;
+        Ok(Some((loc, all, sum)))
     })
     .await;
-    let (loc, all, fig, months) = match loaded {
+    let (loc, all, sum) = match loaded {
         Ok(Some(v)) => v,
         Ok(None) => return page::not_found(tr),
         Err(e) => return page::error(tr, &e),
@@ -201,11 +234,13 @@ pub async fn page(
             .map(|b| localized(&b.name, tr.lang))
             .unwrap_or_else(|| id.to_string())
     };
-    let lines = fig
+    let lines = sum
+        .by_body
         .iter()
         .map(|(body, f)| Line::of(body_name(body), f))
         .collect();
-    let months = months
+    let months = sum
+        .by_month
         .iter()
         .rev()
         .take(MONTHS_SHOWN)

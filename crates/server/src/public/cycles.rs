@@ -12,14 +12,17 @@ use dauys_proto::budgets::counting_rule_key;
 use dauys_proto::workdays::format_date;
 use dauys_proto::{Cycle, Proposal};
 
+use super::cache::{self, Stamp};
 use super::page::{self, Chrome, LangArg};
 use super::store;
 use crate::clock::date_of;
 use crate::console::appeals::localized;
 use crate::console::i18n::Tr;
+use crate::error::AppResult;
 use crate::http::blocking;
 use crate::read;
 use crate::state::AppState;
+use std::sync::Arc;
 
 pub struct Event {
     pub date: String,
@@ -202,6 +205,26 @@ fn short(title: &str) -> String {
     }
 }
 
+/// The cycle's turnout per locality, cached until ballots (the change
+/// feed), the day or the census (its size) change.
+fn turnout(
+    st: &AppState,
+    c: &mut dyn crate::db::Conn,
+    cycle: &Cycle,
+) -> AppResult<Arc<Vec<store::Turnout>>> {
+    let today = st.clock.today();
+    let stamp = Stamp {
+        seq: cache::last_seq(c)?,
+        day: today,
+        extra: store::census_size(c)?,
+    };
+    st.figures
+        .get_or(&format!("turnout:{}", cycle.id), &stamp, || {
+            let codes = store::subtree(c, &cycle.locality)?;
+            store::turnout(c, &cycle.id, &codes, &born_by(cycle, today))
+        })
+}
+
 /// The whole cycle's turnout, then each locality's.
 fn turnout_lines(tr: Tr, t: &[store::Turnout], all: &[dauys_proto::Locality]) -> Vec<TurnoutLine> {
     let (eligible, voted) = t
@@ -236,9 +259,7 @@ pub async fn page(
         let proposals = read::proposals_of(c, &id, None)?;
         let loc = read::locality(c, &cycle.locality)?;
         let turnout = if cycle.results.is_some() {
-            let codes = store::subtree(c, &cycle.locality)?;
-            let t = store::turnout(c, &id, &codes, &born_by(&cycle, st.clock.today()))?;
-            Some((t, read::localities(c)?))
+            Some((turnout(st, c, &cycle)?, read::localities(c)?))
         } else {
             None
         };

@@ -1,16 +1,14 @@
 //! Open data: the accountability figures per body per month, as CSV and
 //! JSON, under CC BY 4.0 (the licence is in a `Link: rel="license"` header
 //! of both, and in the JSON itself). The same figures as the page, from the
-//! same function (`accountability::figures_by`); cacheable like the pages.
+//! same cached summary (`accountability::summary`); cacheable like the pages.
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use dauys_proto::workdays::Calendar;
 use serde::Serialize;
 
-use super::accountability::{figures_by, month_of, Figures};
-use super::store;
+use super::accountability::Figures;
 use crate::http::blocking;
 use crate::read;
 use crate::state::AppState;
@@ -85,17 +83,13 @@ async fn accountability(
         if read::locality(c, &code2)?.is_none() {
             return Ok(None);
         }
-        let codes = store::subtree(c, &code2)?;
-        let facts = store::answer_facts(c, &codes)?;
-        let today = st.clock.today();
-        let by = figures_by(&facts, Calendar::kazakhstan(), today, |a| {
-            (a.addressee.clone(), month_of(a))
-        });
+        let sum = super::accountability::summary(st, c, &code2)?;
         Ok(Some((
-            by.iter()
+            sum.by_body_month
+                .iter()
                 .map(|((b, m), f)| row(b, m, f))
                 .collect::<Vec<_>>(),
-            today,
+            st.clock.today(),
         )))
     })
     .await;

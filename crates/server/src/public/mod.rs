@@ -14,6 +14,7 @@
 //! - `cycles.rs` a cycle: proposals with their history, results, chart
 
 pub mod accountability;
+pub mod cache;
 pub mod cycles;
 pub mod exports;
 pub mod page;

@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use dauys_proto::workdays::{format_date, Calendar};
+use dauys_proto::workdays::format_date;
 use dauys_proto::{Appeal, Cycle};
 use serde::Deserialize;
 
@@ -154,8 +154,7 @@ pub async fn home(
         let cycles = read::cycles(c, &cycle_ids)?;
         let ids = store::public_appeal_ids(c, &codes, true, "", 0, 5)?;
         let appeals = ordered(read::appeals(c, &ids, None, false, today)?, &ids);
-        let facts = store::answer_facts(c, &codes)?;
-        let fig = accountability::figures(&facts, Calendar::kazakhstan(), today);
+        let fig = accountability::summary(st, c, &code)?;
         Ok(Some((
             loc,
             ordered_cycles(cycles, &cycle_ids),
@@ -170,6 +169,7 @@ pub async fn home(
         Err(e) => return page::error(tr, &e),
     };
     let total = fig
+        .by_body
         .values()
         .fold(accountability::Figures::default(), |mut t, f| {
             t.received += f.received;
@@ -177,7 +177,7 @@ pub async fn home(
             t.answered_in_term += f.answered_in_term;
             t
         });
-    let medians: Vec<f64> = fig.values().filter_map(|f| f.median_days).collect();
+    let medians: Vec<f64> = fig.by_body.values().filter_map(|f| f.median_days).collect();
     let name = localized(&loc.name, tr.lang);
     let p = HomePage {
         page: Chrome::new(tr, name, &format!("/l/{}", loc.code)).crumb(

@@ -169,3 +169,11 @@ pub fn turnout(
         })
         .collect()
 }
+
+/// How many residents the census holds (a turnout's cache stamp).
+pub fn census_size(c: &mut dyn Conn) -> AppResult<i64> {
+    Ok(c.query_one("SELECT COUNT(*) FROM residents", &[])?
+        .map(|r| r.i64(0))
+        .transpose()?
+        .unwrap_or(0))
+}

@@ -1,0 +1,101 @@
+//! Figures computed from many rows (accountability over 100,000 appeals,
+//! turnout over the census), kept in memory until the data they summarise
+//! may have changed: an entry is valid while the change feed's last `seq`,
+//! the day (overdue counts move with it) and the entry's own extra stamp
+//! are the same. Every instance checks the database's `seq`, so instances
+//! behind one database never serve each other's stale figures.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::db::Conn;
+use crate::error::AppResult;
+
+/// Entries kept at most (one per locality or cycle and kind): beyond it
+/// the cache starts over, so a crawler cannot grow it without bound.
+const MAX_ENTRIES: usize = 4096;
+
+/// What an entry was computed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub seq: i64,
+    pub day: time::Date,
+    pub extra: i64,
+}
+
+type Entry = (Stamp, Arc<dyn Any + Send + Sync>);
+
+#[derive(Default)]
+pub struct Cache {
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+/// The change feed's last sequence number (0 when empty): one index read.
+pub fn last_seq(c: &mut dyn Conn) -> AppResult<i64> {
+    Ok(c.query_one("SELECT MAX(seq) FROM changes", &[])?
+        .and_then(|r| r.i64(0).ok())
+        .unwrap_or(0))
+}
+
+impl Cache {
+    /// The value under `key` if computed from `stamp`, else `make()`'s
+    /// (stored for the next request).
+    pub fn get_or<T: Send + Sync + 'static>(
+        &self,
+        key: &str,
+        stamp: &Stamp,
+        make: impl FnOnce() -> AppResult<T>,
+    ) -> AppResult<Arc<T>> {
+        if let Ok(map) = self.entries.lock() {
+            if let Some((s, v)) = map.get(key) {
+                if s == stamp {
+                    if let Ok(v) = Arc::clone(v).downcast::<T>() {
+                        return Ok(v);
+                    }
+                }
+            }
+        }
+        let v = Arc::new(make()?);
+        if let Ok(mut map) = self.entries.lock() {
+            if map.len() >= MAX_ENTRIES {
+                map.clear();
+            }
+            map.insert(key.to_string(), (stamp.clone(), v.clone()));
+        }
+        Ok(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_lives_as_long_as_its_stamp() {
+        let cache = Cache::default();
+        let day = time::Date::from_calendar_date(2026, time::Month::December, 4).expect("date");
+        let s1 = Stamp {
+            seq: 1,
+            day,
+            extra: 0,
+        };
+        let s2 = Stamp {
+            seq: 2,
+            day,
+            extra: 0,
+        };
+        let mut runs = 0;
+        let mut get = |s: &Stamp| {
+            *cache
+                .get_or("k", s, || {
+                    runs += 1;
+                    Ok(runs)
+                })
+                .expect("value")
+        };
+        assert_eq!(get(&s1), 1);
+        assert_eq!(get(&s1), 1, "kept while nothing changed");
+        assert_eq!(get(&s2), 2, "recomputed after a change");
+    }
+}
