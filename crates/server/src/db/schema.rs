@@ -160,15 +160,20 @@ CREATE INDEX comments_locality ON comments(locality, created_at);
 "#,
     ),
     // Open311: partner apps' API keys (only a hash is kept; the key is
-    // shown once to the administrator who issued it), and the index the
-    // public request list reads (public appeals by submission time).
+    // shown once to the administrator who issued it). And the indexes the
+    // public lists read newest first without sorting: public appeals (the
+    // Open311 request list, a locality's appeals), and answered ones (a
+    // locality's home). The public figures' cache reads the last change of
+    // a kind (`public/cache.rs`).
     (
         9,
         r#"
 CREATE TABLE partner_keys (
   key_hash TEXT PRIMARY KEY, label TEXT NOT NULL, created_by TEXT NOT NULL,
   created_at BIGINT NOT NULL, revoked_at BIGINT);
-CREATE INDEX appeals_public ON appeals(public, submitted_at);
+CREATE INDEX appeals_public ON appeals(public, submitted_at, id);
+CREATE INDEX appeals_public_status ON appeals(public, status, submitted_at, id);
+CREATE INDEX changes_kind ON changes(kind, seq);
 "#,
     ),
 ];

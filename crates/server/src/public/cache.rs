@@ -1,13 +1,23 @@
 //! Figures computed from many rows (accountability over 100,000 appeals,
 //! turnout over the census), kept in memory until the data they summarise
-//! may have changed: an entry is valid while the change feed's last `seq`,
-//! the day (overdue counts move with it) and the entry's own extra stamp
-//! are the same. Every instance checks the database's `seq`, so instances
-//! behind one database never serve each other's stale figures.
+//! may have changed: an entry is valid while the last change of its kind
+//! in the change feed (`seq`), the day (overdue counts move with it) and
+//! the entry's own extra stamp are the same. Every instance reads the
+//! database's `seq`, so instances behind one database agree.
+//!
+//! On a busy day appeals change every few seconds; recomputing on each
+//! change would make every visitor wait for the sum. So an entry younger
+//! than [`FRESH_FOR`] is served even after a change of its kind (figures
+//! may lag a change by that long, as a proxy honouring the pages'
+//! `max-age=60` may anyway); a new day or a changed census still
+//! recomputes at once.
 
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use dauys_proto::EntityKind;
 
 use crate::db::Conn;
 use crate::error::AppResult;
@@ -15,6 +25,9 @@ use crate::error::AppResult;
 /// Entries kept at most (one per locality or cycle and kind): beyond it
 /// the cache starts over, so a crawler cannot grow it without bound.
 const MAX_ENTRIES: usize = 4096;
+
+/// How long an entry may outlive a change of the data it summarises.
+pub const FRESH_FOR: Duration = Duration::from_secs(30);
 
 /// What an entry was computed from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,18 +37,29 @@ pub struct Stamp {
     pub extra: i64,
 }
 
-type Entry = (Stamp, Arc<dyn Any + Send + Sync>);
+type Entry = (Stamp, Instant, Arc<dyn Any + Send + Sync>);
 
 #[derive(Default)]
 pub struct Cache {
     entries: Mutex<HashMap<String, Entry>>,
 }
 
-/// The change feed's last sequence number (0 when empty): one index read.
-pub fn last_seq(c: &mut dyn Conn) -> AppResult<i64> {
-    Ok(c.query_one("SELECT MAX(seq) FROM changes", &[])?
-        .and_then(|r| r.i64(0).ok())
-        .unwrap_or(0))
+/// The change feed's last sequence number for `kind` (0 when none): one
+/// index read (`changes_kind`).
+pub fn last_seq(c: &mut dyn Conn, kind: EntityKind) -> AppResult<i64> {
+    Ok(c.query_one(
+        "SELECT MAX(seq) FROM changes WHERE kind = $1",
+        crate::params![kind.as_str()],
+    )?
+    .and_then(|r| r.i64(0).ok())
+    .unwrap_or(0))
+}
+
+impl Stamp {
+    /// Whether an entry computed from `self` at `at` may serve `now`.
+    fn serves(&self, at: Instant, now: &Stamp) -> bool {
+        self == now || (self.day == now.day && self.extra == now.extra && at.elapsed() < FRESH_FOR)
+    }
 }
 
 impl Cache {
@@ -48,8 +72,8 @@ impl Cache {
         make: impl FnOnce() -> AppResult<T>,
     ) -> AppResult<Arc<T>> {
         if let Ok(map) = self.entries.lock() {
-            if let Some((s, v)) = map.get(key) {
-                if s == stamp {
+            if let Some((s, at, v)) = map.get(key) {
+                if s.serves(*at, stamp) {
                     if let Ok(v) = Arc::clone(v).downcast::<T>() {
                         return Ok(v);
                     }
@@ -61,7 +85,7 @@ impl Cache {
             if map.len() >= MAX_ENTRIES {
                 map.clear();
             }
-            map.insert(key.to_string(), (stamp.clone(), v.clone()));
+            map.insert(key.to_string(), (stamp.clone(), Instant::now(), v.clone()));
         }
         Ok(v)
     }
@@ -96,6 +120,16 @@ mod tests {
         };
         assert_eq!(get(&s1), 1);
         assert_eq!(get(&s1), 1, "kept while nothing changed");
-        assert_eq!(get(&s2), 2, "recomputed after a change");
+        assert_eq!(get(&s2), 1, "served for a while after a change");
+        let next_day = Stamp {
+            day: day.next_day().expect("day"),
+            ..s2.clone()
+        };
+        assert_eq!(get(&next_day), 2, "recomputed on a new day");
+        let census = Stamp {
+            extra: 1,
+            ..next_day
+        };
+        assert_eq!(get(&census), 3, "recomputed when the census changes");
     }
 }
