@@ -43,6 +43,14 @@ async fn global_admin(st: &AppState, staff: &Staff) -> Result<(), Response> {
     pages::found(staff.tr, scope.map(|s| (s == Scope::All).then_some(())))
 }
 
+/// A key form's checks: CSRF first, then the unscoped admin grant.
+async fn checked(st: &AppState, staff: &Staff, token: &str) -> Result<(), Response> {
+    if let Some(r) = csrf::refused(staff, token) {
+        return Err(r);
+    }
+    global_admin(st, staff).await
+}
+
 async fn render(
     st: &AppState,
     staff: &Staff,
@@ -105,10 +113,7 @@ pub async fn issue(
     form: Result<Form<KeyForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let f = form.map(|Form(f)| f).unwrap_or_default();
-    if let Some(r) = csrf::refused(&staff, &f.csrf) {
-        return r;
-    }
-    if let Err(r) = global_admin(&st, &staff).await {
+    if let Err(r) = checked(&st, &staff, &f.csrf).await {
         return r;
     }
     let label: String = f.label.trim().chars().take(120).collect();
@@ -136,10 +141,7 @@ pub async fn revoke(
     form: Result<Form<KeyForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let f = form.map(|Form(f)| f).unwrap_or_default();
-    if let Some(r) = csrf::refused(&staff, &f.csrf) {
-        return r;
-    }
-    if let Err(r) = global_admin(&st, &staff).await {
+    if let Err(r) = checked(&st, &staff, &f.csrf).await {
         return r;
     }
     let id = f.id.trim().to_string();

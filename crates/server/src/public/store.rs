@@ -13,7 +13,8 @@ pub fn subtree(c: &mut dyn Conn, code: &str) -> AppResult<Vec<String>> {
     Ok(tree.subtree(&[code.to_string()]))
 }
 
-fn in_list(params: &mut Vec<Value>, codes: &[String]) -> String {
+/// `$n, $n+1, …` for `codes`, appended to `params`.
+pub fn in_list(params: &mut Vec<Value>, codes: &[String]) -> String {
     let list = placeholders(params.len() + 1, codes.len());
     params.extend(codes.iter().map(Value::from));
     list
@@ -54,6 +55,18 @@ pub fn public_appeal_ids(
                OR LOWER(COALESCE(answer, '')) LIKE ${n} ESCAPE '\\')"
         ));
     }
+    newest_ids(c, sql, params, offset, limit)
+}
+
+/// Runs `sql` (`SELECT id FROM appeals WHERE …`) for one page of ids,
+/// newest first (the order the `appeals_public*` indexes hold).
+pub fn newest_ids(
+    c: &mut dyn Conn,
+    mut sql: String,
+    mut params: Vec<Value>,
+    offset: i64,
+    limit: i64,
+) -> AppResult<Vec<String>> {
     params.push(limit.into());
     params.push(offset.into());
     sql.push_str(&format!(

@@ -3,9 +3,10 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::db::{placeholders, Conn, DbResult, Value};
+use crate::db::{Conn, Value};
 use crate::error::AppResult;
 use crate::params;
+use crate::public::store::{in_list, newest_ids};
 
 /// A request list's filters, already checked.
 #[derive(Debug, Default, Clone)]
@@ -23,12 +24,6 @@ pub struct RequestFilter {
     pub localities: Vec<String>,
 }
 
-fn push_list(params: &mut Vec<Value>, items: impl IntoIterator<Item = Value>) -> String {
-    let start = params.len() + 1;
-    params.extend(items);
-    placeholders(start, params.len() + 1 - start)
-}
-
 /// Ids of the public appeals that `f` selects, newest first.
 pub fn request_ids(
     c: &mut dyn Conn,
@@ -39,7 +34,7 @@ pub fn request_ids(
     let mut params: Vec<Value> = Vec::new();
     let mut sql = String::from("SELECT id FROM appeals WHERE public = 1");
     if !f.ids.is_empty() {
-        let list = push_list(&mut params, f.ids.iter().map(Value::from));
+        let list = in_list(&mut params, &f.ids);
         sql.push_str(&format!(" AND id IN ({list})"));
     } else {
         params.push(f.from.into());
@@ -61,21 +56,11 @@ pub fn request_ids(
             None => {}
         }
         if !f.localities.is_empty() {
-            let list = push_list(&mut params, f.localities.iter().map(Value::from));
+            let list = in_list(&mut params, &f.localities);
             sql.push_str(&format!(" AND locality IN ({list})"));
         }
     }
-    params.push(limit.into());
-    params.push(offset.into());
-    sql.push_str(&format!(
-        " ORDER BY submitted_at DESC, id DESC LIMIT ${} OFFSET ${}",
-        params.len() - 1,
-        params.len()
-    ));
-    Ok(c.query(&sql, &params)?
-        .iter()
-        .map(|r| r.str(0))
-        .collect::<DbResult<_>>()?)
+    newest_ids(c, sql, params, offset, limit)
 }
 
 /// A new partner key: random, 256 bits, shown once.
