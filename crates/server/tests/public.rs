@@ -224,3 +224,47 @@ async fn weight_and_revalidation(srv: Server) {
     assert_eq!(get_text(&srv, "/l/nowhere?lang=en").await.0, 404);
 }
 both_backends!(public_weight, weight_and_revalidation);
+
+/// Comments under a proposal on the cycle's public page: visible ones with
+/// their text, hidden ones with the moderator's published reason only.
+async fn comments_on_the_cycle_page(srv: Server) {
+    let resident = srv.sign_in(&srv.person("resident", 0)).await;
+    let moderator = srv.sign_in(&srv.person("moderator", 0)).await;
+    let cycle = srv.voting_cycle().await;
+    let cid = cycle["id"].as_str().expect("cycle").to_string();
+    let (proposal, _) = srv
+        .ballot_projects(&cid)
+        .await
+        .into_iter()
+        .next()
+        .expect("a project");
+    let mut ids = Vec::new();
+    for body in ["Good idea, the yard needs it", "rude words here"] {
+        let out = resident
+            .one(
+                &srv,
+                "comment.add",
+                json!({"target": {"kind": "proposal", "id": proposal}, "body": body}),
+            )
+            .await;
+        assert_eq!(out["status"], "accepted", "{out}");
+        ids.push(out["entity_id"].as_str().unwrap_or_default().to_string());
+    }
+    let out = moderator
+        .one(
+            &srv,
+            "comment.moderate",
+            json!({"comment_id": ids[1], "visible": false, "reason": "insults"}),
+        )
+        .await;
+    assert_eq!(out["status"], "accepted", "{out}");
+    let (status, html) = get_text(&srv, &format!("/cycles/{cid}?lang=en")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Good idea, the yard needs it"), "{html}");
+    assert!(html.contains("Hidden by the moderator: insults"));
+    assert!(
+        !html.contains("rude words"),
+        "a hidden comment's text shown"
+    );
+}
+both_backends!(public_comments, comments_on_the_cycle_page);

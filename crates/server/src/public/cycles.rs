@@ -10,7 +10,9 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use dauys_proto::budgets::counting_rule_key;
 use dauys_proto::workdays::format_date;
-use dauys_proto::{Cycle, Proposal};
+use std::collections::HashMap;
+
+use dauys_proto::{Comment, Cycle, Proposal};
 
 use super::cache::{self, Stamp};
 use super::page::{self, Chrome, LangArg};
@@ -44,6 +46,16 @@ pub struct ProposalView {
     pub history: Vec<Event>,
     /// Photos: (upload URL, alt text).
     pub photos: Vec<(String, String)>,
+    pub comments: Vec<CommentView>,
+}
+
+/// A comment under a proposal: its text, or the moderator's published
+/// reason for hiding it.
+pub struct CommentView {
+    pub date: String,
+    pub body: String,
+    pub hidden: bool,
+    pub note: String,
 }
 
 /// One bar of the results chart.
@@ -132,8 +144,19 @@ fn status(tr: Tr, s: &str) -> String {
     }
 }
 
-fn view(tr: Tr, p: Proposal) -> ProposalView {
+fn view(tr: Tr, p: Proposal, comments: &mut HashMap<String, Vec<Comment>>) -> ProposalView {
     ProposalView {
+        comments: comments
+            .remove(&p.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| CommentView {
+                date: format_date(date_of(c.created_at)),
+                hidden: !c.visible,
+                body: c.body,
+                note: c.moderation_note,
+            })
+            .collect(),
         cost: page::tenge(tr, p.cost),
         status: status(tr, p.status.as_str()),
         expert: p.expert_cost.map(|v| page::tenge(tr, v)),
@@ -257,16 +280,21 @@ pub async fn page(
             return Ok(None);
         };
         let proposals = read::proposals_of(c, &id, None)?;
+        let ids: Vec<String> = proposals.iter().map(|p| p.id.clone()).collect();
+        let mut comments: HashMap<String, Vec<Comment>> = HashMap::new();
+        for cm in crate::components::comments::store::on_targets(c, "proposal", &ids, None)? {
+            comments.entry(cm.target.id.clone()).or_default().push(cm);
+        }
         let loc = read::locality(c, &cycle.locality)?;
         let turnout = if cycle.results.is_some() {
             Some((turnout(st, c, &cycle)?, read::localities(c)?))
         } else {
             None
         };
-        Ok(Some((cycle, proposals, loc, turnout)))
+        Ok(Some((cycle, proposals, loc, turnout, comments)))
     })
     .await;
-    let (cycle, proposals, loc, turnout) = match loaded {
+    let (cycle, proposals, loc, turnout, mut comments) = match loaded {
         Ok(Some(v)) => v,
         Ok(None) => return page::not_found(tr),
         Err(e) => return page::error(tr, &e),
@@ -287,7 +315,10 @@ pub async fn page(
         tally_rule: crate::components::budgets::cycles::dauys_tally_rule(&cycle.rule)
             .unwrap_or_else(|| cycle.rule.clone()),
         results: results(tr, &cycle, &proposals),
-        proposals: proposals.into_iter().map(|p| view(tr, p)).collect(),
+        proposals: proposals
+            .into_iter()
+            .map(|p| view(tr, p, &mut comments))
+            .collect(),
         turnout: turnout
             .map(|(t, all)| turnout_lines(tr, &t, &all))
             .unwrap_or_default(),

@@ -88,6 +88,21 @@ pub fn on_target(
     Ok(out)
 }
 
+/// The comments on several items of one kind (one query per 500 items),
+/// oldest first: a public page lists a cycle's proposals with theirs.
+pub fn on_targets(
+    c: &mut dyn Conn,
+    kind: &str,
+    ids: &[String],
+    viewer: Option<&str>,
+) -> AppResult<Vec<Comment>> {
+    let mut rows: Vec<CommentRow> = load_in(c, ids, &[kind.into()], |list| {
+        format!("{SELECT} WHERE target_kind = $1 AND target_id IN ({list})")
+    })?;
+    rows.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    Ok(rows.into_iter().map(|r| r.seen_by(viewer)).collect())
+}
+
 pub fn insert(
     c: &mut dyn Conn,
     id: &str,
