@@ -131,7 +131,8 @@ fn appeal_line(tr: Tr, a: Appeal) -> AppealLine {
 }
 
 /// Public appeals by id, in the ids' order.
-fn ordered(mut appeals: Vec<Appeal>, ids: &[String]) -> Vec<Appeal> {
+/// Appeals in the order of `ids` (the loaders return any order).
+pub fn ordered(mut appeals: Vec<Appeal>, ids: &[String]) -> Vec<Appeal> {
     appeals.sort_by_key(|a| ids.iter().position(|i| *i == a.id));
     appeals
 }

@@ -349,9 +349,11 @@ async fn load(
         };
         let ids = store::request_ids(c, &f, offset, PAGE)?;
         let names = bodies(c)?;
-        let mut appeals = read::appeals(c, &ids, None, false, st.clock.today())?;
-        // Newest first, as listed (the loader returns any order).
-        appeals.sort_by_key(|a| ids.iter().position(|i| *i == a.id));
+        // Newest first, as listed.
+        let appeals = crate::public::places::ordered(
+            read::appeals(c, &ids, None, false, st.clock.today())?,
+            &ids,
+        );
         Ok(Some(
             appeals
                 .into_iter()
