@@ -60,7 +60,9 @@ export DAUYS_E2E_AXE="$E2E/node_modules/axe-core/axe.min.js"
 log "running scenarios"
 set +e
 # One D-Bus session for the driver, the app and an unlocked keyring.
-dbus-run-session -- sh -c '
+# `timeout`: the scenarios have their own watchdog; this is the last resort
+# that keeps a wedged session from holding CI (a normal run takes ~2 min).
+timeout -k 30 "${DAUYS_E2E_TOTAL_TIMEOUT:-2400}" dbus-run-session -- sh -c '
   echo -n e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
   python3 -u "$0" "$@"' "$E2E/test_app.py" "$@" 2>&1 | tee "$ART/e2e.log"
 rc=${PIPESTATUS[0]}

@@ -27,6 +27,7 @@ from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.remote.client_config import ClientConfig
 from selenium.webdriver.remote.file_detector import UselessFileDetector
 
 APP = os.environ["DAUYS_E2E_APP"]
@@ -35,6 +36,13 @@ ART = os.environ["DAUYS_E2E_ARTIFACTS"]
 AXE = open(os.environ["DAUYS_E2E_AXE"], encoding="utf-8").read()
 AXE_STRICT = os.environ.get("DAUYS_E2E_AXE_STRICT", "1") == "1"
 RESULTS = []
+# A WebDriver command that gets no answer in this long fails the scenario
+# (selenium's default is to wait forever: one hung WebKitWebDriver command
+# once held CI until its time limit).
+COMMAND_TIMEOUT = int(os.environ.get("DAUYS_E2E_COMMAND_TIMEOUT", "90"))
+# A whole scenario longer than this is stopped by the watchdog (the longest,
+# the tour of every screen, takes about a minute).
+SCENARIO_TIMEOUT = int(os.environ.get("DAUYS_E2E_SCENARIO_TIMEOUT", "600"))
 
 
 def free_port():
@@ -43,6 +51,33 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+LIVE = set()  # apps (and their drivers) running now; the watchdog stops them
+
+
+class Watchdog:
+    """Stops every running app after `seconds`: a command waiting on a hung
+    driver then fails at once, and the scenario fails instead of holding CI."""
+
+    def __init__(self, seconds):
+        self.fired = False
+        self.timer = threading.Timer(seconds, self._fire)
+        self.timer.daemon = True
+
+    def _fire(self):
+        self.fired = True
+        print(f"   watchdog: scenario over {SCENARIO_TIMEOUT}s, stopping the app and its driver", flush=True)
+        for app in list(LIVE):
+            app.kill_all()
+
+    def __enter__(self):
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.timer.cancel()
+        return False
 
 
 # ---------------------------------------------------------------- server
@@ -135,9 +170,12 @@ def x11_shot(path):
     """The app's window as the X server shows it. Not WebDriver's screenshot
     command: WebKitWebDriver never answers it when WebKit runs without
     accelerated compositing, as the app does (src-tauri/src/main.rs)."""
-    ids = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Dauys$"],
-                         capture_output=True, text=True).stdout.split()
-    subprocess.run(["import", "-window", ids[0] if ids else "root", path], check=False)
+    try:
+        ids = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Dauys$"],
+                             capture_output=True, text=True, timeout=20).stdout.split()
+        subprocess.run(["import", "-window", ids[0] if ids else "root", path], check=False, timeout=30)
+    except subprocess.TimeoutExpired:
+        print(f"  screenshot timed out: {path}")
 
 
 class App:
@@ -155,15 +193,22 @@ class App:
         port, native = free_port(), free_port()
         env = dict(os.environ, DAUYS_HOME=self.home, DAUYS_SERVER=self.server_url, DAUYS_TIMING="1")
         self.td_log = open(os.path.join(ART, f"{self.name}-app.log"), "a")
+        # Its own process group, so the watchdog can stop the driver, WebKitWebDriver
+        # and the app together.
         self.tauri_driver = subprocess.Popen(["tauri-driver", "--port", str(port), "--native-port", str(native)],
-                                             env=env, stdout=self.td_log, stderr=subprocess.STDOUT)
+                                             env=env, stdout=self.td_log, stderr=subprocess.STDOUT,
+                                             start_new_session=True)
+        LIVE.add(self)
         opts = ArgOptions()
         opts.set_capability("browserName", "wry")
         opts.set_capability("tauri:options", {"application": APP})
         deadline = time.time() + 30
         while True:
             try:
-                self.driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=opts)
+                url = f"http://127.0.0.1:{port}"
+                self.driver = webdriver.Remote(command_executor=url, options=opts,
+                                               client_config=ClientConfig(remote_server_addr=url,
+                                                                          timeout=COMMAND_TIMEOUT))
                 break
             except Exception:
                 if time.time() > deadline:
@@ -178,15 +223,32 @@ class App:
         try:
             if self.driver:
                 self.driver.quit()
+        except Exception as e:  # a hung or dead driver must not hide the scenario's own result
+            print(f"  driver quit failed: {e!r}")
         finally:
             self.driver = None
-            if self.tauri_driver:
-                self.tauri_driver.terminate()
+            self.kill_all(gentle=True)
+
+    def kill_all(self, gentle=False):
+        """Stops tauri-driver and everything it started (WebKitWebDriver, the app)."""
+        td, self.tauri_driver = self.tauri_driver, None
+        LIVE.discard(self)
+        if not td:
+            return
+        try:
+            if gentle:
+                td.terminate()
                 try:
-                    self.tauri_driver.wait(10)
+                    td.wait(10)
                 except subprocess.TimeoutExpired:
-                    self.tauri_driver.kill()
-                self.tauri_driver = None
+                    pass
+            os.killpg(td.pid, 9)
+        except ProcessLookupError:
+            pass
+        try:
+            td.wait(10)
+        except subprocess.TimeoutExpired:
+            pass
 
     # -- helpers
     def wait(self, css, timeout=20, visible=True, text=None):
@@ -830,6 +892,27 @@ SCENARIOS = [scenario1_first_start_russian, scenario2_offline_appeal, scenario3_
              scenario4_kazakh_and_200, scenario5_kiosk, scenario6_every_screen_every_language]
 
 
+def run_scenario(sc):
+    """Runs one scenario in a fresh directory: "pass", "fail" or "hung"."""
+    tmp = tempfile.mkdtemp(prefix=f"dauys-e2e-{sc.__name__}-")
+    t = time.time()
+    print(f"== {sc.__name__}")
+    with Watchdog(SCENARIO_TIMEOUT) as dog:
+        try:
+            sc(tmp)
+        except Exception:
+            text = traceback.format_exc()
+            print(text)
+            hung = dog.fired or "Read timed out" in text
+            print(f"   FAIL {sc.__name__} ({time.time() - t:.1f}s){' (hung)' if hung else ''}; work dir kept: {tmp}")
+            RESULTS.append((sc.__name__, "HUNG" if hung else "FAIL", time.time() - t))
+            return "hung" if hung else "fail"
+    print(f"   PASS {sc.__name__} ({time.time() - t:.1f}s)")
+    RESULTS.append((sc.__name__, "pass", time.time() - t))
+    shutil.rmtree(tmp, ignore_errors=True)
+    return "pass"
+
+
 def main(argv):
     only = None
     if len(argv) >= 2 and argv[0] == "-k":
@@ -838,19 +921,15 @@ def main(argv):
     for sc in SCENARIOS:
         if only and only not in sc.__name__:
             continue
-        tmp = tempfile.mkdtemp(prefix=f"dauys-e2e-{sc.__name__}-")
-        t = time.time()
-        print(f"== {sc.__name__}")
-        try:
-            sc(tmp)
-            print(f"   PASS {sc.__name__} ({time.time() - t:.1f}s)")
-            RESULTS.append((sc.__name__, "pass", time.time() - t))
-            shutil.rmtree(tmp, ignore_errors=True)
-        except Exception:
+        for attempt in (1, 2):
+            outcome = run_scenario(sc)
+            if outcome != "hung" or attempt == 2:
+                break
+            # A driver that stops answering is WebKitWebDriver's fault, not the
+            # app's: said loudly, tried once more, and a second hang fails.
+            print(f"   RETRY {sc.__name__}: the driver stopped answering (see above)")
+        if outcome != "pass":
             failed += 1
-            traceback.print_exc()
-            print(f"   FAIL {sc.__name__} ({time.time() - t:.1f}s); work dir kept: {tmp}")
-            RESULTS.append((sc.__name__, "FAIL", time.time() - t))
     print("\nsummary:")
     for n, r, d in RESULTS:
         print(f"  {r:4} {n} {d:.1f}s")
