@@ -268,3 +268,70 @@ async fn comments_on_the_cycle_page(srv: Server) {
     );
 }
 both_backends!(public_comments, comments_on_the_cycle_page);
+
+/// Searching public appeals: by word beginnings in any case and script,
+/// in the subject, the text and — once given — the answer; query syntax
+/// typed by a visitor is only words; private appeals never found.
+async fn search_public_appeals(srv: Server) {
+    let resident = srv.sign_in(&srv.person("resident", 1)).await;
+    let official = srv.sign_in(&srv.person("official, Pavlodar", 0)).await;
+    let file = |subject: &'static str, public: bool| {
+        let (srv, resident) = (&srv, &resident);
+        async move {
+            let out = resident
+                .one(
+                    srv,
+                    "appeal.submit",
+                    json!({"type": "complaint", "addressee": "pvl-akimat", "subject": subject,
+                           "body": "Көше шамы жанбайды, Торайғыров көшесі 12", "public": public}),
+                )
+                .await;
+            out["entity_id"].as_str().unwrap_or_default().to_string()
+        }
+    };
+    let lamp_id = file("Фонарь не горит", true).await;
+    assert!(!file("Фонарь во дворе, личное", false).await.is_empty());
+    // The list shows subjects.
+    let (lamp, secret) = ("Фонарь не горит", "Фонарь во дворе");
+    let city = dauys_server::demo::CITY;
+    let find = |q: &str| {
+        let path = format!("/l/{city}/appeals?lang=ru&q={}", urlencode(q));
+        let srv = &srv;
+        async move { get_text(srv, &path).await }
+    };
+    for q in ["фонар", "ФОНАРЬ горит", "көше шам", "ТОРАЙҒЫРОВ"] {
+        let (status, html) = find(q).await;
+        assert_eq!(status, 200, "{q}");
+        assert!(html.contains(lamp), "{q}: {html}");
+        assert!(!html.contains(secret), "private appeal listed for {q}");
+    }
+    let (_, html) = find("фонарь асфальт").await;
+    assert!(!html.contains(lamp), "every word must match");
+    for q in ["\"*", "фонар*) OR (x", ":* & | !", "NEAR(a b)"] {
+        let (status, _) = find(q).await;
+        assert_eq!(status, 200, "{q}");
+    }
+    // The answer is searchable once given (the index follows updates).
+    let (_, html) = find("асфальтировано").await;
+    assert!(!html.contains(lamp));
+    act(&srv, &official, "appeal.register", json!({"appeal_id": lamp_id})).await;
+    act(
+        &srv,
+        &official,
+        "appeal.answer",
+        json!({"appeal_id": lamp_id, "answer": "Фонарь заменён, двор асфальтирован"}),
+    )
+    .await;
+    let (_, html) = find("асфальт").await;
+    assert!(html.contains(lamp), "{html}");
+}
+both_backends!(public_search, search_public_appeals);
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

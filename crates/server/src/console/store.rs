@@ -6,6 +6,7 @@ use dauys_proto::workdays::format_date;
 use dauys_proto::{AppealStatus, AppealType, ProposalStatus, Role};
 
 use crate::auth::{self, Actor};
+use crate::components::appeals::search;
 use crate::db::{load_in, placeholders, Conn, DbResult, FromRow, Row, Value};
 use crate::error::AppResult;
 
@@ -119,20 +120,6 @@ impl FromRow for QueueRow {
     }
 }
 
-/// `%word%` for LIKE, with LIKE's own wildcards taken literally.
-fn like(text: &str) -> String {
-    let escaped: String = text
-        .trim()
-        .to_lowercase()
-        .chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect();
-    format!("%{escaped}%")
-}
-
 /// Appeals in scope matching `f`, by due date (unregistered ones, which
 /// have none yet, after them by arrival); `limit` from `offset`.
 pub fn appeals_queue(
@@ -148,7 +135,8 @@ pub fn appeals_queue(
     }
     // Two steps: the ids of the page, read from the `appeals_queue`
     // index alone (locality, status, due date, submission, id, type — no
-    // row is read to filter or sort, unless searching text), then those
+    // row is read to filter or sort; words searched come from the
+    // full-text index), then those
     // rows. Sorting 100,000 whole rows to show 50 is what this avoids.
     let mut params: Vec<Value> = Vec::new();
     let mut sql = String::from("SELECT id FROM appeals WHERE 1 = 1");
@@ -170,13 +158,7 @@ pub fn appeals_queue(
             params.len()
         ));
     }
-    if !f.text.trim().is_empty() {
-        params.push(like(&f.text).into());
-        let n = params.len();
-        sql.push_str(&format!(
-            " AND (LOWER(subject) LIKE ${n} ESCAPE '\\' OR LOWER(body) LIKE ${n} ESCAPE '\\')"
-        ));
-    }
+    sql.push_str(&search::condition(c.dialect(), &f.text, &mut params));
     params.push(limit.into());
     params.push(offset.into());
     sql.push_str(&format!(

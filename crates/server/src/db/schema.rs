@@ -176,14 +176,74 @@ CREATE INDEX appeals_public_status ON appeals(public, status, submitted_at, id);
 CREATE INDEX changes_kind ON changes(kind, seq);
 "#,
     ),
+    (
+        10,
+        // Full-text search over appeals (components/appeals/search.rs says
+        // why each database does it its way).
+        r#"
+{sqlite}
+CREATE TABLE appeal_search (rowid INTEGER PRIMARY KEY, appeal_id TEXT NOT NULL UNIQUE);
+CREATE VIRTUAL TABLE appeals_fts USING fts5(subject, body, answer, content='',
+  contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+INSERT INTO appeal_search (appeal_id) SELECT id FROM appeals;
+INSERT INTO appeals_fts (rowid, subject, body, answer)
+  SELECT s.rowid, a.subject, a.body, a.answer FROM appeals a JOIN appeal_search s ON s.appeal_id = a.id;
+CREATE TRIGGER appeals_search_insert AFTER INSERT ON appeals BEGIN
+  INSERT INTO appeal_search (appeal_id) VALUES (new.id);
+  INSERT INTO appeals_fts (rowid, subject, body, answer)
+    SELECT rowid, new.subject, new.body, new.answer FROM appeal_search WHERE appeal_id = new.id;
+END;
+CREATE TRIGGER appeals_search_update AFTER UPDATE OF subject, body, answer ON appeals BEGIN
+  DELETE FROM appeals_fts WHERE rowid = (SELECT rowid FROM appeal_search WHERE appeal_id = old.id);
+  INSERT INTO appeals_fts (rowid, subject, body, answer)
+    SELECT rowid, new.subject, new.body, new.answer FROM appeal_search WHERE appeal_id = new.id;
+END;
+CREATE TRIGGER appeals_search_delete AFTER DELETE ON appeals BEGIN
+  DELETE FROM appeals_fts WHERE rowid = (SELECT rowid FROM appeal_search WHERE appeal_id = old.id);
+  DELETE FROM appeal_search WHERE appeal_id = old.id;
+END;
+{/sqlite}
+{postgres}
+CREATE INDEX appeals_search ON appeals
+  USING GIN (to_tsvector('simple', subject || ' ' || body || ' ' || COALESCE(answer, '')));
+{/postgres}
+"#,
+    ),
 ];
 
 fn render(sql: &str, d: Dialect) -> String {
-    let (id, real) = match d {
-        Dialect::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "REAL"),
-        Dialect::Postgres => ("BIGSERIAL PRIMARY KEY", "DOUBLE PRECISION"),
+    let (id, real, mine, other) = match d {
+        Dialect::Sqlite => (
+            "INTEGER PRIMARY KEY AUTOINCREMENT",
+            "REAL",
+            "sqlite",
+            "postgres",
+        ),
+        Dialect::Postgres => (
+            "BIGSERIAL PRIMARY KEY",
+            "DOUBLE PRECISION",
+            "postgres",
+            "sqlite",
+        ),
     };
+    let sql = only_for(sql, mine, other);
     sql.replace("{ID}", id).replace("{REAL}", real)
+}
+
+/// Keeps `{mine}…{/mine}` blocks (without their marks) and drops
+/// `{other}…{/other}` ones: for what one database does its own way.
+fn only_for(sql: &str, mine: &str, other: &str) -> String {
+    let mut out = sql
+        .replace(&format!("{{{mine}}}"), "")
+        .replace(&format!("{{/{mine}}}"), "");
+    let (open, close) = (format!("{{{other}}}"), format!("{{/{other}}}"));
+    while let Some(start) = out.find(&open) {
+        let end = out[start..]
+            .find(&close)
+            .map_or(out.len(), |e| start + e + close.len());
+        out.replace_range(start..end, "");
+    }
+    out
 }
 
 /// Applies pending migrations; returns how many ran.

@@ -4,6 +4,7 @@
 use dauys_proto::locality::LocalityTree;
 
 use crate::auth;
+use crate::components::appeals::search;
 use crate::db::{placeholders, Conn, DbResult, FromRow, Row, Value};
 use crate::error::AppResult;
 
@@ -39,22 +40,7 @@ pub fn public_appeal_ids(
     if answered {
         sql.push_str(" AND status = 'answered'");
     }
-    let text = text.trim().to_lowercase();
-    if !text.is_empty() {
-        let escaped: String = text
-            .chars()
-            .flat_map(|ch| match ch {
-                '%' | '_' | '\\' => vec!['\\', ch],
-                ch => vec![ch],
-            })
-            .collect();
-        params.push(format!("%{escaped}%").into());
-        let n = params.len();
-        sql.push_str(&format!(
-            " AND (LOWER(subject) LIKE ${n} ESCAPE '\\' OR LOWER(body) LIKE ${n} ESCAPE '\\'
-               OR LOWER(COALESCE(answer, '')) LIKE ${n} ESCAPE '\\')"
-        ));
-    }
+    sql.push_str(&search::condition(c.dialect(), text, &mut params));
     newest_ids(c, sql, params, offset, limit)
 }
 

@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod open311;
 pub mod routes;
+pub mod search;
 pub mod store;
 
 use dauys_proto::{AppealOp, Op, OpBody};
