@@ -630,3 +630,6 @@ public-turnout-eligible = Could vote
 public-turnout-voted = Voted
 public-turnout-share = Share
 public-turnout-all = Everywhere in the cycle
+
+## SMS with the one-time sign-in code (keep it within one SMS: 70 letters in Cyrillic)
+sms-code = Dauys sign-in code: { $code }. Do not tell it to anyone.

@@ -614,3 +614,6 @@ public-turnout-eligible = Дауыс бере алатындар
 public-turnout-voted = Дауыс бергендер
 public-turnout-share = Үлесі
 public-turnout-all = Цикл бойынша барлығы
+
+## SMS with the one-time sign-in code (keep it within one SMS: 70 letters in Cyrillic)
+sms-code = Dauys-қа кіру коды: { $code }. Оны ешкімге айтпаңыз.

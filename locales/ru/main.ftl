@@ -647,3 +647,6 @@ public-turnout-eligible = Могли голосовать
 public-turnout-voted = Проголосовали
 public-turnout-share = Доля
 public-turnout-all = Всего по циклу
+
+## SMS with the one-time sign-in code (keep it within one SMS: 70 letters in Cyrillic)
+sms-code = Код входа в Dauys: { $code }. Никому его не сообщайте.

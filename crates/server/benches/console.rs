@@ -109,6 +109,8 @@ fn run(label: &str, url: &str) {
         "/console/appeals",
         "/console/appeals?status=registered&overdue=1",
         "/console/appeals?q=light+99",
+        // Every appeal matches: the worst case, sorting all of them.
+        "/console/appeals?q=street",
         "/console",
         "/console/proposals",
     ] {

@@ -39,6 +39,17 @@ struct ServeArgs {
     tls_cert: Option<PathBuf>,
     #[arg(long, env = "DAUYS_TLS_KEY", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// The SMS provider that sends one-time codes: `https://…` (see
+    /// README, "SMS"). Its API key goes in DAUYS_SMS_TOKEN.
+    #[arg(long, env = "DAUYS_SMS_URL")]
+    sms_url: Option<String>,
+    /// The language of the SMS: kk, ru or en.
+    #[arg(long, env = "DAUYS_SMS_LANG", default_value = "kk")]
+    sms_lang: String,
+    /// Development only: print one-time codes to stdout instead of sending
+    /// them (`--demo` does too). Anyone who reads the output can sign in.
+    #[arg(long, env = "DAUYS_DEV_SMS_LOG")]
+    dev_sms_log: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -98,7 +109,16 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         .database
         .clone()
         .unwrap_or_else(|| format!("sqlite:{}", cli.data_dir.join("dauys.db").display()));
-    let st = open_state(&database, cli.secret.as_deref(), Arc::new(sms::LogGateway))?;
+    let serving = match &cli.command {
+        None => Some(&cli.serve),
+        Some(Command::Serve(args)) => Some(args),
+        Some(_) => None,
+    };
+    let gateway = match serving {
+        Some(args) => sms_gateway(args)?,
+        None => Arc::new(sms::NoGateway),
+    };
+    let st = open_state(&database, cli.secret.as_deref(), gateway)?;
     let mut c = st.pool.get()?;
     match cli.command {
         Some(Command::Migrate) => {
@@ -141,6 +161,32 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Some(Command::Serve(args)) => serve(st, c, args),
         None => serve(st, c, cli.serve),
     }
+}
+
+/// A real provider when one is configured; the log only when asked for
+/// (`--demo`, `--dev-sms-log`): codes in a log let its readers sign in as
+/// anyone, so a server with neither refuses to start.
+fn sms_gateway(args: &ServeArgs) -> Result<Arc<dyn sms::SmsGateway>, Box<dyn std::error::Error>> {
+    if let Some(url) = &args.sms_url {
+        let lang = dauys_server::console::i18n::Lang::parse(&args.sms_lang)
+            .ok_or("--sms-lang: expected kk, ru or en")?;
+        let token = std::env::var("DAUYS_SMS_TOKEN")
+            .ok()
+            .filter(|t| !t.is_empty());
+        let cfg = sms::HttpConfig::new(url.clone(), token, lang);
+        return Ok(Arc::new(sms::HttpGateway::start(cfg)?));
+    }
+    if args.demo || args.dev_sms_log {
+        tracing::warn!(
+            "one-time codes are printed, not sent (--demo / --dev-sms-log): not for production"
+        );
+        return Ok(Arc::new(sms::LogGateway));
+    }
+    Err(
+        "no SMS gateway: set --sms-url (DAUYS_SMS_URL) to your provider, see README \"SMS\"; \
+         --demo or --dev-sms-log print codes instead (development only)"
+            .into(),
+    )
 }
 
 fn serve(

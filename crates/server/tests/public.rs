@@ -314,7 +314,13 @@ async fn search_public_appeals(srv: Server) {
     // The answer is searchable once given (the index follows updates).
     let (_, html) = find("асфальтировано").await;
     assert!(!html.contains(lamp));
-    act(&srv, &official, "appeal.register", json!({"appeal_id": lamp_id})).await;
+    act(
+        &srv,
+        &official,
+        "appeal.register",
+        json!({"appeal_id": lamp_id}),
+    )
+    .await;
     act(
         &srv,
         &official,

@@ -329,7 +329,7 @@ fn every_message_formats_with_every_plural() {
                 }
                 for name in [
                     "amount", "date", "time", "phone", "name", "number", "used", "left", "budget",
-                    "cost", "version", "field", "day", "month", "year", "reason",
+                    "cost", "version", "field", "day", "month", "year", "reason", "code",
                 ] {
                     args.set(name, FluentValue::from("X"));
                 }

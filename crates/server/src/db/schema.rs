@@ -182,24 +182,28 @@ CREATE INDEX changes_kind ON changes(kind, seq);
         // why each database does it its way).
         r#"
 {sqlite}
-CREATE TABLE appeal_search (rowid INTEGER PRIMARY KEY, appeal_id TEXT NOT NULL UNIQUE);
+CREATE TABLE appeal_search (rowid INTEGER PRIMARY KEY AUTOINCREMENT, appeal_id TEXT NOT NULL UNIQUE);
+ALTER TABLE appeals ADD COLUMN search_key INTEGER;
 CREATE VIRTUAL TABLE appeals_fts USING fts5(subject, body, answer, content='',
   contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
 INSERT INTO appeal_search (appeal_id) SELECT id FROM appeals;
-INSERT INTO appeals_fts (rowid, subject, body, answer)
-  SELECT s.rowid, a.subject, a.body, a.answer FROM appeals a JOIN appeal_search s ON s.appeal_id = a.id;
+UPDATE appeals SET search_key = (SELECT rowid FROM appeal_search WHERE appeal_id = appeals.id);
+INSERT INTO appeals_fts (rowid, subject, body, answer) SELECT search_key, subject, body, answer FROM appeals;
+DROP INDEX appeals_queue;
+CREATE INDEX appeals_queue ON appeals(locality, status, due_date, submitted_at, id, appeal_type, search_key);
 CREATE TRIGGER appeals_search_insert AFTER INSERT ON appeals BEGIN
   INSERT INTO appeal_search (appeal_id) VALUES (new.id);
+  UPDATE appeals SET search_key = last_insert_rowid() WHERE id = new.id;
   INSERT INTO appeals_fts (rowid, subject, body, answer)
-    SELECT rowid, new.subject, new.body, new.answer FROM appeal_search WHERE appeal_id = new.id;
+    SELECT search_key, new.subject, new.body, new.answer FROM appeals WHERE id = new.id;
 END;
 CREATE TRIGGER appeals_search_update AFTER UPDATE OF subject, body, answer ON appeals BEGIN
-  DELETE FROM appeals_fts WHERE rowid = (SELECT rowid FROM appeal_search WHERE appeal_id = old.id);
+  DELETE FROM appeals_fts WHERE rowid = old.search_key;
   INSERT INTO appeals_fts (rowid, subject, body, answer)
-    SELECT rowid, new.subject, new.body, new.answer FROM appeal_search WHERE appeal_id = new.id;
+    VALUES (new.search_key, new.subject, new.body, new.answer);
 END;
 CREATE TRIGGER appeals_search_delete AFTER DELETE ON appeals BEGIN
-  DELETE FROM appeals_fts WHERE rowid = (SELECT rowid FROM appeal_search WHERE appeal_id = old.id);
+  DELETE FROM appeals_fts WHERE rowid = old.search_key;
   DELETE FROM appeal_search WHERE appeal_id = old.id;
 END;
 {/sqlite}

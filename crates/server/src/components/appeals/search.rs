@@ -6,8 +6,9 @@
 //! an index (migration 10), so a search costs the matches, not a scan of
 //! every appeal in scope (80–90 ms at 100,000 appeals with `LIKE`):
 //! - SQLite: an FTS5 table without its own copy of the text
-//!   (`contentless_delete`), keyed by `appeal_search.rowid` — a key of its
-//!   own because `VACUUM` may renumber the rowids of `appeals`;
+//!   (`contentless_delete`), keyed by `appeals.search_key`, handed out by
+//!   `appeal_search` — a key of its own because `VACUUM` may renumber the
+//!   rowids of `appeals`; triggers keep both in step with every write;
 //! - PostgreSQL: a GIN index over `to_tsvector('simple', …)`; the
 //!   `simple` configuration only lowercases (no stemming, which would be
 //!   wrong for Kazakh), so the database needs a UTF-8 locale (Debian's
@@ -49,9 +50,10 @@ pub fn condition(dialect: Dialect, text: &str, params: &mut Vec<Value>) -> Strin
             // `"word"*`: a prefix query; words hold no quotes (see `words`).
             let query: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
             params.push(query.join(" ").into());
+            // `search_key` is in the queue's covering index: a word that
+            // matches every appeal costs a set of integers, not a join.
             format!(
-                " AND id IN (SELECT s.appeal_id FROM appeals_fts f
-                   JOIN appeal_search s ON s.rowid = f.rowid WHERE appeals_fts MATCH ${})",
+                " AND search_key IN (SELECT rowid FROM appeals_fts WHERE appeals_fts MATCH ${})",
                 params.len()
             )
         }
