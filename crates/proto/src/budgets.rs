@@ -212,6 +212,26 @@ pub fn ballot_cost(proposals: &[Proposal], chosen: &[String]) -> Option<i64> {
     })
 }
 
+/// An amount of tenge (a budget, a cost, an estimate) is positive and at
+/// most [`crate::limits::MAX_TENGE`].
+pub fn check_amount(field: &'static str, tenge: i64) -> Result<i64, RuleError> {
+    if tenge <= 0 {
+        return Err(RuleError::field(
+            ErrorCode::InvalidField,
+            field,
+            format!("{field} must be a positive number of tenge"),
+        ));
+    }
+    if tenge > crate::limits::MAX_TENGE {
+        return Err(RuleError::field(
+            ErrorCode::InvalidField,
+            field,
+            format!("{field} is more than {} ₸", crate::limits::MAX_TENGE),
+        ));
+    }
+    Ok(tenge)
+}
+
 /// Checks a ballot against its cycle's rules and returns its total cost.
 ///
 /// In this order (the server's since the beginning, so codes stay stable):

@@ -14,3 +14,8 @@ pub const MAX_MEDIA_PER_ITEM: usize = 10;
 pub const MAX_MEDIA_BYTES: u64 = 10 * 1024 * 1024;
 /// Largest page of changes returned by one pull.
 pub const MAX_PULL_LIMIT: u32 = 1000;
+/// Largest amount of tenge a cycle's budget, a project's cost or an
+/// expert's estimate may be: a trillion, beyond any locality's whole
+/// budget. Above it a number is a typo or an attack (sums of such amounts
+/// would also come near `i64`'s range).
+pub const MAX_TENGE: i64 = 1_000_000_000_000;

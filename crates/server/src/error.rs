@@ -69,6 +69,17 @@ impl From<Reject> for AppError {
     }
 }
 
+impl AppError {
+    /// Whether this failure belongs to the op being applied (refused
+    /// alone) rather than to the whole batch (answered 503 and re-sent).
+    pub fn belongs_to_op(&self) -> bool {
+        match self {
+            AppError::Reject(_) | AppError::Internal(_) => true,
+            AppError::Db(e) => e.is_statement_error(),
+        }
+    }
+}
+
 impl AsDbError for AppError {
     fn as_db_error(&self) -> Option<&DbError> {
         match self {

@@ -204,11 +204,34 @@ pub fn router(st: AppState) -> Router {
                 .patch(uploads::patch),
         )
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(refuse_nul_in_address))
         .layer(axum::extract::DefaultBodyLimit::max(limits::MAX_PUSH_BYTES))
         .layer(RequestDecompressionLayer::new())
         .layer(CompressionLayer::new().gzip(true))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(st)
+}
+
+/// `%00` anywhere in the path or query is refused at the door: no name,
+/// code or search of ours holds one, and PostgreSQL cannot take one as a
+/// parameter (the request would fail deep inside, as a 500).
+async fn refuse_nul_in_address(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let nul = |s: &str| {
+        s.as_bytes()
+            .windows(3)
+            .any(|w| w.eq_ignore_ascii_case(b"%00"))
+    };
+    if nul(req.uri().path()) || req.uri().query().is_some_and(nul) {
+        return AppError::from(Reject::new(
+            ErrorCode::InvalidField,
+            "the address contains a NUL character",
+        ))
+        .into_response();
+    }
+    next.run(req).await
 }
 
 async fn not_found() -> AppError {

@@ -49,6 +49,41 @@ impl DbError {
     }
 }
 
+impl DbError {
+    /// An error about one statement — its input (a NUL byte on
+    /// PostgreSQL, a value out of range, a constraint) or a bug in it —
+    /// rather than about the database or the connection. Inside a push it
+    /// is the failing op's own: that op is refused, its batch goes on.
+    pub fn is_statement_error(&self) -> bool {
+        use rusqlite::ErrorCode as E;
+        match self {
+            DbError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => matches!(
+                e.code,
+                E::ConstraintViolation
+                    | E::TooBig
+                    | E::TypeMismatch
+                    | E::ParameterOutOfRange
+                    | E::Unknown
+                    | E::ApiMisuse
+            ),
+            // Binding, conversion and column errors: raised before or after
+            // the database ran anything.
+            DbError::Sqlite(rusqlite::Error::SqlInputError { .. })
+            | DbError::Sqlite(rusqlite::Error::InvalidParameterCount(..))
+            | DbError::Sqlite(rusqlite::Error::ToSqlConversionFailure(_))
+            | DbError::Sqlite(rusqlite::Error::IntegralValueOutOfRange(..))
+            | DbError::Sqlite(rusqlite::Error::InvalidColumnType(..)) => true,
+            DbError::Postgres(e) if !e.is_closed() => e.code().is_some_and(|c| {
+                // 22 data exception, 23 integrity, 42 syntax or access,
+                // 54 program limit (e.g. too many parameters).
+                ["22", "23", "42", "54"].contains(&&c.code()[..2])
+            }),
+            DbError::Type(_) | DbError::Column(_) | DbError::ColumnType(_) => true,
+            _ => false,
+        }
+    }
+}
+
 pub type DbResult<T> = Result<T, DbError>;
 
 /// A SQL value, the common ground of both backends.
@@ -302,7 +337,15 @@ where
     loop {
         attempt += 1;
         c.begin_write()?;
-        let r = f(c);
+        // A panic must not leave the connection in a transaction (holding
+        // the write gate or advisory lock) when the pool takes it back.
+        let r = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(c))) {
+            Ok(r) => r,
+            Err(panic) => {
+                let _ = c.rollback();
+                std::panic::resume_unwind(panic)
+            }
+        };
         match r {
             Ok(v) => match c.commit() {
                 Ok(()) => return Ok(v),

@@ -106,7 +106,13 @@ pub fn verify_otp(
         .filter(|k| k.len() == 32)
         .and_then(|k| ed25519_dalek::VerifyingKey::try_from(k.as_slice()).ok())
         .ok_or_else(|| Reject::field("device_key", "expected a hex Ed25519 public key"))?;
-    let device_name: String = req.device_name.chars().take(100).collect();
+    // Shown to the resident in their list of devices: no control characters.
+    let device_name: String = req
+        .device_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect();
     let hash = crypto::iin_hash(&st.secret, &iin.as_string());
     let now = st.clock.now_ms();
     let token = crypto::random_token();

@@ -77,6 +77,17 @@ pub fn text(field: &str, value: &str, max_chars: usize, required: bool) -> Resul
             format!("{field} contains control characters"),
         ));
     }
+    // Explicit direction controls (embeddings, overrides, isolates) make
+    // shown text read differently from what is stored ("Trojan Source");
+    // neither Kazakh nor Russian needs them.
+    if v.chars()
+        .any(|ch| matches!(ch, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+    {
+        return Err(Reject::field(
+            field,
+            format!("{field} contains text-direction control characters"),
+        ));
+    }
     Ok(v.to_string())
 }
 

@@ -42,6 +42,13 @@ fn precheck<'r>(
     if op.id.get_version_num() != 7 {
         return Err(Reject::field("id", "op ids must be UUIDv7"));
     }
+    if has_nul(&op.payload) {
+        // No text of ours holds one; PostgreSQL cannot store one.
+        return Err(Reject::field(
+            "payload",
+            "text must not contain NUL characters",
+        ));
+    }
     let sig = match op.signature.as_deref() {
         Some(s) => Some(
             dauys_proto::unhex(s)
@@ -72,6 +79,16 @@ fn precheck<'r>(
         component,
         body: component.parse(&op.kind, &op.payload),
     })
+}
+
+/// Whether any string (or key) in `v` holds a NUL character.
+fn has_nul(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(a) => a.iter().any(has_nul),
+        serde_json::Value::Object(o) => o.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
 }
 
 fn rejected(r: Reject) -> OpOutcome {
@@ -141,7 +158,11 @@ pub fn apply_and_record(
 ) -> AppResult<OpOutcome> {
     c.control("SAVEPOINT op")?;
     let applied = match body {
-        Ok(b) => component.apply(c, ctx, op, b),
+        // A panic in a component is this op's failure, not the batch's.
+        Ok(b) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            component.apply(c, ctx, op, b)
+        }))
+        .unwrap_or_else(|_| Err(AppError::Internal(format!("{} panicked", op.kind)))),
         Err(r) => Err(r.clone().into()),
     };
     let outcome = match applied {
@@ -153,10 +174,22 @@ pub fn apply_and_record(
                 applied_at: ctx.now,
             }
         }
-        Err(AppError::Reject(r)) => {
+        Err(e) if e.belongs_to_op() => {
             c.control("ROLLBACK TO SAVEPOINT op")?;
             c.control("RELEASE SAVEPOINT op")?;
-            rejected(r)
+            match e {
+                AppError::Reject(r) => rejected(r),
+                // One op the server cannot apply is refused alone (and
+                // stored, so a re-send gets the same answer): before, the
+                // batch failed with 503 and the device re-sent it forever.
+                e => {
+                    tracing::error!(kind = %op.kind, error = %e, "op failed; refused alone");
+                    rejected(Reject::new(
+                        ErrorCode::Internal,
+                        "the server could not apply this op",
+                    ))
+                }
+            }
         }
         Err(e) => return Err(e),
     };

@@ -37,9 +37,7 @@ pub fn create(
     ] {
         text(f, v, 200, true)?;
     }
-    if p.budget <= 0 {
-        return Err(Reject::field("budget", "budget must be positive").into());
-    }
+    dauys_proto::budgets::check_amount("budget", p.budget)?;
     if p.max_projects.is_some_and(|m| m < 1) {
         return Err(Reject::field("max_projects", "at least one project per ballot").into());
     }

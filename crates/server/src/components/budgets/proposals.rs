@@ -1,6 +1,7 @@
 //! PB proposals: submission, moderation, expert review, implementation;
 //! proposals as comment targets.
 
+use dauys_proto::budgets::check_amount;
 use dauys_proto::limits::{MAX_BODY_CHARS, MAX_REASON_CHARS, MAX_TITLE_CHARS};
 use dauys_proto::EntityKind;
 use dauys_proto::{
@@ -48,9 +49,7 @@ pub fn submit(
     let title = text("title", &p.title, MAX_TITLE_CHARS, true)?;
     let description = text("description", &p.description, MAX_BODY_CHARS, true)?;
     let category = text("category", &p.category, 50, true)?;
-    if p.cost <= 0 {
-        return Err(Reject::field("cost", "cost must be a positive number of tenge").into());
-    }
+    check_amount("cost", p.cost)?;
     if p.location.is_some_and(|l| !l.is_valid()) {
         return Err(Reject::field("location", "coordinates out of range").into());
     }
@@ -216,9 +215,7 @@ pub fn revise(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalRevisePayload) -> AppR
     let title = text("title", &r.title, MAX_TITLE_CHARS, true)?;
     let description = text("description", &r.description, MAX_BODY_CHARS, true)?;
     let category = text("category", &r.category, 50, true)?;
-    if r.cost <= 0 {
-        return Err(Reject::field("cost", "cost must be a positive number of tenge").into());
-    }
+    check_amount("cost", r.cost)?;
     set_status(
         c,
         ctx,
@@ -245,9 +242,7 @@ pub fn review(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalReviewPayload) -> AppR
     ) {
         return Err(invalid(p.status).into());
     }
-    if r.cost_estimate <= 0 {
-        return Err(Reject::field("cost_estimate", "must be positive").into());
-    }
+    check_amount("cost_estimate", r.cost_estimate)?;
     let note = text("note", &r.note, MAX_REASON_CHARS, !r.feasible)?;
     let status = if r.feasible {
         ProposalStatus::OnBallot
