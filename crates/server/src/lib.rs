@@ -47,6 +47,12 @@ pub fn open_state(
     for comp in components.iter() {
         db::schema::migrate_component(&mut *c, comp.name(), comp.migrations())?;
     }
+    // Votes closed but not counted (a server stopped between the two).
+    let pending = components::budgets::cycles::uncounted(&mut *c)?;
+    if !pending.is_empty() {
+        tracing::info!(cycles = pending.len(), "counting closed votes");
+        components::budgets::cycles::count_closed(&mut *c, &pending, clock::now_ms())?;
+    }
     Ok(AppState {
         components: Arc::new(components),
         pool,

@@ -455,6 +455,33 @@ async fn ballot_rules(srv: Server) {
         )
         .await;
     assert!(cells[0] >= 5 && cells[0] <= adults, "{cells:?} of {adults}");
+    // Served as stored, not counted again per request: with the ballots
+    // gone from the database, the download is still the same file.
+    {
+        let st = srv.st.clone();
+        let cid = cid.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut c = st.pool.get().expect("conn");
+            c.exec(
+                "DELETE FROM ballots WHERE cycle_id = $1",
+                &[cid.as_str().into()],
+            )
+            .expect("delete");
+        })
+        .await
+        .expect("join");
+    }
+    let again = srv
+        .http
+        .get(srv.url(&format!("/v1/cycles/{cid}/ballots.pb")))
+        .send()
+        .await
+        .expect("pb");
+    assert!(again
+        .headers()
+        .get("cache-control")
+        .is_some_and(|v| v.to_str().unwrap_or_default().contains("max-age")));
+    assert_eq!(again.text().await.expect("text"), pb);
 }
 both_backends!(ballots, ballot_rules);
 

@@ -213,6 +213,14 @@ CREATE INDEX appeals_search ON appeals
 {/postgres}
 "#,
     ),
+    (
+        11,
+        // A counted cycle's public downloads, made once (export.rs).
+        r#"
+CREATE TABLE cycle_exports (
+  cycle_id TEXT PRIMARY KEY, pb TEXT NOT NULL, csv TEXT NOT NULL, made_at BIGINT NOT NULL);
+"#,
+    ),
 ];
 
 fn render(sql: &str, d: Dialect) -> String {

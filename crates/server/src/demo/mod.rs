@@ -193,7 +193,12 @@ pub fn act(
         .ok_or_else(|| AppError::Internal(format!("no component for {}", op.kind)))?;
     let body = component.parse(&op.kind, &op.payload);
     let mut ctx = Ctx::new(st, actor);
-    match crate::push::apply_and_record(c, &mut ctx, &op, component, &body)? {
+    let outcome = crate::push::apply_and_record(c, &mut ctx, &op, component, &body)?;
+    // The seed runs in one transaction: votes it closes are counted in it.
+    for cycle in &ctx.to_count {
+        crate::components::budgets::cycles::compute_results(c, cycle, ctx.now)?;
+    }
+    match outcome {
         OpOutcome::Accepted { entity_id, .. } => Ok(entity_id),
         OpOutcome::Rejected { code, detail, .. } => {
             Err(crate::error::Reject::new(code, format!("demo {}: {detail}", op.kind)).into())

@@ -24,6 +24,9 @@ pub struct Ctx<'a> {
     pub actor: &'a Actor,
     pub now: i64,
     pub today: time::Date,
+    /// Cycles whose voting an op of this batch closed: counted after the
+    /// batch commits, outside the write lock (counting can take seconds).
+    pub to_count: Vec<String>,
     /// The locality tree, loaded at most once per batch (no op changes it):
     /// a batch of 100 ballots walks it 100 times for one query.
     localities: Option<LocalityTree>,
@@ -36,6 +39,7 @@ impl<'a> Ctx<'a> {
             actor,
             now: st.clock.now_ms(),
             today: st.clock.today(),
+            to_count: Vec::new(),
             localities: None,
         }
     }

@@ -242,7 +242,8 @@ pub fn push_via(
         .iter()
         .map(|op| precheck(&st.components, op, &keys, channel))
         .collect();
-    db::write_tx(c, |c| -> AppResult<Vec<OpResult>> {
+    let mut to_count = Vec::new();
+    let results = db::write_tx(c, |c| -> AppResult<Vec<OpResult>> {
         let mut ctx = Ctx::new(st, actor);
         let mut results = Vec::with_capacity(ops.len());
         let stored = stored_ops(c, ops)?;
@@ -278,6 +279,14 @@ pub fn push_via(
             };
             results.push(OpResult { id: op.id, outcome });
         }
+        to_count = std::mem::take(&mut ctx.to_count);
         Ok(results)
-    })
+    })?;
+    // Committed: count the votes this batch closed, without the write lock
+    // (every other write went on meanwhile). If this fails or the server
+    // stops first, start-up counts them (`count_closed` at `open_state`).
+    if !to_count.is_empty() {
+        crate::components::budgets::cycles::count_closed(c, &to_count, st.clock.now_ms())?;
+    }
+    Ok(results)
 }

@@ -93,10 +93,9 @@ pub fn phase(c: &mut dyn Conn, ctx: &mut Ctx, p: CyclePhasePayload) -> AppResult
         )
         .into());
     }
-    if p.phase >= Phase::Tallying && cy.phase < Phase::Tallying {
-        // Voting is over: count now, inside this transaction.
-        compute_results(c, &p.cycle_id, ctx.now)?;
-    }
+    // Voting is over: counted once this batch has committed (outside the
+    // write lock, see `count_closed`), not inside its transaction.
+    let closes_voting = p.phase >= Phase::Tallying && cy.phase < Phase::Tallying;
     c.exec(
         "UPDATE cycles SET phase = $2, updated_at = $3 WHERE id = $1",
         params![&p.cycle_id, p.phase.as_str(), ctx.now],
@@ -109,6 +108,9 @@ pub fn phase(c: &mut dyn Conn, ctx: &mut Ctx, p: CyclePhasePayload) -> AppResult
         Some(&cy.locality),
         None,
     )?;
+    if closes_voting {
+        ctx.to_count.push(p.cycle_id.clone());
+    }
     Ok(Applied {
         entity_id: p.cycle_id,
         receipt: None,
@@ -191,43 +193,104 @@ pub fn cast(
     })
 }
 
-/// Counts the ballots of a cycle with its rule, marks proposals selected or
-/// not, and stores the results. Runs inside the phase-change transaction.
-pub fn compute_results(c: &mut dyn Conn, cycle_id: &str, now: i64) -> AppResult<CycleResults> {
-    let cy = c
-        .query_one(
-            "SELECT budget, rule FROM cycles WHERE id = $1",
-            params![cycle_id],
-        )?
-        .ok_or_else(|| not_found("cycle"))?;
-    let _ = (cy.i64(0)?, cy.str(1)?);
+/// A closed vote, counted: read and computed without writing anything.
+pub struct Tally {
+    cycle_id: String,
+    /// On the ballot, in ballot order.
+    projects: Vec<String>,
+    voters: i64,
+    votes: BTreeMap<String, i64>,
+    outcome: super::results::Outcome,
+}
+
+/// Counts the ballots of a cycle with its rule. Only reads: run it outside
+/// the write lock, once voting is closed (no ballot can change any more).
+pub fn tally(c: &mut dyn Conn, cycle_id: &str) -> AppResult<Tally> {
     let mut projects = Vec::new();
     for r in c.query(
         "SELECT id FROM proposals WHERE cycle_id = $1 AND status = 'on_ballot' ORDER BY created_at, id",
         params![cycle_id],
     )? {
-        projects.push((r.str(0)?, ()));
+        projects.push(r.str(0)?);
     }
-    let mut ballots: Vec<Vec<String>> = Vec::new();
+    let mut votes: BTreeMap<String, i64> = projects.iter().map(|id| (id.clone(), 0)).collect();
+    let mut voters = 0;
     for r in c.query(
         "SELECT proposal_ids FROM ballots WHERE cycle_id = $1",
         params![cycle_id],
     )? {
-        ballots
-            .push(serde_json::from_str(&r.str(0)?).map_err(|e| AppError::Internal(e.to_string()))?);
-    }
-    let outcome = super::results::count(c, cycle_id)?;
-    let mut votes = BTreeMap::new();
-    for (id, _) in &projects {
-        votes.insert(id.clone(), 0i64);
-    }
-    for b in &ballots {
-        for id in b {
-            if let Some(v) = votes.get_mut(id) {
+        let ids: Vec<String> =
+            serde_json::from_str(&r.str(0)?).map_err(|e| AppError::Internal(e.to_string()))?;
+        voters += 1;
+        for id in ids {
+            if let Some(v) = votes.get_mut(&id) {
                 *v += 1;
             }
         }
     }
+    let outcome = super::results::count(c, cycle_id)?;
+    Ok(Tally {
+        cycle_id: cycle_id.to_string(),
+        projects,
+        voters,
+        votes,
+        outcome,
+    })
+}
+
+/// Counts every cycle whose voting a committed batch closed, each outside
+/// the write lock and then stored in a short write transaction of its own.
+/// Also run at start-up: a server stopped between the two finishes here.
+pub fn count_closed(c: &mut dyn Conn, cycle_ids: &[String], now: i64) -> AppResult<()> {
+    for id in cycle_ids {
+        let counted = tally(c, id)?;
+        crate::db::write_tx(c, |c| store_results(c, &counted, now))?;
+    }
+    Ok(())
+}
+
+/// Cycles past voting with no results yet.
+pub fn uncounted(c: &mut dyn Conn) -> AppResult<Vec<String>> {
+    let done: Vec<&str> = Phase::ALL
+        .iter()
+        .filter(|p| **p >= Phase::Tallying)
+        .map(|p| p.as_str())
+        .collect();
+    let mut params = Vec::new();
+    let list = crate::public::store::in_list(
+        &mut params,
+        &done.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+    );
+    Ok(c.query(
+        &format!("SELECT id FROM cycles WHERE results IS NULL AND phase IN ({list})"),
+        &params,
+    )?
+    .iter()
+    .map(|r| r.str(0))
+    .collect::<crate::db::DbResult<_>>()?)
+}
+
+/// Counts and stores in the caller's transaction (the demo seed, which
+/// runs in one).
+pub fn compute_results(c: &mut dyn Conn, cycle_id: &str, now: i64) -> AppResult<()> {
+    let counted = tally(c, cycle_id)?;
+    store_results(c, &counted, now)
+}
+
+/// Marks the projects selected or not and stores the results, once (a
+/// second call finds them stored and does nothing).
+fn store_results(c: &mut dyn Conn, t: &Tally, now: i64) -> AppResult<()> {
+    let done = c
+        .query_one(
+            "SELECT results FROM cycles WHERE id = $1",
+            params![&t.cycle_id],
+        )?
+        .ok_or_else(|| not_found("cycle"))?;
+    if done.get::<Option<String>>("results")?.is_some() {
+        return Ok(());
+    }
+    let (outcome, votes) = (&t.outcome, &t.votes);
+    let projects: Vec<(String, ())> = t.projects.iter().map(|p| (p.clone(), ())).collect();
     let selected: HashSet<&String> = outcome.selected.iter().collect();
     for (id, _) in &projects {
         let status = if selected.contains(id) {
@@ -264,15 +327,15 @@ pub fn compute_results(c: &mut dyn Conn, cycle_id: &str, now: i64) -> AppResult<
     }
     let results = CycleResults {
         computed_at: now,
-        voters: ballots.len() as i64,
-        rule: outcome.rule,
-        selected: outcome.selected,
+        voters: t.voters,
+        rule: outcome.rule.clone(),
+        selected: outcome.selected.clone(),
         cost: outcome.cost,
-        votes,
+        votes: votes.clone(),
     };
     c.exec(
         "UPDATE cycles SET results = $2 WHERE id = $1",
-        params![cycle_id, to_json(&results)?],
+        params![&t.cycle_id, to_json(&results)?],
     )?;
-    Ok(results)
+    Ok(())
 }

@@ -8,8 +8,10 @@ use axum::routing::get;
 use axum::Router;
 use dauys_proto::{ErrorCode, Phase};
 
+use crate::db::{self, Conn};
 use crate::error::{AppResult, Reject};
 use crate::http::blocking;
+use crate::params;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -23,7 +25,7 @@ const COUNTED: &[&str] = &["selected", "not_selected", "in_implementation", "don
 
 fn published(
     st: &AppState,
-    c: &mut dyn crate::db::Conn,
+    c: &mut dyn Conn,
     id: &str,
 ) -> AppResult<(dauys_tally::Election, dauys_tally::Outcome)> {
     let cycle = crate::read::cycle(c, id)?
@@ -48,6 +50,58 @@ fn published(
     Ok((public, out))
 }
 
+/// A counted cycle's downloads, made once and then read from the database:
+/// counting again on every anonymous request (thousands of Equal Shares
+/// runs) let anyone keep the server's cores busy.
+struct Exports {
+    pb: String,
+    csv: String,
+}
+
+/// One cycle's downloads are made at a time in this process: a crowd
+/// arriving when results are published waits for the first to finish and
+/// then reads what it stored, instead of counting once each.
+static MAKING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn exports(st: &AppState, c: &mut dyn Conn, id: &str) -> AppResult<Exports> {
+    let read = |c: &mut dyn Conn| -> AppResult<Option<Exports>> {
+        c.query_one(
+            "SELECT pb, csv FROM cycle_exports WHERE cycle_id = $1",
+            params![id],
+        )?
+        .map(|r| -> AppResult<Exports> {
+            Ok(Exports {
+                pb: r.get("pb")?,
+                csv: r.get("csv")?,
+            })
+        })
+        .transpose()
+    };
+    if let Some(e) = read(c)? {
+        return Ok(e);
+    }
+    let _turn = MAKING.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(e) = read(c)? {
+        return Ok(e);
+    }
+    // Checks that the cycle exists and is counted, then counts (outside
+    // any write transaction), then stores in a short one.
+    let (public, out) = published(st, c, id)?;
+    let made = Exports {
+        pb: dauys_tally::pabulib::write(&public),
+        csv: dauys_tally::outcome_csv(&public, &out),
+    };
+    let now = st.clock.now_ms();
+    db::write_tx(c, |c| {
+        c.exec(
+            "INSERT INTO cycle_exports (cycle_id, pb, csv, made_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (cycle_id) DO NOTHING",
+            params![id, &made.pb, &made.csv, now],
+        )
+    })?;
+    Ok(made)
+}
+
 fn download(body: String, content_type: &'static str, filename: String) -> Response {
     let mut r = body.into_response();
     r.headers_mut()
@@ -55,6 +109,11 @@ fn download(body: String, content_type: &'static str, filename: String) -> Respo
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
+    // Counted results never change: proxies may keep them for a day.
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
     r
 }
 
@@ -63,11 +122,7 @@ fn download(body: String, content_type: &'static str, filename: String) -> Respo
     responses((status = 200, description = "pabulib file", content_type = "text/plain"), (status = 404, body = dauys_proto::ApiError), (status = 409, body = dauys_proto::ApiError)))]
 pub async fn ballots_pb(State(st): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
     let name = format!("dauys_{id}.pb");
-    let body = blocking(&st, move |st, c| {
-        let (public, _) = published(st, c, &id)?;
-        Ok(dauys_tally::pabulib::write(&public))
-    })
-    .await?;
+    let body = blocking(&st, move |st, c| Ok(exports(st, c, &id)?.pb)).await?;
     Ok(download(body, "text/plain; charset=utf-8", name))
 }
 
@@ -79,10 +134,6 @@ pub async fn results_csv(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let name = format!("dauys_{id}.csv");
-    let body = blocking(&st, move |st, c| {
-        let (public, out) = published(st, c, &id)?;
-        Ok(dauys_tally::outcome_csv(&public, &out))
-    })
-    .await?;
+    let body = blocking(&st, move |st, c| Ok(exports(st, c, &id)?.csv)).await?;
     Ok(download(body, "text/csv; charset=utf-8", name))
 }

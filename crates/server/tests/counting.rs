@@ -1,0 +1,82 @@
+//! Closing a vote and counting it are two steps: the phase change commits,
+//! then the votes are counted outside the write lock and stored in a short
+//! transaction of their own. A server stopped between the two counts the
+//! vote when it starts again — on SQLite and PostgreSQL.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use common::{Backend, Server};
+
+async fn counted_at_start(backend: Backend) {
+    let url = Arc::new(Mutex::new(String::new()));
+    let seen = url.clone();
+    let Some(srv) = Server::start_prepared(backend, true, move |u| {
+        *seen.lock().expect("lock") = u.to_string();
+    })
+    .await
+    else {
+        return;
+    };
+    let cycle = srv.voting_cycle().await;
+    let cid = cycle["id"].as_str().expect("id").to_string();
+    let voters = srv
+        .count(
+            "SELECT COUNT(*) FROM ballots WHERE cycle_id = $1",
+            vec![cid.as_str().into()],
+        )
+        .await;
+    assert!(voters > 0);
+    // The phase change committed; the count after it never ran.
+    {
+        let st = srv.st.clone();
+        let cid = cid.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut c = st.pool.get().expect("conn");
+            c.exec(
+                "UPDATE cycles SET phase = 'tallying' WHERE id = $1",
+                &[cid.as_str().into()],
+            )
+            .expect("update");
+        })
+        .await
+        .expect("join");
+    }
+    let (_, c) = srv.get(&format!("/v1/cycles/{cid}"), None).await;
+    assert!(c["results"].is_null(), "{c}");
+    // A server starting on this database counts it.
+    let url = url.lock().expect("lock").clone();
+    tokio::task::spawn_blocking(move || {
+        dauys_server::open_state(
+            &url,
+            None,
+            Arc::new(dauys_server::sms::MemoryGateway::default()),
+        )
+        .map(|_| ())
+    })
+    .await
+    .expect("join")
+    .expect("open");
+    let (_, c) = srv.get(&format!("/v1/cycles/{cid}"), None).await;
+    assert_eq!(c["results"]["voters"].as_i64(), Some(voters), "{c}");
+    let (_, props) = srv.get(&format!("/v1/cycles/{cid}/proposals"), None).await;
+    let statuses: Vec<&str> = props
+        .as_array()
+        .expect("proposals")
+        .iter()
+        .filter_map(|p| p["status"].as_str())
+        .collect();
+    assert!(statuses.contains(&"selected"), "{statuses:?}");
+    assert!(!statuses.contains(&"on_ballot"), "{statuses:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_closed_vote_is_counted_at_start_sqlite() {
+    counted_at_start(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_closed_vote_is_counted_at_start_postgres() {
+    counted_at_start(Backend::Postgres).await;
+}
