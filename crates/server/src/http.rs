@@ -1,5 +1,6 @@
 //! The `/v1` HTTP API (axum) and its OpenAPI document.
 
+use crate::kernel::throttle::ClientKey;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
@@ -263,11 +264,14 @@ async fn localities(State(st): State<AppState>) -> AppResult<Json<Vec<Locality>>
     responses((status = 200, body = OtpResponse), (status = 422, body = ApiError), (status = 429, body = ApiError)))]
 async fn request_otp(
     State(st): State<AppState>,
+    client: ClientKey,
     JsonBody(req): JsonBody<OtpRequest>,
 ) -> AppResult<Json<OtpResponse>> {
-    blocking(&st, move |st, c| auth::request_otp(st, c, &req.iin))
-        .await
-        .map(Json)
+    blocking(&st, move |st, c| {
+        auth::request_otp(st, c, &req.iin, &client)
+    })
+    .await
+    .map(Json)
 }
 
 /// Exchanges IIN + code + device key for a session.
@@ -275,9 +279,10 @@ async fn request_otp(
     responses((status = 200, body = SessionResponse), (status = 401, body = ApiError), (status = 422, body = ApiError)))]
 async fn verify_otp(
     State(st): State<AppState>,
+    client: ClientKey,
     JsonBody(req): JsonBody<VerifyRequest>,
 ) -> AppResult<Json<SessionResponse>> {
-    blocking(&st, move |st, c| auth::verify_otp(st, c, &req))
+    blocking(&st, move |st, c| auth::verify_otp(st, c, &req, &client))
         .await
         .map(Json)
 }

@@ -61,6 +61,7 @@ pub fn open_state(
         clock: Arc::new(clock::Clock::default()),
         config: Arc::new(Config::default()),
         figures: Arc::default(),
+        throttle: Arc::new(kernel::throttle::Throttle::new(Default::default())),
     })
 }
 
@@ -86,7 +87,11 @@ fn stored_secret(c: &mut dyn Conn) -> AppResult<[u8; 32]> {
 
 /// Serves the API on an already-bound listener until the future is dropped.
 pub async fn serve(listener: tokio::net::TcpListener, st: AppState) -> std::io::Result<()> {
-    axum::serve(nodelay(listener), http::router(st)).await
+    axum::serve(
+        nodelay(listener),
+        http::router(st).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .await
 }
 
 /// Accepted connections with `TCP_NODELAY`: when a response goes out in
@@ -95,11 +100,14 @@ pub async fn serve(listener: tokio::net::TcpListener, st: AppState) -> std::io::
 /// (1.2 s on GPRS). axum sets no socket options itself.
 pub fn nodelay(
     listener: tokio::net::TcpListener,
-) -> impl axum::serve::Listener<Io = tokio::net::TcpStream, Addr = std::net::SocketAddr> {
+) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
     use axum::serve::ListenerExt;
-    listener.tap_io(|s| {
+    fn set(s: &mut tokio::net::TcpStream) {
         if let Err(e) = s.set_nodelay(true) {
             tracing::debug!("TCP_NODELAY: {e}");
         }
-    })
+    }
+    // A concrete type (not `impl Listener`): axum gives such a listener's
+    // connections their `ConnectInfo<SocketAddr>` (sign-in limits use it).
+    listener.tap_io(set as fn(&mut tokio::net::TcpStream))
 }

@@ -50,6 +50,11 @@ struct ServeArgs {
     /// them (`--demo` does too). Anyone who reads the output can sign in.
     #[arg(long, env = "DAUYS_DEV_SMS_LOG")]
     dev_sms_log: bool,
+    /// Behind a reverse proxy: tell clients apart (for sign-in limits) by
+    /// the address it appends to X-Forwarded-For. Only with a proxy that
+    /// sets it: otherwise clients could choose their own address.
+    #[arg(long, env = "DAUYS_TRUST_PROXY")]
+    trust_proxy: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -205,6 +210,7 @@ fn serve(
     if args.tls_cert.is_some() {
         std::sync::Arc::make_mut(&mut st.config).secure_cookies = true;
     }
+    std::sync::Arc::make_mut(&mut st.config).trust_proxy = args.trust_proxy;
     rt.block_on(async move {
         let app = dauys_server::http::router(st);
         let addr: std::net::SocketAddr = args.listen.parse()?;
@@ -225,15 +231,18 @@ fn serve(
                 println!("listening on https://{addr}");
                 axum_server::bind_rustls(addr, config)
                     .handle(handle)
-                    .serve(app.into_make_service())
+                    .serve(app.into_make_service_with_connect_info::<std::net::SocketAddr>())
                     .await?;
             }
             _ => {
                 let listener = tokio::net::TcpListener::bind(addr).await?;
                 println!("listening on http://{}", listener.local_addr()?);
-                axum::serve(dauys_server::nodelay(listener), app)
-                    .with_graceful_shutdown(shutdown)
-                    .await?;
+                axum::serve(
+                    dauys_server::nodelay(listener),
+                    app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+                )
+                .with_graceful_shutdown(shutdown)
+                .await?;
             }
         }
         Ok::<(), Box<dyn std::error::Error>>(())

@@ -22,6 +22,8 @@ pub struct AppState {
     pub components: Arc<Registry>,
     /// Public figures computed from many rows (`public/cache.rs`).
     pub figures: Arc<crate::public::cache::Cache>,
+    /// Per-client and global limits on the sign-in doors.
+    pub throttle: Arc<crate::kernel::throttle::Throttle>,
 }
 
 impl AppState {
@@ -35,6 +37,12 @@ impl AppState {
         self.components = Arc::new(self.components.with(extra)?);
         Ok(self)
     }
+
+    /// This state with other sign-in limits (tests, and `main.rs`).
+    pub fn with_limits(mut self, limits: crate::kernel::throttle::Limits) -> AppState {
+        self.throttle = Arc::new(crate::kernel::throttle::Throttle::new(limits));
+        self
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -44,13 +52,20 @@ pub struct Config {
     /// Codes sendable per IIN per window, and wrong guesses per code.
     pub otp_max_sends: i64,
     pub otp_window_ms: i64,
+    /// Wrong guesses per code from one client…
     pub otp_max_attempts: i64,
+    /// …and from all clients together (then the code is used up): a
+    /// stranger's guesses do not use up the resident's own.
+    pub otp_max_attempts_total: i64,
     pub session_ttl_ms: i64,
     /// A staff console session ends after this long without a request.
     pub console_idle_ms: i64,
     /// Console cookies carry `Secure` (set when the server serves TLS
     /// itself; behind a TLS proxy `X-Forwarded-Proto: https` does the same).
     pub secure_cookies: bool,
+    /// Behind a reverse proxy: clients are told apart by the address it
+    /// appends to `X-Forwarded-For` (`--trust-proxy`).
+    pub trust_proxy: bool,
 }
 
 impl Default for Config {
@@ -60,9 +75,11 @@ impl Default for Config {
             otp_max_sends: 5,
             otp_window_ms: 60 * 60 * 1000,
             otp_max_attempts: 5,
+            otp_max_attempts_total: 30,
             session_ttl_ms: 30 * 24 * 3600 * 1000,
             console_idle_ms: crate::console::session::IDLE_TIMEOUT_MS,
             secure_cookies: false,
+            trust_proxy: false,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Sign-in (IIN, then the one-time code of the app's own OTP flow in
 //! `kernel/auth.rs`), sign-out and the language switch.
 
+use crate::kernel::throttle::ClientKey;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
@@ -150,6 +151,7 @@ fn checked(headers: &HeaderMap, form: &LoginForm) -> Option<(String, String)> {
 /// Step 1: IIN → a code to the phone on file (the app's own OTP flow).
 pub async fn request_code(
     State(st): State<AppState>,
+    client: ClientKey,
     headers: HeaderMap,
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
@@ -159,7 +161,7 @@ pub async fn request_code(
         return pages::csrf_refused(tr);
     };
     let iin2 = iin.clone();
-    match blocking(&st, move |st, c| auth::request_otp(st, c, &iin2)).await {
+    match blocking(&st, move |st, c| auth::request_otp(st, c, &iin2, &client)).await {
         Ok(sent) => {
             let mut p = login_page(tr, pre, true, iin).keeping(form.kept().as_ref());
             if let Some(hint) = sent.phone_hint {
@@ -177,6 +179,7 @@ pub async fn request_code(
 /// "staff only" page and no session.
 pub async fn verify(
     State(st): State<AppState>,
+    client: ClientKey,
     headers: HeaderMap,
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
@@ -187,7 +190,7 @@ pub async fn verify(
     };
     let (iin2, code) = (iin.clone(), form.code.clone());
     let opened = blocking(&st, move |st, c| {
-        let user_id = auth::verify_code(st, c, &iin2, &code)?;
+        let user_id = auth::verify_code(st, c, &iin2, &code, &client)?;
         let actor = auth::load_actor_by_user(st, c, &user_id, "")?;
         if !session::is_staff(&actor) {
             return Ok(None);

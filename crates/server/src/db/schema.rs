@@ -221,6 +221,16 @@ CREATE TABLE cycle_exports (
   cycle_id TEXT PRIMARY KEY, pb TEXT NOT NULL, csv TEXT NOT NULL, made_at BIGINT NOT NULL);
 "#,
     ),
+    (
+        12,
+        // Wrong guesses of a code per client (a keyed hash of its address):
+        // a stranger's guesses do not use up the resident's tries.
+        r#"
+CREATE TABLE otp_guesses (
+  iin_hash TEXT NOT NULL, client TEXT NOT NULL, attempts BIGINT NOT NULL,
+  PRIMARY KEY (iin_hash, client));
+"#,
+    ),
 ];
 
 fn render(sql: &str, d: Dialect) -> String {

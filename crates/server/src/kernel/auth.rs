@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::crypto;
 use crate::db::{self, Conn};
 use crate::error::{AppResult, Reject};
+use crate::kernel::throttle::{ClientKey, Door};
 use crate::params;
 use crate::state::AppState;
 
@@ -40,38 +41,52 @@ pub fn mask_phone(phone: &str) -> String {
     )
 }
 
-/// Sends a code to the phone on file. Unknown IINs get the same answer
-/// without a phone hint, and nothing is sent.
-pub fn request_otp(st: &AppState, c: &mut dyn Conn, iin: &str) -> AppResult<OtpResponse> {
+/// Sends a code to the phone on file.
+///
+/// Every IIN with a valid checksum gets the same answer, with no hint of
+/// the phone: whether it is in the census is nobody's business. Unknown
+/// IINs get the same bookkeeping (a code nobody receives, the same limits),
+/// so nothing about the answers tells them apart either.
+///
+/// Past `otp_max_sends` per window a new code goes out only once the last
+/// one has expired: a stranger asking again and again cannot stop the
+/// resident from signing in with the code on their phone (and sends them
+/// at most one SMS per code lifetime).
+pub fn request_otp(
+    st: &AppState,
+    c: &mut dyn Conn,
+    iin: &str,
+    client: &ClientKey,
+) -> AppResult<OtpResponse> {
     let iin = parse_iin(iin)?;
+    st.throttle.admit(Door::Code, client)?;
     let hash = crypto::iin_hash(&st.secret, &iin.as_string());
     let now = st.clock.now_ms();
     let cfg = &st.config;
     let code = crypto::otp_code();
-    let phone =
+    let send_to =
         db::write_tx(c, |c| -> AppResult<Option<String>> {
-            let Some(row) = c.query_one(
-                "SELECT phone FROM residents WHERE iin_hash = $1",
-                params![&hash],
-            )?
-            else {
-                return Ok(None);
-            };
-            let phone = row.str(0)?;
+            let phone = c
+                .query_one(
+                    "SELECT phone FROM residents WHERE iin_hash = $1",
+                    params![&hash],
+                )?
+                .map(|r| r.str(0))
+                .transpose()?;
             let prev = c.query_one(
-                "SELECT window_start, sends FROM otp_codes WHERE iin_hash = $1",
+                "SELECT window_start, sends, expires_at FROM otp_codes WHERE iin_hash = $1",
                 params![&hash],
             )?;
-            let (window_start, sends) = match prev {
-                Some(r) if now - r.i64(0)? < cfg.otp_window_ms => (r.i64(0)?, r.i64(1)?),
-                _ => (now, 0),
+            let (window_start, sends, valid) = match prev {
+                Some(r) if now - r.i64(0)? < cfg.otp_window_ms => {
+                    (r.i64(0)?, r.i64(1)?, r.i64(2)? > now)
+                }
+                Some(r) => (now, 0, r.i64(2)? > now),
+                None => (now, 0, false),
             };
-            if sends >= cfg.otp_max_sends {
-                return Err(Reject::new(
-                    ErrorCode::RateLimited,
-                    "too many codes requested; try again later",
-                )
-                .into());
+            if sends >= cfg.otp_max_sends && valid {
+                // The code already sent still works: no new one.
+                return Ok(None);
             }
             let code_hash = crypto::keyed_hash(&st.secret, "otp", &[&hash, &code]);
             c.exec(
@@ -82,15 +97,20 @@ pub fn request_otp(st: &AppState, c: &mut dyn Conn, iin: &str) -> AppResult<OtpR
                window_start = excluded.window_start, sends = excluded.sends",
             params![&hash, code_hash, now + cfg.otp_ttl_ms, window_start, sends + 1],
         )?;
-            Ok(Some(phone))
+            // A new code: every client's guesses start again.
+            c.exec(
+                "DELETE FROM otp_guesses WHERE iin_hash = $1",
+                params![&hash],
+            )?;
+            Ok(phone)
         })?;
-    if let Some(phone) = &phone {
+    if let Some(phone) = &send_to {
         // Sent after commit: a code the database does not know is never sent.
         st.sms.send_code(phone, &code);
         tracing::info!("one-time code sent");
     }
     Ok(OtpResponse {
-        phone_hint: phone.as_deref().map(mask_phone),
+        phone_hint: None,
         expires_in_s: cfg.otp_ttl_ms / 1000,
     })
 }
@@ -100,8 +120,10 @@ pub fn verify_otp(
     st: &AppState,
     c: &mut dyn Conn,
     req: &VerifyRequest,
+    client: &ClientKey,
 ) -> AppResult<SessionResponse> {
     let iin = parse_iin(&req.iin)?;
+    st.throttle.admit(Door::Check, client)?;
     let key = dauys_proto::unhex(&req.device_key)
         .filter(|k| k.len() == 32)
         .and_then(|k| ed25519_dalek::VerifyingKey::try_from(k.as_slice()).ok())
@@ -121,7 +143,7 @@ pub fn verify_otp(
     // A wrong guess must count even though the request fails: the attempt
     // counter is committed before the rejection is returned.
     let outcome = db::write_tx(c, |c| -> AppResult<Result<String, Reject>> {
-        let user_id = match consume_code(st, c, &hash, &req.code)? {
+        let user_id = match consume_code(st, c, &hash, &req.code, client)? {
             Ok(u) => u,
             Err(r) => return Ok(Err(r)),
         };
@@ -163,28 +185,43 @@ pub fn verify_otp(
 /// it up: the user id, or why not (a wrong guess is counted). The one
 /// code check of every sign-in (the app's device sessions and the staff
 /// console's).
+///
+/// Wrong guesses are counted per client (`otp_max_attempts`) and per code
+/// (`otp_max_attempts_total`): someone else's guesses do not use up the
+/// resident's own tries. An IIN outside the census, or with no code, gets
+/// exactly the answers of a wrong guess.
 fn consume_code(
     st: &AppState,
     c: &mut dyn Conn,
     hash: &str,
     code: &str,
+    client: &ClientKey,
 ) -> AppResult<Result<String, Reject>> {
     let cfg = &st.config;
     let now = st.clock.now_ms();
-    let Some(row) = c.query_one(
-        "SELECT o.code_hash, o.expires_at, o.attempts, r.id FROM otp_codes o
-             JOIN residents r ON r.iin_hash = o.iin_hash WHERE o.iin_hash = $1",
-        params![hash],
-    )?
-    else {
-        return Ok(Err(Reject::new(
-            ErrorCode::CodeWrong,
-            "no code was requested for this IIN",
-        )));
+    let who = crypto::keyed_hash(&st.secret, "client", &[&client.0]);
+    let who = &who[..16];
+    let row = c.query_one(
+        "SELECT o.code_hash, o.expires_at, o.attempts, r.id AS user_id,
+                COALESCE(g.attempts, 0) AS mine
+           FROM otp_codes o
+           LEFT JOIN residents r ON r.iin_hash = o.iin_hash
+           LEFT JOIN otp_guesses g ON g.iin_hash = o.iin_hash AND g.client = $2
+          WHERE o.iin_hash = $1",
+        params![hash, who],
+    )?;
+    let wrong = || Reject::new(ErrorCode::CodeWrong, "wrong code").with_field("code");
+    let Some(row) = row else {
+        return Ok(Err(wrong()));
     };
-    let (code_hash, expires_at, attempts, user_id) =
-        (row.str(0)?, row.i64(1)?, row.i64(2)?, row.str(3)?);
-    if attempts >= cfg.otp_max_attempts {
+    let (code_hash, expires_at, attempts, user_id, mine): (String, i64, i64, Option<String>, i64) = (
+        row.get("code_hash")?,
+        row.get("expires_at")?,
+        row.get("attempts")?,
+        row.get("user_id")?,
+        row.get("mine")?,
+    );
+    if mine >= cfg.otp_max_attempts || attempts >= cfg.otp_max_attempts_total {
         return Ok(Err(Reject::new(
             ErrorCode::RateLimited,
             "too many wrong codes; request a new one",
@@ -197,25 +234,36 @@ fn consume_code(
         )));
     }
     let given = crypto::keyed_hash(&st.secret, "otp", &[hash, code.trim()]);
-    if given != code_hash {
+    let Some(user_id) = user_id.filter(|_| given == code_hash) else {
         c.exec(
             "UPDATE otp_codes SET attempts = attempts + 1 WHERE iin_hash = $1",
             params![hash],
         )?;
-        return Ok(Err(
-            Reject::new(ErrorCode::CodeWrong, "wrong code").with_field("code")
-        ));
-    }
+        c.exec(
+            "INSERT INTO otp_guesses (iin_hash, client, attempts) VALUES ($1, $2, 1)
+             ON CONFLICT (iin_hash, client) DO UPDATE SET attempts = otp_guesses.attempts + 1",
+            params![hash, who],
+        )?;
+        return Ok(Err(wrong()));
+    };
     c.exec("DELETE FROM otp_codes WHERE iin_hash = $1", params![hash])?;
+    c.exec("DELETE FROM otp_guesses WHERE iin_hash = $1", params![hash])?;
     Ok(Ok(user_id))
 }
 
 /// Checks IIN + code (the same rules as [`verify_otp`]) without a device:
 /// the user id of a staff console sign-in, which opens its own session.
-pub fn verify_code(st: &AppState, c: &mut dyn Conn, iin: &str, code: &str) -> AppResult<String> {
+pub fn verify_code(
+    st: &AppState,
+    c: &mut dyn Conn,
+    iin: &str,
+    code: &str,
+    client: &ClientKey,
+) -> AppResult<String> {
     let iin = parse_iin(iin)?;
+    st.throttle.admit(Door::Check, client)?;
     let hash = crypto::iin_hash(&st.secret, &iin.as_string());
-    let outcome = db::write_tx(c, |c| consume_code(st, c, &hash, code))?;
+    let outcome = db::write_tx(c, |c| consume_code(st, c, &hash, code, client))?;
     Ok(outcome?)
 }
 

@@ -10,4 +10,5 @@ pub mod localities;
 pub mod ops;
 pub mod pull;
 pub mod push;
+pub mod throttle;
 pub mod uploads;
