@@ -818,7 +818,13 @@ both_backends!(push_pull, push_carries_pull);
 
 async fn resumable_upload(srv: Server) {
     let citizen = srv.sign_in(&srv.person("resident", 0)).await;
-    let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    // A PNG's signature, then anything: the server checks what the bytes
+    // begin with.
+    let data: Vec<u8> = b"\x89PNG\r\n\x1a\n"
+        .iter()
+        .copied()
+        .chain((8..300_000u32).map(|i| (i % 251) as u8))
+        .collect();
     let id = uuid::Uuid::now_v7().to_string();
     let create = || {
         srv.http
@@ -881,11 +887,50 @@ async fn resumable_upload(srv: Server) {
         .get(srv.url(&format!("/v1/uploads/{id}")))
         .send()
         .await
-        .expect("get")
-        .bytes()
+        .expect("get");
+    // Declared nothing (JPEG assumed), checked to be a PNG: served as one,
+    // and never sniffed into anything else.
+    assert_eq!(got.headers()["content-type"], "image/png");
+    assert_eq!(got.headers()["x-content-type-options"], "nosniff");
+    assert!(got.headers()["content-security-policy"]
+        .to_str()
+        .unwrap_or_default()
+        .contains("sandbox"));
+    assert_eq!(got.bytes().await.expect("bytes").as_ref(), data.as_slice());
+
+    // Not an image (a page, here): the last chunk is refused and the
+    // upload is gone.
+    let page = b"<html><script>alert(1)</script></html>".to_vec();
+    let bad = uuid::Uuid::now_v7().to_string();
+    let r = srv
+        .http
+        .post(srv.url("/v1/uploads"))
+        .bearer_auth(&citizen.token)
+        .header("Upload-Length", page.len().to_string())
+        .header("Idempotency-Key", &bad)
+        .header("Media-Type", "image/png")
+        .send()
         .await
-        .expect("bytes");
-    assert_eq!(got.as_ref(), data.as_slice());
+        .expect("create");
+    assert_eq!(r.status().as_u16(), 201);
+    let r = srv
+        .http
+        .patch(srv.url(&format!("/v1/uploads/{bad}")))
+        .bearer_auth(&citizen.token)
+        .header("Upload-Offset", "0")
+        .body(page)
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(r.status().as_u16(), 422);
+    let r = srv
+        .http
+        .head(srv.url(&format!("/v1/uploads/{bad}")))
+        .bearer_auth(&citizen.token)
+        .send()
+        .await
+        .expect("head");
+    assert_eq!(r.status().as_u16(), 404);
 }
 both_backends!(uploads, resumable_upload);
 

@@ -146,3 +146,72 @@ async fn migrated_comment_sqlite() {
 async fn migrated_comment_postgres() {
     migrated_comment_is_served(Backend::Postgres).await;
 }
+
+/// A comment on a proposal still hidden (in moderation: its author may
+/// comment on it) reaches nobody else — not a follower of the locality
+/// through the change feed, not an anonymous list — and shows once the
+/// proposal is public.
+async fn comments_on_hidden_items(srv: Server) {
+    let author = srv.sign_in(&srv.person("resident", 2)).await;
+    let neighbour = srv.sign_in(&srv.person("resident", 3)).await;
+    let city = dauys_server::demo::CITY;
+    let (_, cycles) = srv.get(&format!("/v1/cycles?locality={city}"), None).await;
+    let collecting = cycles
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["phase"] == "collecting"))
+        .and_then(|c| c["id"].as_str())
+        .expect("collecting cycle")
+        .to_string();
+    let (_, before) = srv
+        .get(&format!("/v1/changes?follow={city}&limit=1000"), None)
+        .await;
+    let cursor = before["cursor"].as_str().unwrap_or_default().to_string();
+    let out = author
+        .one(
+            &srv,
+            "proposal.submit",
+            json!({"cycle_id": collecting, "title": "Скамейки", "description": "Скамейки у школы",
+                   "category": "city", "cost": 300000}),
+        )
+        .await;
+    let pid = out["entity_id"].as_str().expect("proposal").to_string();
+    let said = author
+        .one(
+            &srv,
+            "comment.add",
+            json!({"proposal_id": pid, "body": "секретный черновик"}),
+        )
+        .await;
+    assert_eq!(said["status"], "accepted", "{said}");
+    let feed_text = |token: Option<String>| {
+        let srv = &srv;
+        let path = format!("/v1/changes?follow={city}&since={cursor}&limit=1000");
+        async move { srv.get(&path, token.as_deref()).await.1.to_string() }
+    };
+    assert!(!feed_text(None).await.contains("секретный"));
+    assert!(!feed_text(Some(neighbour.token.clone()))
+        .await
+        .contains("секретный"));
+    assert!(feed_text(Some(author.token.clone()))
+        .await
+        .contains("секретный"));
+    let (_, list) = srv
+        .get(&format!("/v1/proposals/{pid}/comments"), None)
+        .await;
+    assert_eq!(list, json!([]), "{list}");
+    // Accepted by the moderator: now public, and so is the comment.
+    let moderator = srv.sign_in(&srv.person("moderator", 0)).await;
+    let m = moderator
+        .one(
+            &srv,
+            "proposal.moderate",
+            json!({"proposal_id": pid, "decision": "accept", "reason": "ok"}),
+        )
+        .await;
+    assert_eq!(m["status"], "accepted", "{m}");
+    let (_, list) = srv
+        .get(&format!("/v1/proposals/{pid}/comments"), None)
+        .await;
+    assert!(list.to_string().contains("секретный"), "{list}");
+}
+both_backends!(hidden_items, comments_on_hidden_items);

@@ -127,6 +127,8 @@ pub fn verify_otp(
     let key = dauys_proto::unhex(&req.device_key)
         .filter(|k| k.len() == 32)
         .and_then(|k| ed25519_dalek::VerifyingKey::try_from(k.as_slice()).ok())
+        // A small-order key "verifies" signatures nobody made.
+        .filter(|k| !k.is_weak())
         .ok_or_else(|| Reject::field("device_key", "expected a hex Ed25519 public key"))?;
     // Shown to the resident in their list of devices: no control characters.
     let device_name: String = req
@@ -148,15 +150,33 @@ pub fn verify_otp(
             Err(r) => return Ok(Err(r)),
         };
         let key_hex = dauys_proto::hex(key.as_bytes());
+        // A key is one device of one person: another account registering it
+        // could replay that person's signed ops as its own.
+        let taken = c
+            .query_one(
+                "SELECT id FROM devices WHERE public_key = $1 AND user_id <> $2",
+                params![&key_hex, &user_id],
+            )?
+            .is_some();
+        if taken {
+            return Ok(Err(Reject::field(
+                "device_key",
+                "this device key belongs to another account; make a new one",
+            )));
+        }
         let device_id = match c.query_one(
-            "SELECT id FROM devices WHERE user_id = $1 AND public_key = $2",
+            "SELECT id, revoked FROM devices WHERE user_id = $1 AND public_key = $2",
             params![&user_id, &key_hex],
         )? {
-            Some(r) => {
-                let id = r.str(0)?;
-                c.exec("UPDATE devices SET revoked = 0 WHERE id = $1", params![&id])?;
-                id
+            // Signing in again does not bring a revoked device back.
+            Some(r) if r.i64(1)? != 0 => {
+                return Ok(Err(Reject::new(
+                    ErrorCode::Forbidden,
+                    "this device key was revoked; make a new one",
+                )
+                .with_field("device_key")));
             }
+            Some(r) => r.str(0)?,
             None => {
                 let id = Uuid::now_v7().to_string();
                 c.exec(

@@ -27,6 +27,8 @@ pub struct Ctx<'a> {
     /// Cycles whose voting an op of this batch closed: counted after the
     /// batch commits, outside the write lock (counting can take seconds).
     pub to_count: Vec<String>,
+    /// The device key (hex) whose signature verified the op being applied.
+    pub signed_by: Option<String>,
     /// The locality tree, loaded at most once per batch (no op changes it):
     /// a batch of 100 ballots walks it 100 times for one query.
     localities: Option<LocalityTree>,
@@ -40,6 +42,7 @@ impl<'a> Ctx<'a> {
             now: st.clock.now_ms(),
             today: st.clock.today(),
             to_count: Vec::new(),
+            signed_by: None,
             localities: None,
         }
     }

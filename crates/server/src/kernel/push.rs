@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use dauys_proto::{ErrorCode, Op, OpOutcome, OpResult};
-use ed25519_dalek::{Signature, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, VerifyingKey};
 
 use crate::auth::{self, Actor};
 use crate::components::{Component, ParsedOp, Registry};
@@ -23,6 +23,8 @@ use crate::state::AppState;
 struct Prechecked<'r> {
     component: &'r dyn Component,
     body: Result<ParsedOp, Reject>,
+    /// The device key (hex) whose signature verified, if signed.
+    signed_by: Option<String>,
 }
 
 /// Kind owned by some component, id a UUIDv7, signature valid when
@@ -57,6 +59,7 @@ fn precheck<'r>(
         ),
         None => None,
     };
+    let mut signed_by = None;
     match sig {
         None if channel == Channel::Device && component.requires_signature(&op.kind) => {
             return Err(Reject::new(
@@ -67,17 +70,20 @@ fn precheck<'r>(
         None => {}
         Some(sig) => {
             let msg = dauys_proto::signing_bytes(op);
-            if !keys.iter().any(|k| k.verify(&msg, &sig).is_ok()) {
+            // Strict: no malleable signatures, no small-order keys.
+            let Some(k) = keys.iter().find(|k| k.verify_strict(&msg, &sig).is_ok()) else {
                 return Err(Reject::new(
                     ErrorCode::BadSignature,
                     "signature does not match any device key",
                 ));
-            }
+            };
+            signed_by = Some(dauys_proto::hex(k.as_bytes()));
         }
     }
     Ok(Prechecked {
         component,
         body: component.parse(&op.kind, &op.payload),
+        signed_by,
     })
 }
 
@@ -107,6 +113,7 @@ pub fn verifying_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<Vec<Verifyin
         .iter()
         .filter_map(|k| dauys_proto::unhex(k))
         .filter_map(|b| VerifyingKey::try_from(b.as_slice()).ok())
+        .filter(|k| !k.is_weak())
         .collect())
 }
 
@@ -267,6 +274,7 @@ pub fn push_via(
             }
             let outcome = match pre {
                 Ok(p) => {
+                    ctx.signed_by.clone_from(&p.signed_by);
                     let outcome = apply_and_record(c, &mut ctx, op, p.component, &p.body)?;
                     if repeats {
                         applied.insert(op.id, outcome.clone());

@@ -137,6 +137,17 @@ pub async fn fetch(State(st): State<AppState>, Path(id): Path<String>) -> AppRes
         "cache-control",
         HeaderValue::from_static("private, max-age=31536000, immutable"),
     );
+    // Served as the image the bytes were checked to be, never sniffed into
+    // anything else, never run as a page.
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    h.insert("content-disposition", HeaderValue::from_static("inline"));
     Ok((StatusCode::OK, h, bytes).into_response())
 }
 
@@ -217,7 +228,9 @@ mod store {
         at: i64,
         body: &[u8],
     ) -> AppResult<(i64, i64)> {
-        db::write_tx(c, |c| -> AppResult<(i64, i64)> {
+        // A refusal of the last chunk is returned after the commit that
+        // deleted the upload (an `Err` here would roll the deletion back).
+        let r = db::write_tx(c, |c| -> AppResult<Result<(i64, i64), Reject>> {
             let (received, length) = progress(c, id, user_id)?;
             if at != received {
                 return Err(Reject::new(
@@ -235,6 +248,29 @@ mod store {
                 )
                 .into());
             }
+            if end == length {
+                // Complete: the bytes must be the image they claim to be.
+                let head = if received == 0 {
+                    body.to_vec()
+                } else {
+                    first_bytes(c, id)?
+                };
+                let Some(kind) = image_type(&head) else {
+                    c.exec(
+                        "DELETE FROM upload_chunks WHERE upload_id = $1",
+                        params![id],
+                    )?;
+                    c.exec("DELETE FROM uploads WHERE id = $1", params![id])?;
+                    return Ok(Err(Reject::field(
+                        "media",
+                        "only JPEG, PNG and WebP images are accepted",
+                    )));
+                };
+                c.exec(
+                    "UPDATE uploads SET content_type = $2 WHERE id = $1",
+                    params![id, kind],
+                )?;
+            }
             if !body.is_empty() {
                 let data = base64::engine::general_purpose::STANDARD.encode(body);
                 c.exec(
@@ -246,8 +282,36 @@ mod store {
                     params![id, end],
                 )?;
             }
-            Ok((end, length))
-        })
+            Ok(Ok((end, length)))
+        })?;
+        Ok(r?)
+    }
+
+    /// The first bytes of an upload (its first chunk).
+    fn first_bytes(c: &mut dyn Conn, id: &str) -> AppResult<Vec<u8>> {
+        let Some(r) = c.query_one(
+            "SELECT data FROM upload_chunks WHERE upload_id = $1 AND start_at = 0",
+            params![id],
+        )?
+        else {
+            return Ok(Vec::new());
+        };
+        base64::engine::general_purpose::STANDARD
+            .decode(r.get::<String>("data")?)
+            .map_err(|e| AppError::Internal(e.to_string()))
+    }
+
+    /// The image type the bytes begin with, of the ones accepted.
+    pub fn image_type(head: &[u8]) -> Option<&'static str> {
+        if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some("image/jpeg")
+        } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some("image/png")
+        } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
+            Some("image/webp")
+        } else {
+            None
+        }
     }
 
     /// The media type and bytes of a complete upload.

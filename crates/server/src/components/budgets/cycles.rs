@@ -176,7 +176,9 @@ pub fn cast(
             op.client_ts,
             ctx.now,
             op.signature.clone().unwrap_or_default(),
-            &ctx.actor.device_id
+            // The key that verified the ballot (not the session's device:
+            // a ballot queued offline may be delivered by a later session).
+            ctx.signed_by.clone().unwrap_or_default()
         ],
     )?;
     record_change(

@@ -345,6 +345,18 @@ impl Commentable for ProposalComments {
             accepts_comments: true,
         }))
     }
+
+    fn visible(
+        &self,
+        c: &mut dyn Conn,
+        ids: &[String],
+        viewer: Option<&str>,
+    ) -> AppResult<std::collections::HashSet<String>> {
+        Ok(super::store::proposals(c, ids, viewer)?
+            .into_iter()
+            .map(|p| p.id)
+            .collect())
+    }
 }
 
 pub fn attach_media(c: &mut dyn Conn, ctx: &mut Ctx, m: MediaAttachPayload) -> AppResult<Applied> {

@@ -54,6 +54,17 @@ pub trait Commentable: Send + Sync {
         actor: &Actor,
         id: &str,
     ) -> AppResult<Option<CommentableItem>>;
+
+    /// Of the items `ids`, those `viewer` may see (signed in or not).
+    /// Comments are shown only where their item is: a comment on an item
+    /// still hidden (a proposal in moderation) must not reach anyone else
+    /// through the change feed or a list.
+    fn visible(
+        &self,
+        c: &mut dyn Conn,
+        ids: &[String],
+        viewer: Option<&str>,
+    ) -> AppResult<std::collections::HashSet<String>>;
 }
 
 /// Every commentable kind of the built-in components.

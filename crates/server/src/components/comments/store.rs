@@ -1,5 +1,7 @@
 //! The comments table: row struct, batch loader, writes.
 
+use std::collections::{HashMap, HashSet};
+
 use dauys_proto::{Comment, CommentTarget};
 
 use crate::db::{load_in, Conn, DbResult, FromRow, Row};
@@ -62,6 +64,37 @@ impl CommentRow {
     }
 }
 
+/// Keeps the comments whose item `viewer` may see (see
+/// [`super::Commentable::visible`]); one question per target kind.
+fn on_visible_items(
+    c: &mut dyn Conn,
+    rows: Vec<CommentRow>,
+    viewer: Option<&str>,
+) -> AppResult<Vec<CommentRow>> {
+    let mut by_kind: HashMap<String, Vec<String>> = HashMap::new();
+    for r in &rows {
+        by_kind
+            .entry(r.target_kind.clone())
+            .or_default()
+            .push(r.target_id.clone());
+    }
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    for (kind, mut ids) in by_kind {
+        let Some(items) = super::commentable(&kind) else {
+            continue;
+        };
+        ids.sort();
+        ids.dedup();
+        for id in items.visible(c, &ids, viewer)? {
+            seen.insert((kind.clone(), id));
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .filter(|r| seen.contains(&(r.target_kind.clone(), r.target_id.clone())))
+        .collect())
+}
+
 const SELECT: &str = "SELECT id, target_kind, target_id, locality, author, body, visible,
     moderation_note, created_at FROM comments";
 
@@ -69,6 +102,7 @@ const SELECT: &str = "SELECT id, target_kind, target_id, locality, author, body,
 pub fn by_ids(c: &mut dyn Conn, ids: &[String], viewer: Option<&str>) -> AppResult<Vec<Comment>> {
     let rows: Vec<CommentRow> =
         load_in(c, ids, &[], |list| format!("{SELECT} WHERE id IN ({list})"))?;
+    let rows = on_visible_items(c, rows, viewer)?;
     Ok(rows.into_iter().map(|r| r.seen_by(viewer)).collect())
 }
 
@@ -78,14 +112,15 @@ pub fn on_target(
     target: &CommentTarget,
     viewer: Option<&str>,
 ) -> AppResult<Vec<Comment>> {
-    let mut out = Vec::new();
+    let mut rows = Vec::new();
     for r in c.query(
         &format!("{SELECT} WHERE target_kind = $1 AND target_id = $2 ORDER BY created_at, id"),
         params![&target.kind, &target.id],
     )? {
-        out.push(CommentRow::from_row(&r)?.seen_by(viewer));
+        rows.push(CommentRow::from_row(&r)?);
     }
-    Ok(out)
+    let rows = on_visible_items(c, rows, viewer)?;
+    Ok(rows.into_iter().map(|r| r.seen_by(viewer)).collect())
 }
 
 /// The comments on several items of one kind (one query per 500 items),
@@ -100,6 +135,7 @@ pub fn on_targets(
         format!("{SELECT} WHERE target_kind = $1 AND target_id IN ({list})")
     })?;
     rows.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    let rows = on_visible_items(c, rows, viewer)?;
     Ok(rows.into_iter().map(|r| r.seen_by(viewer)).collect())
 }
 
