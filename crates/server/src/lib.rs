@@ -38,9 +38,13 @@ pub fn open_state(
     let mut c = pool.get()?;
     db::schema::migrate(&mut *c)?;
     let secret = match secret_hex {
-        Some(h) => dauys_proto::unhex(h.trim())
-            .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
-            .ok_or_else(|| AppError::Internal("--secret must be 64 hex digits".into()))?,
+        Some(h) => {
+            let key = dauys_proto::unhex(h.trim())
+                .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+                .ok_or_else(|| AppError::Internal("--secret must be 64 hex digits".into()))?;
+            same_key_as_before(&mut *c, &key)?;
+            key
+        }
         None => stored_secret(&mut *c)?,
     };
     let components = components::Registry::new(components::builtin())?;
@@ -65,9 +69,57 @@ pub fn open_state(
     })
 }
 
+/// Refuses a key other than the one this database's IIN hashes and
+/// receipts were made with (they would all stop matching: nobody could
+/// sign in). Remembers a fingerprint of the key, never the key.
+fn same_key_as_before(c: &mut dyn Conn, key: &[u8; 32]) -> AppResult<()> {
+    let print = crypto::sha256_hex(&[b"dauys key check".as_slice(), key].concat());
+    let stored = |c: &mut dyn Conn, name: &str| -> AppResult<Option<String>> {
+        Ok(
+            c.query_one("SELECT value FROM settings WHERE key = $1", params![name])?
+                .map(|r| r.str(0))
+                .transpose()?,
+        )
+    };
+    let differs = match (stored(c, "secret")?, stored(c, "secret_check")?) {
+        (Some(old), _) => !old.eq_ignore_ascii_case(&dauys_proto::hex(key)),
+        (None, Some(check)) => check != print,
+        (None, None) => false,
+    };
+    if differs {
+        return Err(AppError::Internal(
+            "this key is not the one the database was made with: IIN hashes and receipts \
+             would no longer match (use the key it was made with)"
+                .into(),
+        ));
+    }
+    db::write_tx(c, |c| -> AppResult<()> {
+        c.exec(
+            "INSERT INTO settings (key, value) VALUES ('secret_check', $1) ON CONFLICT (key) DO NOTHING",
+            params![&print],
+        )?;
+        Ok(())
+    })
+}
+
 /// The key kept in the database when none is configured (first writer wins,
 /// so every instance on one database agrees).
 fn stored_secret(c: &mut dyn Conn) -> AppResult<[u8; 32]> {
+    // A database whose key is kept outside it must never get a second one
+    // (every IIN hash made with it would be wrong).
+    let outside = c
+        .query_one(
+            "SELECT value FROM settings WHERE key = 'secret_check'",
+            params![],
+        )?
+        .is_some()
+        && c.query_one("SELECT value FROM settings WHERE key = 'secret'", params![])?
+            .is_none();
+    if outside {
+        return Err(AppError::Internal(
+            "this database's key is kept outside it: set DAUYS_SECRET or DAUYS_SECRET_FILE".into(),
+        ));
+    }
     let fresh = dauys_proto::hex(&crypto::random_secret());
     db::write_tx(c, |c| -> AppResult<()> {
         c.exec(

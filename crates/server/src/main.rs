@@ -16,10 +16,20 @@ struct Cli {
     /// Directory for the default SQLite database.
     #[arg(long, env = "DAUYS_DATA_DIR", default_value = "data", global = true)]
     data_dir: PathBuf,
-    /// 64 hex digits keying IIN hashes and receipts (default: generated once
-    /// and kept in the database; set it explicitly in production).
+    /// 64 hex digits keying IIN hashes and receipts. Required to serve
+    /// (or `--secret-file`), except with `--demo`/`--dev`, where a key is
+    /// generated once and kept in the database — where a copy of the
+    /// database would also hold the key that reverses its IIN hashes.
     #[arg(long, env = "DAUYS_SECRET", global = true, hide_env_values = true)]
     secret: Option<String>,
+    /// A file holding the key (e.g. a mounted secret).
+    #[arg(
+        long,
+        env = "DAUYS_SECRET_FILE",
+        global = true,
+        conflicts_with = "secret"
+    )]
+    secret_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
     #[command(flatten)]
@@ -47,9 +57,10 @@ struct ServeArgs {
     #[arg(long, env = "DAUYS_SMS_LANG", default_value = "kk")]
     sms_lang: String,
     /// Development only: print one-time codes to stdout instead of sending
-    /// them (`--demo` does too). Anyone who reads the output can sign in.
-    #[arg(long, env = "DAUYS_DEV_SMS_LOG")]
-    dev_sms_log: bool,
+    /// them, and keep the key in the database (`--demo` does both). Anyone
+    /// who reads the output can sign in.
+    #[arg(long, env = "DAUYS_DEV")]
+    dev: bool,
     /// Behind a reverse proxy: tell clients apart (for sign-in limits) by
     /// the address it appends to X-Forwarded-For. Only with a proxy that
     /// sets it: otherwise clients could choose their own address.
@@ -73,6 +84,18 @@ enum Command {
         #[command(subcommand)]
         cmd: UserCmd,
     },
+    /// The key of IIN hashes and receipts.
+    Secret {
+        #[command(subcommand)]
+        cmd: SecretCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum SecretCmd {
+    /// Prints the key this database keeps (from a `--demo`/`--dev` start or
+    /// an older server), to move it into DAUYS_SECRET_FILE.
+    Show,
 }
 
 #[derive(Subcommand, Debug)]
@@ -123,7 +146,22 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Some(args) => sms_gateway(args)?,
         None => Arc::new(sms::NoGateway),
     };
-    let st = open_state(&database, cli.secret.as_deref(), gateway)?;
+    let secret = match &cli.secret_file {
+        Some(f) => Some(
+            std::fs::read_to_string(f)
+                .map_err(|e| format!("--secret-file {}: {e}", f.display()))?,
+        ),
+        None => cli.secret.clone(),
+    };
+    if secret.is_none() && serving.is_some_and(|a| !(a.demo || a.dev)) {
+        return Err(
+            "no key: set DAUYS_SECRET or DAUYS_SECRET_FILE (64 hex digits, kept outside \
+                    the database; `dauys-server secret show` prints one a database already keeps); \
+                    --demo or --dev keep it in the database instead (development only)"
+                .into(),
+        );
+    }
+    let st = open_state(&database, secret.as_deref(), gateway)?;
     let mut c = st.pool.get()?;
     match cli.command {
         Some(Command::Migrate) => {
@@ -163,13 +201,19 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             println!("granted {} to {iin}", role.as_str());
             Ok(())
         }
+        Some(Command::Secret {
+            cmd: SecretCmd::Show,
+        }) => {
+            println!("{}", dauys_proto::hex(st.secret.as_slice()));
+            Ok(())
+        }
         Some(Command::Serve(args)) => serve(st, c, args),
         None => serve(st, c, cli.serve),
     }
 }
 
 /// A real provider when one is configured; the log only when asked for
-/// (`--demo`, `--dev-sms-log`): codes in a log let its readers sign in as
+/// (`--demo`, `--dev`): codes in a log let its readers sign in as
 /// anyone, so a server with neither refuses to start.
 fn sms_gateway(args: &ServeArgs) -> Result<Arc<dyn sms::SmsGateway>, Box<dyn std::error::Error>> {
     if let Some(url) = &args.sms_url {
@@ -181,15 +225,13 @@ fn sms_gateway(args: &ServeArgs) -> Result<Arc<dyn sms::SmsGateway>, Box<dyn std
         let cfg = sms::HttpConfig::new(url.clone(), token, lang);
         return Ok(Arc::new(sms::HttpGateway::start(cfg)?));
     }
-    if args.demo || args.dev_sms_log {
-        tracing::warn!(
-            "one-time codes are printed, not sent (--demo / --dev-sms-log): not for production"
-        );
+    if args.demo || args.dev {
+        tracing::warn!("one-time codes are printed, not sent (--demo / --dev): not for production");
         return Ok(Arc::new(sms::LogGateway));
     }
     Err(
         "no SMS gateway: set --sms-url (DAUYS_SMS_URL) to your provider, see README \"SMS\"; \
-         --demo or --dev-sms-log print codes instead (development only)"
+         --demo or --dev print codes instead (development only)"
             .into(),
     )
 }

@@ -173,7 +173,10 @@ pub fn cast(
             op_id,
             to_json(&ids)?,
             &receipt,
-            op.client_ts,
+            // The device's clock orders a resident's ballots, but never
+            // past the server's: a ballot dated in the future would stand
+            // against every later one.
+            op.client_ts.min(ctx.now),
             ctx.now,
             op.signature.clone().unwrap_or_default(),
             // The key that verified the ballot (not the session's device:

@@ -111,12 +111,15 @@ struct ProposalRow {
     author: String,
     status: ProposalStatus,
     history: String,
+    /// Its cycle's phase.
+    cycle_phase: Phase,
 }
 
 fn load(c: &mut dyn Conn, id: &str) -> AppResult<ProposalRow> {
     let r = c
         .query_one(
-            "SELECT locality, author, status, history FROM proposals WHERE id = $1",
+            "SELECT p.locality, p.author, p.status, p.history, c.phase FROM proposals p
+               JOIN cycles c ON c.id = p.cycle_id WHERE p.id = $1",
             params![id],
         )?
         .ok_or_else(|| not_found("proposal"))?;
@@ -125,7 +128,23 @@ fn load(c: &mut dyn Conn, id: &str) -> AppResult<ProposalRow> {
         author: r.str(1)?,
         status: ProposalStatus::parse(&r.str(2)?).unwrap_or(ProposalStatus::Submitted),
         history: r.str(3)?,
+        cycle_phase: Phase::parse(&r.str(4)?).unwrap_or(Phase::Closed),
     })
+}
+
+/// The ballot is fixed once voting opens: no proposal is moderated,
+/// revised or reviewed onto (or off) it from then on.
+fn before_voting(p: &ProposalRow) -> Result<(), Reject> {
+    if p.cycle_phase >= Phase::Voting {
+        return Err(Reject::new(
+            ErrorCode::PhaseClosed,
+            format!(
+                "proposals are not changed once voting has begun (phase {})",
+                p.cycle_phase.as_str()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn invalid(from: ProposalStatus) -> Reject {
@@ -187,6 +206,7 @@ pub fn moderate(c: &mut dyn Conn, ctx: &mut Ctx, m: ProposalModeratePayload) -> 
     ) {
         return Err(invalid(p.status).into());
     }
+    before_voting(&p)?;
     let reason = text(
         "reason",
         &m.reason,
@@ -212,6 +232,7 @@ pub fn revise(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalRevisePayload) -> AppR
     if p.status != ProposalStatus::NeedsChanges {
         return Err(invalid(p.status).into());
     }
+    before_voting(&p)?;
     let title = text("title", &r.title, MAX_TITLE_CHARS, true)?;
     let description = text("description", &r.description, MAX_BODY_CHARS, true)?;
     let category = text("category", &r.category, 50, true)?;
@@ -242,6 +263,7 @@ pub fn review(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalReviewPayload) -> AppR
     ) {
         return Err(invalid(p.status).into());
     }
+    before_voting(&p)?;
     check_amount("cost_estimate", r.cost_estimate)?;
     let note = text("note", &r.note, MAX_REASON_CHARS, !r.feasible)?;
     let status = if r.feasible {

@@ -1,0 +1,101 @@
+//! Bounds and phases, on SQLite and PostgreSQL: a ballot dated in the
+//! future does not stand against later ones, and the ballot is fixed once
+//! voting has begun (no moderation or review onto it).
+
+mod common;
+
+use common::Server;
+use ed25519_dalek::Signer;
+use serde_json::json;
+
+async fn sql(srv: &Server, q: &'static str, id: &str) {
+    let st = srv.st.clone();
+    let id = id.to_string();
+    tokio::task::spawn_blocking(move || {
+        let mut c = st.pool.get().expect("conn");
+        c.exec(q, &[id.as_str().into()]).expect("sql");
+    })
+    .await
+    .expect("join");
+}
+
+async fn bounds_and_phases(srv: Server) {
+    let voter = srv.sign_in(&srv.person("resident", 5)).await;
+    let cycle = srv.voting_cycle().await;
+    let cid = cycle["id"].as_str().expect("id").to_string();
+    let projects = srv.ballot_projects(&cid).await;
+    let (a, b) = (projects[0].0.clone(), projects[1].0.clone());
+    // Cast with the device's clock ten years ahead…
+    let mut future = voter.op("ballot.cast", json!({"cycle_id": cid, "proposal_ids": [a]}));
+    future.client_ts += 10 * 365 * 24 * 3_600_000;
+    future.signature = Some(dauys_proto::hex(
+        &voter
+            .key
+            .sign(&dauys_proto::signing_bytes(&future))
+            .to_bytes(),
+    ));
+    let r = voter.push(&srv, &[future]).await;
+    assert!(
+        matches!(r[0].outcome, dauys_proto::OpOutcome::Accepted { .. }),
+        "{r:?}"
+    );
+    // …then changes their mind with a correct clock: the later ballot counts.
+    let later = voter
+        .one(
+            &srv,
+            "ballot.cast",
+            json!({"cycle_id": cid, "proposal_ids": [b]}),
+        )
+        .await;
+    assert_eq!(later["status"], "accepted", "{later}");
+    let stored = srv
+        .count(
+            "SELECT COUNT(*) FROM ballots WHERE user_id = $1 AND proposal_ids LIKE $2",
+            vec![voter.me.user_id.as_str().into(), format!("%{b}%").into()],
+        )
+        .await;
+    assert_eq!(stored, 1, "the later ballot is the one stored");
+
+    // Voting has begun: a proposal left accepted is not reviewed onto the
+    // ballot, nor one left submitted moderated.
+    let expert = srv.sign_in(&srv.person("expert", 0)).await;
+    let moderator = srv.sign_in(&srv.person("moderator", 0)).await;
+    let left = projects[2].0.clone();
+    sql(
+        &srv,
+        "UPDATE proposals SET status = 'accepted' WHERE id = $1",
+        &left,
+    )
+    .await;
+    let r = expert
+        .one(
+            &srv,
+            "proposal.review",
+            json!({"proposal_id": left, "feasible": true, "cost_estimate": 1000}),
+        )
+        .await;
+    assert_eq!(
+        (&r["status"], &r["code"]),
+        (&json!("rejected"), &json!("phase_closed")),
+        "{r}"
+    );
+    sql(
+        &srv,
+        "UPDATE proposals SET status = 'submitted' WHERE id = $1",
+        &left,
+    )
+    .await;
+    let r = moderator
+        .one(
+            &srv,
+            "proposal.moderate",
+            json!({"proposal_id": left, "decision": "accept", "reason": ""}),
+        )
+        .await;
+    assert_eq!(
+        (&r["status"], &r["code"]),
+        (&json!("rejected"), &json!("phase_closed")),
+        "{r}"
+    );
+}
+both_backends!(bounds, bounds_and_phases);
