@@ -67,6 +67,8 @@ fi
 if [ -f crates/tally/fuzz/run-short.sh ] && [ "${DAUYS_SKIP_FUZZ:-}" != 1 ]; then
   step "fuzz the pabulib parser (short run)"
   bash crates/tally/fuzz/run-short.sh
+  step "fuzz push decoding and op parsing (short run)"
+  bash crates/proto/fuzz/run-short.sh
 fi
 
 step "sync over shaped networks (netem: edge, gprs, flaky, partition)"
