@@ -69,6 +69,8 @@ if [ -f crates/tally/fuzz/run-short.sh ] && [ "${DAUYS_SKIP_FUZZ:-}" != 1 ]; the
   bash crates/tally/fuzz/run-short.sh
   step "fuzz push decoding and op parsing (short run)"
   bash crates/proto/fuzz/run-short.sh
+  step "fuzz the client applying pull responses (short run)"
+  bash crates/core/fuzz/run-short.sh
 fi
 
 step "sync over shaped networks (netem: edge, gprs, flaky, partition)"

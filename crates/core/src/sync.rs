@@ -399,6 +399,16 @@ fn apply_pull(p: &Profile, resp: &PullResponse) -> Result<()> {
 }
 
 impl Profile {
+    /// Applies a pull response body as received from the server (JSON):
+    /// what a sync does with each page. A body that does not decode, or
+    /// holds what the mirror refuses, is an error; nothing is half-applied.
+    /// Public for the fuzz target (`crates/core/fuzz`).
+    #[doc(hidden)]
+    pub fn apply_pull_body(&self, body: &[u8]) -> Result<()> {
+        let resp: PullResponse = serde_json::from_slice(body)?;
+        apply_pull(self, &resp)
+    }
+
     /// Uploads pending photos, pushes the outbox, pulls changes. Transient
     /// failures (network, timeouts, 5xx) are retried with exponential
     /// backoff and jitter up to `max_attempts`; then the report says what
