@@ -51,6 +51,10 @@ pub fn open_state(
     for comp in components.iter() {
         db::schema::migrate_component(&mut *c, comp.name(), comp.migrations())?;
     }
+    let forgotten = kernel::uploads::forget_unfinished(&mut *c, clock::now_ms())?;
+    if forgotten > 0 {
+        tracing::info!(uploads = forgotten, "unfinished uploads deleted");
+    }
     // Votes closed but not counted (a server stopped between the two).
     let pending = components::budgets::cycles::uncounted(&mut *c)?;
     if !pending.is_empty() {

@@ -97,5 +97,17 @@ async fn bounds_and_phases(srv: Server) {
         (&json!("rejected"), &json!("phase_closed")),
         "{r}"
     );
+
+    // Staff elsewhere are refused without learning where the item is.
+    let far = srv.sign_in(&srv.person("official, Almaty region", 0)).await;
+    let r = far
+        .one(
+            &srv,
+            "cycle.phase",
+            json!({"cycle_id": cid, "phase": "tallying"}),
+        )
+        .await;
+    assert_eq!(r["status"], "rejected", "{r}");
+    assert!(!r.to_string().contains(dauys_server::demo::CITY), "{r}");
 }
 both_backends!(bounds, bounds_and_phases);

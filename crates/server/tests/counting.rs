@@ -80,3 +80,87 @@ async fn a_closed_vote_is_counted_at_start_sqlite() {
 async fn a_closed_vote_is_counted_at_start_postgres() {
     counted_at_start(Backend::Postgres).await;
 }
+
+/// Uploads left unfinished for over a week are deleted when a server
+/// starts (and hourly); recent and complete ones stay.
+async fn unfinished_uploads(backend: Backend) {
+    let url = Arc::new(Mutex::new(String::new()));
+    let seen = url.clone();
+    let Some(srv) = Server::start_prepared(backend, true, move |u| {
+        *seen.lock().expect("lock") = u.to_string();
+    })
+    .await
+    else {
+        return;
+    };
+    let week = dauys_server::kernel::uploads::UNFINISHED_KEPT_MS;
+    let now = dauys_server::clock::now_ms();
+    {
+        let st = srv.st.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut c = st.pool.get().expect("conn");
+            for (id, received, created) in [
+                ("old-unfinished", 10, now - week - 60_000),
+                ("new-unfinished", 10, now - 60_000),
+                ("old-complete", 100, now - week - 60_000),
+            ] {
+                c.exec(
+                    "INSERT INTO uploads (id, user_id, length, received, content_type, created_at)
+                     VALUES ($1, 'u', 100, $2, 'image/png', $3)",
+                    &[id.into(), i64::from(received).into(), created.into()],
+                )
+                .expect("upload");
+                c.exec(
+                    "INSERT INTO upload_chunks (upload_id, start_at, data) VALUES ($1, 0, 'AAAA')",
+                    &[id.into()],
+                )
+                .expect("chunk");
+            }
+        })
+        .await
+        .expect("join");
+    }
+    let url = url.lock().expect("lock").clone();
+    tokio::task::spawn_blocking(move || {
+        dauys_server::open_state(
+            &url,
+            None,
+            Arc::new(dauys_server::sms::MemoryGateway::default()),
+        )
+        .map(|_| ())
+    })
+    .await
+    .expect("join")
+    .expect("open");
+    let ids = srv
+        .count(
+            "SELECT COUNT(*) FROM uploads WHERE id IN ('new-unfinished', 'old-complete')",
+            vec![],
+        )
+        .await;
+    assert_eq!(ids, 2, "recent and complete uploads stay");
+    let chunks = srv
+        .count(
+            "SELECT COUNT(*) FROM upload_chunks WHERE upload_id = 'old-unfinished'",
+            vec![],
+        )
+        .await;
+    assert_eq!(chunks, 0);
+    let gone = srv
+        .count(
+            "SELECT COUNT(*) FROM uploads WHERE id = 'old-unfinished'",
+            vec![],
+        )
+        .await;
+    assert_eq!(gone, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn unfinished_uploads_are_deleted_sqlite() {
+    unfinished_uploads(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn unfinished_uploads_are_deleted_postgres() {
+    unfinished_uploads(Backend::Postgres).await;
+}

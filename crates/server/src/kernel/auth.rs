@@ -422,9 +422,14 @@ pub fn require_role(
             }
         }
     }
+    // Which locality the item is in is not said: the caller may not know.
+    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
     Err(Reject::new(
         ErrorCode::Forbidden,
-        format!("requires role {:?} for locality {locality}", roles),
+        format!(
+            "requires the role {} where this item is",
+            names.join(" or ")
+        ),
     )
     .into())
 }

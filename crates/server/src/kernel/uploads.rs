@@ -170,6 +170,16 @@ pub fn put_whole(
     Ok(())
 }
 
+/// Uploads left unfinished this long are deleted (a device resumes within
+/// hours; a week covers a phone left offline on a long trip).
+pub const UNFINISHED_KEPT_MS: i64 = 7 * 24 * 3_600_000;
+
+/// Deletes uploads never completed and older than [`UNFINISHED_KEPT_MS`]
+/// (their chunks first); returns how many. Run at start-up and hourly.
+pub fn forget_unfinished(c: &mut dyn Conn, now: i64) -> AppResult<usize> {
+    store::forget_unfinished(c, now - UNFINISHED_KEPT_MS)
+}
+
 /// The uploads tables (`uploads`, `upload_chunks`): all of this module's SQL.
 mod store {
     use base64::Engine;
@@ -285,6 +295,20 @@ mod store {
             Ok(Ok((end, length)))
         })?;
         Ok(r?)
+    }
+
+    pub fn forget_unfinished(c: &mut dyn Conn, before: i64) -> AppResult<usize> {
+        db::write_tx(c, |c| -> AppResult<usize> {
+            c.exec(
+                "DELETE FROM upload_chunks WHERE upload_id IN
+                   (SELECT id FROM uploads WHERE received < length AND created_at < $1)",
+                params![before],
+            )?;
+            Ok(c.exec(
+                "DELETE FROM uploads WHERE received < length AND created_at < $1",
+                params![before],
+            )? as usize)
+        })
     }
 
     /// The first bytes of an upload (its first chunk).
