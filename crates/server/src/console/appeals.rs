@@ -121,6 +121,13 @@ pub struct Choice {
     pub selected: bool,
 }
 
+/// A body to filter the queue by.
+pub struct BodyFilter {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
 #[derive(Template)]
 #[template(path = "console/appeals.html")]
 pub struct QueuePage {
@@ -129,6 +136,10 @@ pub struct QueuePage {
     pub types: Vec<Choice>,
     pub overdue: bool,
     pub q: String,
+    /// Bodies to filter by, by name.
+    pub bodies: Vec<BodyFilter>,
+    /// The "due on or before" day chosen, `YYYY-MM-DD` or empty.
+    pub due_before: String,
     pub items: Vec<QueueItem>,
     pub prev_href: Option<String>,
     pub next_href: Option<String>,
@@ -148,6 +159,12 @@ pub struct QueueArgs {
     pub overdue: String,
     #[serde(default)]
     pub q: String,
+    /// A body's id (`pvl-akimat`).
+    #[serde(default)]
+    pub body: String,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub due_before: String,
     #[serde(default)]
     pub page: Option<i64>,
     #[serde(default)]
@@ -164,6 +181,10 @@ impl QueueArgs {
             appeal_type: AppealType::parse(&self.appeal_type),
             overdue: !self.overdue.is_empty() && self.overdue != "0",
             text: self.q.chars().take(200).collect(),
+            addressee: Some(self.body.trim())
+                .filter(|b| !b.is_empty())
+                .map(|b| b.chars().take(100).collect()),
+            due_before: dauys_proto::workdays::parse_date(self.due_before.trim()),
         }
     }
 
@@ -183,6 +204,12 @@ impl QueueArgs {
         }
         if !f.text.is_empty() {
             parts.push(format!("q={}", encode(&f.text)));
+        }
+        if let Some(b) = &f.addressee {
+            parts.push(format!("body={}", encode(b)));
+        }
+        if let Some(d) = f.due_before {
+            parts.push(format!("due_before={}", format_date(d)));
         }
         format!("/console/appeals?{}", parts.join("&"))
     }
@@ -243,6 +270,15 @@ pub async fn queue(
             selected: f.appeal_type == Some(*t),
         })
         .collect();
+    let mut body_choices: Vec<BodyFilter> = bodies
+        .iter()
+        .map(|(id, name)| BodyFilter {
+            value: id.clone(),
+            label: name.clone(),
+            selected: f.addressee.as_deref() == Some(id.as_str()),
+        })
+        .collect();
+    body_choices.sort_by(|a, b| a.label.cmp(&b.label));
     let p = QueuePage {
         page: Chrome::signed_in(tr, "console-appeals-title", "/console/appeals", &staff)
             .with_flash(args.flash.as_deref()),
@@ -254,6 +290,8 @@ pub async fn queue(
         types,
         overdue: f.overdue,
         q: f.text.clone(),
+        bodies: body_choices,
+        due_before: f.due_before.map(format_date).unwrap_or_default(),
         items: rows
             .into_iter()
             .map(|r| queue_item(tr, r, &bodies, today))

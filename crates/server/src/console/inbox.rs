@@ -37,6 +37,12 @@ pub struct StaffAppealsArgs {
     /// Words in the subject or text.
     #[serde(default)]
     q: Option<String>,
+    /// Addressed to this body, e.g. `pvl-akimat`.
+    #[serde(default)]
+    body: Option<String>,
+    /// Due on or before this day, `YYYY-MM-DD`.
+    #[serde(default)]
+    due_before: Option<String>,
     /// Opaque cursor from the previous page.
     #[serde(default)]
     cursor: Option<String>,
@@ -74,6 +80,8 @@ pub async fn staff_appeals(
             _ => String::new(),
         },
         q: args.q.unwrap_or_default(),
+        body: args.body.unwrap_or_default(),
+        due_before: args.due_before.unwrap_or_default(),
         page: None,
         flash: None,
     }

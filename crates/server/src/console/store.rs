@@ -88,6 +88,10 @@ pub struct AppealFilter {
     pub overdue: bool,
     /// Words in the subject or text (case-insensitive).
     pub text: String,
+    /// Addressed to this body.
+    pub addressee: Option<String>,
+    /// Due on or before this day (`YYYY-MM-DD`).
+    pub due_before: Option<time::Date>,
 }
 
 /// One line of the appeals queue.
@@ -155,6 +159,17 @@ pub fn appeals_queue(
         params.push(format_date(today).into());
         sql.push_str(&format!(
             " AND status IN {OPEN} AND due_date IS NOT NULL AND due_date < ${}",
+            params.len()
+        ));
+    }
+    if let Some(body) = &f.addressee {
+        params.push(body.as_str().into());
+        sql.push_str(&format!(" AND addressee = ${}", params.len()));
+    }
+    if let Some(day) = f.due_before {
+        params.push(format_date(day).into());
+        sql.push_str(&format!(
+            " AND due_date IS NOT NULL AND due_date <= ${}",
             params.len()
         ));
     }
