@@ -48,15 +48,9 @@ pub async fn index(
         Ok(v) => v,
         Err(e) => return page::error(tr, &e),
     };
-    let depth_of = |code: &str| {
-        let mut d = 0;
-        let mut cur = all.iter().find(|l| l.code == code);
-        while let Some(p) = cur.and_then(|l| l.parent.as_deref()) {
-            d += 1;
-            cur = all.iter().find(|l| l.code == p);
-        }
-        d
-    };
+    // The shared locality walk (proto): a place's depth is its ancestors.
+    let tree = dauys_proto::locality::LocalityTree::from_localities(&all);
+    let depth_of = |code: &str| tree.ancestors(code).len().saturating_sub(1);
     // Depth-first: each locality right after its parent.
     let mut places = Vec::new();
     let mut stack: Vec<&dauys_proto::Locality> =
