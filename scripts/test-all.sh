@@ -64,13 +64,13 @@ if [ -f tests/e2e/run.sh ] && [ "${DAUYS_SKIP_E2E:-}" != 1 ]; then
   trap 'kill -- -"$e2e_build_pid" 2>/dev/null || true' EXIT
 fi
 
-if [ -f crates/tally/fuzz/run-short.sh ] && [ "${DAUYS_SKIP_FUZZ:-}" != 1 ]; then
+if [ "${DAUYS_SKIP_FUZZ:-}" != 1 ]; then
   step "fuzz the pabulib parser (short run)"
-  bash crates/tally/fuzz/run-short.sh
+  bash scripts/fuzz-short.sh crates/tally/fuzz parse
   step "fuzz push decoding and op parsing (short run)"
-  bash crates/proto/fuzz/run-short.sh
+  bash scripts/fuzz-short.sh crates/proto/fuzz push
   step "fuzz the client applying pull responses (short run)"
-  bash crates/core/fuzz/run-short.sh
+  bash scripts/fuzz-short.sh crates/core/fuzz pull
 fi
 
 step "sync over shaped networks (netem: edge, gprs, flaky, partition)"

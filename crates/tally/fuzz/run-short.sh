@@ -1,17 +1,3 @@
 #!/usr/bin/env bash
-# 60-second fuzz run of the pabulib parser (for CI). Needs a nightly-capable
-# rustc: uses the nightly toolchain if installed, else RUSTC_BOOTSTRAP=1.
-set -euo pipefail
-cd "$(dirname "$0")"
-SECS="${FUZZ_SECONDS:-60}"
-if ! command -v cargo-fuzz >/dev/null 2>&1; then
-  cargo install --locked cargo-fuzz
-fi
-TOOLCHAIN=()
-if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
-  TOOLCHAIN=(+nightly)
-else
-  export RUSTC_BOOTSTRAP=1
-fi
-mkdir -p corpus/parse
-cargo "${TOOLCHAIN[@]}" fuzz run parse corpus/parse -- -max_total_time="$SECS" -max_len=65536 -rss_limit_mb=2048
+# 60-second fuzz run of the pabulib parser (for CI; FUZZ_SECONDS to change).
+exec bash "$(dirname "$0")/../../../scripts/fuzz-short.sh" "$(dirname "$0")" parse
