@@ -462,20 +462,11 @@ async fn ballot_rules(srv: Server) {
     assert!(cells[0] >= 5 && cells[0] <= adults, "{cells:?} of {adults}");
     // Served as stored, not counted again per request: with the ballots
     // gone from the database, the download is still the same file.
-    {
-        let st = srv.st.clone();
-        let cid = cid.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut c = st.pool.get().expect("conn");
-            c.exec(
-                "DELETE FROM ballots WHERE cycle_id = $1",
-                &[cid.as_str().into()],
-            )
-            .expect("delete");
-        })
-        .await
-        .expect("join");
-    }
+    srv.exec(
+        "DELETE FROM ballots WHERE cycle_id = $1",
+        vec![cid.as_str().into()],
+    )
+    .await;
     let again = srv
         .http
         .get(srv.url(&format!("/v1/cycles/{cid}/ballots.pb")))

@@ -8,17 +8,6 @@ use common::Server;
 use ed25519_dalek::Signer;
 use serde_json::json;
 
-async fn sql(srv: &Server, q: &'static str, id: &str) {
-    let st = srv.st.clone();
-    let id = id.to_string();
-    tokio::task::spawn_blocking(move || {
-        let mut c = st.pool.get().expect("conn");
-        c.exec(q, &[id.as_str().into()]).expect("sql");
-    })
-    .await
-    .expect("join");
-}
-
 async fn bounds_and_phases(srv: Server) {
     let voter = srv.sign_in(&srv.person("resident", 5)).await;
     let cycle = srv.voting_cycle().await;
@@ -61,10 +50,9 @@ async fn bounds_and_phases(srv: Server) {
     let expert = srv.sign_in(&srv.person("expert", 0)).await;
     let moderator = srv.sign_in(&srv.person("moderator", 0)).await;
     let left = projects[2].0.clone();
-    sql(
-        &srv,
+    srv.exec(
         "UPDATE proposals SET status = 'accepted' WHERE id = $1",
-        &left,
+        vec![left.as_str().into()],
     )
     .await;
     let r = expert
@@ -79,10 +67,9 @@ async fn bounds_and_phases(srv: Server) {
         (&json!("rejected"), &json!("phase_closed")),
         "{r}"
     );
-    sql(
-        &srv,
+    srv.exec(
         "UPDATE proposals SET status = 'submitted' WHERE id = $1",
-        &left,
+        vec![left.as_str().into()],
     )
     .await;
     let r = moderator

@@ -155,13 +155,7 @@ async fn comments_on_hidden_items(srv: Server) {
     let author = srv.sign_in(&srv.person("resident", 2)).await;
     let neighbour = srv.sign_in(&srv.person("resident", 3)).await;
     let city = dauys_server::demo::CITY;
-    let (_, cycles) = srv.get(&format!("/v1/cycles?locality={city}"), None).await;
-    let collecting = cycles
-        .as_array()
-        .and_then(|a| a.iter().find(|c| c["phase"] == "collecting"))
-        .and_then(|c| c["id"].as_str())
-        .expect("collecting cycle")
-        .to_string();
+    let collecting = srv.collecting_cycle_id().await;
     let (_, before) = srv
         .get(&format!("/v1/changes?follow={city}&limit=1000"), None)
         .await;

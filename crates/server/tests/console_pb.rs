@@ -27,13 +27,7 @@ fn op_of(html: &str, action: &str) -> String {
 
 async fn review_and_progress(srv: Server) {
     // A proposal accepted by the moderator waits for the experts.
-    let cycles = srv.get("/v1/cycles?locality=551010000", None).await.1;
-    let collecting = cycles
-        .as_array()
-        .and_then(|a| a.iter().find(|c| c["phase"] == "collecting"))
-        .and_then(|c| c["id"].as_str())
-        .expect("a collecting cycle")
-        .to_string();
+    let collecting = srv.collecting_cycle_id().await;
     let resident = srv.sign_in(&srv.person("resident", 0)).await;
     let out = resident
         .one(

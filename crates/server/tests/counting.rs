@@ -5,18 +5,10 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
 use common::{Backend, Server};
 
 async fn counted_at_start(backend: Backend) {
-    let url = Arc::new(Mutex::new(String::new()));
-    let seen = url.clone();
-    let Some(srv) = Server::start_prepared(backend, true, move |u| {
-        *seen.lock().expect("lock") = u.to_string();
-    })
-    .await
-    else {
+    let Some(srv) = Server::start(backend).await else {
         return;
     };
     let cycle = srv.voting_cycle().await;
@@ -29,35 +21,15 @@ async fn counted_at_start(backend: Backend) {
         .await;
     assert!(voters > 0);
     // The phase change committed; the count after it never ran.
-    {
-        let st = srv.st.clone();
-        let cid = cid.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut c = st.pool.get().expect("conn");
-            c.exec(
-                "UPDATE cycles SET phase = 'tallying' WHERE id = $1",
-                &[cid.as_str().into()],
-            )
-            .expect("update");
-        })
-        .await
-        .expect("join");
-    }
+    srv.exec(
+        "UPDATE cycles SET phase = 'tallying' WHERE id = $1",
+        vec![cid.as_str().into()],
+    )
+    .await;
     let (_, c) = srv.get(&format!("/v1/cycles/{cid}"), None).await;
     assert!(c["results"].is_null(), "{c}");
     // A server starting on this database counts it.
-    let url = url.lock().expect("lock").clone();
-    tokio::task::spawn_blocking(move || {
-        dauys_server::open_state(
-            &url,
-            None,
-            Arc::new(dauys_server::sms::MemoryGateway::default()),
-        )
-        .map(|_| ())
-    })
-    .await
-    .expect("join")
-    .expect("open");
+    srv.start_another_on_same_db().await;
     let (_, c) = srv.get(&format!("/v1/cycles/{cid}"), None).await;
     assert_eq!(c["results"]["voters"].as_i64(), Some(voters), "{c}");
     let (_, props) = srv.get(&format!("/v1/cycles/{cid}/proposals"), None).await;
@@ -84,54 +56,29 @@ async fn a_closed_vote_is_counted_at_start_postgres() {
 /// Uploads left unfinished for over a week are deleted when a server
 /// starts (and hourly); recent and complete ones stay.
 async fn unfinished_uploads(backend: Backend) {
-    let url = Arc::new(Mutex::new(String::new()));
-    let seen = url.clone();
-    let Some(srv) = Server::start_prepared(backend, true, move |u| {
-        *seen.lock().expect("lock") = u.to_string();
-    })
-    .await
-    else {
+    let Some(srv) = Server::start(backend).await else {
         return;
     };
     let week = dauys_server::kernel::uploads::UNFINISHED_KEPT_MS;
     let now = dauys_server::clock::now_ms();
-    {
-        let st = srv.st.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut c = st.pool.get().expect("conn");
-            for (id, received, created) in [
-                ("old-unfinished", 10, now - week - 60_000),
-                ("new-unfinished", 10, now - 60_000),
-                ("old-complete", 100, now - week - 60_000),
-            ] {
-                c.exec(
-                    "INSERT INTO uploads (id, user_id, length, received, content_type, created_at)
-                     VALUES ($1, 'u', 100, $2, 'image/png', $3)",
-                    &[id.into(), i64::from(received).into(), created.into()],
-                )
-                .expect("upload");
-                c.exec(
-                    "INSERT INTO upload_chunks (upload_id, start_at, data) VALUES ($1, 0, 'AAAA')",
-                    &[id.into()],
-                )
-                .expect("chunk");
-            }
-        })
-        .await
-        .expect("join");
-    }
-    let url = url.lock().expect("lock").clone();
-    tokio::task::spawn_blocking(move || {
-        dauys_server::open_state(
-            &url,
-            None,
-            Arc::new(dauys_server::sms::MemoryGateway::default()),
+    for (id, received, created) in [
+        ("old-unfinished", 10, now - week - 60_000),
+        ("new-unfinished", 10, now - 60_000),
+        ("old-complete", 100, now - week - 60_000),
+    ] {
+        srv.exec(
+            "INSERT INTO uploads (id, user_id, length, received, content_type, created_at)
+             VALUES ($1, 'u', 100, $2, 'image/png', $3)",
+            vec![id.into(), i64::from(received).into(), created.into()],
         )
-        .map(|_| ())
-    })
-    .await
-    .expect("join")
-    .expect("open");
+        .await;
+        srv.exec(
+            "INSERT INTO upload_chunks (upload_id, start_at, data) VALUES ($1, 0, 'AAAA')",
+            vec![id.into()],
+        )
+        .await;
+    }
+    srv.start_another_on_same_db().await;
     let ids = srv
         .count(
             "SELECT COUNT(*) FROM uploads WHERE id IN ('new-unfinished', 'old-complete')",

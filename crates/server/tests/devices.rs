@@ -44,20 +44,11 @@ async fn device_keys(srv: Server) {
     assert_eq!(s, 200, "{v}");
 
     // A revoked device is not brought back by signing in again.
-    {
-        let st = srv.st.clone();
-        let hex = hex.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut c = st.pool.get().expect("conn");
-            c.exec(
-                "UPDATE devices SET revoked = 1 WHERE public_key = $1",
-                &[hex.as_str().into()],
-            )
-            .expect("revoke");
-        })
-        .await
-        .expect("join");
-    }
+    srv.exec(
+        "UPDATE devices SET revoked = 1 WHERE public_key = $1",
+        vec![hex.as_str().into()],
+    )
+    .await;
     let (s, v) = sign_in_with(&srv, "resident", 0, &hex).await;
     assert_eq!((s, &v["code"]), (403, &json!("forbidden")), "{v}");
 

@@ -419,18 +419,7 @@ async fn catalogue(srv: Server) {
     let cycle = srv.voting_cycle().await;
     let cycle_id = cycle["id"].as_str().expect("id").to_string();
     let project = srv.ballot_projects(&cycle_id).await[0].0.clone();
-    let (_, cycles) = srv
-        .get(
-            &format!("/v1/cycles?locality={}", dauys_server::demo::CITY),
-            None,
-        )
-        .await;
-    let collecting = cycles
-        .as_array()
-        .and_then(|a| a.iter().find(|c| c["phase"] == "collecting"))
-        .and_then(|c| c["id"].as_str())
-        .expect("a collecting cycle")
-        .to_string();
+    let collecting = srv.collecting_cycle_id().await;
     let (_, props) = srv
         .get(
             &format!("/v1/cycles/{collecting}/proposals"),

@@ -155,18 +155,7 @@ async fn roles_and_inbox(srv: Server) {
     assert!(a["answer"].is_null() || a["answer"] == "", "{a}");
 
     // An expert cannot moderate a proposal.
-    let (_, cycles) = srv
-        .get(
-            &format!("/v1/cycles?locality={}", dauys_server::demo::CITY),
-            None,
-        )
-        .await;
-    let collecting = cycles
-        .as_array()
-        .and_then(|a| a.iter().find(|c| c["phase"] == "collecting"))
-        .and_then(|c| c["id"].as_str())
-        .expect("collecting")
-        .to_string();
+    let collecting = srv.collecting_cycle_id().await;
     let out = resident
         .one(
             &srv,

@@ -16,6 +16,8 @@ pub struct Server {
     pub st: AppState,
     pub sms: Arc<MemoryGateway>,
     pub http: reqwest::Client,
+    /// The database's URL (another server may open it too).
+    pub db_url: String,
     _dir: Option<TempDir>,
     _db: Option<PgDb>,
 }
@@ -124,6 +126,7 @@ impl Server {
         };
         let sms = Arc::new(MemoryGateway::default());
         let sms2 = sms.clone();
+        let db_url = url.clone();
         let st = tokio::task::spawn_blocking(move || {
             prepare(&url);
             let st = dauys_server::open_state(&url, None, sms2).expect("open state");
@@ -152,6 +155,7 @@ impl Server {
                 .gzip(true)
                 .build()
                 .expect("client"),
+            db_url,
             _dir: dir,
             _db: db,
         })
@@ -231,6 +235,30 @@ impl Server {
         .expect("join")
     }
 
+    /// Runs a statement against the server's database (to set up a state
+    /// no op can reach).
+    pub async fn exec(&self, sql: &'static str, params: Vec<dauys_server::db::Value>) {
+        let st = self.st.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut c = st.pool.get().expect("conn");
+            c.exec(sql, &params).expect("exec");
+        })
+        .await
+        .expect("join");
+    }
+
+    /// What a second server starting on this database does at start-up
+    /// (migrations, housekeeping), run to completion.
+    pub async fn start_another_on_same_db(&self) {
+        let url = self.db_url.clone();
+        tokio::task::spawn_blocking(move || {
+            dauys_server::open_state(&url, None, Arc::new(MemoryGateway::default())).map(|_| ())
+        })
+        .await
+        .expect("join")
+        .expect("open state");
+    }
+
     pub fn set_today(&self, date: &str) {
         let d = dauys_proto::workdays::parse_date(date).expect("date");
         self.st.clock.set_now_ms(dauys_server::clock::noon_ms(d));
@@ -246,15 +274,26 @@ impl Server {
 
     /// Voting cycle of the demo city.
     pub async fn voting_cycle(&self) -> Value {
+        self.cycle_in_phase("voting").await
+    }
+
+    /// Id of the demo city's cycle collecting proposals.
+    pub async fn collecting_cycle_id(&self) -> String {
+        let c = self.cycle_in_phase("collecting").await;
+        c["id"].as_str().expect("id").to_string()
+    }
+
+    /// The demo city's cycle in `phase`.
+    async fn cycle_in_phase(&self, phase: &str) -> Value {
         let (_, v) = self
             .get(&format!("/v1/cycles?locality={}", demo::CITY), None)
             .await;
         v.as_array()
             .expect("cycles")
             .iter()
-            .find(|c| c["phase"] == "voting")
+            .find(|c| c["phase"] == phase)
             .cloned()
-            .expect("voting cycle")
+            .unwrap_or_else(|| panic!("a {phase} cycle"))
     }
 
     pub async fn ballot_projects(&self, cycle_id: &str) -> Vec<(String, i64)> {
