@@ -78,20 +78,22 @@ fn on_visible_items(
             .or_default()
             .push(r.target_id.clone());
     }
-    let mut seen: HashSet<(String, String)> = HashSet::new();
+    let mut seen: HashMap<String, HashSet<String>> = HashMap::new();
     for (kind, mut ids) in by_kind {
         let Some(items) = super::commentable(&kind) else {
             continue;
         };
         ids.sort();
         ids.dedup();
-        for id in items.visible(c, &ids, viewer)? {
-            seen.insert((kind.clone(), id));
-        }
+        let visible = items.visible(c, &ids, viewer)?;
+        seen.insert(kind, visible);
     }
     Ok(rows
         .into_iter()
-        .filter(|r| seen.contains(&(r.target_kind.clone(), r.target_id.clone())))
+        .filter(|r| {
+            seen.get(&r.target_kind)
+                .is_some_and(|ids| ids.contains(&r.target_id))
+        })
         .collect())
 }
 
