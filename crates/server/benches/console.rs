@@ -27,7 +27,7 @@ fn seed_proposals(c: &mut dyn Conn, now: i64) {
         )
         .expect("q")
         .expect("a cycle")
-        .str(0)
+        .only::<String>()
         .expect("id");
     let statuses = [
         "submitted",
@@ -90,7 +90,7 @@ fn run(label: &str, url: &str) {
         )
         .expect("q")
         .expect("row")
-        .str(0)
+        .only::<String>()
         .expect("id");
     let token = dauys_server::console::session::open(&st, &mut *c, &uid).expect("session");
     drop(c);

@@ -42,7 +42,7 @@ fn setup(
         )
         .expect("q")
         .expect("row")
-        .str(0)
+        .only::<String>()
         .expect("id");
     let official =
         dauys_server::auth::load_actor_by_user(&st, &mut *c, &uid, "bench").expect("actor");
@@ -101,7 +101,7 @@ fn setup(
             )
             .expect("q")
             .expect("row")
-            .str(0)
+            .only::<String>()
             .expect("s")
         })
         .collect::<Vec<_>>();

@@ -80,7 +80,7 @@ fn run(label: &str, url: &str) {
         )
         .expect("q")
         .expect("a counted cycle")
-        .str(0)
+        .only::<String>()
         .expect("id");
     let projects: Vec<String> = c
         .query(
@@ -89,7 +89,7 @@ fn run(label: &str, url: &str) {
         )
         .expect("q")
         .iter()
-        .map(|r| r.str(0).expect("id"))
+        .map(|r| r.only::<String>().expect("id"))
         .collect();
     let t = Instant::now();
     let now = st.clock.now_ms();

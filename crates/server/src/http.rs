@@ -6,7 +6,7 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Json, Router};
 use dauys_proto::{
     limits, ApiError, Appeal, Comment, Cycle, ErrorCode, Locality, Me, Op, OpKind, OpResult,
@@ -14,7 +14,10 @@ use dauys_proto::{
     SessionResponse, VerifyRequest,
 };
 use serde::Deserialize;
+use std::sync::Arc;
 use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{self, Actor};
 use crate::db::Conn;
@@ -65,14 +68,19 @@ where
     }
 }
 
-/// The bearer token of the request, if any.
+/// The `Authorization: Bearer` token of a request, if any (a malformed
+/// header counts as none), parsed by the `headers` crate.
+pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    use axum_extra::headers::authorization::{Authorization, Bearer};
+    use axum_extra::headers::HeaderMapExt;
+    headers
+        .typed_get::<Authorization<Bearer>>()
+        .map(|Authorization(b)| b.token().trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
 fn bearer(parts: &Parts) -> Option<String> {
-    parts
-        .headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_string())
+    bearer_token(&parts.headers)
 }
 
 /// The signed-in user: handlers taking an [`Actor`] answer 401 (JSON
@@ -139,15 +147,8 @@ pub async fn blocking<T: Send + 'static>(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Dauys participation API", version = "1", description = "Appeals to akimats, participatory budgeting and offline-first sync. Errors are JSON `ApiError` bodies with stable codes."),
-    paths(healthz, localities, request_otp, verify_otp, logout, me, push_ops, pull_changes, action,
-          crate::components::budgets::routes::cycles, crate::components::budgets::routes::cycle_get,
-          crate::components::budgets::routes::cycle_proposals, crate::components::budgets::routes::proposal_get,
-          crate::components::comments::routes::proposal_comments,
-          crate::components::appeals::routes::appeal_get, crate::components::appeals::routes::my_appeals,
-          crate::console::inbox::staff_appeals, crate::console::inbox::staff_proposals,
-          crate::console::inbox::staff_comments, crate::console::inbox::staff_cycles,
-          uploads::create, uploads::head, uploads::patch, uploads::fetch, crate::export::ballots_pb, crate::export::results_csv,
-          crate::components::budgets::receipts::check_receipt),
+    // No `paths` here: each route is listed once, with its handler, in an
+    // `OpenApiRouter` (`routes!`), which adds its path to this document.
     components(schemas(ApiError, Op, OpKind, OpResult, PushRequest, PushResponse, PullRequest, PullResponse, OtpRequest,
         OtpResponse, VerifyRequest, SessionResponse, Me, Locality, Cycle, Proposal, Comment, Appeal,
         dauys_proto::AppealSubmitPayload, dauys_proto::ProposalSubmitPayload, dauys_proto::CommentAddPayload,
@@ -178,31 +179,51 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-pub fn router(st: AppState) -> Router {
-    use tower_http::compression::CompressionLayer;
-    use tower_http::decompression::RequestDecompressionLayer;
-    let mut app = Router::new();
+/// The kernel's JSON routes; each `routes!` entry is the route and its
+/// OpenAPI path at once.
+fn kernel_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(localities))
+        .routes(routes!(request_otp))
+        .routes(routes!(verify_otp))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(push_ops))
+        .routes(routes!(pull_changes))
+        .routes(routes!(action))
+        .routes(routes!(uploads::create))
+        .routes(routes!(uploads::fetch, uploads::head, uploads::patch))
+}
+
+/// Every documented route (kernel, components, staff inbox) and the
+/// OpenAPI document they make together.
+pub fn api(st: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let mut app = OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(kernel_routes());
     for comp in st.components.iter() {
         app = app.merge(comp.routes());
     }
-    app.merge(crate::console::router(&st))
+    app.merge(crate::console::inbox::routes()).split_for_parts()
+}
+
+pub fn router(st: AppState) -> Router {
+    use tower_http::compression::CompressionLayer;
+    use tower_http::decompression::RequestDecompressionLayer;
+    let (api, doc) = api(&st);
+    // Serialized once: the document does not change while the server runs.
+    let doc: Arc<str> = serde_json::to_string(&doc)
+        .unwrap_or_else(|_| "{}".into())
+        .into();
+    api.merge(crate::console::router(&st))
         .merge(crate::public::router())
-        .route("/healthz", get(healthz))
-        .route("/v1/openapi.json", get(openapi))
-        .route("/v1/localities", get(localities))
-        .route("/v1/auth/otp", post(request_otp))
-        .route("/v1/auth/verify", post(verify_otp))
-        .route("/v1/auth/logout", post(logout))
-        .route("/v1/me", get(me))
-        .route("/v1/push", post(push_ops))
-        .route("/v1/changes", get(pull_changes))
-        .route("/v1/actions/{kind}", post(action))
-        .route("/v1/uploads", post(uploads::create))
         .route(
-            "/v1/uploads/{id}",
-            get(uploads::fetch)
-                .head(uploads::head)
-                .patch(uploads::patch),
+            "/v1/openapi.json",
+            get(move || async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    doc.to_string(),
+                )
+            }),
         )
         .fallback(not_found)
         .layer(axum::middleware::from_fn(refuse_nul_in_address))
@@ -239,15 +260,11 @@ async fn not_found() -> AppError {
     Reject::new(ErrorCode::NotFound, "no such endpoint").into()
 }
 
-async fn openapi() -> Response {
-    Json(ApiDoc::openapi()).into_response()
-}
-
 /// Liveness and database reachability.
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "ok")))]
 async fn healthz(State(st): State<AppState>) -> AppResult<&'static str> {
     blocking(&st, |_, c| {
-        c.query("SELECT 1", crate::params![])?;
+        crate::db::ping(c)?;
         Ok("ok")
     })
     .await

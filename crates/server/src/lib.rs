@@ -81,7 +81,7 @@ fn same_key_as_before(c: &mut dyn Conn, key: &[u8; 32]) -> AppResult<()> {
     let stored = |c: &mut dyn Conn, name: &str| -> AppResult<Option<String>> {
         Ok(
             c.query_one("SELECT value FROM settings WHERE key = $1", params![name])?
-                .map(|r| r.str(0))
+                .map(|r| r.get("value"))
                 .transpose()?,
         )
     };
@@ -135,7 +135,7 @@ fn stored_secret(c: &mut dyn Conn) -> AppResult<[u8; 32]> {
     let hex = c
         .query_one("SELECT value FROM settings WHERE key = 'secret'", params![])?
         .ok_or_else(|| AppError::Internal("no secret".into()))?
-        .str(0)?;
+        .get::<String>("value")?;
     dauys_proto::unhex(&hex)
         .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
         .ok_or_else(|| AppError::Internal("stored secret is malformed".into()))

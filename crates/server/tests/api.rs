@@ -721,6 +721,45 @@ async fn pull_and_privacy(srv: Server) {
     let (s, v) = srv.get("/v1/openapi.json", None).await;
     assert_eq!(s, 200);
     assert!(v["openapi"].as_str().is_some_and(|o| o.starts_with("3.")));
+    // Every route of the API is in the document (routes and paths are one
+    // list), with the methods it answers.
+    let paths = &v["paths"];
+    for (path, method) in [
+        ("/healthz", "get"),
+        ("/v1/localities", "get"),
+        ("/v1/auth/otp", "post"),
+        ("/v1/auth/verify", "post"),
+        ("/v1/auth/logout", "post"),
+        ("/v1/me", "get"),
+        ("/v1/push", "post"),
+        ("/v1/changes", "get"),
+        ("/v1/actions/{kind}", "post"),
+        ("/v1/uploads", "post"),
+        ("/v1/uploads/{id}", "get"),
+        ("/v1/uploads/{id}", "head"),
+        ("/v1/uploads/{id}", "patch"),
+        ("/v1/cycles", "get"),
+        ("/v1/cycles/{id}", "get"),
+        ("/v1/cycles/{id}/proposals", "get"),
+        ("/v1/cycles/{id}/ballots.pb", "get"),
+        ("/v1/cycles/{id}/results.csv", "get"),
+        ("/v1/cycles/{id}/receipts.txt", "get"),
+        ("/v1/cycles/{id}/receipts/{receipt}", "get"),
+        ("/v1/proposals/{id}", "get"),
+        ("/v1/proposals/{id}/comments", "get"),
+        ("/v1/appeals", "get"),
+        ("/v1/appeals/{id}", "get"),
+        ("/v1/staff/appeals", "get"),
+        ("/v1/staff/proposals", "get"),
+        ("/v1/staff/comments", "get"),
+        ("/v1/staff/cycles", "get"),
+    ] {
+        assert!(
+            paths[path][method].is_object(),
+            "{method} {path} documented"
+        );
+    }
+    assert!(v["components"]["schemas"]["BallotCastPayload"].is_object());
 }
 both_backends!(pull, pull_and_privacy);
 

@@ -39,6 +39,14 @@ async fn poll_component(backend: Backend) {
     let (s, v) = srv.get("/v1/polls/p1/votes", None).await;
     assert_eq!(s, 200);
     assert_eq!(v["votes"], 1, "applied once");
+    // Its route is in the OpenAPI document: routes and paths are one list.
+    let (s, doc) = srv.get("/v1/openapi.json", None).await;
+    assert_eq!(s, 200);
+    assert!(
+        doc["paths"]["/v1/polls/{id}/votes"]["get"].is_object(),
+        "{}",
+        doc["paths"]
+    );
     // Its payload errors are per-op rejections, like built-in ones.
     let bad = citizen.one(&srv, KIND, json!({"poll_id": 5})).await;
     assert_eq!(

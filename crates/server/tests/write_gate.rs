@@ -41,7 +41,7 @@ fn a_panicking_writer_rolls_back_and_frees_the_gate() {
         t0.elapsed()
     );
     let rows = c.query("SELECT v FROM t ORDER BY v", &[]).expect("rows");
-    let vals: Vec<i64> = rows.iter().map(|r| r.i64(0).expect("v")).collect();
+    let vals: Vec<i64> = rows.iter().map(|r| r.only::<i64>().expect("v")).collect();
     assert_eq!(vals, vec![2], "the panicked write was rolled back");
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -75,7 +75,7 @@ fn writers_from_many_threads_all_commit() {
         .query_one("SELECT COUNT(*) FROM t", &[])
         .expect("count")
         .expect("row")
-        .i64(0)
+        .only::<i64>()
         .expect("n");
     assert_eq!(n, 200);
     let _ = std::fs::remove_dir_all(dir);

@@ -22,7 +22,7 @@ use crate::params;
 pub const COMPONENT: Builtin = Builtin {
     name: "admin",
     apply: apply_body,
-    routes: axum::Router::new,
+    routes: utoipa_axum::router::OpenApiRouter::new,
 };
 
 fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, body: OpBody) -> AppResult<Applied> {
@@ -80,7 +80,7 @@ fn template_locality(c: &mut dyn Conn, id: &str) -> AppResult<Option<String>> {
         "SELECT locality FROM answer_templates WHERE id = $1",
         params![id],
     )?
-    .map(|r| r.str(0))
+    .map(|r| r.get("locality"))
     .transpose()?)
 }
 

@@ -12,7 +12,7 @@ use crate::kernel::ops::{Applied, Ctx};
 pub const COMPONENT: Builtin = Builtin {
     name: "media",
     apply: apply_body,
-    routes: axum::Router::new,
+    routes: utoipa_axum::router::OpenApiRouter::new,
 };
 
 fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, _: &Op, body: OpBody) -> AppResult<Applied> {

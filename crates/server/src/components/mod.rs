@@ -20,13 +20,13 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::Router;
 use dauys_proto::{Op, OpBody, OpKind};
 
 use crate::db::Conn;
 use crate::error::{AppError, AppResult, Reject};
 use crate::kernel::ops::{Applied, Ctx};
 use crate::state::AppState;
+use utoipa_axum::router::OpenApiRouter;
 
 /// An op's payload after its component parsed it. Shared, so a retried
 /// transaction re-applies the same parsed value without parsing again.
@@ -83,9 +83,11 @@ pub trait Component: Send + Sync + 'static {
         &[]
     }
 
-    /// Its HTTP routes (merged into the API router).
-    fn routes(&self) -> Router<AppState> {
-        Router::new()
+    /// Its HTTP routes with their OpenAPI entries, from one list
+    /// (`routes!(handler)` for documented JSON routes): merged into the
+    /// server's router and its OpenAPI document.
+    fn routes(&self) -> OpenApiRouter<AppState> {
+        OpenApiRouter::new()
     }
 }
 
@@ -102,7 +104,7 @@ pub struct Builtin {
     /// The component's name, as `OpKind::component` gives it.
     pub name: &'static str,
     pub apply: ApplyBody,
-    pub routes: fn() -> Router<AppState>,
+    pub routes: fn() -> OpenApiRouter<AppState>,
 }
 
 impl Component for Builtin {
@@ -138,7 +140,7 @@ impl Component for Builtin {
         (self.apply)(c, ctx, op, body.get::<OpBody>()?.clone())
     }
 
-    fn routes(&self) -> Router<AppState> {
+    fn routes(&self) -> OpenApiRouter<AppState> {
         (self.routes)()
     }
 }

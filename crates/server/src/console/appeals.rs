@@ -21,7 +21,6 @@ use super::i18n::{Lang, Tr};
 use super::pages::{self, Chrome};
 use super::session::Staff;
 use super::store::{self, AppealFilter, QueueRow, APPEAL_ROLES};
-use super::templates;
 use crate::clock::date_of;
 use crate::error::AppResult;
 use crate::http::blocking;
@@ -416,7 +415,7 @@ pub async fn detail(
             return Ok(None);
         };
         let all = read::localities(c)?;
-        let templates = templates::for_appeal(c, a.appeal_type, &a.locality)?;
+        let templates = super::store::templates::for_appeal(c, a.appeal_type, &a.locality)?;
         Ok(Some((a, all, templates, st.clock.today())))
     })
     .await;

@@ -13,6 +13,17 @@ use crate::error::{AppError, AppResult, Reject};
 use crate::http::{blocking, QueryArgs};
 use crate::read;
 use crate::state::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The staff inbox routes (in the OpenAPI document; merged by `http::api`).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(staff_appeals))
+        .routes(routes!(staff_proposals))
+        .routes(routes!(staff_comments))
+        .routes(routes!(staff_cycles))
+}
 
 /// One page of the inbox.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -61,10 +61,6 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/console/appeals/register", post(bulk::register))
         .route("/console/appeals/{id}", get(appeals::detail))
         .route("/console/appeals/{id}/{action}", post(appeals::act))
-        .route("/v1/staff/appeals", get(inbox::staff_appeals))
-        .route("/v1/staff/proposals", get(inbox::staff_proposals))
-        .route("/v1/staff/comments", get(inbox::staff_comments))
-        .route("/v1/staff/cycles", get(inbox::staff_cycles))
         .route("/console/proposals", get(proposals::queue))
         .route(
             "/console/proposals/{id}/{decision}",

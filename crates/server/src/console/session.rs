@@ -12,12 +12,12 @@ use dauys_proto::Role;
 
 use super::i18n::{Lang, Tr};
 use super::pages;
+use super::store::sessions;
 use crate::auth::{self, Actor};
 use crate::crypto;
 use crate::db::{self, Conn};
 use crate::error::AppResult;
 use crate::http::blocking;
-use crate::params;
 use crate::state::AppState;
 
 /// Default idle timeout of a console session.
@@ -47,41 +47,28 @@ pub fn open(st: &AppState, c: &mut dyn Conn, user_id: &str) -> AppResult<String>
     let token_hash = crypto::sha256_hex(token.as_bytes());
     let csrf = crypto::random_token();
     let now = st.clock.now_ms();
-    db::write_tx(c, |c| -> AppResult<()> {
-        c.exec(
-            "INSERT INTO console_sessions (token_hash, user_id, csrf_token, created_at, last_seen)
-             VALUES ($1, $2, $3, $4, $4)",
-            params![&token_hash, user_id, &csrf, now],
-        )?;
-        Ok(())
-    })?;
+    db::write_tx(c, |c| sessions::insert(c, &token_hash, user_id, &csrf, now))?;
     Ok(token)
 }
 
 /// The live session of a cookie token; an idle one is deleted.
 pub fn find(st: &AppState, c: &mut dyn Conn, token: &str) -> AppResult<Option<ConsoleSession>> {
     let token_hash = crypto::sha256_hex(token.as_bytes());
-    let Some(row) = c.query_one(
-        "SELECT user_id, csrf_token, last_seen FROM console_sessions WHERE token_hash = $1",
-        params![&token_hash],
-    )?
+    let Some(sessions::Stored {
+        user_id,
+        csrf,
+        last_seen,
+    }) = sessions::get(c, &token_hash)?
     else {
         return Ok(None);
     };
-    let (user_id, csrf, last_seen) = (row.str(0)?, row.str(1)?, row.i64(2)?);
     let now = st.clock.now_ms();
     if now - last_seen > st.config.console_idle_ms {
         close(c, &token_hash)?;
         return Ok(None);
     }
     if now - last_seen > TOUCH_EVERY_MS {
-        db::write_tx(c, |c| -> AppResult<()> {
-            c.exec(
-                "UPDATE console_sessions SET last_seen = $2 WHERE token_hash = $1",
-                params![&token_hash, now],
-            )?;
-            Ok(())
-        })?;
+        db::write_tx(c, |c| sessions::touch(c, &token_hash, now))?;
     }
     Ok(Some(ConsoleSession {
         token_hash,
@@ -92,13 +79,7 @@ pub fn find(st: &AppState, c: &mut dyn Conn, token: &str) -> AppResult<Option<Co
 
 /// Deletes a session (sign-out, idle timeout).
 pub fn close(c: &mut dyn Conn, token_hash: &str) -> AppResult<()> {
-    db::write_tx(c, |c| -> AppResult<()> {
-        c.exec(
-            "DELETE FROM console_sessions WHERE token_hash = $1",
-            params![token_hash],
-        )?;
-        Ok(())
-    })
+    db::write_tx(c, |c| sessions::delete(c, token_hash))
 }
 
 /// Whether the user holds any staff role (official, moderator, expert,

@@ -151,45 +151,18 @@ impl Row {
         Row { values, columns }
     }
 
-    pub fn i64(&self, i: usize) -> DbResult<i64> {
-        match self.values.get(i) {
-            Some(Value::Int(v)) => Ok(*v),
-            Some(Value::Real(v)) => Ok(*v as i64),
-            _ => Err(DbError::Type(i)),
-        }
-    }
-    pub fn opt_i64(&self, i: usize) -> DbResult<Option<i64>> {
-        match self.values.get(i) {
-            Some(Value::Null) => Ok(None),
-            _ => self.i64(i).map(Some),
-        }
-    }
-    pub fn f64(&self, i: usize) -> DbResult<f64> {
-        match self.values.get(i) {
-            Some(Value::Real(v)) => Ok(*v),
-            Some(Value::Int(v)) => Ok(*v as f64),
-            _ => Err(DbError::Type(i)),
-        }
-    }
-    pub fn opt_f64(&self, i: usize) -> DbResult<Option<f64>> {
-        match self.values.get(i) {
-            Some(Value::Null) => Ok(None),
-            _ => self.f64(i).map(Some),
-        }
-    }
-    pub fn bool(&self, i: usize) -> DbResult<bool> {
-        self.i64(i).map(|v| v != 0)
-    }
-    pub fn str(&self, i: usize) -> DbResult<String> {
-        match self.values.get(i) {
-            Some(Value::Text(v)) => Ok(v.clone()),
-            _ => Err(DbError::Type(i)),
-        }
-    }
-    pub fn opt_str(&self, i: usize) -> DbResult<Option<String>> {
-        match self.values.get(i) {
-            Some(Value::Null) => Ok(None),
-            _ => self.str(i).map(Some),
+    /// The value of a one-column row (`SELECT COUNT(*) …`, `SELECT id …`):
+    /// the only column, so no position and no name to get wrong. A row of
+    /// more columns is an error (read those by name, [`Row::get`]).
+    pub fn only<T: FromValue>(&self) -> DbResult<T> {
+        match self.values.as_slice() {
+            [v] => T::from_value(v).ok_or_else(|| {
+                DbError::ColumnType(self.columns.first().cloned().unwrap_or_default())
+            }),
+            _ => Err(DbError::Column(format!(
+                "one column expected, the query gave {}",
+                self.values.len()
+            ))),
         }
     }
 
@@ -322,6 +295,11 @@ pub trait Conn: Send {
     fn query_one(&mut self, sql: &str, params: &[Value]) -> DbResult<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
+}
+
+/// Whether the database answers (the health check).
+pub fn ping(c: &mut dyn Conn) -> DbResult<()> {
+    c.query("SELECT 1", &[]).map(drop)
 }
 
 /// Runs `f` in a write transaction, committing on `Ok` and rolling back on

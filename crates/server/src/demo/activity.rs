@@ -242,7 +242,7 @@ pub(super) fn seed_activity(st: &AppState, c: &mut dyn Conn, cast: &Cast) -> App
             params![&done],
         )?
         .iter()
-        .map(|r| r.str(0))
+        .map(|r| r.get("id"))
         .collect::<Result<_, _>>()?;
     for (i, id) in selected.iter().enumerate() {
         let progress = [100, 60, 25][i % 3];

@@ -71,17 +71,19 @@ pub fn request_otp(
                     "SELECT phone FROM residents WHERE iin_hash = $1",
                     params![&hash],
                 )?
-                .map(|r| r.str(0))
+                .map(|r| r.get("phone"))
                 .transpose()?;
             let prev = c.query_one(
                 "SELECT window_start, sends, expires_at FROM otp_codes WHERE iin_hash = $1",
                 params![&hash],
             )?;
             let (window_start, sends, valid) = match prev {
-                Some(r) if now - r.i64(0)? < cfg.otp_window_ms => {
-                    (r.i64(0)?, r.i64(1)?, r.i64(2)? > now)
-                }
-                Some(r) => (now, 0, r.i64(2)? > now),
+                Some(r) if now - r.get::<i64>("window_start")? < cfg.otp_window_ms => (
+                    r.get("window_start")?,
+                    r.get("sends")?,
+                    r.get::<i64>("expires_at")? > now,
+                ),
+                Some(r) => (now, 0, r.get::<i64>("expires_at")? > now),
                 None => (now, 0, false),
             };
             if sends >= cfg.otp_max_sends && valid {
@@ -169,14 +171,14 @@ pub fn verify_otp(
             params![&user_id, &key_hex],
         )? {
             // Signing in again does not bring a revoked device back.
-            Some(r) if r.i64(1)? != 0 => {
+            Some(r) if r.get::<bool>("revoked")? => {
                 return Ok(Err(Reject::new(
                     ErrorCode::Forbidden,
                     "this device key was revoked; make a new one",
                 )
                 .with_field("device_key")));
             }
-            Some(r) => r.str(0)?,
+            Some(r) => r.get("id")?,
             None => {
                 let id = Uuid::now_v7().to_string();
                 c.exec(
@@ -309,18 +311,18 @@ pub fn load_actor_by_user(
             params![user_id],
         )?
         .ok_or_else(|| Reject::new(ErrorCode::Unauthorized, "unknown user"))?;
-    let birth_date = dauys_proto::workdays::parse_date(&row.str(1)?)
+    let birth_date = dauys_proto::workdays::parse_date(&row.get::<String>("birth_date")?)
         .ok_or_else(|| crate::error::AppError::Internal("bad birth date".into()))?;
     let mut roles = vec![RoleGrant {
         role: Role::Citizen,
-        locality: Some(row.str(0)?),
+        locality: Some(row.get("locality")?),
     }];
     for r in c.query(
         "SELECT role, locality FROM roles WHERE user_id = $1 ORDER BY role, locality",
         params![user_id],
     )? {
-        if let Some(role) = Role::parse(&r.str(0)?) {
-            let loc = r.str(1)?;
+        if let Some(role) = Role::parse(&r.get::<String>("role")?) {
+            let loc: String = r.get("locality")?;
             roles.push(RoleGrant {
                 role,
                 locality: (!loc.is_empty()).then_some(loc),
@@ -329,7 +331,7 @@ pub fn load_actor_by_user(
     }
     Ok(Actor {
         user_id: user_id.to_string(),
-        locality: row.str(0)?,
+        locality: row.get("locality")?,
         birth_date,
         device_id: device_id.to_string(),
         roles,
@@ -341,19 +343,28 @@ pub fn authenticate(st: &AppState, c: &mut dyn Conn, token: &str) -> AppResult<A
     let token_hash = crypto::sha256_hex(token.as_bytes());
     let row = c
         .query_one(
-            "SELECT s.user_id, s.device_id, s.expires_at, s.revoked, d.revoked FROM sessions s
+            "SELECT s.user_id, s.device_id, s.expires_at, s.revoked AS session_revoked,
+                    d.revoked AS device_revoked FROM sessions s
              JOIN devices d ON d.id = s.device_id WHERE s.token_hash = $1",
             params![&token_hash],
         )?
         .ok_or_else(|| Reject::new(ErrorCode::Unauthorized, "unknown session; sign in again"))?;
-    if row.bool(3)? || row.bool(4)? || row.i64(2)? < st.clock.now_ms() {
+    if row.get::<bool>("session_revoked")?
+        || row.get::<bool>("device_revoked")?
+        || row.get::<i64>("expires_at")? < st.clock.now_ms()
+    {
         return Err(Reject::new(
             ErrorCode::Unauthorized,
             "session expired or revoked; sign in again",
         )
         .into());
     }
-    load_actor_by_user(st, c, &row.str(0)?, &row.str(1)?)
+    load_actor_by_user(
+        st,
+        c,
+        &row.get::<String>("user_id")?,
+        &row.get::<String>("device_id")?,
+    )
 }
 
 pub fn revoke_session(c: &mut dyn Conn, token: &str) -> AppResult<()> {
@@ -373,8 +384,8 @@ pub fn device_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<Vec<String>> {
     )?;
     let mut keys = Vec::new();
     for r in rows {
-        let key = r.str(0)?;
-        if r.str(1)? == actor.device_id {
+        let key: String = r.get("public_key")?;
+        if r.get::<String>("id")? == actor.device_id {
             keys.insert(0, key);
         } else {
             keys.push(key);

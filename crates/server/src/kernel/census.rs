@@ -60,7 +60,7 @@ pub fn upsert_resident(
         "SELECT id FROM residents WHERE iin_hash = $1",
         params![&hash],
     )? {
-        let id = r.str(0)?;
+        let id: String = r.get("id")?;
         c.exec(
             "UPDATE residents SET phone = $2, locality = $3 WHERE id = $1",
             params![&id, phone, locality],
@@ -202,7 +202,7 @@ pub fn grant_in(
             params![&hash],
         )?
         .ok_or_else(|| Reject::field("iin", "not in the census"))?
-        .str(0)?;
+        .get::<String>("id")?;
     if let Some(l) = locality {
         if c.query_one("SELECT 1 FROM localities WHERE code = $1", params![l])?
             .is_none()

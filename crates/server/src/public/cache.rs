@@ -48,10 +48,10 @@ pub struct Cache {
 /// index read (`changes_kind`).
 pub fn last_seq(c: &mut dyn Conn, kind: EntityKind) -> AppResult<i64> {
     Ok(c.query_one(
-        "SELECT MAX(seq) FROM changes WHERE kind = $1",
+        "SELECT MAX(seq) AS seq FROM changes WHERE kind = $1",
         crate::params![kind.as_str()],
     )?
-    .and_then(|r| r.i64(0).ok())
+    .and_then(|r| r.get::<Option<i64>>("seq").ok().flatten())
     .unwrap_or(0))
 }
 

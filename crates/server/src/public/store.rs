@@ -62,7 +62,7 @@ pub fn newest_ids(
     ));
     Ok(c.query(&sql, &params)?
         .iter()
-        .map(|r| r.str(0))
+        .map(|r| r.get("id"))
         .collect::<DbResult<_>>()?)
 }
 
@@ -78,7 +78,7 @@ pub fn cycle_ids(c: &mut dyn Conn, codes: &[String]) -> AppResult<Vec<String>> {
         &params,
     )?
     .iter()
-    .map(|r| r.str(0))
+    .map(|r| r.get("id"))
     .collect::<DbResult<_>>()?)
 }
 
@@ -151,7 +151,7 @@ pub fn turnout(
     let list = in_list(&mut params, codes);
     let rows = c.query(
         &format!(
-            "SELECT r.locality, COUNT(*), COUNT(b.user_id) FROM residents r
+            "SELECT r.locality, COUNT(*) AS eligible, COUNT(b.user_id) AS voted FROM residents r
              LEFT JOIN ballots b ON b.user_id = r.id AND b.cycle_id = $1
              WHERE r.birth_date <= $2 AND r.locality IN ({list})
              GROUP BY r.locality ORDER BY r.locality"
@@ -161,9 +161,9 @@ pub fn turnout(
     rows.iter()
         .map(|r| {
             Ok(Turnout {
-                locality: r.str(0)?,
-                eligible: r.i64(1)?,
-                voted: r.i64(2)?,
+                locality: r.get("locality")?,
+                eligible: r.get("eligible")?,
+                voted: r.get("voted")?,
             })
         })
         .collect()
@@ -171,8 +171,8 @@ pub fn turnout(
 
 /// How many residents the census holds (a turnout's cache stamp).
 pub fn census_size(c: &mut dyn Conn) -> AppResult<i64> {
-    Ok(c.query_one("SELECT COUNT(*) FROM residents", &[])?
-        .map(|r| r.i64(0))
+    Ok(c.query_one("SELECT COUNT(*) AS n FROM residents", &[])?
+        .map(|r| r.get::<i64>("n"))
         .transpose()?
         .unwrap_or(0))
 }

@@ -228,7 +228,7 @@ impl Server {
             c.query_one(sql, &params)
                 .expect("query")
                 .expect("row")
-                .i64(0)
+                .only::<i64>()
                 .expect("int")
         })
         .await

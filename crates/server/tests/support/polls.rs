@@ -4,8 +4,7 @@
 //! end-to-end component test, which include this file with `#[path]`.
 
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use dauys_proto::{ErrorCode, Op};
 use dauys_server::components::{Component, Migration, ParsedOp};
 use dauys_server::db::Conn;
@@ -15,6 +14,8 @@ use dauys_server::params;
 use dauys_server::state::AppState;
 use serde::Deserialize;
 use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub const KIND: &str = "poll.vote";
 
@@ -27,6 +28,9 @@ pub struct Vote {
 
 pub struct PollsServer;
 
+/// Votes of a poll (its route and OpenAPI entry come from one `routes!`).
+#[utoipa::path(get, tag = "polls", path = "/v1/polls/{id}/votes", params(("id" = String, Path)),
+    responses((status = 200, description = "the poll's vote count")))]
 async fn votes(
     State(st): State<AppState>,
     Path(poll): Path<String>,
@@ -95,7 +99,7 @@ impl Component for PollsServer {
         )]
     }
 
-    fn routes(&self) -> Router<AppState> {
-        Router::new().route("/v1/polls/{id}/votes", get(votes))
+    fn routes(&self) -> OpenApiRouter<AppState> {
+        OpenApiRouter::new().routes(routes!(votes))
     }
 }

@@ -23,7 +23,7 @@ use crate::params;
 fn body_locality(c: &mut dyn Conn, body: &str) -> AppResult<Option<String>> {
     Ok(
         c.query_one("SELECT locality FROM bodies WHERE id = $1", params![body])?
-            .map(|r| r.str(0))
+            .map(|r| r.get("locality"))
             .transpose()?,
     )
 }
@@ -111,14 +111,14 @@ fn load_for_official(c: &mut dyn Conn, ctx: &Ctx, id: &str) -> AppResult<AppealR
         )?
         .ok_or_else(|| not_found("appeal"))?;
     let a = AppealRow {
-        user_id: r.str(0)?,
-        addressee: r.str(1)?,
-        locality: r.str(2)?,
-        public: r.bool(3)?,
-        status: AppealStatus::parse(&r.str(4)?).unwrap_or(AppealStatus::Submitted),
-        registered_on: r.opt_str(5)?,
-        due_date: r.opt_str(6)?,
-        history: r.str(7)?,
+        user_id: r.get("user_id")?,
+        addressee: r.get("addressee")?,
+        locality: r.get("locality")?,
+        public: r.get("public")?,
+        status: AppealStatus::parse(&r.get::<String>("status")?).unwrap_or(AppealStatus::Submitted),
+        registered_on: r.get("registered_on")?,
+        due_date: r.get("due_date")?,
+        history: r.get("history")?,
     };
     require_role(c, ctx.actor, &[Role::Official], &a.locality)?;
     Ok(a)
@@ -178,7 +178,7 @@ pub fn register(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealRegisterPayload) -> Ap
              ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
             params![&counter],
         )?
-        .map(|r| r.i64(0))
+        .map(|r| r.get::<i64>("value"))
         .transpose()?
         .unwrap_or(1);
     let number = format!("{}-{year}-{n:05}", a.addressee.to_uppercase());

@@ -3,8 +3,9 @@
 use dauys_proto::{ApiError, Appeal};
 
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{self, Actor};
 use crate::error::AppResult;
@@ -12,11 +13,11 @@ use crate::http::{blocking, found, MaybeActor};
 use crate::read;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/appeals", get(my_appeals))
-        .route("/v1/appeals/{id}", get(appeal_get))
-        .merge(super::open311::routes())
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(my_appeals))
+        .routes(routes!(appeal_get))
+        .merge(super::open311::routes().into())
 }
 
 /// One appeal: public ones for anyone, private ones for the applicant and

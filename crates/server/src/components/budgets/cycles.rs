@@ -211,12 +211,12 @@ pub struct Tally {
 /// Counts the ballots of a cycle with its rule. Only reads: run it outside
 /// the write lock, once voting is closed (no ballot can change any more).
 pub fn tally(c: &mut dyn Conn, cycle_id: &str) -> AppResult<Tally> {
-    let mut projects = Vec::new();
+    let mut projects: Vec<String> = Vec::new();
     for r in c.query(
         "SELECT id FROM proposals WHERE cycle_id = $1 AND status = 'on_ballot' ORDER BY created_at, id",
         params![cycle_id],
     )? {
-        projects.push(r.str(0)?);
+        projects.push(r.get("id")?);
     }
     let mut votes: BTreeMap<String, i64> = projects.iter().map(|id| (id.clone(), 0)).collect();
     let mut voters = 0;
@@ -224,8 +224,8 @@ pub fn tally(c: &mut dyn Conn, cycle_id: &str) -> AppResult<Tally> {
         "SELECT proposal_ids FROM ballots WHERE cycle_id = $1",
         params![cycle_id],
     )? {
-        let ids: Vec<String> =
-            serde_json::from_str(&r.str(0)?).map_err(|e| AppError::Internal(e.to_string()))?;
+        let ids: Vec<String> = serde_json::from_str(&r.get::<String>("proposal_ids")?)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         voters += 1;
         for id in ids {
             if let Some(v) = votes.get_mut(&id) {
@@ -271,7 +271,7 @@ pub fn uncounted(c: &mut dyn Conn) -> AppResult<Vec<String>> {
         &params,
     )?
     .iter()
-    .map(|r| r.str(0))
+    .map(|r| r.get("id"))
     .collect::<crate::db::DbResult<_>>()?)
 }
 
@@ -310,7 +310,7 @@ fn store_results(c: &mut dyn Conn, t: &Tally, now: i64) -> AppResult<()> {
             )?
             .ok_or_else(|| not_found("proposal"))?;
         let history = crate::kernel::ops::push_history(
-            &r.str(0)?,
+            &r.get::<String>("history")?,
             dauys_proto::HistoryEvent {
                 at: now,
                 status: status.as_str().into(),
@@ -326,8 +326,8 @@ fn store_results(c: &mut dyn Conn, t: &Tally, now: i64) -> AppResult<()> {
             now,
             EntityKind::Proposal,
             id,
-            Some(&r.str(1)?),
-            Some(&r.str(2)?),
+            Some(&r.get::<String>("locality")?),
+            Some(&r.get::<String>("author")?),
         )?;
     }
     let results = CycleResults {

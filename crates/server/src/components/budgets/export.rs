@@ -4,9 +4,9 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use dauys_proto::{ErrorCode, Phase};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::db::{self, Conn};
 use crate::error::{AppResult, Reject};
@@ -14,10 +14,10 @@ use crate::http::blocking;
 use crate::params;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/cycles/{id}/ballots.pb", get(ballots_pb))
-        .route("/v1/cycles/{id}/results.csv", get(results_csv))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(ballots_pb))
+        .routes(routes!(results_csv))
 }
 
 /// Projects that were on the ballot, whatever happened to them since.

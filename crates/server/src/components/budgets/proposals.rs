@@ -34,7 +34,10 @@ pub fn cycle_phase(c: &mut dyn Conn, cycle_id: &str) -> AppResult<Option<(Phase,
             "SELECT phase, locality FROM cycles WHERE id = $1",
             params![cycle_id],
         )? {
-            Some(r) => Some((Phase::parse(&r.str(0)?).unwrap_or(Phase::Closed), r.str(1)?)),
+            Some(r) => Some((
+                Phase::parse(&r.get::<String>("phase")?).unwrap_or(Phase::Closed),
+                r.get("locality")?,
+            )),
             None => None,
         },
     )
@@ -124,11 +127,12 @@ fn load(c: &mut dyn Conn, id: &str) -> AppResult<ProposalRow> {
         )?
         .ok_or_else(|| not_found("proposal"))?;
     Ok(ProposalRow {
-        locality: r.str(0)?,
-        author: r.str(1)?,
-        status: ProposalStatus::parse(&r.str(2)?).unwrap_or(ProposalStatus::Submitted),
-        history: r.str(3)?,
-        cycle_phase: Phase::parse(&r.str(4)?).unwrap_or(Phase::Closed),
+        locality: r.get("locality")?,
+        author: r.get("author")?,
+        status: ProposalStatus::parse(&r.get::<String>("status")?)
+            .unwrap_or(ProposalStatus::Submitted),
+        history: r.get("history")?,
+        cycle_phase: Phase::parse(&r.get::<String>("phase")?).unwrap_or(Phase::Closed),
     })
 }
 
@@ -301,7 +305,7 @@ pub fn progress(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalProgressPayload) -> 
         "SELECT media FROM proposals WHERE id = $1",
         params![&r.proposal_id],
     )? {
-        Some(row) => serde_json::from_str(&row.str(0)?).unwrap_or_default(),
+        Some(row) => serde_json::from_str(&row.get::<String>("media")?).unwrap_or_default(),
         None => Vec::new(),
     };
     for m in &r.media {
@@ -400,7 +404,8 @@ pub fn attach_media(c: &mut dyn Conn, ctx: &mut Ctx, m: MediaAttachPayload) -> A
     let r = c
         .query_one(select, params![&m.target_id, &ctx.actor.user_id])?
         .ok_or_else(|| not_found(&m.target_kind))?;
-    let mut media: Vec<String> = serde_json::from_str(&r.str(0)?).unwrap_or_default();
+    let mut media: Vec<String> =
+        serde_json::from_str(&r.get::<String>("media")?).unwrap_or_default();
     if !media.contains(&m.upload_id) {
         media.push(m.upload_id.clone());
     }
@@ -409,7 +414,7 @@ pub fn attach_media(c: &mut dyn Conn, ctx: &mut Ctx, m: MediaAttachPayload) -> A
     }
     c.exec(update, params![&m.target_id, to_json(&media)?, ctx.now])?;
     // Visibility is recomputed when the entity is read; the owner always sees it.
-    let locality = r.str(1)?;
+    let locality: String = r.get("locality")?;
     record_change(
         c,
         ctx.now,

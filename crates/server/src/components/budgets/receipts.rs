@@ -18,11 +18,12 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use dauys_proto::{ErrorCode, Phase};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::db::Conn;
 use crate::error::{AppResult, Reject};
@@ -30,10 +31,10 @@ use crate::http::blocking;
 use crate::params;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/cycles/{id}/receipts.txt", get(receipts_txt))
-        .route("/v1/cycles/{id}/receipts/{receipt}", get(check_receipt))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(receipts_txt))
+        .routes(routes!(check_receipt))
 }
 
 /// A receipt as typed by a person: any case, spaces or dashes anywhere →
@@ -103,10 +104,10 @@ pub fn check(c: &mut dyn Conn, cycle_id: &str, receipt: &str) -> AppResult<Recei
         .is_some();
     let ballots = c
         .query_one(
-            "SELECT COUNT(*) FROM ballots WHERE cycle_id = $1",
+            "SELECT COUNT(*) AS n FROM ballots WHERE cycle_id = $1",
             params![cycle_id],
         )?
-        .map(|r| r.i64(0))
+        .map(|r| r.get::<i64>("n"))
         .transpose()?
         .unwrap_or(0);
     Ok(ReceiptCheck { counted, ballots })
@@ -121,7 +122,7 @@ pub fn fingerprints(c: &mut dyn Conn, cycle_id: &str) -> AppResult<Vec<String>> 
             params![cycle_id],
         )?
         .iter()
-        .map(|r| Ok(fingerprint(cycle_id, &r.str(0)?)))
+        .map(|r| Ok(fingerprint(cycle_id, &r.get::<String>("receipt")?)))
         .collect::<AppResult<Vec<_>>>()?;
     out.sort_unstable();
     Ok(out)
@@ -144,6 +145,9 @@ pub async fn check_receipt(
 
 /// `receipts.txt`: one fingerprint per line, sorted, after a header that
 /// says how to check a receipt offline.
+#[utoipa::path(get, tag = "budgets", path = "/v1/cycles/{id}/receipts.txt", params(("id" = String, Path)),
+    responses((status = 200, description = "one receipt fingerprint per line", content_type = "text/plain"),
+              (status = 404, body = dauys_proto::ApiError), (status = 409, body = dauys_proto::ApiError)))]
 pub async fn receipts_txt(
     State(st): State<AppState>,
     Path(id): Path<String>,

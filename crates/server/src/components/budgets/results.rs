@@ -38,22 +38,26 @@ pub fn election(
 ) -> AppResult<(Election, Rule)> {
     let cy = c
         .query_one(
-            "SELECT c.budget, c.rule, c.max_projects, c.title_en, l.name_en, c.title_ru, c.schedule, c.updated_at
+            "SELECT c.budget, c.rule, c.max_projects, c.title_en, l.name_en AS unit, c.title_ru, c.schedule, c.updated_at
              FROM cycles c JOIN localities l ON l.code = c.locality WHERE c.id = $1",
             params![cycle_id],
         )?
         .ok_or_else(|| crate::kernel::ops::not_found("cycle"))?;
-    let rule = Rule::from_str(&cy.str(1)?).map_err(|e| AppError::Internal(e.to_string()))?;
-    let budget = u64::try_from(cy.i64(0)?).unwrap_or(0);
+    let rule = Rule::from_str(&cy.get::<String>("rule")?)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let budget = u64::try_from(cy.get::<i64>("budget")?).unwrap_or(0);
     let mut e = Election::new(budget, VoteType::Approval);
     for (k, v) in [
         (
             "description",
-            format!("Dauys participatory budget: {}", cy.str(3)?),
+            format!(
+                "Dauys participatory budget: {}",
+                cy.get::<String>("title_en")?
+            ),
         ),
         ("country", "Kazakhstan".into()),
-        ("unit", cy.str(4)?),
-        ("instance", cy.str(5)?),
+        ("unit", cy.get("unit")?),
+        ("instance", cy.get("title_ru")?),
         ("currency", "KZT".into()),
         ("rule", rule.to_string()),
     ] {
@@ -61,9 +65,9 @@ pub fn election(
     }
     // pabulib dates are DD.MM.YYYY: voting's planned start, and the last change.
     let schedule: std::collections::BTreeMap<String, String> =
-        serde_json::from_str(&cy.str(6)?).unwrap_or_default();
+        serde_json::from_str(&cy.get::<String>("schedule")?).unwrap_or_default();
     let dotted = |d: time::Date| format!("{:02}.{:02}.{:04}", d.day(), d.month() as u8, d.year());
-    let end = crate::clock::date_of(cy.i64(7)?);
+    let end = crate::clock::date_of(cy.get("updated_at")?);
     let begin = schedule
         .get("voting")
         .and_then(|d| dauys_proto::workdays::parse_date(d))
@@ -71,7 +75,7 @@ pub fn election(
         .unwrap_or(end);
     e.set_meta("date_begin", &dotted(begin));
     e.set_meta("date_end", &dotted(end));
-    if let Some(m) = cy.opt_i64(2)? {
+    if let Some(m) = cy.get::<Option<i64>>("max_projects")? {
         e.set_meta("max_length", &m.to_string());
     }
     // Through the store (no second copy of the proposal SQL) and the shared
@@ -98,8 +102,8 @@ pub fn election(
         .into_iter()
         .enumerate()
     {
-        let chosen: Vec<String> =
-            serde_json::from_str(&r.str(0)?).map_err(|e| AppError::Internal(e.to_string()))?;
+        let chosen: Vec<String> = serde_json::from_str(&r.get::<String>("proposal_ids")?)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         let chosen: Vec<&str> = chosen
             .iter()
             .map(String::as_str)

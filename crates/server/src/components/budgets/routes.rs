@@ -4,20 +4,21 @@ use dauys_proto::{ApiError, Cycle, Proposal};
 use serde::Deserialize;
 
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::AppResult;
 use crate::http::{blocking, found, MaybeActor, QueryArgs};
 use crate::read;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/cycles", get(cycles))
-        .route("/v1/cycles/{id}", get(cycle_get))
-        .route("/v1/cycles/{id}/proposals", get(cycle_proposals))
-        .route("/v1/proposals/{id}", get(proposal_get))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(cycles))
+        .routes(routes!(cycle_get))
+        .routes(routes!(cycle_proposals))
+        .routes(routes!(proposal_get))
         .merge(super::export::routes())
         .merge(super::receipts::routes())
 }

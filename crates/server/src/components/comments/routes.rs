@@ -3,16 +3,17 @@
 use dauys_proto::Comment;
 
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::AppResult;
 use crate::http::{blocking, MaybeActor};
 use crate::read;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/v1/proposals/{id}/comments", get(proposal_comments))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(proposal_comments))
 }
 
 /// Comments on a proposal.

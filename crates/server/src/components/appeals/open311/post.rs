@@ -49,11 +49,7 @@ pub async fn create(
     };
     let m = fields(query.as_deref(), &body);
     let tr = tr_of(m.get("lang").map(String::as_str), &headers);
-    let session = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_string)
+    let session = crate::http::bearer_token(&headers)
         .or_else(|| m.get("attribute[session]").cloned())
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());

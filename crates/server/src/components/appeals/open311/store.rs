@@ -93,7 +93,7 @@ pub fn partner_of(c: &mut dyn Conn, key: &str) -> AppResult<Option<String>> {
         "SELECT label FROM partner_keys WHERE key_hash = $1 AND revoked_at IS NULL",
         params![key_hash(key)],
     )?
-    .map(|r| r.str(0))
+    .map(|r| r.get("label"))
     .transpose()?)
 }
 
@@ -116,9 +116,9 @@ pub fn keys(c: &mut dyn Conn) -> AppResult<Vec<PartnerKey>> {
     .iter()
     .map(|r| {
         Ok(PartnerKey {
-            id: r.str(0)?.chars().take(16).collect(),
-            label: r.str(1)?,
-            created_at: r.i64(2)?,
+            id: r.get::<String>("key_hash")?.chars().take(16).collect(),
+            label: r.get("label")?,
+            created_at: r.get("created_at")?,
         })
     })
     .collect()

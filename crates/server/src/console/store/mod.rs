@@ -2,6 +2,9 @@
 //! counts, always limited to the caller's scope — the localities under
 //! the caller's grants of the roles that may act there.
 
+pub mod sessions;
+pub mod templates;
+
 use dauys_proto::workdays::format_date;
 use dauys_proto::{AppealStatus, AppealType, ProposalStatus, Role};
 
@@ -185,7 +188,7 @@ pub fn appeals_queue(
     let ids: Vec<String> = c
         .query(&sql, &params)?
         .iter()
-        .map(|r| r.str(0))
+        .map(|r| r.get("id"))
         .collect::<DbResult<_>>()?;
     let mut rows: Vec<QueueRow> = load_in(c, &ids, &[], |list| {
         format!(
@@ -214,7 +217,7 @@ pub struct AppealCounts {
 
 fn count(c: &mut dyn Conn, sql: &str, params: &[Value]) -> AppResult<i64> {
     Ok(c.query_one(sql, params)?
-        .map(|r| r.i64(0))
+        .map(|r| r.get::<i64>("n"))
         .transpose()?
         .unwrap_or(0))
 }
@@ -234,14 +237,14 @@ pub fn appeal_counts(
     let n = params.len();
     let new = count(
         c,
-        &format!("SELECT COUNT(*) FROM appeals WHERE status = 'submitted'{within}"),
+        &format!("SELECT COUNT(*) AS n FROM appeals WHERE status = 'submitted'{within}"),
         &params,
     )?;
     params.push(format_date(today).into());
     let overdue = count(
         c,
         &format!(
-            "SELECT COUNT(*) FROM appeals WHERE status IN {OPEN} AND due_date < ${}{within}",
+            "SELECT COUNT(*) AS n FROM appeals WHERE status IN {OPEN} AND due_date < ${}{within}",
             n + 1
         ),
         &params,
@@ -250,7 +253,7 @@ pub fn appeal_counts(
     let due_week = count(
         c,
         &format!(
-            "SELECT COUNT(*) FROM appeals WHERE status IN {OPEN} AND due_date >= ${} AND due_date <= ${}{within}",
+            "SELECT COUNT(*) AS n FROM appeals WHERE status IN {OPEN} AND due_date >= ${} AND due_date <= ${}{within}",
             n + 1,
             n + 2
         ),
@@ -277,7 +280,7 @@ pub fn count_proposals(
     let within = scope.sql("locality", &mut params);
     count(
         c,
-        &format!("SELECT COUNT(*) FROM proposals WHERE status IN ({list}){within}"),
+        &format!("SELECT COUNT(*) AS n FROM proposals WHERE status IN ({list}){within}"),
         &params,
     )
 }
@@ -348,7 +351,7 @@ pub fn proposal_locality(c: &mut dyn Conn, id: &str) -> AppResult<Option<String>
         "SELECT locality FROM proposals WHERE id = $1",
         crate::params![id],
     )?
-    .map(|r| r.str(0))
+    .map(|r| r.get("locality"))
     .transpose()?)
 }
 
@@ -373,7 +376,7 @@ pub fn cycle_ids(c: &mut dyn Conn, scope: &Scope) -> AppResult<Vec<String>> {
         &params,
     )?
     .iter()
-    .map(|r| r.str(0))
+    .map(|r| r.get("id"))
     .collect::<DbResult<_>>()?)
 }
 
@@ -524,6 +527,6 @@ pub fn comment_locality(c: &mut dyn Conn, id: &str) -> AppResult<Option<String>>
         "SELECT locality FROM comments WHERE id = $1",
         crate::params![id],
     )?
-    .map(|r| r.str(0))
+    .map(|r| r.get("locality"))
     .transpose()?)
 }
