@@ -114,6 +114,7 @@ pub(super) struct Cast<'a> {
     pub official: &'a Actor,
     pub moderator: &'a Actor,
     pub expert: &'a Actor,
+    pub admin: &'a Actor,
     /// Adult residents of the city, in census order.
     pub residents: Vec<&'a Actor>,
 }
@@ -138,6 +139,7 @@ impl<'a> Cast<'a> {
             official: one("official, Pavlodar")?,
             moderator: one("moderator, Pavlodar")?,
             expert: one("expert, Pavlodar")?,
+            admin: one("administrator")?,
             residents: labelled("resident"),
         })
     }

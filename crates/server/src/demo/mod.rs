@@ -224,34 +224,36 @@ pub fn seed_if_empty(st: &AppState, c: &mut dyn Conn) -> AppResult<bool> {
             }
             actors.push(load_actor_by_user(st, c, &id, "demo")?);
         }
-        seed_templates(c, st.clock.now_ms())?;
-        activity::seed_activity(st, c, &activity::Cast::of(&people, &actors)?)
+        let cast = activity::Cast::of(&people, &actors)?;
+        seed_templates(st, c, cast.admin)?;
+        activity::seed_activity(st, c, &cast)
     })?;
     Ok(true)
 }
 
-/// Two answer templates, as an akimat's administrator would keep them.
-fn seed_templates(c: &mut dyn Conn, now: i64) -> AppResult<()> {
+/// Two answer templates, as an akimat's administrator keeps them: saved
+/// through the same op path as the console's form.
+fn seed_templates(st: &AppState, c: &mut dyn Conn, admin: &Actor) -> AppResult<()> {
     let rows = [
         (
-            "01900000-0000-7000-8000-000000000001",
             "complaint",
             "Жалоба рассмотрена, меры приняты",
             "Уважаемый заявитель! Ваша жалоба рассмотрена. По результатам проверки приняты следующие меры: … \
              Ответ может быть обжалован в вышестоящем органе или в суде.",
         ),
         (
-            "01900000-0000-7000-8000-000000000002",
             "request",
             "Сұрауға жауап",
             "Құрметті өтініш беруші! Сұрауыңыз бойынша мынаны хабарлаймыз: …",
         ),
     ];
-    for (id, ty, title, body) in rows {
-        c.exec(
-            "INSERT INTO answer_templates (id, appeal_type, locality, title, body, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            params![id, ty, CITY, title, body, now],
+    for (ty, title, body) in rows {
+        act(
+            c,
+            st,
+            admin,
+            OpKind::TemplateSave,
+            serde_json::json!({"type": ty, "locality": CITY, "title": title, "body": body}),
         )?;
     }
     Ok(())
