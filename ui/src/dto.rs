@@ -226,16 +226,25 @@ pub struct OutboxItem {
     /// What it is about, in the three languages: a ballot's cycle, an
     /// appeal's addressee, a comment's proposal.
     pub about: Option<Localized>,
-    /// A ballot's cycle (to open the ballot again after a refusal).
-    pub cycle_id: Option<String>,
+    /// The screen that changes and resends a refused action, if it has one.
+    pub reopen: Option<Reopen>,
     pub delivery: Delivery,
     pub error: Option<CmdError>,
     /// Receipt or registration number once accepted.
     pub receipt: Option<String>,
     pub created_at: i64,
     pub attempts: u32,
-    /// Draft to open for "edit and resend".
-    pub draft_id: Option<String>,
+}
+
+/// Where "edit and resend" takes a refused action (decided by the shell
+/// from the typed op kind; the UI never matches kind strings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "screen", rename_all = "snake_case")]
+pub enum Reopen {
+    /// The appeal's content is back in this draft.
+    AppealDraft { draft_id: String },
+    /// The ballot of this cycle, to choose again.
+    Ballot { cycle_id: String },
 }
 
 /// An error for the user: a Fluent message id and an English detail.

@@ -282,7 +282,9 @@ fn vote_over_budget_refused_offline_with_the_servers_code() {
         "the demo cycle allows an over-budget ballot"
     );
 
-    let mut args = vec!["--json", "vote", cycle_id.as_str()];
+    // Offline: the refusal is the core's own (the shared rule), not an
+    // answer from the server.
+    let mut args = vec!["--json", "--offline", "vote", cycle_id.as_str()];
     args.extend(chosen.iter().map(String::as_str));
     let (code, out, err) = run(&home, &url, &args);
     assert_eq!(code, 1, "{out}{err}");

@@ -158,7 +158,11 @@ impl Run<'_> {
     }
 
     async fn upload_media(&mut self, token: &str) -> Result<()> {
-        let rows = Uploads::new(&self.p.conn()).pending()?;
+        let rows = {
+            let c = self.p.conn();
+            let unanswered = self.p.outbox_store(&c).unanswered_ids()?;
+            Uploads::new(&c).pending(&unanswered)?
+        };
         for u in rows {
             let (id, file, length, media_type) = (u.id, u.file, u.length, u.media_type);
             let data = self.p.cipher.open(&std::fs::read(&file)?)?;

@@ -30,13 +30,19 @@ pub async fn outbox(st: State<'_, AppState>) -> R<Vec<OutboxItem>> {
                 OpState::Rejected { draft_id, .. } => (None, draft_id.clone()),
                 _ => (None, None),
             };
+            let reopen = match OpKind::parse(&o.kind) {
+                Some(OpKind::AppealSubmit) => {
+                    draft_id.map(|draft_id| Reopen::AppealDraft { draft_id })
+                }
+                Some(OpKind::BallotCast) => {
+                    o.target.clone().map(|cycle_id| Reopen::Ballot { cycle_id })
+                }
+                _ => None,
+            };
             let (about, summary) = known.describe(&o);
             OutboxItem {
                 id: o.id.to_string(),
-                cycle_id: o
-                    .target
-                    .clone()
-                    .filter(|_| OpKind::parse(&o.kind) == Some(OpKind::BallotCast)),
+                reopen,
                 kind: o.kind,
                 summary,
                 about,
@@ -45,7 +51,6 @@ pub async fn outbox(st: State<'_, AppState>) -> R<Vec<OutboxItem>> {
                 receipt,
                 created_at: o.created_at,
                 attempts: o.attempts.max(0) as u32,
-                draft_id,
             }
         })
         .collect();

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::api;
 use crate::app::{ctx, go, NoArgs, Screen};
-use crate::dto::{Delivery, OutboxItem};
+use crate::dto::{Delivery, OutboxItem, Reopen};
 use crate::i18n::{self, t, ta};
 use crate::widgets::{DeliveryBadge, ErrorBox, Loading};
 
@@ -42,10 +42,10 @@ pub fn OutboxScreen() -> impl IntoView {
                 <ul class="cards" role="list">
                     {items.into_iter().map(|o| {
                         let (id1, id2) = (o.id.clone(), o.id.clone());
-                        // Only appeals and ballots have a screen to change and resend.
-                        let edit = match (o.kind.as_str(), o.delivery) {
-                            ("appeal.submit", Delivery::Rejected) => o.draft_id.clone().map(|d| Screen::AppealEdit(Some(d))),
-                            ("ballot.cast", Delivery::Rejected) => o.cycle_id.clone().map(Screen::Ballot),
+                        // Only refused actions with a screen to change them are reopened.
+                        let edit = match (&o.reopen, o.delivery) {
+                            (Some(Reopen::AppealDraft { draft_id }), Delivery::Rejected) => Some(Screen::AppealEdit(Some(draft_id.clone()))),
+                            (Some(Reopen::Ballot { cycle_id }), Delivery::Rejected) => Some(Screen::Ballot(cycle_id.clone())),
                             _ => None,
                         };
                         let can_retry = matches!(o.delivery, Delivery::Rejected | Delivery::Queued);

@@ -252,6 +252,17 @@ impl<'c> Outbox<'c> {
         )?)
     }
 
+    /// Ids of the ops not answered yet (queued or being sent).
+    pub fn unanswered_ids(&self) -> Result<Vec<String>> {
+        let mut st = self
+            .c
+            .prepare_cached("SELECT id FROM outbox WHERE state IN ('queued', 'sending')")?;
+        let r = st
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(r)
+    }
+
     pub fn pending_count(&self) -> Result<i64> {
         Ok(self.c.query_row(
             "SELECT COUNT(*) FROM outbox WHERE state IN ('queued', 'sending')",

@@ -56,14 +56,16 @@ impl<'c> Uploads<'c> {
         Ok(())
     }
 
-    /// Incomplete photos of ops not yet answered, in upload order.
-    pub fn pending(&self) -> Result<Vec<PendingUpload>> {
+    /// Incomplete photos of `ops` (the ops not yet answered, which the
+    /// outbox knows), in upload order.
+    pub fn pending(&self, ops: &[String]) -> Result<Vec<PendingUpload>> {
+        let ops = serde_json::to_string(ops)?;
         let mut st = self.c.prepare_cached(
             "SELECT id, file, length, media_type FROM media WHERE complete = 0
-             AND op_id IN (SELECT id FROM outbox WHERE state IN ('queued', 'sending')) ORDER BY id",
+             AND op_id IN (SELECT value FROM json_each(?1)) ORDER BY id",
         )?;
         let r = st
-            .query_map([], |r| {
+            .query_map([ops], |r| {
                 Ok(PendingUpload {
                     id: r.get(0)?,
                     file: r.get(1)?,

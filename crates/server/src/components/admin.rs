@@ -23,7 +23,23 @@ pub const COMPONENT: Builtin = Builtin {
     name: "admin",
     apply: apply_body,
     routes: utoipa_axum::router::OpenApiRouter::new,
+    schema: SCHEMA,
 };
+
+/// The admin component's steps of the numbered schema history.
+const SCHEMA: &[crate::db::schema::Step] = &[
+    // Answer templates per appeal type, kept by administrators; ''
+    // locality: offered everywhere.
+    (
+        6,
+        r#"
+CREATE TABLE answer_templates (
+  id TEXT PRIMARY KEY, appeal_type TEXT NOT NULL, locality TEXT NOT NULL, title TEXT NOT NULL,
+  body TEXT NOT NULL, updated_at BIGINT NOT NULL);
+CREATE INDEX answer_templates_type ON answer_templates(appeal_type);
+"#,
+    ),
+];
 
 fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, body: OpBody) -> AppResult<Applied> {
     match body {

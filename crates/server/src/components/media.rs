@@ -13,6 +13,7 @@ pub const COMPONENT: Builtin = Builtin {
     name: "media",
     apply: apply_body,
     routes: utoipa_axum::router::OpenApiRouter::new,
+    schema: &[],
 };
 
 fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, _: &Op, body: OpBody) -> AppResult<Applied> {

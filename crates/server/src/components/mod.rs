@@ -100,11 +100,15 @@ pub type ApplyBody = fn(&mut dyn Conn, &mut Ctx, &Op, OpBody) -> AppResult<Appli
 /// its kinds, which of them are signed and how they parse all come from
 /// proto. It only says how to apply its part of the body (and its routes);
 /// its [`Component`] impl below does the rest once for all of them.
+#[derive(Clone, Copy)]
 pub struct Builtin {
     /// The component's name, as `OpKind::component` gives it.
     pub name: &'static str,
     pub apply: ApplyBody,
     pub routes: fn() -> OpenApiRouter<AppState>,
+    /// Its steps of the built-in, kernel-numbered schema history
+    /// (`db/schema.rs`); components added later use `migrations()`.
+    pub schema: &'static [crate::db::schema::Step],
 }
 
 impl Component for Builtin {
@@ -150,15 +154,22 @@ pub fn not_mine(name: &str) -> AppError {
     AppError::Internal(format!("not a {name} op"))
 }
 
-/// The components every Dauys server runs: the one list.
+/// The components every Dauys server runs: the one list (the schema's
+/// history reads their steps in this order too).
+pub const BUILTIN: &[&Builtin] = &[
+    &appeals::COMPONENT,
+    &budgets::COMPONENT,
+    &comments::COMPONENT,
+    &media::COMPONENT,
+    &admin::COMPONENT,
+];
+
+/// The built-in components, as the registry holds them.
 pub fn builtin() -> Vec<Arc<dyn Component>> {
-    vec![
-        Arc::new(appeals::COMPONENT),
-        Arc::new(budgets::COMPONENT),
-        Arc::new(comments::COMPONENT),
-        Arc::new(media::COMPONENT),
-        Arc::new(admin::COMPONENT),
-    ]
+    BUILTIN
+        .iter()
+        .map(|b| Arc::new(**b) as Arc<dyn Component>)
+        .collect()
 }
 
 /// The components of a server, indexed by the op kinds they own.

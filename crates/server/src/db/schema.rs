@@ -5,233 +5,39 @@
 
 use super::{Conn, DbResult, Dialect};
 
-const MIGRATIONS: &[(i64, &str)] = &[
-    (
-        1,
-        r#"
-CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE localities (
-  code TEXT PRIMARY KEY, parent TEXT, level TEXT NOT NULL,
-  name_kk TEXT NOT NULL, name_ru TEXT NOT NULL, name_en TEXT NOT NULL);
-CREATE TABLE bodies (
-  id TEXT PRIMARY KEY, locality TEXT NOT NULL REFERENCES localities(code), kind TEXT NOT NULL,
-  name_kk TEXT NOT NULL, name_ru TEXT NOT NULL, name_en TEXT NOT NULL, sort BIGINT NOT NULL DEFAULT 0);
-CREATE TABLE residents (
-  id TEXT PRIMARY KEY, iin_hash TEXT NOT NULL UNIQUE, phone TEXT NOT NULL,
-  locality TEXT NOT NULL, birth_date TEXT NOT NULL, created_at BIGINT NOT NULL);
-CREATE TABLE roles (
-  user_id TEXT NOT NULL REFERENCES residents(id), role TEXT NOT NULL, locality TEXT NOT NULL DEFAULT '',
-  PRIMARY KEY (user_id, role, locality));
-CREATE TABLE otp_codes (
-  iin_hash TEXT PRIMARY KEY, code_hash TEXT NOT NULL, expires_at BIGINT NOT NULL,
-  attempts BIGINT NOT NULL, window_start BIGINT NOT NULL, sends BIGINT NOT NULL);
-CREATE TABLE devices (
-  id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES residents(id), public_key TEXT NOT NULL,
-  name TEXT NOT NULL, created_at BIGINT NOT NULL, revoked BIGINT NOT NULL DEFAULT 0);
-CREATE UNIQUE INDEX devices_key ON devices(user_id, public_key);
-CREATE TABLE sessions (
-  token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES residents(id), device_id TEXT NOT NULL,
-  created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, revoked BIGINT NOT NULL DEFAULT 0);
-CREATE TABLE ops (
-  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, kind TEXT NOT NULL,
-  result TEXT NOT NULL, applied_at BIGINT NOT NULL);
-CREATE TABLE changes (
-  seq {ID}, locality TEXT, owner TEXT, kind TEXT NOT NULL, entity_id TEXT NOT NULL, ts BIGINT NOT NULL);
-CREATE INDEX changes_owner ON changes(owner, seq);
-CREATE INDEX changes_locality ON changes(locality, seq);
-CREATE TABLE cycles (
-  id TEXT PRIMARY KEY, locality TEXT NOT NULL REFERENCES localities(code),
-  title_kk TEXT NOT NULL, title_ru TEXT NOT NULL, title_en TEXT NOT NULL,
-  budget BIGINT NOT NULL, max_projects BIGINT, budget_limited BIGINT NOT NULL, rule TEXT NOT NULL,
-  min_age BIGINT NOT NULL, phase TEXT NOT NULL, schedule TEXT NOT NULL, results TEXT,
-  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
-CREATE TABLE proposals (
-  id TEXT PRIMARY KEY, cycle_id TEXT NOT NULL REFERENCES cycles(id), locality TEXT NOT NULL,
-  author TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL, category TEXT NOT NULL,
-  cost BIGINT NOT NULL, lat {REAL}, lon {REAL}, media TEXT NOT NULL, status TEXT NOT NULL,
-  expert_cost BIGINT, expert_note TEXT, votes BIGINT, progress BIGINT, history TEXT NOT NULL,
-  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
-CREATE INDEX proposals_cycle ON proposals(cycle_id);
-CREATE TABLE comments (
-  id TEXT PRIMARY KEY, proposal_id TEXT NOT NULL REFERENCES proposals(id), locality TEXT NOT NULL,
-  author TEXT NOT NULL, body TEXT NOT NULL, visible BIGINT NOT NULL, created_at BIGINT NOT NULL);
-CREATE TABLE ballots (
-  cycle_id TEXT NOT NULL REFERENCES cycles(id), user_id TEXT NOT NULL, op_id TEXT NOT NULL,
-  proposal_ids TEXT NOT NULL, receipt TEXT NOT NULL, client_ts BIGINT NOT NULL, cast_at BIGINT NOT NULL,
-  signature TEXT NOT NULL, device_key TEXT NOT NULL, PRIMARY KEY (cycle_id, user_id));
-CREATE TABLE appeals (
-  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, appeal_type TEXT NOT NULL, addressee TEXT NOT NULL,
-  locality TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, lat {REAL}, lon {REAL},
-  public BIGINT NOT NULL, media TEXT NOT NULL, status TEXT NOT NULL, reg_number TEXT,
-  submitted_at BIGINT NOT NULL, registered_on TEXT, due_date TEXT, answer TEXT,
-  history TEXT NOT NULL, signature TEXT NOT NULL, updated_at BIGINT NOT NULL);
-CREATE INDEX appeals_user ON appeals(user_id);
-CREATE TABLE uploads (
-  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, length BIGINT NOT NULL, received BIGINT NOT NULL,
-  content_type TEXT NOT NULL, sha256 TEXT, created_at BIGINT NOT NULL);
-CREATE TABLE upload_chunks (
-  upload_id TEXT NOT NULL REFERENCES uploads(id), start_at BIGINT NOT NULL, data TEXT NOT NULL,
-  PRIMARY KEY (upload_id, start_at));
-CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
-"#,
-    ),
-    // Comments get a polymorphic target {kind, id} (any commentable item, not
-    // only proposals). Rebuilt rather than altered: SQLite cannot drop the
-    // NOT NULL/REFERENCES proposals of `proposal_id`, and one script must
-    // serve both databases. Existing comments become proposal comments.
-    (
-        2,
-        r#"
-CREATE TABLE comments_v2 (
-  id TEXT PRIMARY KEY, target_kind TEXT NOT NULL, target_id TEXT NOT NULL, locality TEXT NOT NULL,
-  author TEXT NOT NULL, body TEXT NOT NULL, visible BIGINT NOT NULL, created_at BIGINT NOT NULL);
-INSERT INTO comments_v2 (id, target_kind, target_id, locality, author, body, visible, created_at)
-  SELECT id, 'proposal', proposal_id, locality, author, body, visible, created_at FROM comments;
-DROP TABLE comments;
-ALTER TABLE comments_v2 RENAME TO comments;
-CREATE INDEX comments_target ON comments(target_kind, target_id, created_at);
-"#,
-    ),
-    // Components bring their own tables, versioned per component.
-    (
-        3,
-        r#"
-CREATE TABLE component_migrations (
-  component TEXT NOT NULL, version BIGINT NOT NULL, applied_at BIGINT NOT NULL,
-  PRIMARY KEY (component, version));
-"#,
-    ),
-    // The staff console's sessions (`src/console/session.rs`): only the
-    // token's hash is kept; the CSRF token is the synchronizer token of its
-    // forms. Staff queues read appeals by locality.
-    (
-        4,
-        r#"
-CREATE TABLE console_sessions (
-  token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES residents(id),
-  csrf_token TEXT NOT NULL, created_at BIGINT NOT NULL, last_seen BIGINT NOT NULL);
-CREATE INDEX console_sessions_user ON console_sessions(user_id);
-CREATE INDEX appeals_locality ON appeals(locality, status);
-"#,
-    ),
-    // The audit log of staff actions (`kernel/audit.rs`): who, when, what,
-    // from which op id, with what outcome; `locality` is where the actor's
-    // staff grant lies ('' for an unscoped one), so an administrator sees
-    // the actions of the staff under them. Grants get a label (name, post)
-    // for colleagues to recognise: the server keeps no residents' names.
-    (
-        5,
-        r#"
-CREATE TABLE audit_log (
-  op_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, kind TEXT NOT NULL, entity_id TEXT NOT NULL,
-  locality TEXT NOT NULL, outcome TEXT NOT NULL, at BIGINT NOT NULL);
-CREATE INDEX audit_log_at ON audit_log(at);
-CREATE INDEX audit_log_locality ON audit_log(locality, at);
-ALTER TABLE roles ADD COLUMN label TEXT NOT NULL DEFAULT '';
-"#,
-    ),
-    // Answer templates per appeal type, kept by administrators
-    // (`components/admin.rs`); '' locality: offered everywhere.
-    (
-        6,
-        r#"
-CREATE TABLE answer_templates (
-  id TEXT PRIMARY KEY, appeal_type TEXT NOT NULL, locality TEXT NOT NULL, title TEXT NOT NULL,
-  body TEXT NOT NULL, updated_at BIGINT NOT NULL);
-CREATE INDEX answer_templates_type ON answer_templates(appeal_type);
-"#,
-    ),
-    // The staff queue and dashboard read this index alone (see
-    // `console/store.rs`): filter by locality, status, type, due date and
-    // order by due date, submission, id without reading rows.
-    (
-        7,
-        r#"
-CREATE INDEX appeals_queue ON appeals(locality, status, due_date, submitted_at, id, appeal_type);
-DROP INDEX appeals_locality;
-"#,
-    ),
-    // A hidden comment shows the moderator's published reason.
-    (
-        8,
-        r#"
-ALTER TABLE comments ADD COLUMN moderation_note TEXT NOT NULL DEFAULT '';
-CREATE INDEX comments_locality ON comments(locality, created_at);
-"#,
-    ),
-    // Open311: partner apps' API keys (only a hash is kept; the key is
-    // shown once to the administrator who issued it). And the indexes the
-    // public lists read newest first without sorting: public appeals (the
-    // Open311 request list, a locality's appeals), and answered ones (a
-    // locality's home). The public figures' cache reads the last change of
-    // a kind (`public/cache.rs`).
-    (
-        9,
-        r#"
-CREATE TABLE partner_keys (
-  key_hash TEXT PRIMARY KEY, label TEXT NOT NULL, created_by TEXT NOT NULL,
-  created_at BIGINT NOT NULL, revoked_at BIGINT);
-CREATE INDEX appeals_public ON appeals(public, submitted_at, id);
-CREATE INDEX appeals_public_status ON appeals(public, status, submitted_at, id);
-CREATE INDEX changes_kind ON changes(kind, seq);
-"#,
-    ),
-    (
-        10,
-        // Full-text search over appeals (components/appeals/search.rs says
-        // why each database does it its way).
-        r#"
-{sqlite}
-CREATE TABLE appeal_search (rowid INTEGER PRIMARY KEY AUTOINCREMENT, appeal_id TEXT NOT NULL UNIQUE);
-ALTER TABLE appeals ADD COLUMN search_key INTEGER;
-CREATE VIRTUAL TABLE appeals_fts USING fts5(subject, body, answer, content='',
-  contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
-INSERT INTO appeal_search (appeal_id) SELECT id FROM appeals;
-UPDATE appeals SET search_key = (SELECT rowid FROM appeal_search WHERE appeal_id = appeals.id);
-INSERT INTO appeals_fts (rowid, subject, body, answer) SELECT search_key, subject, body, answer FROM appeals;
-DROP INDEX appeals_queue;
-CREATE INDEX appeals_queue ON appeals(locality, status, due_date, submitted_at, id, appeal_type, search_key);
-CREATE TRIGGER appeals_search_insert AFTER INSERT ON appeals BEGIN
-  INSERT INTO appeal_search (appeal_id) VALUES (new.id);
-  UPDATE appeals SET search_key = last_insert_rowid() WHERE id = new.id;
-  INSERT INTO appeals_fts (rowid, subject, body, answer)
-    SELECT search_key, new.subject, new.body, new.answer FROM appeals WHERE id = new.id;
-END;
-CREATE TRIGGER appeals_search_update AFTER UPDATE OF subject, body, answer ON appeals BEGIN
-  DELETE FROM appeals_fts WHERE rowid = old.search_key;
-  INSERT INTO appeals_fts (rowid, subject, body, answer)
-    VALUES (new.search_key, new.subject, new.body, new.answer);
-END;
-CREATE TRIGGER appeals_search_delete AFTER DELETE ON appeals BEGIN
-  DELETE FROM appeals_fts WHERE rowid = old.search_key;
-  DELETE FROM appeal_search WHERE appeal_id = old.id;
-END;
-{/sqlite}
-{postgres}
-CREATE INDEX appeals_search ON appeals
-  USING GIN (to_tsvector('simple', subject || ' ' || body || ' ' || COALESCE(answer, '')));
-{/postgres}
-"#,
-    ),
-    (
-        11,
-        // A counted cycle's public downloads, made once (export.rs).
-        r#"
-CREATE TABLE cycle_exports (
-  cycle_id TEXT PRIMARY KEY, pb TEXT NOT NULL, csv TEXT NOT NULL, made_at BIGINT NOT NULL);
-"#,
-    ),
-    (
-        12,
-        // Wrong guesses of a code per client (a keyed hash of its address):
-        // a stranger's guesses do not use up the resident's tries.
-        r#"
-CREATE TABLE otp_guesses (
-  iin_hash TEXT NOT NULL, client TEXT NOT NULL, attempts BIGINT NOT NULL,
-  PRIMARY KEY (iin_hash, client));
-"#,
-    ),
-];
+/// One numbered step of the schema: `(version, script)`.
+pub type Step = (i64, &'static str);
+
+/// The built-in schema's history, version by version. Each owner keeps its
+/// own steps next to its code (`kernel/schema.rs`, each component's
+/// `schema.rs`); a version's script is the kernel's step of that version
+/// followed by each built-in component's, in registry order, and runs as
+/// one transaction recorded in `schema_migrations`. The numbering is the
+/// history every deployed database already recorded, so it never changes;
+/// a component's new tables now go in its own versioned
+/// [`Component::migrations`](crate::components::Component::migrations).
+fn history() -> Vec<(i64, String)> {
+    let owners: Vec<&[Step]> = std::iter::once(crate::kernel::schema::STEPS)
+        .chain(crate::components::BUILTIN.iter().map(|b| b.schema))
+        .collect();
+    let mut versions: Vec<i64> = owners
+        .iter()
+        .flat_map(|s| s.iter().map(|(v, _)| *v))
+        .collect();
+    versions.sort_unstable();
+    versions.dedup();
+    versions
+        .into_iter()
+        .map(|v| {
+            let script = owners
+                .iter()
+                .flat_map(|s| s.iter().filter(|(n, _)| *n == v).map(|(_, sql)| *sql))
+                .collect::<Vec<_>>()
+                .join("\n");
+            (v, script)
+        })
+        .collect()
+}
 
 fn render(sql: &str, d: Dialect) -> String {
     let (id, real, mine, other) = match d {
@@ -280,7 +86,7 @@ pub fn migrate_to(c: &mut dyn Conn, target: i64) -> DbResult<usize> {
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
     )?;
     let mut ran = 0;
-    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v <= target) {
+    for (version, sql) in history().iter().filter(|(v, _)| *v <= target) {
         c.begin_write()?;
         let done = c
             .query_one(
@@ -346,4 +152,24 @@ pub fn migrate_component(
         ran += 1;
     }
     Ok(ran)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The history composed from its owners is the one deployed databases
+    /// recorded: versions 1, 2, … without a gap, none empty, and tables
+    /// created before the tables that reference them.
+    #[test]
+    fn history_is_contiguous_and_ordered() {
+        let h = super::history();
+        let versions: Vec<i64> = h.iter().map(|(v, _)| *v).collect();
+        assert_eq!(versions, (1..=h.len() as i64).collect::<Vec<_>>());
+        assert!(h.iter().all(|(_, sql)| !sql.trim().is_empty()));
+        let v1 = &h[0].1;
+        let at = |t: &str| v1.find(&format!("CREATE TABLE {t} ")).expect(t);
+        assert!(at("residents") < at("roles"));
+        assert!(at("cycles") < at("proposals"));
+        assert!(at("proposals") < at("comments"));
+        assert!(at("uploads") < at("upload_chunks"));
+    }
 }

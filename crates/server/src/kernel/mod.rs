@@ -10,5 +10,6 @@ pub mod localities;
 pub mod ops;
 pub mod pull;
 pub mod push;
+pub mod schema;
 pub mod throttle;
 pub mod uploads;

@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod open311;
 pub mod routes;
+pub mod schema;
 pub mod search;
 pub mod store;
 
@@ -20,6 +21,7 @@ pub const COMPONENT: Builtin = Builtin {
     name: "appeals",
     apply: apply_body,
     routes: routes::routes,
+    schema: schema::STEPS,
 };
 
 fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, body: OpBody) -> AppResult<Applied> {

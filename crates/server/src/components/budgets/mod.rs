@@ -7,6 +7,7 @@ pub mod proposals;
 pub mod receipts;
 pub mod results;
 pub mod routes;
+pub mod schema;
 pub mod store;
 
 use dauys_proto::{BudgetOp, Op, OpBody};
@@ -21,6 +22,7 @@ pub const COMPONENT: Builtin = Builtin {
     name: "budgets",
     apply: apply_body,
     routes: routes::routes,
+    schema: schema::STEPS,
 };
 
 fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, body: OpBody) -> AppResult<Applied> {

@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod routes;
+pub mod schema;
 pub mod store;
 
 use dauys_proto::{CommentOp, Op, OpBody};
@@ -21,6 +22,7 @@ pub const COMPONENT: Builtin = Builtin {
     name: "comments",
     apply: apply_body,
     routes: routes::routes,
+    schema: schema::STEPS,
 };
 
 fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, body: OpBody) -> AppResult<Applied> {
