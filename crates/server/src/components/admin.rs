@@ -166,3 +166,42 @@ fn delete_template(
         receipt: None,
     })
 }
+
+/// The admin component's part of the demo story.
+#[cfg(feature = "demo")]
+pub mod demo {
+    use dauys_proto::OpKind;
+
+    use crate::db::Conn;
+    use crate::demo::{act, Cast, CITY};
+    use crate::error::AppResult;
+    use crate::state::AppState;
+
+    /// Two answer templates, as an akimat's administrator keeps them: saved
+    /// through the same op path as the console's form.
+    pub fn seed(st: &AppState, c: &mut dyn Conn, cast: &Cast) -> AppResult<()> {
+        let rows = [
+            (
+                "complaint",
+                "Жалоба рассмотрена, меры приняты",
+                "Уважаемый заявитель! Ваша жалоба рассмотрена. По результатам проверки приняты следующие меры: … \
+                 Ответ может быть обжалован в вышестоящем органе или в суде.",
+            ),
+            (
+                "request",
+                "Сұрауға жауап",
+                "Құрметті өтініш беруші! Сұрауыңыз бойынша мынаны хабарлаймыз: …",
+            ),
+        ];
+        for (ty, title, body) in rows {
+            act(
+                c,
+                st,
+                cast.admin,
+                OpKind::TemplateSave,
+                serde_json::json!({"type": ty, "locality": CITY, "title": title, "body": body}),
+            )?;
+        }
+        Ok(())
+    }
+}

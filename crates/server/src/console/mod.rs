@@ -6,7 +6,8 @@
 //! - `csrf.rs` the synchronizer token checked on every POST
 //! - `login.rs` sign-in with the app's OTP flow, sign-out, language switch
 //! - `action.rs` staff actions as ops through the app's op path
-//! - `dashboard.rs`, `appeals.rs`, `proposals.rs` the pages; `store.rs` their SQL
+//! - `dashboard.rs`, `appeals.rs`, `proposals.rs` the pages; `store/` their SQL
+//!   (queues and counts; `sessions.rs`, `templates.rs`)
 //! - `bulk.rs` bulk registration from the appeals queue
 //! - `reviews.rs` experts' review and implementation updates of proposals
 //! - `cycles.rs` PB cycles: create, move to the next phase (confirmed)

@@ -2,8 +2,10 @@
 //! villages, a census of residents, three PB cycles and appeals in every
 //! state. Seeded only into an empty database.
 
-mod activity;
+mod cast;
 mod places;
+
+pub use cast::Cast;
 
 pub use places::{add_body, add_locality};
 
@@ -224,39 +226,18 @@ pub fn seed_if_empty(st: &AppState, c: &mut dyn Conn) -> AppResult<bool> {
             }
             actors.push(load_actor_by_user(st, c, &id, "demo")?);
         }
-        let cast = activity::Cast::of(&people, &actors)?;
-        seed_templates(st, c, cast.admin)?;
-        activity::seed_activity(st, c, &cast)
+        // Each component seeds its part of the story through the op path.
+        let cast = Cast::of(&people, &actors)?;
+        if cast.residents.len() < 5 {
+            return Err(AppError::Internal(
+                "demo census has too few residents".into(),
+            ));
+        }
+        crate::components::admin::demo::seed(st, c, &cast)?;
+        crate::components::budgets::demo::seed(st, c, &cast)?;
+        crate::components::appeals::demo::seed(st, c, &cast)
     })?;
     Ok(true)
-}
-
-/// Two answer templates, as an akimat's administrator keeps them: saved
-/// through the same op path as the console's form.
-fn seed_templates(st: &AppState, c: &mut dyn Conn, admin: &Actor) -> AppResult<()> {
-    let rows = [
-        (
-            "complaint",
-            "Жалоба рассмотрена, меры приняты",
-            "Уважаемый заявитель! Ваша жалоба рассмотрена. По результатам проверки приняты следующие меры: … \
-             Ответ может быть обжалован в вышестоящем органе или в суде.",
-        ),
-        (
-            "request",
-            "Сұрауға жауап",
-            "Құрметті өтініш беруші! Сұрауыңыз бойынша мынаны хабарлаймыз: …",
-        ),
-    ];
-    for (ty, title, body) in rows {
-        act(
-            c,
-            st,
-            admin,
-            OpKind::TemplateSave,
-            serde_json::json!({"type": ty, "locality": CITY, "title": title, "body": body}),
-        )?;
-    }
-    Ok(())
 }
 
 /// Prints the census as a table (the demo's sign-in cheat sheet).

@@ -2,6 +2,8 @@
 //! extension, answer, dismissal, with working-day due dates).
 
 pub mod apply;
+#[cfg(feature = "demo")]
+pub mod demo;
 pub mod open311;
 pub mod routes;
 pub mod schema;

@@ -2,6 +2,8 @@
 //! implementation progress. Proposals are commentable.
 
 pub mod cycles;
+#[cfg(feature = "demo")]
+pub mod demo;
 pub mod export;
 pub mod proposals;
 pub mod receipts;

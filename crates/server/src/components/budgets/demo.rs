@@ -1,16 +1,14 @@
-//! The demo story: three PB cycles (built, in voting, collecting
-//! proposals) with comments and ballots, and appeals in every state. Every
-//! step is an op applied through its component, as if pushed.
+//! Budgets' part of the demo story: three PB cycles — built (voted last
+//! year, being implemented), in voting, collecting proposals — each step
+//! an op through the op path, as if pushed.
 
 use serde_json::json;
 
-use dauys_proto::OpKind;
+use dauys_proto::{OpKind, ProposalStatus};
 
-use super::{act, Person, CITY, CITY_AKIMAT};
-use crate::auth::Actor;
 use crate::db::Conn;
-use crate::error::{AppError, AppResult};
-use crate::params;
+use crate::demo::{act, Cast, CITY};
+use crate::error::AppResult;
 use crate::state::AppState;
 
 type P = (&'static str, &'static str, &'static str, i64);
@@ -108,43 +106,6 @@ const VOTING_PROPOSALS: [P; 15] = [
     ),
 ];
 
-/// Who acts in the demo story, found by their census label (not by
-/// position in the census list).
-pub(super) struct Cast<'a> {
-    pub official: &'a Actor,
-    pub moderator: &'a Actor,
-    pub expert: &'a Actor,
-    pub admin: &'a Actor,
-    /// Adult residents of the city, in census order.
-    pub residents: Vec<&'a Actor>,
-}
-
-impl<'a> Cast<'a> {
-    pub fn of(people: &[Person], actors: &'a [Actor]) -> AppResult<Cast<'a>> {
-        let labelled = |label: &str| -> Vec<&'a Actor> {
-            people
-                .iter()
-                .zip(actors)
-                .filter(|(p, _)| p.label == label)
-                .map(|(_, a)| a)
-                .collect()
-        };
-        let one = |label: &str| -> AppResult<&'a Actor> {
-            labelled(label)
-                .first()
-                .copied()
-                .ok_or_else(|| AppError::Internal(format!("demo census has no {label}")))
-        };
-        Ok(Cast {
-            official: one("official, Pavlodar")?,
-            moderator: one("moderator, Pavlodar")?,
-            expert: one("expert, Pavlodar")?,
-            admin: one("administrator")?,
-            residents: labelled("resident"),
-        })
-    }
-}
-
 /// The moderator accepts proposal `id` and the expert finds it feasible at
 /// `estimate` ₸.
 fn accept_as_feasible(
@@ -172,14 +133,11 @@ fn accept_as_feasible(
     Ok(())
 }
 
-pub(super) fn seed_activity(st: &AppState, c: &mut dyn Conn, cast: &Cast) -> AppResult<()> {
-    let (official, moderator) = (cast.official, cast.moderator);
+/// Seeds the three cycles.
+pub fn seed(st: &AppState, c: &mut dyn Conn, cast: &Cast) -> AppResult<()> {
+    let official = cast.official;
+    let moderator = cast.moderator;
     let residents = &cast.residents;
-    if residents.len() < 5 {
-        return Err(AppError::Internal(
-            "demo census has too few residents".into(),
-        ));
-    }
     let title = |kk: &str, ru: &str, en: &str| json!({"kk": kk, "ru": ru, "en": en});
     let today = st.clock.today();
     let fmt = dauys_proto::workdays::format_date;
@@ -238,14 +196,12 @@ pub(super) fn seed_activity(st: &AppState, c: &mut dyn Conn, cast: &Cast) -> App
         OpKind::CyclePhase,
         json!({"cycle_id": done, "phase": "implementation"}),
     )?;
-    let selected: Vec<String> = c
-        .query(
-            "SELECT id FROM proposals WHERE cycle_id = $1 AND status = 'selected' ORDER BY id",
-            params![&done],
-        )?
-        .iter()
-        .map(|r| r.get("id"))
-        .collect::<Result<_, _>>()?;
+    let mut selected: Vec<String> = super::store::proposals_of(c, &done, None)?
+        .into_iter()
+        .filter(|p| p.status == ProposalStatus::Selected)
+        .map(|p| p.id)
+        .collect();
+    selected.sort();
     for (i, id) in selected.iter().enumerate() {
         let progress = [100, 60, 25][i % 3];
         act(
@@ -342,120 +298,6 @@ pub(super) fn seed_activity(st: &AppState, c: &mut dyn Conn, cast: &Cast) -> App
         OpKind::ProposalSubmit,
         json!({"cycle_id": collecting, "title": "Қысқы мұз айдыны",
         "description": "Бесплатный каток во дворе школы №12 на зиму.", "category": "sport", "cost": 2_000_000}),
-    )?;
-
-    // Appeals in every state.
-    let appeal = |c: &mut dyn Conn,
-                  r: &Actor,
-                  ty: &str,
-                  to: &str,
-                  subject: &str,
-                  body: &str,
-                  public: bool| {
-        act(
-            c,
-            st,
-            r,
-            OpKind::AppealSubmit,
-            json!({"type": ty, "addressee": to, "subject": subject, "body": body, "public": public}),
-        )
-    };
-    appeal(
-        c,
-        residents[0],
-        "complaint",
-        "pvl-housing",
-        "Нет горячей воды третью неделю",
-        "В доме по ул. Естая, 81 с 1 числа нет горячей воды. КСК не отвечает.",
-        true,
-    )?;
-    let a2 = appeal(
-        c,
-        residents[1],
-        "request",
-        CITY_AKIMAT,
-        "Қоқыс шығару кестесі",
-        "Прошу сообщить график вывоза мусора в микрорайоне Усолка.",
-        true,
-    )?;
-    act(
-        c,
-        st,
-        official,
-        OpKind::AppealRegister,
-        json!({"appeal_id": a2}),
-    )?;
-    let a3 = appeal(
-        c,
-        residents[2],
-        "proposal",
-        "pvl-roads",
-        "Автобус маршруты №21",
-        "Предлагаю продлить маршрут №21 до нового микрорайона Сарыарка.",
-        true,
-    )?;
-    act(
-        c,
-        st,
-        official,
-        OpKind::AppealRegister,
-        json!({"appeal_id": a3}),
-    )?;
-    act(
-        c,
-        st,
-        official,
-        OpKind::AppealAnswer,
-        json!({"appeal_id": a3,
-        "answer": "Маршрут №21 будет продлён с 1 марта; новые остановки: Сарыарка-1 и Сарыарка-2."}),
-    )?;
-    let a4 = appeal(
-        c,
-        residents[3],
-        "complaint",
-        CITY_AKIMAT,
-        "Яма на перекрёстке",
-        "Глубокая яма на пересечении ул. Ломова и Торайгырова, повреждены колёса.",
-        true,
-    )?;
-    act(
-        c,
-        st,
-        official,
-        OpKind::AppealRegister,
-        json!({"appeal_id": a4}),
-    )?;
-    act(
-        c,
-        st,
-        official,
-        OpKind::AppealRedirect,
-        json!({"appeal_id": a4, "to": "pvl-roads",
-        "reason": "Ремонт дорог — компетенция отдела автодорог"}),
-    )?;
-    let a5 = appeal(
-        c,
-        residents[4],
-        "statement",
-        "pvl-housing",
-        "Перерасчёт за отопление",
-        "Прошу сделать перерасчёт: отопление не работало 10 дней в ноябре.",
-        false,
-    )?;
-    act(
-        c,
-        st,
-        official,
-        OpKind::AppealRegister,
-        json!({"appeal_id": a5}),
-    )?;
-    act(
-        c,
-        st,
-        official,
-        OpKind::AppealExtend,
-        json!({"appeal_id": a5, "until": day(35),
-        "reason": "Запрошены данные у теплоснабжающей организации"}),
     )?;
     Ok(())
 }
