@@ -114,3 +114,5 @@ pub struct ReasonForm {
     #[serde(default)]
     pub reason: String,
 }
+
+super::csrf::csrf_forms!(ReasonForm);

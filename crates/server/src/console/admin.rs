@@ -7,14 +7,13 @@ use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use dauys_proto::{OpKind, Role};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::action;
 use super::appeals::{localized, FlashArgs};
-use super::csrf;
+use super::csrf::{self, Checked};
 use super::i18n::Tr;
 use super::pages::{self, Chrome};
 use super::session::Staff;
@@ -176,13 +175,8 @@ fn locality_field(l: &str) -> Option<String> {
 /// `POST /console/admin/grant`.
 pub async fn grant(
     State(st): State<AppState>,
-    staff: Staff,
-    form: Result<Form<GrantForm>, axum::extract::rejection::FormRejection>,
+    Checked { staff, form: f }: Checked<GrantForm>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
-    if let Some(r) = csrf::refused(&staff, &f.csrf) {
-        return r;
-    }
     if let Err(r) = admin_scope(&st, &staff).await {
         return r;
     }
@@ -195,13 +189,8 @@ pub async fn grant(
 /// `POST /console/admin/revoke`.
 pub async fn revoke(
     State(st): State<AppState>,
-    staff: Staff,
-    form: Result<Form<GrantForm>, axum::extract::rejection::FormRejection>,
+    Checked { staff, form: f }: Checked<GrantForm>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
-    if let Some(r) = csrf::refused(&staff, &f.csrf) {
-        return r;
-    }
     if let Err(r) = admin_scope(&st, &staff).await {
         return r;
     }
@@ -331,3 +320,5 @@ pub async fn census_import(State(st): State<AppState>, staff: Staff, m: Multipar
     }
     pages::render(StatusCode::OK, &p)
 }
+
+super::csrf::csrf_forms!(GrantForm);

@@ -7,7 +7,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use dauys_proto::workdays::{
     add_months, format_date, parse_date, Calendar, MAX_EXTENSION_MONTHS, REDIRECT_WORKING_DAYS,
 };
@@ -16,7 +15,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::action;
-use super::csrf;
+use super::csrf::Checked;
 use super::i18n::{Lang, Tr};
 use super::pages::{self, Chrome};
 use super::session::Staff;
@@ -549,14 +548,9 @@ pub struct ActionForm {
 /// outside it), then the op through the app's op path.
 pub async fn act(
     State(st): State<AppState>,
-    staff: Staff,
     Path((id, what)): Path<(String, String)>,
-    form: Result<Form<ActionForm>, axum::extract::rejection::FormRejection>,
+    Checked { staff, form }: Checked<ActionForm>,
 ) -> Response {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    if let Some(r) = csrf::refused(&staff, &form.csrf) {
-        return r;
-    }
     let tr = staff.tr;
     let (kind, payload, done) = match what.as_str() {
         "register" => (
@@ -592,3 +586,5 @@ pub async fn act(
     let outcome = action::run(&st, &staff, &form.op_id, kind, payload).await;
     action::after(&staff, &format!("/console/appeals/{id}"), done, outcome)
 }
+
+super::csrf::csrf_forms!(ActionForm);

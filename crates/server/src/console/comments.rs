@@ -6,14 +6,13 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use dauys_proto::workdays::format_date;
 use dauys_proto::OpKind;
 use serde_json::json;
 
 use super::action;
 use super::appeals::FlashArgs;
-use super::csrf;
+use super::csrf::Checked;
 use super::pages::{self, Chrome};
 use super::session::Staff;
 use super::store::{self, MODERATION_ROLES};
@@ -83,14 +82,9 @@ pub async fn page(
 /// `POST /console/comments/{id}/hide` and `/console/comments/{id}/show`.
 pub async fn moderate(
     State(st): State<AppState>,
-    staff: Staff,
     Path((id, what)): Path<(String, String)>,
-    form: Result<Form<action::ReasonForm>, axum::extract::rejection::FormRejection>,
+    Checked { staff, form: f }: Checked<action::ReasonForm>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
-    if let Some(r) = csrf::refused(&staff, &f.csrf) {
-        return r;
-    }
     let (visible, done) = match what.as_str() {
         "hide" => (false, "console-flash-comment-hidden"),
         "show" => (true, "console-flash-comment-shown"),

@@ -10,7 +10,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use dauys_proto::budgets::counting_rule_key;
 use dauys_proto::{Cycle, OpKind, Phase};
 use serde::Deserialize;
@@ -19,7 +18,7 @@ use serde_json::json;
 use super::action;
 use super::admin::Choice;
 use super::appeals::{localized, FlashArgs};
-use super::csrf;
+use super::csrf::Checked;
 use super::i18n::Tr;
 use super::pages::{self, Chrome};
 use super::session::Staff;
@@ -173,13 +172,8 @@ fn int(s: &str) -> Option<i64> {
 /// `POST /console/cycles`.
 pub async fn create(
     State(st): State<AppState>,
-    staff: Staff,
-    form: Result<Form<CreateForm>, axum::extract::rejection::FormRejection>,
+    Checked { staff, form: f }: Checked<CreateForm>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
-    if let Some(r) = csrf::refused(&staff, &f.csrf) {
-        return r;
-    }
     let mut schedule = BTreeMap::new();
     for (phase, date) in [("voting", &f.voting), ("tallying", &f.tallying)] {
         if !date.trim().is_empty() {
@@ -259,14 +253,9 @@ pub struct PhaseForm {
 /// `POST /console/cycles/{id}/phase`.
 pub async fn move_phase(
     State(st): State<AppState>,
-    staff: Staff,
     Path(id): Path<String>,
-    form: Result<Form<PhaseForm>, axum::extract::rejection::FormRejection>,
+    Checked { staff, form: f }: Checked<PhaseForm>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
-    if let Some(r) = csrf::refused(&staff, &f.csrf) {
-        return r;
-    }
     match in_scope(&st, &staff).await {
         Ok((_, cycles)) if cycles.iter().any(|c| c.id == id) => {}
         Ok(_) => return pages::not_found(staff.tr),
@@ -281,3 +270,5 @@ pub async fn move_phase(
         outcome,
     )
 }
+
+super::csrf::csrf_forms!(CreateForm, PhaseForm);

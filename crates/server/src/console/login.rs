@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 
-use super::csrf;
+use super::csrf::{self, Checked};
 use super::i18n::{Lang, Tr};
 use super::pages::{self, Chrome};
 use super::resume::{Kept, ResumePage};
@@ -241,14 +241,9 @@ pub struct CsrfOnly {
 /// Sign-out (POST with the session's CSRF token): the session is deleted.
 pub async fn logout(
     State(st): State<AppState>,
-    staff: Staff,
     headers: HeaderMap,
-    form: Result<Form<CsrfOnly>, axum::extract::rejection::FormRejection>,
+    Checked { staff, .. }: Checked<CsrfOnly>,
 ) -> Response {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    if let Some(r) = csrf::refused(&staff, &form.csrf) {
-        return r;
-    }
     let hash = staff.session.token_hash.clone();
     if let Err(e) = blocking(&st, move |_, c| session::close(c, &hash)).await {
         return pages::error(staff.tr, &e);
@@ -295,3 +290,5 @@ pub async fn switch_lang(
     }
     r
 }
+
+super::csrf::csrf_forms!(CsrfOnly);

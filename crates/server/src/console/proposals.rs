@@ -6,13 +6,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use dauys_proto::OpKind;
 use serde_json::json;
 
 use super::action;
 use super::appeals::FlashArgs;
-use super::csrf;
+use super::csrf::Checked;
 use super::pages::{self, Chrome};
 use super::session::Staff;
 use super::store::{self, IN_MODERATION, MODERATION_ROLES};
@@ -98,14 +97,9 @@ pub async fn queue(
 /// reject): CSRF, scope (404 outside), then the op.
 pub async fn moderate(
     State(st): State<AppState>,
-    staff: Staff,
     Path((id, decision)): Path<(String, String)>,
-    form: Result<Form<action::ReasonForm>, axum::extract::rejection::FormRejection>,
+    Checked { staff, form }: Checked<action::ReasonForm>,
 ) -> Response {
-    let form = form.map(|Form(f)| f).unwrap_or_default();
-    if let Some(r) = csrf::refused(&staff, &form.csrf) {
-        return r;
-    }
     let tr = staff.tr;
     let done = match decision.as_str() {
         "accept" => "console-flash-accepted",

@@ -7,14 +7,13 @@ use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use dauys_proto::{OpKind, ProposalStatus, Role};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::action;
 use super::appeals::FlashArgs;
-use super::csrf;
+use super::csrf::{self, Checked};
 use super::pages::{self, Chrome};
 use super::session::Staff;
 use super::store::{self, IN_IMPLEMENTATION, IN_REVIEW, REVIEW_ROLES};
@@ -148,14 +147,9 @@ fn number(s: &str) -> i64 {
 /// `POST /console/work/{id}/review`.
 pub async fn act(
     State(st): State<AppState>,
-    staff: Staff,
     Path((id, what)): Path<(String, String)>,
-    form: Result<Form<WorkForm>, axum::extract::rejection::FormRejection>,
+    Checked { staff, form: f }: Checked<WorkForm>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
-    if let Some(r) = csrf::refused(&staff, &f.csrf) {
-        return r;
-    }
     let (kind, roles, payload, back, done) = match what.as_str() {
         "review" => (
             OpKind::ProposalReview,
@@ -293,3 +287,5 @@ pub async fn progress(
         outcome,
     )
 }
+
+super::csrf::csrf_forms!(WorkForm);

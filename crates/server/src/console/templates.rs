@@ -8,14 +8,13 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use dauys_proto::{AppealType, OpKind};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::action;
 use super::admin::{locality_choices, locality_name, Choice};
-use super::csrf;
+use super::csrf::Checked;
 use super::i18n::Tr;
 use super::pages::{self, Chrome};
 use super::session::Staff;
@@ -139,13 +138,8 @@ const BACK: &str = "/console/admin/templates";
 /// `POST /console/admin/templates` (create or, with `id`, replace).
 pub async fn save(
     State(st): State<AppState>,
-    staff: Staff,
-    form: Result<Form<TemplateForm>, axum::extract::rejection::FormRejection>,
+    Checked { staff, form: f }: Checked<TemplateForm>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
-    if let Some(r) = csrf::refused(&staff, &f.csrf) {
-        return r;
-    }
     let id = Some(f.id.trim()).filter(|s| !s.is_empty());
     let locality = Some(f.locality.trim()).filter(|s| !s.is_empty());
     let payload = json!({"id": id, "type": f.appeal_type, "locality": locality,
@@ -157,14 +151,11 @@ pub async fn save(
 /// `POST /console/admin/templates/delete`.
 pub async fn delete(
     State(st): State<AppState>,
-    staff: Staff,
-    form: Result<Form<TemplateForm>, axum::extract::rejection::FormRejection>,
+    Checked { staff, form: f }: Checked<TemplateForm>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
-    if let Some(r) = csrf::refused(&staff, &f.csrf) {
-        return r;
-    }
     let payload = json!({"id": f.id});
     let outcome = action::run(&st, &staff, &f.op_id, OpKind::TemplateDelete, payload).await;
     action::after(&staff, BACK, "console-flash-template-deleted", outcome)
 }
+
+super::csrf::csrf_forms!(TemplateForm);
