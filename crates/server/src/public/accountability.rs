@@ -221,10 +221,9 @@ pub async fn page(
         Ok(Some((loc, all, sum)))
     })
     .await;
-    let (loc, all, sum) = match loaded {
-        Ok(Some(v)) => v,
-        Ok(None) => return page::not_found(tr),
-        Err(e) => return page::error(tr, &e),
+    let (loc, all, sum) = match page::loaded(tr, loaded) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let name = localized(&loc.name, tr.lang);
     let body_name = |id: &str| {

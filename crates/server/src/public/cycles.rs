@@ -294,10 +294,9 @@ pub async fn page(
         Ok(Some((cycle, proposals, loc, turnout, comments)))
     })
     .await;
-    let (cycle, proposals, loc, turnout, mut comments) = match loaded {
-        Ok(Some(v)) => v,
-        Ok(None) => return page::not_found(tr),
-        Err(e) => return page::error(tr, &e),
+    let (cycle, proposals, loc, turnout, mut comments) = match page::loaded(tr, loaded) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let title = localized(&cycle.title, tr.lang);
     let mut chrome = Chrome::new(tr, title, &format!("/cycles/{}", cycle.id));

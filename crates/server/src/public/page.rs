@@ -117,6 +117,19 @@ pub struct MessagePage {
     pub text: String,
 }
 
+/// What a page loaded (`blocking(…)` answering `Ok(Some(data))`), or the
+/// page to answer with instead: 404 for `None`, the error page for an error.
+// The `Err` is the response itself, returned once per request straight to
+// axum: boxing it would only add an allocation.
+#[allow(clippy::result_large_err)]
+pub fn loaded<T>(tr: Tr, r: Result<Option<T>, AppError>) -> Result<T, Response> {
+    match r {
+        Ok(Some(v)) => Ok(v),
+        Ok(None) => Err(not_found(tr)),
+        Err(e) => Err(error(tr, &e)),
+    }
+}
+
 pub fn not_found(tr: Tr) -> Response {
     let p = MessagePage {
         page: Chrome::new(tr, tr.t("console-not-found-title"), "/"),

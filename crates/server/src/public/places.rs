@@ -158,10 +158,9 @@ pub async fn home(
         )))
     })
     .await;
-    let (loc, cycles, appeals, fig) = match loaded {
-        Ok(Some(v)) => v,
-        Ok(None) => return page::not_found(tr),
-        Err(e) => return page::error(tr, &e),
+    let (loc, cycles, appeals, fig) = match page::loaded(tr, loaded) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let total = fig
         .by_body
@@ -243,10 +242,9 @@ pub async fn appeals(
         Ok(Some((loc, appeals)))
     })
     .await;
-    let (loc, mut appeals) = match loaded {
-        Ok(Some(v)) => v,
-        Ok(None) => return page::not_found(tr),
-        Err(e) => return page::error(tr, &e),
+    let (loc, mut appeals) = match page::loaded(tr, loaded) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let more = appeals.len() as i64 > PAGE;
     appeals.truncate(PAGE as usize);

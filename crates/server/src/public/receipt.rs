@@ -56,10 +56,9 @@ pub async fn page(
         Ok(Some((cycle, check)))
     })
     .await;
-    let (cycle, check) = match loaded {
-        Ok(Some(v)) => v,
-        Ok(None) => return page::not_found(tr),
-        Err(e) => return page::error(tr, &e),
+    let (cycle, check) = match page::loaded(tr, loaded) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let (answer, counted) = match check {
         None => (String::new(), false),
