@@ -151,6 +151,13 @@ async fn appeal_through_the_console(srv: Server) {
     let (status, html) = get(&srv, &official.cookie, &page).await;
     assert_eq!(status, 200);
     assert!(!html.contains("<script>") && !html.contains("<b>unsafe"));
+    // The applicant: the IIN masked to its last four digits, never whole.
+    let iin = srv.person("resident", 0).iin;
+    assert!(
+        html.contains(&dauys_proto::iin::mask(&iin)),
+        "masked IIN on the appeal page"
+    );
+    assert!(!html.contains(&iin[..8]), "no more of the IIN than its tail");
 
     // A POST without the CSRF token: 403, nothing applied.
     let op_id = field(&html, "/register\"", "op_id");

@@ -351,6 +351,8 @@ pub struct AppealPage {
     /// reload the page with the answer pre-filled).
     pub templates: Vec<TemplateLink>,
     pub answer_prefill: String,
+    /// The applicant's masked IIN (`••••••••1234`), '' when unknown.
+    pub applicant_iin: String,
 }
 
 pub struct TemplateLink {
@@ -415,10 +417,11 @@ pub async fn detail(
         };
         let all = read::localities(c)?;
         let templates = super::store::templates::for_appeal(c, a.appeal_type, &a.locality)?;
-        Ok(Some((a, all, templates, st.clock.today())))
+        let applicant = super::store::applicant_iin(c, &a.id)?;
+        Ok(Some((a, all, templates, applicant, st.clock.today())))
     })
     .await;
-    let (a, localities, templates, today) = match pages::found(tr, loaded) {
+    let (a, localities, templates, applicant_iin, today) = match pages::found(tr, loaded) {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -510,6 +513,7 @@ pub async fn detail(
             .collect(),
         forms,
         bodies,
+        applicant_iin,
         answer_prefill: args
             .template
             .and_then(|t| templates.iter().find(|x| x.id == t))

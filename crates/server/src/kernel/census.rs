@@ -56,27 +56,30 @@ pub fn upsert_resident(
         return Err(Reject::field("locality", format!("unknown locality {locality}")).into());
     }
     let hash = crypto::iin_hash(&st.secret, &iin.as_string());
+    let masked = dauys_proto::iin::mask(&iin.as_string());
     if let Some(r) = c.query_one(
         "SELECT id FROM residents WHERE iin_hash = $1",
         params![&hash],
     )? {
         let id: String = r.get("id")?;
         c.exec(
-            "UPDATE residents SET phone = $2, locality = $3 WHERE id = $1",
-            params![&id, phone, locality],
+            "UPDATE residents SET phone = $2, locality = $3, iin_masked = $4 WHERE id = $1",
+            params![&id, phone, locality, &masked],
         )?;
         return Ok((id, false));
     }
     let id = Uuid::now_v7().to_string();
     c.exec(
-        "INSERT INTO residents (id, iin_hash, phone, locality, birth_date, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO residents (id, iin_hash, phone, locality, birth_date, created_at, iin_masked)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
         params![
             &id,
             hash,
             phone,
             locality,
             dauys_proto::workdays::format_date(iin.birth_date),
-            st.clock.now_ms()
+            st.clock.now_ms(),
+            &masked
         ],
     )?;
     Ok((id, true))

@@ -104,4 +104,14 @@ CREATE TABLE otp_guesses (
   PRIMARY KEY (iin_hash, client));
 "#,
     ),
+    // The last four digits of a resident's IIN (`dauys_proto::iin::mask`),
+    // for an official to tell applicants apart on the phone; the IIN itself
+    // stays a keyed hash. Residents imported before this are '' (unknown)
+    // until the census is imported again.
+    (
+        13,
+        r#"
+ALTER TABLE residents ADD COLUMN iin_masked TEXT NOT NULL DEFAULT '';
+"#,
+    ),
 ];
