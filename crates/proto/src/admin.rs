@@ -58,12 +58,31 @@ pub struct TemplateDeletePayload {
     pub id: String,
 }
 
+/// Issues an Open311 partner app's API key. The key is derived from the
+/// op id with the server's secret, so a form sent twice shows the same key
+/// and stores one; it is shown once, only its hash is kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PartnerIssuePayload {
+    /// The partner app (name, operator), 1–120 characters.
+    pub label: String,
+}
+
+/// Revokes a partner key by its id (the first 16 hex digits of its hash).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PartnerRevokePayload {
+    pub id: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum AdminOp {
     RoleGrant(RoleGrantPayload),
     RoleRevoke(RoleRevokePayload),
     TemplateSave(TemplateSavePayload),
     TemplateDelete(TemplateDeletePayload),
+    PartnerIssue(PartnerIssuePayload),
+    PartnerRevoke(PartnerRevokePayload),
 }
 
 impl AdminOp {
@@ -73,6 +92,8 @@ impl AdminOp {
             AdminOp::RoleRevoke(_) => OpKind::RoleRevoke,
             AdminOp::TemplateSave(_) => OpKind::TemplateSave,
             AdminOp::TemplateDelete(_) => OpKind::TemplateDelete,
+            AdminOp::PartnerIssue(_) => OpKind::PartnerIssue,
+            AdminOp::PartnerRevoke(_) => OpKind::PartnerRevoke,
         }
     }
 
@@ -82,6 +103,8 @@ impl AdminOp {
             AdminOp::RoleRevoke(p) => serde_json::to_value(p),
             AdminOp::TemplateSave(p) => serde_json::to_value(p),
             AdminOp::TemplateDelete(p) => serde_json::to_value(p),
+            AdminOp::PartnerIssue(p) => serde_json::to_value(p),
+            AdminOp::PartnerRevoke(p) => serde_json::to_value(p),
         }
     }
 }

@@ -121,6 +121,12 @@ pub enum OpKind {
     #[serde(rename = "template.delete")]
     #[strum(serialize = "template.delete")]
     TemplateDelete,
+    #[serde(rename = "partner.issue")]
+    #[strum(serialize = "partner.issue")]
+    PartnerIssue,
+    #[serde(rename = "partner.revoke")]
+    #[strum(serialize = "partner.revoke")]
+    PartnerRevoke,
 }
 
 impl OpKind {
@@ -161,7 +167,9 @@ impl OpKind {
             OpKind::RoleGrant
             | OpKind::RoleRevoke
             | OpKind::TemplateSave
-            | OpKind::TemplateDelete => "admin",
+            | OpKind::TemplateDelete
+            | OpKind::PartnerIssue
+            | OpKind::PartnerRevoke => "admin",
         }
     }
 
@@ -230,6 +238,8 @@ impl OpBody {
             OpKind::RoleRevoke => OpBody::Admin(AdminOp::RoleRevoke(p(payload)?)),
             OpKind::TemplateSave => OpBody::Admin(AdminOp::TemplateSave(p(payload)?)),
             OpKind::TemplateDelete => OpBody::Admin(AdminOp::TemplateDelete(p(payload)?)),
+            OpKind::PartnerIssue => OpBody::Admin(AdminOp::PartnerIssue(p(payload)?)),
+            OpKind::PartnerRevoke => OpBody::Admin(AdminOp::PartnerRevoke(p(payload)?)),
         })
     }
 

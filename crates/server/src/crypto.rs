@@ -26,6 +26,13 @@ pub fn iin_hash(secret: &[u8; 32], iin: &str) -> String {
     keyed_hash(secret, "iin", &[iin])
 }
 
+/// An Open311 partner app's API key, derived from the op that issued it:
+/// 256 bits nobody can compute without the server's secret, and the same
+/// for the same op (a form sent twice issues one key).
+pub fn partner_key(secret: &[u8; 32], op_id: &str) -> String {
+    format!("dauys_pk_{}", keyed_hash(secret, "partner key", &[op_id]))
+}
+
 pub fn sha256_hex(data: &[u8]) -> String {
     hex(&Sha256::digest(data))
 }

@@ -157,7 +157,10 @@ async fn appeal_through_the_console(srv: Server) {
         html.contains(&dauys_proto::iin::mask(&iin)),
         "masked IIN on the appeal page"
     );
-    assert!(!html.contains(&iin[..8]), "no more of the IIN than its tail");
+    assert!(
+        !html.contains(&iin[..8]),
+        "no more of the IIN than its tail"
+    );
 
     // A POST without the CSRF token: 403, nothing applied.
     let op_id = field(&html, "/register\"", "op_id");

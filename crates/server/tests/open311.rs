@@ -226,16 +226,24 @@ async fn partner_posts(srv: Server) {
     // An administrator issues a key in the console; it is shown once.
     let mut admin = staff(&srv, &srv.person("administrator", 0)).await;
     admin.cookie.push_str("; lang=en");
-    let r = post(
-        &srv,
-        &admin.cookie,
-        "/console/admin/partners",
-        &[
-            ("csrf", admin.csrf.as_str()),
-            ("label", "Qala app, TOO Qala"),
-        ],
-    )
-    .await;
+    let (_, page) = get(&srv, &admin.cookie, "/console/admin/partners").await;
+    let op = field(&page, "action=\"/console/admin/partners\"", "op_id");
+    // Issued as a `partner.issue` op; the form sent twice (a double click,
+    // a re-sent request) stores one key and shows the same one.
+    let issue_form = [
+        ("csrf", admin.csrf.as_str()),
+        ("op_id", op.as_str()),
+        ("label", "Qala app, TOO Qala"),
+    ];
+    let issue = || post(&srv, &admin.cookie, "/console/admin/partners", &issue_form);
+    let shown = |html: &str| {
+        html.split("<code id=\"new-key\">")
+            .nth(1)
+            .and_then(|s| s.split('<').next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let r = issue().await;
     assert_eq!(r.status(), 200);
     assert_eq!(
         r.headers()
@@ -244,13 +252,24 @@ async fn partner_posts(srv: Server) {
         Some("no-store")
     );
     let html = r.text().await.unwrap_or_default();
-    let key = html
-        .split("<code id=\"new-key\">")
-        .nth(1)
-        .and_then(|s| s.split('<').next())
-        .unwrap_or_default()
-        .to_string();
+    let key = shown(&html);
     assert!(key.starts_with("dauys_pk_"), "{html}");
+    let again = issue().await.text().await.unwrap_or_default();
+    assert_eq!(shown(&again), key, "the same form shows the same key");
+    assert_eq!(
+        srv.count("SELECT COUNT(*) FROM partner_keys", vec![]).await,
+        1,
+        "one key stored"
+    );
+    assert_eq!(
+        srv.count(
+            "SELECT COUNT(*) FROM audit_log WHERE kind = 'partner.issue'",
+            vec![]
+        )
+        .await,
+        1,
+        "issuing is audited"
+    );
     let (_, page) = get(&srv, &admin.cookie, "/console/admin/partners").await;
     assert!(page.contains("Qala app"));
     assert!(!page.contains(&key), "the key is shown only once");
@@ -354,14 +373,23 @@ async fn partner_posts(srv: Server) {
     // Revoked: the key stops working.
     let (_, page) = get(&srv, &admin.cookie, "/console/admin/partners").await;
     let kid = field(&page, "/console/admin/partners/revoke", "id");
+    let rop = field(&page, "/console/admin/partners/revoke", "op_id");
     let r = post(
         &srv,
         &admin.cookie,
         "/console/admin/partners/revoke",
-        &[("csrf", admin.csrf.as_str()), ("id", kid.as_str())],
+        &[
+            ("csrf", admin.csrf.as_str()),
+            ("op_id", rop.as_str()),
+            ("id", kid.as_str()),
+        ],
     )
     .await;
     assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/console/admin/partners?flash=console-flash-partner-revoked")
+    );
     let (s, _) = send(with(&[
         ("api_key", key),
         ("attribute[session]", resident.token.clone()),

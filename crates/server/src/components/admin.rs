@@ -1,18 +1,20 @@
-//! `role.grant` / `role.revoke` and `template.save` / `template.delete`
-//! (answer templates): staff administration as ops, so the
+//! `role.grant` / `role.revoke`, `template.save` / `template.delete`
+//! (answer templates) and `partner.issue` / `partner.revoke` (Open311
+//! partner apps' keys): staff administration as ops, so the
 //! console's admin pages go through the op log, its idempotency and the
 //! audit log like every other staff action. Only an administrator whose
 //! scope covers the grant's locality may apply them (an unscoped grant
 //! needs an unscoped administrator).
 
 use dauys_proto::{
-    AdminOp, ErrorCode, Op, OpBody, Role, RoleGrantPayload, RoleRevokePayload,
-    TemplateDeletePayload, TemplateSavePayload,
+    AdminOp, ErrorCode, Op, OpBody, PartnerIssuePayload, PartnerRevokePayload, Role,
+    RoleGrantPayload, RoleRevokePayload, TemplateDeletePayload, TemplateSavePayload,
 };
 
 use super::{not_mine, Builtin};
 use crate::auth::require_role;
 use crate::census;
+use crate::components::appeals::open311::store as partner_store;
 use crate::db::Conn;
 use crate::error::{AppResult, Reject};
 use crate::kernel::ops::{Applied, Ctx};
@@ -47,6 +49,8 @@ fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, body: OpBody) -> AppResu
         OpBody::Admin(AdminOp::RoleRevoke(p)) => revoke(c, ctx, p),
         OpBody::Admin(AdminOp::TemplateSave(p)) => save_template(c, ctx, &op.id.to_string(), p),
         OpBody::Admin(AdminOp::TemplateDelete(p)) => delete_template(c, ctx, p),
+        OpBody::Admin(AdminOp::PartnerIssue(p)) => issue_partner_key(c, ctx, &op.id.to_string(), p),
+        OpBody::Admin(AdminOp::PartnerRevoke(p)) => revoke_partner_key(c, ctx, p),
         _ => Err(not_mine(COMPONENT.name)),
     }
 }
@@ -161,6 +165,44 @@ fn delete_template(
         .ok_or_else(|| Reject::new(ErrorCode::NotFound, "no such template"))?;
     require_role(c, ctx.actor, &[Role::Admin], &loc)?;
     c.exec("DELETE FROM answer_templates WHERE id = $1", params![&p.id])?;
+    Ok(Applied {
+        entity_id: p.id,
+        receipt: None,
+    })
+}
+
+/// Issues an Open311 partner key (administrators granted everywhere: a
+/// key is not tied to a locality). The key is derived from the op id
+/// ([`crate::crypto::partner_key`]): the console shows it once after the
+/// op is accepted, and a form sent twice stores one key and shows the same.
+fn issue_partner_key(
+    c: &mut dyn Conn,
+    ctx: &mut Ctx,
+    op_id: &str,
+    p: PartnerIssuePayload,
+) -> AppResult<Applied> {
+    require_role(c, ctx.actor, &[Role::Admin], "")?;
+    let label: String = p.label.trim().to_string();
+    if label.is_empty() || label.chars().count() > TITLE_MAX {
+        return Err(Reject::field("label", "1 to 120 characters").into());
+    }
+    let key = crate::crypto::partner_key(&ctx.st.secret, op_id);
+    let id = partner_store::add_key(c, &key, &label, &ctx.actor.user_id, ctx.now)?;
+    Ok(Applied {
+        entity_id: id,
+        receipt: None,
+    })
+}
+
+fn revoke_partner_key(
+    c: &mut dyn Conn,
+    ctx: &mut Ctx,
+    p: PartnerRevokePayload,
+) -> AppResult<Applied> {
+    require_role(c, ctx.actor, &[Role::Admin], "")?;
+    if !partner_store::revoke_key(c, &p.id, ctx.now)? {
+        return Err(Reject::new(ErrorCode::NotFound, "no such partner key").into());
+    }
     Ok(Applied {
         entity_id: p.id,
         receipt: None,

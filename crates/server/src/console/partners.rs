@@ -6,11 +6,13 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use dauys_proto::{OpKind, OpOutcome};
 use serde::Deserialize;
+use serde_json::json;
 
+use super::action;
 use super::appeals::FlashArgs;
-use super::csrf;
+use super::csrf::Checked;
 use super::pages::{self, Chrome};
 use super::session::Staff;
 use super::store::{self, Scope, ADMIN_ROLES};
@@ -24,6 +26,8 @@ pub struct KeyLine {
     pub id: String,
     pub label: String,
     pub issued: String,
+    /// The op id of this line's revoke form.
+    pub revoke_op: String,
 }
 
 #[derive(Template)]
@@ -33,6 +37,8 @@ pub struct PartnersPage {
     pub keys: Vec<KeyLine>,
     /// The key just issued, shown this once.
     pub new_key: Option<String>,
+    /// The op id of the issue form.
+    pub issue_op: String,
 }
 
 /// Only an administrator granted everywhere manages partner keys (404
@@ -41,14 +47,6 @@ async fn global_admin(st: &AppState, staff: &Staff) -> Result<(), Response> {
     let actor = staff.actor.clone();
     let scope = blocking(st, move |_, c| store::scope(c, &actor, ADMIN_ROLES)).await;
     pages::found(staff.tr, scope.map(|s| (s == Scope::All).then_some(())))
-}
-
-/// A key form's checks: CSRF first, then the unscoped admin grant.
-async fn checked(st: &AppState, staff: &Staff, token: &str) -> Result<(), Response> {
-    if let Some(r) = csrf::refused(staff, token) {
-        return Err(r);
-    }
-    global_admin(st, staff).await
 }
 
 async fn render(
@@ -70,9 +68,11 @@ async fn render(
                 issued: dauys_proto::workdays::format_date(crate::clock::date_of(k.created_at)),
                 id: k.id,
                 label: k.label,
+                revoke_op: action::new_op_id(),
             })
             .collect(),
         new_key,
+        issue_op: action::new_op_id(),
     };
     let mut r = pages::render(StatusCode::OK, &p);
     // The page may hold a key: never cached anywhere.
@@ -101,19 +101,23 @@ pub struct KeyForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
+    op_id: String,
+    #[serde(default)]
     label: String,
     #[serde(default)]
     id: String,
 }
 
-/// `POST /console/admin/partners`: issues a key and shows it once.
+super::csrf::csrf_forms!(KeyForm);
+
+/// `POST /console/admin/partners`: a `partner.issue` op through the op
+/// path (audited, once per form); the key, derived from the op id, is
+/// shown this once.
 pub async fn issue(
     State(st): State<AppState>,
-    staff: Staff,
-    form: Result<Form<KeyForm>, axum::extract::rejection::FormRejection>,
+    Checked { staff, form: f }: Checked<KeyForm>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
-    if let Err(r) = checked(&st, &staff, &f.csrf).await {
+    if let Err(r) = global_admin(&st, &staff).await {
         return r;
     }
     let label: String = f.label.trim().chars().take(120).collect();
@@ -121,38 +125,40 @@ pub async fn issue(
         return Redirect::to(&format!("{BACK}?flash=console-partner-label-required"))
             .into_response();
     }
-    let key = keys::new_key();
-    let (k2, admin) = (key.clone(), staff.actor.user_id.clone());
-    let stored = blocking(&st, move |st, c| {
-        keys::add_key(c, &k2, &label, &admin, st.clock.now_ms())
-    })
+    let outcome = action::run(
+        &st,
+        &staff,
+        &f.op_id,
+        OpKind::PartnerIssue,
+        json!({"label": label}),
+    )
     .await;
-    if let Err(e) = stored {
-        return pages::error(staff.tr, &e);
+    match outcome {
+        // Accepted for this administrator (an op id of someone else's is
+        // refused by the op path): the key of this op.
+        Ok(OpOutcome::Accepted { .. }) => {
+            let key = crate::crypto::partner_key(&st.secret, f.op_id.trim());
+            render(&st, &staff, Some("console-flash-partner-issued"), Some(key)).await
+        }
+        other => action::after(&staff, BACK, "console-flash-partner-issued", other),
     }
-    tracing::info!(admin = %staff.actor.user_id, "open311 partner key issued");
-    render(&st, &staff, Some("console-flash-partner-issued"), Some(key)).await
 }
 
-/// `POST /console/admin/partners/revoke`.
+/// `POST /console/admin/partners/revoke`: a `partner.revoke` op.
 pub async fn revoke(
     State(st): State<AppState>,
-    staff: Staff,
-    form: Result<Form<KeyForm>, axum::extract::rejection::FormRejection>,
+    Checked { staff, form: f }: Checked<KeyForm>,
 ) -> Response {
-    let f = form.map(|Form(f)| f).unwrap_or_default();
-    if let Err(r) = checked(&st, &staff, &f.csrf).await {
+    if let Err(r) = global_admin(&st, &staff).await {
         return r;
     }
-    let id = f.id.trim().to_string();
-    match blocking(&st, move |st, c| {
-        keys::revoke_key(c, &id, st.clock.now_ms())
-    })
-    .await
-    {
-        Ok(_) => {
-            Redirect::to(&format!("{BACK}?flash=console-flash-partner-revoked")).into_response()
-        }
-        Err(e) => pages::error(staff.tr, &e),
-    }
+    let outcome = action::run(
+        &st,
+        &staff,
+        &f.op_id,
+        OpKind::PartnerRevoke,
+        json!({"id": f.id.trim()}),
+    )
+    .await;
+    action::after(&staff, BACK, "console-flash-partner-revoked", outcome)
 }

@@ -348,14 +348,13 @@ pub fn proposals(
 /// The applicant of an appeal as the console shows them: the masked IIN
 /// (`••••••••1234`; '' when the census row predates it).
 pub fn applicant_iin(c: &mut dyn Conn, appeal_id: &str) -> AppResult<String> {
-    Ok(c
-        .query_one(
-            "SELECT r.iin_masked FROM appeals a JOIN residents r ON r.id = a.user_id WHERE a.id = $1",
-            crate::params![appeal_id],
-        )?
-        .map(|r| r.get("iin_masked"))
-        .transpose()?
-        .unwrap_or_default())
+    Ok(c.query_one(
+        "SELECT r.iin_masked FROM appeals a JOIN residents r ON r.id = a.user_id WHERE a.id = $1",
+        crate::params![appeal_id],
+    )?
+    .map(|r| r.get("iin_masked"))
+    .transpose()?
+    .unwrap_or_default())
 }
 
 /// A proposal's locality (for the scope check before an action).

@@ -63,14 +63,6 @@ pub fn request_ids(
     newest_ids(c, sql, params, offset, limit)
 }
 
-/// A new partner key: random, 256 bits, shown once.
-pub fn new_key() -> String {
-    use rand::RngCore;
-    let mut b = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut b);
-    format!("dauys_pk_{}", dauys_proto::hex(&b))
-}
-
 /// Keys are stored hashed: a database dump gives no usable key. (A plain
 /// SHA-256 is enough for 256 random bits; a slow hash protects guessable
 /// secrets, which these are not.)
@@ -78,13 +70,21 @@ fn key_hash(key: &str) -> String {
     dauys_proto::hex(&Sha256::digest(key.trim().as_bytes()))
 }
 
-/// Records a key issued by `admin` for the partner app `label`.
-pub fn add_key(c: &mut dyn Conn, key: &str, label: &str, admin: &str, now: i64) -> AppResult<()> {
+/// Records a key issued by `admin` for the partner app `label`; returns
+/// its id (the first 16 hex digits of its hash, as the console lists it).
+pub fn add_key(
+    c: &mut dyn Conn,
+    key: &str,
+    label: &str,
+    admin: &str,
+    now: i64,
+) -> AppResult<String> {
+    let hash = key_hash(key);
     c.exec(
         "INSERT INTO partner_keys (key_hash, label, created_by, created_at) VALUES ($1, $2, $3, $4)",
-        params![key_hash(key), label, admin, now],
+        params![&hash, label, admin, now],
     )?;
-    Ok(())
+    Ok(hash.chars().take(16).collect())
 }
 
 /// The partner app a key belongs to, if the key is valid and not revoked.
