@@ -16,6 +16,13 @@ Scenarios (each with its own demo server and database):
                 shows the registration number, the redirect and the answer.
   moderation    JavaScript disabled: a moderator asks for changes with a
                 published reason; a moderator cannot answer appeals.
+  pages-<lang>  the pages the tour's crawl does not reach, in kk, ru and en,
+                each axe-core clean, in the language asked for, with its own
+                title: the 404 page (an unknown id; an appeal outside the
+                caller's scope), the 403 page (a form with a wrong CSRF
+                token), a form sent after the session ended (the sign-in
+                pages keeping it, the page offering to send it again, and
+                sending it) and the census import's report.
   session       cookie flags; a resident is refused with a clear page.
   open311-clients  PyPI's Open311 clients against /open311/v2 (see
                 open311_clients.py); the partner key issued in the console.
@@ -55,6 +62,16 @@ LANGS = ["kk", "ru", "en"]
 SIGN_OUT = {"kk": "Шығу", "ru": "Выйти", "en": "Sign out"}
 STAFF = ["official, Pavlodar", "moderator, Pavlodar", "expert, Pavlodar", "administrator"]
 RESULTS = []
+LOCALES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "locales")
+
+
+def ftl(lang, msg_id):
+    """A one-line message of locales/<lang>/main.ftl (a page title)."""
+    with open(os.path.join(LOCALES, lang, "main.ftl"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith(msg_id + " = "):
+                return line[len(msg_id) + 3:].strip()
+    raise KeyError(f"{msg_id} not in {lang}")
 
 
 def free_port():
@@ -230,6 +247,8 @@ class Browser:
             el = form.find_element(By.CSS_SELECTOR, f'[name="{name}"]')
             if el.tag_name == "select":
                 el.find_element(By.CSS_SELECTOR, f'option[value="{value}"]').click()
+            elif el.get_attribute("type") == "file":
+                el.send_keys(value)
             else:
                 el.clear()
                 el.send_keys(value)
@@ -267,6 +286,10 @@ class Browser:
         self.submit('form[action="/console/login"]', {"iin": iin})
         code = self.demo.otp(phone, mark)
         self.submit('form[action="/console/login/code"]', {"code": code})
+
+    def cookie(self):
+        """The browser's cookies as a Cookie header (for `status_of`)."""
+        return "; ".join(f"{c['name']}={c['value']}" for c in self.d.get_cookies())
 
     def shot(self, label):
         """A full-page screenshot (the window grown to the page's height)."""
@@ -399,6 +422,8 @@ def scenario_tour(lang):
                 v = r.axe("resident refused")
                 r.shot("resident-refused")
                 check(not v, "axe on the refusal page: " + ", ".join(x["id"] for x in v))
+                h1 = r.find("main h1").text
+                check(h1 == ftl(lang, "console-staff-only-title"), f"the resident's refusal is titled {h1!r}")
                 check(SIGN_OUT[lang] not in r.text(), "a resident got a signed-in page")
             finally:
                 r.quit()
@@ -415,6 +440,141 @@ def queue_link(b, subject):
         if a.text == subject:
             return urlparse(a.get_attribute("href")).path
     return None
+
+
+def iin_with(serial, birth="900517", century_sex=3):
+    """A valid IIN (the check digit as crates/proto/src/iin.rs computes it),
+    or None when this serial has none."""
+    d = [int(x) for x in f"{birth}{century_sex}{serial:04d}"]
+    for offset in (0, 2):
+        r = sum(x * ((i + offset) % 11 + 1) for i, x in enumerate(d)) % 11
+        if r != 10:
+            return "".join(map(str, d)) + str(r)
+    return None
+
+
+def scenario_pages(lang):
+    """Pages the tour's crawl does not reach (a message, a POST's answer):
+    each axe-core clean, in `lang`, with its own title."""
+    def run(demo):
+        checked = []
+
+        def page(b, label, title_id, signed_in):
+            check(b.find("html").get_attribute("lang") == lang, f"{label}: <html lang> is not {lang}")
+            h1 = b.find("main h1").text
+            check(h1 == ftl(lang, title_id), f"{label}: titled {h1!r}, not {title_id} in {lang}")
+            text = b.text()
+            check((SIGN_OUT[lang] in text) == signed_in, f"{label}: signed in is not {signed_in}")
+            raw = re.findall(r"\b(?:console|error|appeal|proposal)-[a-z]+(?:-[a-z]+)+\b", text)
+            check(not raw, f"{label}: raw message ids on the page: {raw[:5]}")
+            v = b.axe(label)
+            b.shot(re.sub(r"[^a-z0-9]+", "-", label))
+            check(not v, f"axe on the {label} page in {lang}: " + ", ".join(x["id"] for x in v))
+            checked.append(label)
+
+        b = Browser(demo, f"pages-{lang}-official")
+        other = Browser(demo, f"pages-{lang}-other")
+        admin = Browser(demo, f"pages-{lang}-admin")
+        try:
+            b.sign_in("official, Pavlodar", lang)
+            check(b.path() == "/console", f"official: not signed in ({b.path()})")
+            # 404: an id that does not exist.
+            b.go("/console/appeals/does-not-exist")
+            page(b, "404 unknown id", "console-not-found-title", False)
+            code, _ = status_of(demo.url + "/console/appeals/does-not-exist", b.cookie())
+            check(code == 404, f"an unknown appeal id got {code}")
+            # An appeal the city official can answer (also sent after the
+            # session ended, below).
+            b.go("/console/appeals")
+            hrefs = [urlparse(a.get_attribute("href")).path for a in b.finds("table a")]
+            href = None
+            for h in hrefs:
+                b.go(h)
+                if b.finds(f'form[action="{h}/answer"]'):
+                    href = h
+                    break
+            check(href, f"no appeal to answer among the official's {len(hrefs)}")
+            # 404: the appeal, for an official of another region.
+            other.sign_in("official, Almaty region", lang)
+            other.go(href)
+            page(other, "404 outside the scope", "console-not-found-title", False)
+            code, _ = status_of(demo.url + href, other.cookie())
+            check(code == 404, f"an official of another region got {code} for the appeal")
+            # 403: the sign-out form with a wrong CSRF token; nothing applied.
+            b.go("/console")
+            b.d.execute_script("document.querySelector('form[action=\"/console/logout\"] "
+                               "input[name=\"csrf\"]').value = 'forged';")
+            b.submit('form[action="/console/logout"]')
+            page(b, "403 wrong csrf", "console-csrf-title", False)
+            b.go("/console")
+            check(b.path() == "/console" and SIGN_OUT[lang] in b.text(), "the forged sign-out signed the official out")
+            # A form sent after the session ended. The idle timeout is 30
+            # minutes and not configurable, so the session is ended on the
+            # server the way a timeout ends it (its row deleted): signed out
+            # from another client; the browser keeps its stale cookie.
+            b.go(href)
+            token = b.find(f'form[action="{href}/answer"] input[name="csrf"]').get_attribute("value")
+            code, _ = status_of(demo.url + "/console/logout", b.cookie(), b"csrf=" + token.encode())
+            check(code == 200, f"signing the session out from another client got {code}")
+            typed = f"Resume check {lang} {int(time.time())}: the schedule is on the akimat's site."
+            b.submit(f'form[action="{href}/answer"]', {"text": typed})
+            check(b.path() == href + "/answer", f"the late form ended at {b.path()}")
+            flash = [p.text for p in b.finds('main [role="status"]')]
+            check(flash == [ftl(lang, "console-session-expired")], f"the late form's sign-in page says {flash}")
+            kept = b.find('form[action="/console/login"] input[name="resume_to"]').get_attribute("value")
+            check(kept == href + "/answer", f"the sign-in page keeps the form for {kept!r}")
+            page(b, "session ended sign-in", "console-sign-in-title", False)
+            iin, phone, _, _ = demo.person("official, Pavlodar")
+            mark = len(demo.lines)
+            b.submit('form[action="/console/login"]', {"iin": iin})
+            code = demo.otp(phone, mark)
+            check(b.finds('form[action="/console/login/code"] input[name="resume"]'), "the code step dropped the kept form")
+            page(b, "session ended code", "console-sign-in-title", False)
+            b.submit('form[action="/console/login/code"]', {"code": code})
+            page(b, "resume", "console-resume-title", True)
+            shown = [li.text for li in b.finds("main li.usertext")]
+            check(typed in shown, f"the resume page shows {shown}, not what was typed")
+            b.submit(f'main form[action="{href}/answer"]')
+            check("flash=console-flash-answered" in b.path(), f"the resent form ended at {b.path()}")
+            check(typed in b.text(), "the resent answer is not on the appeal page")
+            # The census import's report: one row added, one updated, four
+            # left out (each reason once).
+            resident = demo.person("resident")
+            known = {p[0] for p in demo.people}
+            fresh = [i for i in (iin_with(n) for n in range(7000, 7100)) if i and i not in known][:3]
+            bad = fresh[0][:11] + str((int(fresh[0][11]) + 1) % 10)
+            csv_path = os.path.join(demo.work, "census.csv")
+            with open(csv_path, "w", encoding="utf-8") as f:
+                f.write("iin,phone,locality\n"
+                        f"{resident[0]},{resident[1]},{resident[2]}\n"
+                        f"{fresh[0]},+77015550101,{resident[2]}\n"
+                        f"{bad},+77015550102,{resident[2]}\n"
+                        f"{fresh[1]},12,{resident[2]}\n"
+                        f"{fresh[2]},+77015550103,999999999\n"
+                        "only,two\n")
+            admin.sign_in("administrator", lang)
+            admin.go("/console/admin/census")
+            admin.submit('form[action="/console/admin/census"]', {"file": csv_path})
+            check(admin.path() == "/console/admin/census", f"the import ended at {admin.path()}")
+            h2 = [h.text for h in admin.finds("main h2#report-h")]
+            check(h2 == [ftl(lang, "console-census-report")], f"no import report on the page: {h2}")
+            summary = admin.find('main section [role="status"]').text
+            check(re.findall(r"\d+", summary) == ["1", "1", "4"], f"the import's summary: {summary!r}")
+            rows = [[td.text for td in tr.find_elements(By.CSS_SELECTOR, "td")] for tr in admin.finds("main tbody tr")]
+            check(sorted(int(r[0]) for r in rows) == [4, 5, 6, 7], f"rows left out: {rows}")
+            reasons = {r[0]: r[2] for r in rows}
+            want = {"4": "console-census-bad-iin", "5": "console-census-bad-phone",
+                    "6": "console-census-bad-locality", "7": "console-census-bad-row"}
+            for line, msg in want.items():
+                check(reasons.get(line) == ftl(lang, msg), f"line {line} left out for {reasons.get(line)!r}, not {msg}")
+            check(not any(fresh[0] in r[1] or r[1] == bad for r in rows), f"an IIN shown unmasked: {rows}")
+            page(admin, "census report", "console-census-title", True)
+        finally:
+            b.quit()
+            other.quit()
+            admin.quit()
+        print(f"    {len(checked)} pages checked with axe-core in {lang}, 0 violations: {', '.join(checked)}")
+    return run
 
 
 def scenario_appeal_loop(demo):
@@ -565,6 +725,7 @@ def scenario_public(lang):
 
 SCENARIOS = [(f"tour-{lang}", scenario_tour(lang)) for lang in LANGS] + [
     (f"public-{lang}", scenario_public(lang)) for lang in LANGS] + [
+    (f"pages-{lang}", scenario_pages(lang)) for lang in LANGS] + [
     ("appeal-loop", scenario_appeal_loop),
     ("moderation", scenario_moderation),
     ("session", scenario_session),

@@ -441,6 +441,27 @@ async fn dashboard_counts(srv: Server) {
     let (_, html) = get(&srv, &other.cookie, "/console?lang=en").await;
     assert_eq!(count_before(&html, "new (not registered)"), other_new);
 
+    // Registered today, it is due in 15 working days: not this week; two
+    // days before its due date it is.
+    let (_, html) = get(&srv, &official.cookie, "/console?lang=en").await;
+    let week_now = count_before(&html, "due within a week");
+    assert!(week_now >= 0, "{html}");
+    let (_, v) = srv
+        .get(&format!("/v1/appeals/{a}"), Some(&resident.token))
+        .await;
+    let due_day =
+        dauys_proto::workdays::parse_date(v["due_date"].as_str().expect("due")).expect("date");
+    srv.set_today(&dauys_proto::workdays::format_date(
+        due_day - time::Duration::days(2),
+    ));
+    let official = staff(&srv, &official_p).await;
+    let (_, html) = get(&srv, &official.cookie, "/console?lang=en").await;
+    assert!(
+        count_before(&html, "due within a week") > week_now,
+        "{html}"
+    );
+    srv.st.clock.set_offset_ms(0);
+
     // Two months on, the registered appeal is overdue, with working days over.
     let (_, v) = srv
         .get(&format!("/v1/appeals/{a}"), Some(&resident.token))
@@ -466,6 +487,50 @@ async fn dashboard_counts(srv: Server) {
     .await;
     assert!(html.contains(&format!("/console/appeals/{a}")));
     srv.st.clock.set_offset_ms(0);
+
+    // Proposals: the moderator's "awaiting moderation" and the expert's
+    // "awaiting expert review" count each new one, exactly.
+    let moderator_console = staff(&srv, &srv.person("moderator, Pavlodar", 0)).await;
+    let expert_console = staff(&srv, &srv.person("expert, Pavlodar", 0)).await;
+    let dash = |s: &Session| {
+        let cookie = s.cookie.clone();
+        let srv = &srv;
+        async move { get(srv, &cookie, "/console?lang=en").await.1 }
+    };
+    let moderation = count_before(&dash(&moderator_console).await, "awaiting moderation");
+    let review = count_before(&dash(&expert_console).await, "awaiting expert review");
+    assert!(moderation >= 0 && review >= 0);
+    let collecting = srv.collecting_cycle_id().await;
+    let out = resident
+        .one(
+            &srv,
+            "proposal.submit",
+            json!({"cycle_id": collecting, "title": "Count this bench", "description": "d",
+                   "category": "parks", "cost": 900000}),
+        )
+        .await;
+    let pid = out["entity_id"].as_str().unwrap_or_default().to_string();
+    assert_eq!(
+        count_before(&dash(&moderator_console).await, "awaiting moderation"),
+        moderation + 1
+    );
+    let moderator = srv.sign_in(&srv.person("moderator, Pavlodar", 0)).await;
+    let out = moderator
+        .one(
+            &srv,
+            "proposal.moderate",
+            json!({"proposal_id": pid, "decision": "accept"}),
+        )
+        .await;
+    assert_eq!(out["status"], "accepted", "{out}");
+    assert_eq!(
+        count_before(&dash(&moderator_console).await, "awaiting moderation"),
+        moderation
+    );
+    assert_eq!(
+        count_before(&dash(&expert_console).await, "awaiting expert review"),
+        review + 1
+    );
 }
 both_backends!(console_dashboard, dashboard_counts);
 
