@@ -587,6 +587,10 @@ console-comments-title = Comments
 console-action-hide = Hide
 console-action-show = Show again
 console-comment-hidden-note = Hidden; the published reason:
+console-comment-reported = { $count ->
+    [one] reported by { $count } resident
+   *[other] reported by { $count } residents
+}
 console-flash-comment-hidden = The comment is hidden; the reason is published in its place.
 console-flash-comment-shown = The comment is shown again.
 console-cycles-soon = Cycles moving to their next stage within a week

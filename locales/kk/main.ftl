@@ -571,6 +571,7 @@ console-comments-title = Пікірлер
 console-action-hide = Жасыру
 console-action-show = Қайта көрсету
 console-comment-hidden-note = Жасырылған; жарияланған себебі:
+console-comment-reported = Тұрғындар шағымы: { $count }
 console-flash-comment-hidden = Пікір жасырылды; оның орнында себебі жарияланды.
 console-flash-comment-shown = Пікір қайта көрсетілді.
 console-cycles-soon = Бір апта ішінде келесі кезеңге өтетін циклдер

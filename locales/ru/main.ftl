@@ -604,6 +604,12 @@ console-comments-title = Комментарии
 console-action-hide = Скрыть
 console-action-show = Показать снова
 console-comment-hidden-note = Скрыт; опубликованная причина:
+console-comment-reported = { $count ->
+    [one] { $count } жалоба жителя
+    [few] { $count } жалобы жителей
+    [many] { $count } жалоб жителей
+   *[other] { $count } жалобы жителей
+}
 console-flash-comment-hidden = Комментарий скрыт; на его месте опубликована причина.
 console-flash-comment-shown = Комментарий снова показан.
 console-cycles-soon = Циклы, переходящие на следующий этап в течение недели

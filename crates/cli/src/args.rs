@@ -86,6 +86,13 @@ pub enum Cmd {
     Comments { proposal: String },
     /// Comment on a proposal.
     Comment { proposal: String, text: String },
+    /// Report a comment to the moderators (queued like every action).
+    ReportComment {
+        comment: String,
+        /// Why (optional).
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
     /// Propose a project in a cycle that is collecting proposals.
     Propose {
         cycle: String,

@@ -146,6 +146,7 @@ async fn command(cli: &Cli, p: &Profile) -> Result<Outcome> {
         Cmd::Ballots => budgets::ballots(cli, p),
         Cmd::Comments { proposal } => comments::list(cli, p, proposal),
         Cmd::Comment { proposal, text } => comments::add(cli, p, proposal, text).await,
+        Cmd::ReportComment { comment, reason } => comments::report(cli, p, comment, reason).await,
         Cmd::Appeal {
             cmd:
                 AppealCmd::New {

@@ -80,11 +80,23 @@ pub struct CommentModeratePayload {
     pub reason: String,
 }
 
+/// A resident reports a comment to the moderators (once per resident and
+/// comment; reported comments come first in the moderators' queue).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CommentReportPayload {
+    pub comment_id: String,
+    /// Why, in the resident's words (optional, at most 1,000 characters).
+    #[serde(default)]
+    pub reason: String,
+}
+
 /// Every op of the comments component, parsed once at the boundary.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CommentOp {
     Add(CommentAddPayload),
     Moderate(CommentModeratePayload),
+    Report(CommentReportPayload),
 }
 
 impl CommentOp {
@@ -92,6 +104,7 @@ impl CommentOp {
         match self {
             CommentOp::Add(_) => OpKind::CommentAdd,
             CommentOp::Moderate(_) => OpKind::CommentModerate,
+            CommentOp::Report(_) => OpKind::CommentReport,
         }
     }
 
@@ -99,6 +112,7 @@ impl CommentOp {
         match self {
             CommentOp::Add(p) => serde_json::to_value(p),
             CommentOp::Moderate(p) => serde_json::to_value(p),
+            CommentOp::Report(p) => serde_json::to_value(p),
         }
     }
 }

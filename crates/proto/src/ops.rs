@@ -103,6 +103,9 @@ pub enum OpKind {
     #[serde(rename = "comment.moderate")]
     #[strum(serialize = "comment.moderate")]
     CommentModerate,
+    #[serde(rename = "comment.report")]
+    #[strum(serialize = "comment.report")]
+    CommentReport,
     #[serde(rename = "cycle.create")]
     #[strum(serialize = "cycle.create")]
     CycleCreate,
@@ -162,7 +165,7 @@ impl OpKind {
             | OpKind::ProposalProgress
             | OpKind::CycleCreate
             | OpKind::CyclePhase => "budgets",
-            OpKind::CommentAdd | OpKind::CommentModerate => "comments",
+            OpKind::CommentAdd | OpKind::CommentModerate | OpKind::CommentReport => "comments",
             OpKind::MediaAttach => "media",
             OpKind::RoleGrant
             | OpKind::RoleRevoke
@@ -182,6 +185,7 @@ impl OpKind {
                 | OpKind::ProposalSubmit
                 | OpKind::ProposalRevise
                 | OpKind::CommentAdd
+                | OpKind::CommentReport
                 | OpKind::BallotCast
                 | OpKind::MediaAttach
         )
@@ -232,6 +236,7 @@ impl OpBody {
             OpKind::ProposalReview => OpBody::Budget(BudgetOp::ProposalReview(p(payload)?)),
             OpKind::ProposalProgress => OpBody::Budget(BudgetOp::ProposalProgress(p(payload)?)),
             OpKind::CommentModerate => OpBody::Comment(CommentOp::Moderate(p(payload)?)),
+            OpKind::CommentReport => OpBody::Comment(CommentOp::Report(p(payload)?)),
             OpKind::CycleCreate => OpBody::Budget(BudgetOp::CycleCreate(p(payload)?)),
             OpKind::CyclePhase => OpBody::Budget(BudgetOp::CyclePhase(p(payload)?)),
             OpKind::RoleGrant => OpBody::Admin(AdminOp::RoleGrant(p(payload)?)),

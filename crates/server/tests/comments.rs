@@ -209,3 +209,76 @@ async fn comments_on_hidden_items(srv: Server) {
     assert!(list.to_string().contains("секретный"), "{list}");
 }
 both_backends!(hidden_items, comments_on_hidden_items);
+
+/// A resident reports a comment to the moderators: counted once per
+/// resident, first in the moderators' queue; a hidden or unknown comment
+/// cannot be reported.
+async fn reported_comments(srv: Server) {
+    let author = srv.sign_in(&srv.person("resident", 0)).await;
+    let reporter = srv.sign_in(&srv.person("resident", 1)).await;
+    let cycle = srv.voting_cycle().await;
+    let cycle_id = cycle["id"].as_str().expect("cycle").to_string();
+    let (proposal, _) = srv
+        .ballot_projects(&cycle_id)
+        .await
+        .into_iter()
+        .next()
+        .expect("a project");
+    let added = author
+        .one(
+            &srv,
+            "comment.add",
+            json!({"proposal_id": proposal, "body": "rude words"}),
+        )
+        .await;
+    let id = added["entity_id"].as_str().expect("id").to_string();
+    for _ in 0..2 {
+        let r = reporter
+            .one(
+                &srv,
+                "comment.report",
+                json!({"comment_id": id, "reason": "insults"}),
+            )
+            .await;
+        assert_eq!(r["status"], "accepted", "{r}");
+    }
+    assert_eq!(
+        srv.count(
+            "SELECT reports FROM comments WHERE id = $1",
+            vec![id.clone().into()]
+        )
+        .await,
+        1,
+        "one report per resident"
+    );
+    // First in the moderators' queue, with the count.
+    let moderator = srv.sign_in(&srv.person("moderator, Pavlodar", 0)).await;
+    let (s, queue) = srv
+        .get("/v1/staff/comments?limit=5", Some(&moderator.token))
+        .await;
+    assert_eq!(s, 200, "{queue}");
+    assert_eq!(queue[0]["id"], id.as_str(), "{queue}");
+    assert_eq!(queue[0]["reports"], 1);
+    // Unknown, or hidden by the moderator: nothing to report.
+    let r = reporter
+        .one(&srv, "comment.report", json!({"comment_id": "nope"}))
+        .await;
+    assert_eq!(
+        (&r["status"], &r["code"]),
+        (&json!("rejected"), &json!("not_found"))
+    );
+    let hid = moderator
+        .one(
+            &srv,
+            "comment.moderate",
+            json!({"comment_id": id, "visible": false, "reason": "insults"}),
+        )
+        .await;
+    assert_eq!(hid["status"], "accepted", "{hid}");
+    let other = srv.sign_in(&srv.person("resident", 2)).await;
+    let r = other
+        .one(&srv, "comment.report", json!({"comment_id": id}))
+        .await;
+    assert_eq!(r["code"], "not_found", "{r}");
+}
+both_backends!(report_comments, reported_comments);

@@ -1,4 +1,5 @@
-//! Comments: `comments PROPOSAL`, `comment PROPOSAL TEXT`.
+//! Comments: `comments PROPOSAL`, `comment PROPOSAL TEXT`,
+//! `report-comment COMMENT [--reason TEXT]`.
 
 use dauys_core::*;
 
@@ -17,5 +18,10 @@ pub async fn add(cli: &Cli, p: &Profile, proposal: &str, text: &str) -> Result<O
         proposal_id: proposal.to_string(),
         body: text.to_string(),
     })?;
+    after_queue(cli, p, id).await
+}
+
+pub async fn report(cli: &Cli, p: &Profile, comment: &str, reason: &str) -> Result<Outcome> {
+    let id = p.report_comment(comment, reason)?;
     after_queue(cli, p, id).await
 }

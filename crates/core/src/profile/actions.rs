@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use dauys_proto::{MediaAttachPayload, MediaOp, Op, OpBody, Phase};
+use dauys_proto::{
+    CommentOp, CommentReportPayload, MediaAttachPayload, MediaOp, Op, OpBody, Phase,
+};
 use serde_json::Value;
 use uuid::Uuid;
 use zeroize::Zeroizing;
@@ -172,6 +174,20 @@ impl Profile {
     /// [`Profile::check_ballot`]; [`crate::CoreError::Rejected`]).
     pub fn cast_ballot(&self, input: &BallotInput) -> Result<Uuid> {
         self.queue_content(&DraftContent::Ballot(input.clone()), None)
+    }
+
+    /// Reports a comment to the moderators (delivered like every action;
+    /// a second report of the same comment by this resident changes
+    /// nothing on the server).
+    pub fn report_comment(&self, comment_id: &str, reason: &str) -> Result<Uuid> {
+        self.queue(Vec::new(), None, false, |_| {
+            Ok(fresh(&OpBody::Comment(CommentOp::Report(
+                CommentReportPayload {
+                    comment_id: comment_id.into(),
+                    reason: reason.trim().into(),
+                },
+            ))))
+        })
     }
 
     /// Attaches a photo to an existing appeal or proposal of the user.

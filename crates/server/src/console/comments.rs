@@ -31,6 +31,8 @@ pub struct Line {
     pub visible: bool,
     pub note: String,
     pub op: String,
+    /// "Reported by N residents", '' when not reported.
+    pub reported: String,
 }
 
 #[derive(Template)]
@@ -73,6 +75,11 @@ pub async fn page(
                 body: r.body,
                 visible: r.visible,
                 note: r.moderation_note,
+                reported: if r.reports > 0 && r.visible {
+                    tr.n("console-comment-reported", "count", r.reports)
+                } else {
+                    String::new()
+                },
             })
             .collect(),
     };

@@ -31,7 +31,7 @@ impl LocalComponent for Comments {
     }
 
     fn op_kinds(&self) -> Vec<&'static str> {
-        kinds(&[OpKind::CommentAdd])
+        kinds(&[OpKind::CommentAdd, OpKind::CommentReport])
     }
 
     fn to_draft(&self, op: &Op) -> Option<DraftContent> {
@@ -50,7 +50,13 @@ impl LocalComponent for Comments {
                 summary: short(p.body),
                 target: Some(target.id),
             },
-            None => Described::default(),
+            None => match typed(op) {
+                Some(OpBody::Comment(CommentOp::Report(r))) => Described {
+                    summary: short(r.reason),
+                    target: Some(r.comment_id),
+                },
+                _ => Described::default(),
+            },
         }
     }
 }

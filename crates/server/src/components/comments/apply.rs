@@ -1,7 +1,9 @@
 //! Effects of the comments component's ops.
 
 use dauys_proto::limits::MAX_COMMENT_CHARS;
-use dauys_proto::{CommentAddPayload, CommentModeratePayload, EntityKind, ErrorCode, Role};
+use dauys_proto::{
+    CommentAddPayload, CommentModeratePayload, CommentReportPayload, EntityKind, ErrorCode, Role,
+};
 
 use super::{commentable, store};
 use crate::auth::require_role;
@@ -78,6 +80,26 @@ pub fn moderate(c: &mut dyn Conn, ctx: &mut Ctx, m: CommentModeratePayload) -> A
     )?;
     Ok(Applied {
         entity_id: m.comment_id,
+        receipt: None,
+    })
+}
+
+/// A resident reports a comment they can see (visible, on an item they
+/// may see) to the moderators; a second report by the same resident is
+/// accepted and changes nothing. Moderators see reported comments first.
+pub fn report(c: &mut dyn Conn, ctx: &mut Ctx, r: CommentReportPayload) -> AppResult<Applied> {
+    let reason = text("reason", &r.reason, MAX_COMMENT_CHARS, false)?;
+    let seen = store::by_ids(
+        c,
+        std::slice::from_ref(&r.comment_id),
+        Some(&ctx.actor.user_id),
+    )?;
+    if !seen.iter().any(|cm| cm.visible) {
+        return Err(not_found("comment"));
+    }
+    store::add_report(c, &r.comment_id, &ctx.actor.user_id, &reason, ctx.now)?;
+    Ok(Applied {
+        entity_id: r.comment_id,
         receipt: None,
     })
 }

@@ -29,6 +29,7 @@ fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, body: OpBody) -> AppResu
     match body {
         OpBody::Comment(CommentOp::Add(p)) => apply::add(c, ctx, &op.id.to_string(), p),
         OpBody::Comment(CommentOp::Moderate(p)) => apply::moderate(c, ctx, p),
+        OpBody::Comment(CommentOp::Report(p)) => apply::report(c, ctx, p),
         _ => Err(not_mine(COMPONENT.name)),
     }
 }

@@ -39,4 +39,15 @@ ALTER TABLE comments ADD COLUMN moderation_note TEXT NOT NULL DEFAULT '';
 CREATE INDEX comments_locality ON comments(locality, created_at);
 "#,
     ),
+    // Residents report comments to the moderators: one report per resident
+    // and comment; `reports` counts them for the moderators' queue.
+    (
+        14,
+        r#"
+CREATE TABLE comment_reports (
+  comment_id TEXT NOT NULL, user_id TEXT NOT NULL, reason TEXT NOT NULL, at BIGINT NOT NULL,
+  PRIMARY KEY (comment_id, user_id));
+ALTER TABLE comments ADD COLUMN reports BIGINT NOT NULL DEFAULT 0;
+"#,
+    ),
 ];

@@ -177,3 +177,26 @@ pub fn set_visible(c: &mut dyn Conn, id: &str, visible: bool, note: &str) -> App
     )?;
     Ok(())
 }
+
+/// Records one resident's report of a comment (a second one by the same
+/// resident is ignored) and counts it on the comment.
+pub fn add_report(
+    c: &mut dyn Conn,
+    comment_id: &str,
+    user_id: &str,
+    reason: &str,
+    now: i64,
+) -> AppResult<()> {
+    let added = c.exec(
+        "INSERT INTO comment_reports (comment_id, user_id, reason, at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (comment_id, user_id) DO NOTHING",
+        params![comment_id, user_id, reason, now],
+    )?;
+    if added > 0 {
+        c.exec(
+            "UPDATE comments SET reports = reports + 1 WHERE id = $1",
+            params![comment_id],
+        )?;
+    }
+    Ok(())
+}

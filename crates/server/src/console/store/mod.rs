@@ -497,6 +497,8 @@ pub struct StaffComment {
     pub visible: bool,
     pub moderation_note: String,
     pub created_at: i64,
+    /// How many residents reported it to the moderators.
+    pub reports: i64,
 }
 
 impl FromRow for StaffComment {
@@ -509,11 +511,13 @@ impl FromRow for StaffComment {
             visible: r.get("visible")?,
             moderation_note: r.get("moderation_note")?,
             created_at: r.get("created_at")?,
+            reports: r.get("reports")?,
         })
     }
 }
 
-/// The latest comments in scope, newest first.
+/// The comments in scope waiting for a moderator: visible ones that
+/// residents reported, most reported first; then the latest, newest first.
 pub fn comments(c: &mut dyn Conn, scope: &Scope, limit: i64) -> AppResult<Vec<StaffComment>> {
     if scope.is_empty() {
         return Ok(Vec::new());
@@ -522,8 +526,10 @@ pub fn comments(c: &mut dyn Conn, scope: &Scope, limit: i64) -> AppResult<Vec<St
     let within = scope.sql("locality", &mut params);
     params.push(limit.into());
     let sql = format!(
-        "SELECT id, target_kind, target_id, body, visible, moderation_note, created_at FROM comments
-         WHERE 1 = 1{within} ORDER BY created_at DESC, id DESC LIMIT ${}",
+        "SELECT id, target_kind, target_id, body, visible, moderation_note, created_at, reports
+         FROM comments WHERE 1 = 1{within}
+         ORDER BY CASE WHEN visible = 1 AND reports > 0 THEN reports ELSE 0 END DESC,
+                  created_at DESC, id DESC LIMIT ${}",
         params.len()
     );
     let mut out = Vec::new();
