@@ -298,6 +298,10 @@ class Browser:
         if self.js:
             h = self.d.execute_script("return Math.min(document.documentElement.scrollHeight, 6000)")
             self.d.set_window_size(1280, max(600, int(h)))
+            # The window's height includes what is not the page: grow it by that.
+            inner = self.d.execute_script("return window.innerHeight")
+            if inner < h:
+                self.d.set_window_size(1280, max(600, int(h)) + int(h) - inner)
         self.d.save_screenshot(path)
         self.d.set_window_size(1280, 900)
         return path
