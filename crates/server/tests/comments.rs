@@ -8,8 +8,8 @@ use dauys_server::db::{schema, Pool};
 use dauys_server::params;
 use serde_json::json;
 
-async fn both_wire_forms(srv: Server) {
-    let citizen = srv.sign_in(&srv.person("resident", 0)).await;
+/// A proposal on the ballot of the demo city's voting cycle.
+async fn on_ballot(srv: &Server) -> String {
     let cycle = srv.voting_cycle().await;
     let cycle_id = cycle["id"].as_str().expect("cycle").to_string();
     let (proposal, _) = srv
@@ -18,6 +18,12 @@ async fn both_wire_forms(srv: Server) {
         .into_iter()
         .next()
         .expect("a project");
+    proposal
+}
+
+async fn both_wire_forms(srv: Server) {
+    let citizen = srv.sign_in(&srv.person("resident", 0)).await;
+    let proposal = on_ballot(&srv).await;
     let old = citizen
         .one(
             &srv,
@@ -216,14 +222,7 @@ both_backends!(hidden_items, comments_on_hidden_items);
 async fn reported_comments(srv: Server) {
     let author = srv.sign_in(&srv.person("resident", 0)).await;
     let reporter = srv.sign_in(&srv.person("resident", 1)).await;
-    let cycle = srv.voting_cycle().await;
-    let cycle_id = cycle["id"].as_str().expect("cycle").to_string();
-    let (proposal, _) = srv
-        .ballot_projects(&cycle_id)
-        .await
-        .into_iter()
-        .next()
-        .expect("a project");
+    let proposal = on_ballot(&srv).await;
     let added = author
         .one(
             &srv,

@@ -20,6 +20,15 @@ pub fn seed(st: &AppState, c: &mut dyn Conn, cast: &Cast) -> AppResult<()> {
     let day = |n: i64| fmt(today + time::Duration::days(n));
 
     // Appeals in every state.
+    let register = |c: &mut dyn Conn, id: &str| {
+        act(
+            c,
+            st,
+            official,
+            OpKind::AppealRegister,
+            json!({"appeal_id": id}),
+        )
+    };
     let appeal = |c: &mut dyn Conn,
                   r: &Actor,
                   ty: &str,
@@ -53,13 +62,7 @@ pub fn seed(st: &AppState, c: &mut dyn Conn, cast: &Cast) -> AppResult<()> {
         "Прошу сообщить график вывоза мусора в микрорайоне Усолка.",
         true,
     )?;
-    act(
-        c,
-        st,
-        official,
-        OpKind::AppealRegister,
-        json!({"appeal_id": a2}),
-    )?;
+    register(c, &a2)?;
     let a3 = appeal(
         c,
         residents[2],
@@ -69,13 +72,7 @@ pub fn seed(st: &AppState, c: &mut dyn Conn, cast: &Cast) -> AppResult<()> {
         "Предлагаю продлить маршрут №21 до нового микрорайона Сарыарка.",
         true,
     )?;
-    act(
-        c,
-        st,
-        official,
-        OpKind::AppealRegister,
-        json!({"appeal_id": a3}),
-    )?;
+    register(c, &a3)?;
     act(
         c,
         st,
@@ -93,13 +90,7 @@ pub fn seed(st: &AppState, c: &mut dyn Conn, cast: &Cast) -> AppResult<()> {
         "Глубокая яма на пересечении ул. Ломова и Торайгырова, повреждены колёса.",
         true,
     )?;
-    act(
-        c,
-        st,
-        official,
-        OpKind::AppealRegister,
-        json!({"appeal_id": a4}),
-    )?;
+    register(c, &a4)?;
     act(
         c,
         st,
@@ -117,13 +108,7 @@ pub fn seed(st: &AppState, c: &mut dyn Conn, cast: &Cast) -> AppResult<()> {
         "Прошу сделать перерасчёт: отопление не работало 10 дней в ноябре.",
         false,
     )?;
-    act(
-        c,
-        st,
-        official,
-        OpKind::AppealRegister,
-        json!({"appeal_id": a5}),
-    )?;
+    register(c, &a5)?;
     act(
         c,
         st,
