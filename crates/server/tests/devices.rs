@@ -77,3 +77,58 @@ async fn device_keys(srv: Server) {
     assert_eq!(signed, 1);
 }
 both_backends!(keys, device_keys);
+
+/// A batch's signatures are checked together (one batch verification):
+/// a forged signature or one whose `R` is of small order among good ones
+/// is the rejection of its own op only; a re-sent batch gets the same
+/// answers from the op log.
+async fn batch_signatures(srv: Server) {
+    use ed25519_dalek::Signer;
+    let voter = srv.sign_in(&srv.person("resident", 5)).await;
+    let cycle = srv.voting_cycle().await;
+    let cid = cycle["id"].as_str().expect("id").to_string();
+    let project = srv.ballot_projects(&cid).await[0].0.clone();
+    let mut ops: Vec<dauys_proto::Op> = (0..12)
+        .map(|_| {
+            voter.op(
+                "ballot.cast",
+                json!({"cycle_id": cid, "proposal_ids": [project]}),
+            )
+        })
+        .collect();
+    // Op 3: signed by a key this resident never registered.
+    let stranger = SigningKey::from_bytes(&common::rand_bytes());
+    ops[3].signature = Some(dauys_proto::hex(
+        &stranger
+            .sign(&dauys_proto::signing_bytes(&ops[3]))
+            .to_bytes(),
+    ));
+    // Op 7: R replaced by the identity point's encoding (small order).
+    let mut sig = dauys_proto::unhex(ops[7].signature.as_deref().expect("sig")).expect("hex");
+    sig[..32].copy_from_slice(&{
+        let mut id = [0u8; 32];
+        id[0] = 1;
+        id
+    });
+    ops[7].signature = Some(dauys_proto::hex(&sig));
+    let verdicts = |results: &[dauys_proto::OpResult]| -> Vec<String> {
+        results
+            .iter()
+            .map(|r| match &r.outcome {
+                dauys_proto::OpOutcome::Accepted { .. } => "accepted".to_string(),
+                dauys_proto::OpOutcome::Rejected { code, .. } => code.as_str().to_string(),
+            })
+            .collect()
+    };
+    let first = verdicts(&voter.push(&srv, &ops).await);
+    for (i, v) in first.iter().enumerate() {
+        let want = if i == 3 || i == 7 {
+            "bad_signature"
+        } else {
+            "accepted"
+        };
+        assert_eq!(v, want, "op {i}: {first:?}");
+    }
+    assert_eq!(verdicts(&voter.push(&srv, &ops).await), first);
+}
+both_backends!(batches, batch_signatures);

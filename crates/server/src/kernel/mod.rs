@@ -11,5 +11,6 @@ pub mod ops;
 pub mod pull;
 pub mod push;
 pub mod schema;
+pub mod signatures;
 pub mod throttle;
 pub mod uploads;

@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use dauys_proto::{ErrorCode, Op, OpOutcome, OpResult};
 use ed25519_dalek::{Signature, VerifyingKey};
 
+use crate::kernel::signatures;
+
 use crate::auth::{self, Actor};
 use crate::components::{Component, ParsedOp, Registry};
 use crate::db::{self, Conn, FromRow};
@@ -27,14 +29,14 @@ struct Prechecked<'r> {
     signed_by: Option<String>,
 }
 
-/// Kind owned by some component, id a UUIDv7, signature valid when
-/// required; then the payload parsed.
-fn precheck<'r>(
+/// An op's checks that need neither the database nor its signature: kind
+/// owned by some component, id a UUIDv7, no NUL, signature well-formed and
+/// present when required. Returns the component and the parsed signature.
+fn precheck_shape<'r>(
     registry: &'r Registry,
     op: &Op,
-    keys: &[VerifyingKey],
     channel: Channel,
-) -> Result<Prechecked<'r>, Reject> {
+) -> Result<(&'r dyn Component, Option<Signature>), Reject> {
     let component = registry.for_kind(&op.kind).ok_or_else(|| {
         Reject::new(
             ErrorCode::UnknownKind,
@@ -59,32 +61,74 @@ fn precheck<'r>(
         ),
         None => None,
     };
-    let mut signed_by = None;
-    match sig {
-        None if channel == Channel::Device && component.requires_signature(&op.kind) => {
-            return Err(Reject::new(
-                ErrorCode::BadSignature,
-                "this kind of op must be signed by the device key",
-            ))
-        }
-        None => {}
-        Some(sig) => {
-            let msg = dauys_proto::signing_bytes(op);
-            // Strict: no malleable signatures, no small-order keys.
-            let Some(k) = keys.iter().find(|k| k.verify_strict(&msg, &sig).is_ok()) else {
-                return Err(Reject::new(
-                    ErrorCode::BadSignature,
-                    "signature does not match any device key",
-                ));
-            };
-            signed_by = Some(dauys_proto::hex(k.as_bytes()));
-        }
+    if sig.is_none() && channel == Channel::Device && component.requires_signature(&op.kind) {
+        return Err(Reject::new(
+            ErrorCode::BadSignature,
+            "this kind of op must be signed by the device key",
+        ));
     }
-    Ok(Prechecked {
-        component,
-        body: component.parse(&op.kind, &op.payload),
-        signed_by,
-    })
+    Ok((component, sig))
+}
+
+/// Every op of a batch prechecked: shapes first, then all signatures at
+/// once (one batch verification in the common case), then payloads parsed.
+/// Ops already in the op log (`known`) are skipped: their stored outcome is
+/// the answer, and a re-sent batch costs no signature checks.
+fn precheck<'r>(
+    registry: &'r Registry,
+    ops: &[Op],
+    keys: &[VerifyingKey],
+    channel: Channel,
+    known: &HashMap<String, StoredOp>,
+) -> Vec<Result<Prechecked<'r>, Reject>> {
+    let shapes: Vec<Option<Result<_, Reject>>> = ops
+        .iter()
+        .map(|op| {
+            (!known.contains_key(&op.id.to_string())).then(|| precheck_shape(registry, op, channel))
+        })
+        .collect();
+    let msgs: Vec<(usize, Vec<u8>, Signature)> = shapes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match s {
+            Some(Ok((_, Some(sig)))) => Some((i, dauys_proto::signing_bytes(&ops[i]), *sig)),
+            _ => None,
+        })
+        .collect();
+    let signed: Vec<signatures::Signed> = msgs
+        .iter()
+        .map(|(_, msg, sig)| signatures::Signed { msg, sig })
+        .collect();
+    let mut signers: Vec<Option<Option<&VerifyingKey>>> = vec![None; ops.len()];
+    for ((i, _, _), key) in msgs.iter().zip(signatures::verify_all(keys, &signed)) {
+        signers[*i] = Some(key);
+    }
+    shapes
+        .into_iter()
+        .zip(ops)
+        .zip(signers)
+        .map(|((shape, op), signer)| {
+            let (component, _) = shape.unwrap_or_else(|| {
+                // Answered from the op log; never applied.
+                Err(Reject::field("id", "already applied"))
+            })?;
+            let signed_by = match signer {
+                None => None,
+                Some(None) => {
+                    return Err(Reject::new(
+                        ErrorCode::BadSignature,
+                        "signature does not match any device key",
+                    ))
+                }
+                Some(Some(k)) => Some(dauys_proto::hex(k.as_bytes())),
+            };
+            Ok(Prechecked {
+                component,
+                body: component.parse(&op.kind, &op.payload),
+                signed_by,
+            })
+        })
+        .collect()
 }
 
 /// Whether any string (or key) in `v` holds a NUL character.
@@ -109,12 +153,7 @@ fn rejected(r: Reject) -> OpOutcome {
 /// Verified device keys of the actor (signatures from any of the user's
 /// devices are accepted: ops queued offline may outlive the session).
 pub fn verifying_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<Vec<VerifyingKey>> {
-    Ok(auth::device_keys(c, actor)?
-        .iter()
-        .filter_map(|k| dauys_proto::unhex(k))
-        .filter_map(|b| VerifyingKey::try_from(b.as_slice()).ok())
-        .filter(|k| !k.is_weak())
-        .collect())
+    Ok(signatures::usable_keys(&auth::device_keys(c, actor)?))
 }
 
 /// An op id already in the op log: who sent it and its stored outcome.
@@ -244,11 +283,10 @@ pub fn push_via(
 ) -> AppResult<Vec<OpResult>> {
     let keys = verifying_keys(c, actor)?;
     // Signature checks and parsing are CPU work: done before taking the
-    // write lock.
-    let prechecked: Vec<Result<Prechecked, Reject>> = ops
-        .iter()
-        .map(|op| precheck(&st.components, op, &keys, channel))
-        .collect();
+    // write lock, and not for ops the op log already answers (read again
+    // under the lock: another request may have applied some meanwhile).
+    let known = stored_ops(c, ops)?;
+    let prechecked = precheck(&st.components, ops, &keys, channel, &known);
     let mut to_count = Vec::new();
     let results = db::write_tx(c, |c| -> AppResult<Vec<OpResult>> {
         let mut ctx = Ctx::new(st, actor);

@@ -73,7 +73,7 @@ pub struct Summary {
 pub fn summary(st: &AppState, c: &mut dyn Conn, code: &str) -> AppResult<Arc<Summary>> {
     let today = st.clock.today();
     let stamp = Stamp {
-        seq: cache::last_seq(c, dauys_proto::EntityKind::Appeal)?,
+        seq: cache::last_seq(c)?,
         day: today,
         extra: 0,
     };

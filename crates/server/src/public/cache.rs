@@ -1,13 +1,13 @@
 //! Figures computed from many rows (accountability over 100,000 appeals,
 //! turnout over the census), kept in memory until the data they summarise
-//! may have changed: an entry is valid while the last change of its kind
-//! in the change feed (`seq`), the day (overdue counts move with it) and
+//! may have changed: an entry is valid while the last change in the
+//! change feed (`seq`, of any kind: one primary-key read), the day (overdue counts move with it) and
 //! the entry's own extra stamp are the same. Every instance reads the
 //! database's `seq`, so instances behind one database agree.
 //!
 //! On a busy day appeals change every few seconds; recomputing on each
 //! change would make every visitor wait for the sum. So an entry younger
-//! than [`FRESH_FOR`] is served even after a change of its kind (figures
+//! than [`FRESH_FOR`] is served even after a change (figures
 //! may lag a change by that long, as a proxy honouring the pages'
 //! `max-age=60` may anyway); a new day or a changed census still
 //! recomputes at once.
@@ -16,8 +16,6 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-use dauys_proto::EntityKind;
 
 use crate::db::Conn;
 use crate::error::AppResult;
@@ -44,15 +42,13 @@ pub struct Cache {
     entries: Mutex<HashMap<String, Entry>>,
 }
 
-/// The change feed's last sequence number for `kind` (0 when none): one
-/// index read (`changes_kind`).
-pub fn last_seq(c: &mut dyn Conn, kind: EntityKind) -> AppResult<i64> {
-    Ok(c.query_one(
-        "SELECT MAX(seq) AS seq FROM changes WHERE kind = $1",
-        crate::params![kind.as_str()],
-    )?
-    .and_then(|r| r.get::<Option<i64>>("seq").ok().flatten())
-    .unwrap_or(0))
+/// The change feed's last sequence number (0 when none): a read of the
+/// primary key's last entry. Not per kind: an index on every change for
+/// that slowed ingestion more than the coarser stamp costs the cache.
+pub fn last_seq(c: &mut dyn Conn) -> AppResult<i64> {
+    Ok(c.query_one("SELECT MAX(seq) AS seq FROM changes", &[])?
+        .and_then(|r| r.get::<Option<i64>>("seq").ok().flatten())
+        .unwrap_or(0))
 }
 
 impl Stamp {

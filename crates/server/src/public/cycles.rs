@@ -237,7 +237,7 @@ fn turnout(
 ) -> AppResult<Arc<Vec<store::Turnout>>> {
     let today = st.clock.today();
     let stamp = Stamp {
-        seq: cache::last_seq(c, dauys_proto::EntityKind::Ballot)?,
+        seq: cache::last_seq(c)?,
         day: today,
         extra: store::census_size(c)?,
     };
