@@ -16,7 +16,6 @@ use crate::error::{CoreError, Result};
 use crate::net::Wire;
 use crate::profile::kv::{self, Meta};
 use crate::profile::mirror::Mirror;
-use crate::profile::outbox::Select;
 use crate::profile::uploads::Uploads;
 use crate::profile::Profile;
 
@@ -216,29 +215,11 @@ impl Run<'_> {
     /// Next batch: pending ops in order whose photos are all uploaded; and
     /// whether more such ops wait behind it.
     fn next_batch(&self) -> Result<(Vec<Op>, bool)> {
-        let (blocked, pending) = {
-            let c = self.p.conn();
-            (
-                Uploads::new(&c).blocked_ops()?,
-                self.p.outbox_store(&c).rows(Select::Pending)?,
-            )
-        };
-        let mut out = Vec::new();
-        let mut bytes = 0;
-        for row in pending {
-            if blocked.contains(&row.op.id.to_string()) {
-                continue;
-            }
-            let size = serde_json::to_vec(&row.op)?.len();
-            if !out.is_empty()
-                && (out.len() >= self.o.batch_size || bytes + size > self.o.batch_bytes)
-            {
-                return Ok((out, true));
-            }
-            bytes += size;
-            out.push(row.op);
-        }
-        Ok((out, false))
+        let c = self.p.conn();
+        let blocked = Uploads::new(&c).blocked_ops()?;
+        self.p
+            .outbox_store(&c)
+            .next_batch(&blocked, self.o.batch_size, self.o.batch_bytes)
     }
 
     /// The pull to ride on the last push batch, if this sync pulls and the

@@ -3,7 +3,7 @@
 //! SQL statement on the `outbox` table; what an op means is left to its
 //! component ([`super::components`]), so this code never looks at kinds.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use dauys_proto::{Op, OpKind, OpOutcome, OpResult};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -33,8 +33,6 @@ pub(crate) struct OutboxRow {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Select {
     All,
-    /// Not yet answered (queued or sending), in queue order.
-    Pending,
     /// Every op of one kind.
     Kind(OpKind),
     /// Ops of one kind the server has not refused.
@@ -133,15 +131,6 @@ impl<'c> Outbox<'c> {
                     .collect::<rusqlite::Result<_>>()?;
                 r
             }
-            Select::Pending => {
-                let mut st = self.c.prepare_cached(select_rows!(
-                    "WHERE state IN ('queued', 'sending') ORDER BY seq"
-                ))?;
-                let r = st
-                    .query_map([], raw_row)?
-                    .collect::<rusqlite::Result<_>>()?;
-                r
-            }
             Select::Kind(kind) => {
                 let mut st = self
                     .c
@@ -178,8 +167,42 @@ impl<'c> Outbox<'c> {
     pub fn state(&self, id: Uuid) -> Result<Option<OpState>> {
         Ok(self
             .c
-            .query_row(select_rows!("WHERE id = ?1"), [id.to_string()], state_of)
+            .prepare_cached(select_rows!("WHERE id = ?1"))?
+            .query_row([id.to_string()], state_of)
             .optional()?)
+    }
+
+    /// The next batch to push: pending ops in queue order, skipping
+    /// `blocked` ones (photos still uploading), at most `max_ops` and
+    /// `max_bytes` of JSON (one op always goes, however large). Ops are
+    /// opened one by one and reading stops at the first that does not
+    /// fit: a long queue is not decrypted whole for every batch. True
+    /// when more are waiting.
+    pub fn next_batch(
+        &self,
+        blocked: &HashSet<String>,
+        max_ops: usize,
+        max_bytes: usize,
+    ) -> Result<(Vec<Op>, bool)> {
+        let mut st = self.c.prepare_cached(
+            "SELECT id, op FROM outbox WHERE state IN ('queued', 'sending') ORDER BY seq",
+        )?;
+        let mut rows = st.query([])?;
+        let (mut out, mut bytes) = (Vec::new(), 0);
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            if blocked.contains(&id) {
+                continue;
+            }
+            let op: Op = self.cipher.open_json(&r.get::<_, Vec<u8>>(1)?)?;
+            let size = serde_json::to_vec(&op)?.len();
+            if !out.is_empty() && (out.len() >= max_ops || bytes + size > max_bytes) {
+                return Ok((out, true));
+            }
+            bytes += size;
+            out.push(op);
+        }
+        Ok((out, false))
     }
 
     /// Queues a (signed) op.
@@ -289,10 +312,11 @@ impl<'c> Outbox<'c> {
                     applied_at,
                 } => {
                     acc += 1;
-                    self.c.execute(
-                        "UPDATE outbox SET state = 'accepted', entity_id = ?2, receipt = ?3, applied_at = ?4, updated_at = ?5 WHERE id = ?1",
-                        params![id, entity_id, receipt, applied_at, now],
-                    )?;
+                    self.c
+                        .prepare_cached(
+                            "UPDATE outbox SET state = 'accepted', entity_id = ?2, receipt = ?3, applied_at = ?4, updated_at = ?5 WHERE id = ?1",
+                        )?
+                        .execute(params![id, entity_id, receipt, applied_at, now])?;
                 }
                 OpOutcome::Rejected {
                     code,
@@ -321,11 +345,12 @@ impl<'c> Outbox<'c> {
                         },
                         _ => None,
                     };
-                    self.c.execute(
-                        "UPDATE outbox SET state = 'rejected', error_code = ?2, message_key = ?3, error_field = ?4,
-                           error_detail = ?5, draft_id = ?6, updated_at = ?7 WHERE id = ?1",
-                        params![id, code.as_str(), message_key, field, detail, draft_id, now],
-                    )?;
+                    self.c
+                        .prepare_cached(
+                            "UPDATE outbox SET state = 'rejected', error_code = ?2, message_key = ?3, error_field = ?4,
+                               error_detail = ?5, draft_id = ?6, updated_at = ?7 WHERE id = ?1",
+                        )?
+                        .execute(params![id, code.as_str(), message_key, field, detail, draft_id, now])?;
                     if let (Some(op), Some(comp)) = (op, comp) {
                         comp.undo_on_reject(&LocalCx::new(self.c, self.cipher), op)?;
                     }
