@@ -392,15 +392,20 @@ impl Home {
     /// Kiosk housekeeping, to call periodically (the app: every few
     /// seconds; the CLI: `dauys kiosk tick`): signs out idle kiosk
     /// profiles, syncs signed-out kiosk profiles that still have pending
-    /// ops and wipes them once delivered. Returns the ids wiped.
+    /// ops and wipes them once delivered. Returns the ids wiped. A profile
+    /// that fails (cannot be opened, cannot be wiped) is logged and left for
+    /// the next run: it never keeps the others from being delivered and
+    /// wiped, nor a signed-in one from being signed out.
     pub async fn maintain(&self, opts: &SyncOptions) -> Result<Vec<String>> {
         let mut wiped = Vec::new();
         let idle_ms = self.cfg.kiosk_idle.as_millis() as i64;
         for info in self.profiles()? {
             if info.kiosk && info.signed_in && now_ms() - info.last_active_at > idle_ms {
                 tracing::info!("kiosk profile {} idle: signing out", info.id);
-                if self.sign_out(&info.id).await? == SignOutOutcome::Wiped {
-                    wiped.push(info.id.clone());
+                match self.sign_out(&info.id).await {
+                    Ok(SignOutOutcome::Wiped) => wiped.push(info.id.clone()),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!("kiosk profile {}: sign-out failed: {e}", info.id),
                 }
             }
         }
@@ -408,20 +413,31 @@ impl Home {
             if !info.wipe_when_synced {
                 continue;
             }
-            let p = self.open_profile(&info.id)?;
-            let report = p.sync(opts).await;
-            let pending = p.pending_count()?;
-            if pending == 0 {
-                if let Some(t) = p.token()? {
-                    let _ = tokio::time::timeout(Duration::from_secs(10), p.api.logout(&t)).await;
-                }
-                drop(p);
-                self.wipe(&info.id)?;
-                wiped.push(info.id.clone());
-            } else if let Err(e) = report {
-                tracing::warn!("kiosk profile {} not delivered yet: {e}", info.id);
+            match self.deliver_and_wipe(&info.id, opts).await {
+                Ok(true) => wiped.push(info.id.clone()),
+                Ok(false) => {}
+                Err(e) => tracing::warn!("kiosk profile {}: housekeeping failed: {e}", info.id),
             }
         }
         Ok(wiped)
+    }
+
+    /// Syncs a signed-out kiosk profile and wipes it once nothing is
+    /// pending; true when wiped.
+    async fn deliver_and_wipe(&self, id: &str, opts: &SyncOptions) -> Result<bool> {
+        let p = self.open_profile(id)?;
+        let report = p.sync(opts).await;
+        if p.pending_count()? > 0 {
+            if let Err(e) = report {
+                tracing::warn!("kiosk profile {id} not delivered yet: {e}");
+            }
+            return Ok(false);
+        }
+        if let Some(t) = p.token()? {
+            let _ = tokio::time::timeout(Duration::from_secs(10), p.api.logout(&t)).await;
+        }
+        drop(p);
+        self.wipe(id)?;
+        Ok(true)
     }
 }
