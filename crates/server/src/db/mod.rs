@@ -6,6 +6,7 @@
 //! blocking: the HTTP layer calls it inside `spawn_blocking`.
 
 mod postgres_backend;
+mod postgres_tls;
 pub mod schema;
 mod sqlite_backend;
 

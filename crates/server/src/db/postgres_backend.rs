@@ -8,15 +8,16 @@ use std::collections::HashMap;
 use std::error::Error;
 
 pub struct Manager {
-    config: postgres::Config,
+    target: super::postgres_tls::Target,
 }
 
 impl Manager {
+    /// A `postgres://` URL, with libpq's TLS parameters (see
+    /// [`super::postgres_tls`]).
     pub fn new(url: &str) -> DbResult<Manager> {
-        let config = url
-            .parse::<postgres::Config>()
-            .map_err(|e| DbError::Url(e.to_string()))?;
-        Ok(Manager { config })
+        Ok(Manager {
+            target: super::postgres_tls::target(url)?,
+        })
     }
 }
 
@@ -55,7 +56,10 @@ impl r2d2::ManageConnection for Manager {
 
     fn connect(&self) -> Result<CachedClient, postgres::Error> {
         Ok(CachedClient {
-            client: Some(self.config.connect(NoTls)?),
+            client: Some(match &self.target.tls {
+                Some(tls) => self.target.config.connect(tls.clone())?,
+                None => self.target.config.connect(NoTls)?,
+            }),
             statements: HashMap::new(),
         })
     }
