@@ -912,12 +912,36 @@ async fn resumable_upload(srv: Server) {
         .one(&srv, "appeal.submit", json!({"type": "complaint", "addressee": "pvl-akimat", "subject": "s", "body": "b", "media": [id]}))
         .await;
     assert_eq!(status(&r), "accepted", "{r}");
-    let got = srv
+    // A private appeal's photo: only its author and the officials in its
+    // scope get it; anyone else (signed in or not) the 404 of a missing id.
+    let photo = |token: Option<String>| {
+        let mut r = srv.http.get(srv.url(&format!("/v1/uploads/{id}")));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send()
+    };
+    let neighbour = srv.sign_in(&srv.person("resident", 1)).await;
+    let official = srv.sign_in(&srv.person("official, Pavlodar", 0)).await;
+    let elsewhere = srv.sign_in(&srv.person("official, Almaty", 0)).await;
+    for (who, token, want) in [
+        ("anonymous", None, 404),
+        ("another resident", Some(neighbour.token.clone()), 404),
+        ("an official elsewhere", Some(elsewhere.token.clone()), 404),
+        ("the official in scope", Some(official.token.clone()), 200),
+    ] {
+        let r = photo(token).await.expect("get");
+        assert_eq!(r.status().as_u16(), want, "{who}");
+    }
+    let missing = srv
         .http
-        .get(srv.url(&format!("/v1/uploads/{id}")))
+        .get(srv.url(&format!("/v1/uploads/{}", uuid::Uuid::now_v7())))
+        .bearer_auth(&neighbour.token)
         .send()
         .await
         .expect("get");
+    assert_eq!(missing.status(), 404);
+    let got = photo(Some(citizen.token.clone())).await.expect("get");
     // Declared nothing (JPEG assumed), checked to be a PNG: served as one,
     // and never sniffed into anything else.
     assert_eq!(got.headers()["content-type"], "image/png");

@@ -26,6 +26,7 @@ pub const COMPONENT: Builtin = Builtin {
     apply: apply_body,
     routes: utoipa_axum::router::OpenApiRouter::new,
     schema: SCHEMA,
+    item_visible: super::no_items,
 };
 
 /// The admin component's steps of the numbered schema history.

@@ -14,6 +14,7 @@ pub const COMPONENT: Builtin = Builtin {
     apply: apply_body,
     routes: utoipa_axum::router::OpenApiRouter::new,
     schema: &[],
+    item_visible: super::no_items,
 };
 
 fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, _: &Op, body: OpBody) -> AppResult<Applied> {

@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 use dauys_proto::{Op, OpBody, OpKind};
 
+use crate::auth::Actor;
 use crate::db::Conn;
 use crate::error::{AppError, AppResult, Reject};
 use crate::kernel::ops::{Applied, Ctx};
@@ -68,6 +69,20 @@ pub trait Component: Send + Sync + 'static {
     /// that op's rejection (stored like any other verdict on its content).
     fn parse(&self, kind: &str, payload: &serde_json::Value) -> Result<ParsedOp, Reject>;
 
+    /// Whether `viewer` may see item `id` of `kind` (and so the photos
+    /// linked to it, `kernel/uploads.rs`); `None` when `kind` is not one
+    /// of this component's items.
+    fn item_visible(
+        &self,
+        c: &mut dyn Conn,
+        kind: &str,
+        id: &str,
+        viewer: Option<&Actor>,
+    ) -> AppResult<Option<bool>> {
+        let _ = (c, kind, id, viewer);
+        Ok(None)
+    }
+
     /// The op's effect, inside the push transaction and the op's savepoint:
     /// a rejection rolls back everything it did.
     fn apply(
@@ -109,6 +124,16 @@ pub struct Builtin {
     /// Its steps of the built-in, kernel-numbered schema history
     /// (`db/schema.rs`); components added later use `migrations()`.
     pub schema: &'static [crate::db::schema::Step],
+    /// [`Component::item_visible`] for its items with photos.
+    pub item_visible: ItemVisible,
+}
+
+/// See [`Component::item_visible`].
+pub type ItemVisible = fn(&mut dyn Conn, &str, &str, Option<&Actor>) -> AppResult<Option<bool>>;
+
+/// For components whose items have no photos.
+pub fn no_items(_: &mut dyn Conn, _: &str, _: &str, _: Option<&Actor>) -> AppResult<Option<bool>> {
+    Ok(None)
 }
 
 impl Component for Builtin {
@@ -146,6 +171,16 @@ impl Component for Builtin {
 
     fn routes(&self) -> OpenApiRouter<AppState> {
         (self.routes)()
+    }
+
+    fn item_visible(
+        &self,
+        c: &mut dyn Conn,
+        kind: &str,
+        id: &str,
+        viewer: Option<&Actor>,
+    ) -> AppResult<Option<bool>> {
+        (self.item_visible)(c, kind, id, viewer)
     }
 }
 

@@ -482,7 +482,7 @@ pub async fn detail(
             .iter()
             .zip(1i64..)
             .map(|(m, n)| Photo {
-                href: format!("/v1/uploads/{m}"),
+                href: format!("/console/uploads/{m}"),
                 alt: tr.n("console-photo-alt", "number", n),
             })
             .collect(),

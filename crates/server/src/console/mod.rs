@@ -32,6 +32,7 @@ pub mod dashboard;
 pub mod i18n;
 pub mod inbox;
 pub mod login;
+pub mod media;
 pub mod pages;
 pub mod partners;
 pub mod proposals;
@@ -61,6 +62,7 @@ pub fn router(st: &AppState) -> Router<AppState> {
         .route("/console/appeals", get(appeals::queue))
         .route("/console/appeals/register", post(bulk::register))
         .route("/console/appeals/{id}", get(appeals::detail))
+        .route("/console/uploads/{id}", get(media::photo))
         .route("/console/appeals/{id}/{action}", post(appeals::act))
         .route("/console/proposals", get(proposals::queue))
         .route(

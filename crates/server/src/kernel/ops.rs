@@ -191,8 +191,16 @@ pub fn not_found(what: &str) -> AppError {
     Reject::new(ErrorCode::NotFound, format!("{what} not found")).into()
 }
 
-/// Checks that every upload id names a complete upload of this user.
-pub fn check_media(c: &mut dyn Conn, ctx: &Ctx, media: &[String]) -> AppResult<()> {
+/// Checks that every upload id names a complete upload of this user, and
+/// links them to the item (`kind`, `item`) they are photos of: they are
+/// then served to whoever may see that item (`kernel/uploads.rs`).
+pub fn check_media(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    media: &[String],
+    kind: &str,
+    item: &str,
+) -> AppResult<()> {
     if media.len() > dauys_proto::limits::MAX_MEDIA_PER_ITEM {
         return Err(Reject::field("media", "too many attachments").into());
     }
@@ -212,5 +220,5 @@ pub fn check_media(c: &mut dyn Conn, ctx: &Ctx, media: &[String]) -> AppResult<(
             .into());
         }
     }
-    Ok(())
+    crate::kernel::uploads::link(c, media, kind, item)
 }

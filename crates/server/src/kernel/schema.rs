@@ -124,4 +124,16 @@ ALTER TABLE residents ADD COLUMN iin_masked TEXT NOT NULL DEFAULT '';
 DROP INDEX changes_kind;
 "#,
     ),
+    // Which items an upload is a photo of (`kernel/uploads.rs`): an
+    // upload is served only to who may see one of them, or its uploader.
+    // Components fill it when they attach media, and each backfills its
+    // items' existing media in this version.
+    (
+        16,
+        r#"
+CREATE TABLE upload_links (
+  upload_id TEXT NOT NULL, item_kind TEXT NOT NULL, item_id TEXT NOT NULL,
+  PRIMARY KEY (upload_id, item_kind, item_id));
+"#,
+    ),
 ];

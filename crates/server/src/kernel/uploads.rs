@@ -123,22 +123,76 @@ pub async fn patch(
     Ok((StatusCode::NO_CONTENT, tus_headers(&id, offset, length)).into_response())
 }
 
-/// The bytes of a complete upload. Upload ids are random UUIDs that only
-/// the uploader and viewers of the item they are attached to learn.
+/// The bytes of a complete upload, to whoever may see it: its uploader,
+/// or anyone who may see an item it is a photo of (a public appeal, a
+/// published proposal; a private appeal only to its author and the staff
+/// in its scope). Anyone else — signed in or not — gets the same 404 as
+/// for an id that does not exist.
 #[utoipa::path(get, path = "/v1/uploads/{id}", params(("id" = String, Path)),
     responses((status = 200, description = "the media bytes"), (status = 404, body = dauys_proto::ApiError)))]
-pub async fn fetch(State(st): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
-    let (media_type, bytes) = blocking(&st, move |_, c| store::complete(c, &id)).await?;
+pub async fn fetch(
+    State(st): State<AppState>,
+    crate::http::MaybeActor(viewer): crate::http::MaybeActor,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let (media_type, bytes) =
+        blocking(&st, move |st, c| visible(st, c, &id, viewer.as_ref())).await?;
+    Ok(media_response(&media_type, bytes))
+}
+
+/// The media type and bytes of upload `id` if `viewer` may see it, else
+/// the "not found" of a missing upload.
+pub fn visible(
+    st: &AppState,
+    c: &mut dyn Conn,
+    id: &str,
+    viewer: Option<&Actor>,
+) -> AppResult<(String, Vec<u8>)> {
+    if !may_see(st, c, id, viewer)? {
+        return Err(Reject::new(ErrorCode::NotFound, "no such complete upload").into());
+    }
+    store::complete(c, id)
+}
+
+/// Whether `viewer` uploaded `id` or may see an item it is linked to (the
+/// component owning the item's kind decides).
+fn may_see(st: &AppState, c: &mut dyn Conn, id: &str, viewer: Option<&Actor>) -> AppResult<bool> {
+    if let Some(v) = viewer {
+        if store::uploader(c, id)?.as_deref() == Some(v.user_id.as_str()) {
+            return Ok(true);
+        }
+    }
+    for (kind, item) in store::links(c, id)? {
+        for comp in st.components.iter() {
+            if comp.item_visible(c, &kind, &item, viewer)? == Some(true) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Records that `media` are photos of item `id` of `kind` (called by the
+/// component attaching them, in the op's transaction).
+pub fn link(c: &mut dyn Conn, media: &[String], kind: &str, id: &str) -> AppResult<()> {
+    for m in media {
+        store::link(c, m, kind, id)?;
+    }
+    Ok(())
+}
+
+/// An upload's bytes as a response: served as the image the bytes were
+/// checked to be, never sniffed into anything else, never run as a page;
+/// cached only by the browser that was allowed to fetch it.
+pub fn media_response(media_type: &str, bytes: Vec<u8>) -> Response {
     let mut h = HeaderMap::new();
-    if let Ok(v) = HeaderValue::from_str(&media_type) {
+    if let Ok(v) = HeaderValue::from_str(media_type) {
         h.insert("content-type", v);
     }
     h.insert(
         "cache-control",
         HeaderValue::from_static("private, max-age=31536000, immutable"),
     );
-    // Served as the image the bytes were checked to be, never sniffed into
-    // anything else, never run as a page.
     h.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
@@ -148,7 +202,7 @@ pub async fn fetch(State(st): State<AppState>, Path(id): Path<String>) -> AppRes
         HeaderValue::from_static("default-src 'none'; sandbox"),
     );
     h.insert("content-disposition", HeaderValue::from_static("inline"));
-    Ok((StatusCode::OK, h, bytes).into_response())
+    (StatusCode::OK, h, bytes).into_response()
 }
 
 /// Stores a whole file received in one request (a console form) as a
@@ -336,6 +390,35 @@ mod store {
         } else {
             None
         }
+    }
+
+    /// Who uploaded `id`, if it exists.
+    pub fn uploader(c: &mut dyn Conn, id: &str) -> AppResult<Option<String>> {
+        Ok(
+            c.query_one("SELECT user_id FROM uploads WHERE id = $1", params![id])?
+                .map(|r| r.get("user_id"))
+                .transpose()?,
+        )
+    }
+
+    /// The items `id` is a photo of: `(kind, item id)`.
+    pub fn links(c: &mut dyn Conn, id: &str) -> AppResult<Vec<(String, String)>> {
+        c.query(
+            "SELECT item_kind, item_id FROM upload_links WHERE upload_id = $1",
+            params![id],
+        )?
+        .iter()
+        .map(|r| Ok((r.get("item_kind")?, r.get("item_id")?)))
+        .collect()
+    }
+
+    pub fn link(c: &mut dyn Conn, id: &str, kind: &str, item: &str) -> AppResult<()> {
+        c.exec(
+            "INSERT INTO upload_links (upload_id, item_kind, item_id) VALUES ($1, $2, $3)
+             ON CONFLICT (upload_id, item_kind, item_id) DO NOTHING",
+            params![id, kind, item],
+        )?;
+        Ok(())
     }
 
     /// The media type and bytes of a complete upload.

@@ -60,7 +60,7 @@ pub fn submit(
     }
     let locality = body_locality(c, &p.addressee)?
         .ok_or_else(|| Reject::field("addressee", "no such akimat or department"))?;
-    check_media(c, ctx, &p.media)?;
+    check_media(c, ctx, &p.media, "appeal", id)?;
     let history = crate::kernel::ops::submitted_history(ctx.now)?;
     c.exec(
         "INSERT INTO appeals (id, user_id, appeal_type, addressee, locality, subject, body, lat, lon, public,

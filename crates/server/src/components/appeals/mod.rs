@@ -24,6 +24,7 @@ pub const COMPONENT: Builtin = Builtin {
     apply: apply_body,
     routes: routes::routes,
     schema: schema::STEPS,
+    item_visible: store::item_visible,
 };
 
 fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, body: OpBody) -> AppResult<Applied> {

@@ -87,4 +87,19 @@ CREATE INDEX appeals_search ON appeals
 {/postgres}
 "#,
     ),
+    // Appeals' photos in the kernel's upload links (version 16).
+    (
+        16,
+        r#"
+{sqlite}
+INSERT OR IGNORE INTO upload_links (upload_id, item_kind, item_id)
+  SELECT DISTINCT j.value, 'appeal', a.id FROM appeals a, json_each(a.media) j;
+{/sqlite}
+{postgres}
+INSERT INTO upload_links (upload_id, item_kind, item_id)
+  SELECT DISTINCT j, 'appeal', a.id FROM appeals a, jsonb_array_elements_text(a.media::jsonb) j
+  ON CONFLICT DO NOTHING;
+{/postgres}
+"#,
+    ),
 ];

@@ -156,3 +156,37 @@ pub fn appeal_locality(c: &mut dyn Conn, id: &str) -> AppResult<Option<String>> 
         None => Ok(None),
     }
 }
+
+/// [`crate::components::Component::item_visible`] for appeals: a public
+/// appeal to anyone; a private one to its author and the officials whose
+/// scope holds it (the staff console's rule).
+pub fn item_visible(
+    c: &mut dyn Conn,
+    kind: &str,
+    id: &str,
+    viewer: Option<&crate::auth::Actor>,
+) -> AppResult<Option<bool>> {
+    if kind != "appeal" {
+        return Ok(None);
+    }
+    let Some(r) = c.query_one(
+        "SELECT user_id, public, locality FROM appeals WHERE id = $1",
+        params![id],
+    )?
+    else {
+        return Ok(Some(false));
+    };
+    if r.get::<bool>("public")? {
+        return Ok(Some(true));
+    }
+    let Some(v) = viewer else {
+        return Ok(Some(false));
+    };
+    if r.get::<String>("user_id")? == v.user_id {
+        return Ok(Some(true));
+    }
+    let locality: String = r.get("locality")?;
+    Ok(Some(
+        crate::auth::require_role(c, v, &[dauys_proto::Role::Official], &locality).is_ok(),
+    ))
+}

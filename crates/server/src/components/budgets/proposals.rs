@@ -73,7 +73,7 @@ pub fn submit(
         )
         .into());
     }
-    check_media(c, ctx, &p.media)?;
+    check_media(c, ctx, &p.media, "proposal", id)?;
     let history = crate::kernel::ops::submitted_history(ctx.now)?;
     c.exec(
         "INSERT INTO proposals (id, cycle_id, locality, author, title, description, category, cost, lat, lon,
@@ -300,7 +300,7 @@ pub fn progress(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalProgressPayload) -> 
         return Err(Reject::field("progress", "progress is a percentage 0–100").into());
     }
     let note = text("note", &r.note, MAX_REASON_CHARS, false)?;
-    check_media(c, ctx, &r.media)?;
+    check_media(c, ctx, &r.media, "proposal", &r.proposal_id)?;
     let mut media: Vec<String> = match c.query_one(
         "SELECT media FROM proposals WHERE id = $1",
         params![&r.proposal_id],
@@ -386,7 +386,6 @@ impl Commentable for ProposalComments {
 }
 
 pub fn attach_media(c: &mut dyn Conn, ctx: &mut Ctx, m: MediaAttachPayload) -> AppResult<Applied> {
-    check_media(c, ctx, std::slice::from_ref(&m.upload_id))?;
     // One fixed statement pair per attachable kind: no SQL built from names.
     let (kind, select, update) = match m.target_kind.as_str() {
         "appeal" => (
@@ -401,6 +400,13 @@ pub fn attach_media(c: &mut dyn Conn, ctx: &mut Ctx, m: MediaAttachPayload) -> A
         ),
         _ => return Err(Reject::field("target_kind", "appeal or proposal").into()),
     };
+    check_media(
+        c,
+        ctx,
+        std::slice::from_ref(&m.upload_id),
+        &m.target_kind,
+        &m.target_id,
+    )?;
     let r = c
         .query_one(select, params![&m.target_id, &ctx.actor.user_id])?
         .ok_or_else(|| not_found(&m.target_kind))?;

@@ -36,4 +36,20 @@ CREATE TABLE cycle_exports (
   cycle_id TEXT PRIMARY KEY, pb TEXT NOT NULL, csv TEXT NOT NULL, made_at BIGINT NOT NULL);
 "#,
     ),
+    // Proposals' photos (and implementation photos) in the kernel's upload
+    // links (version 16).
+    (
+        16,
+        r#"
+{sqlite}
+INSERT OR IGNORE INTO upload_links (upload_id, item_kind, item_id)
+  SELECT DISTINCT j.value, 'proposal', p.id FROM proposals p, json_each(p.media) j;
+{/sqlite}
+{postgres}
+INSERT INTO upload_links (upload_id, item_kind, item_id)
+  SELECT DISTINCT j, 'proposal', p.id FROM proposals p, jsonb_array_elements_text(p.media::jsonb) j
+  ON CONFLICT DO NOTHING;
+{/postgres}
+"#,
+    ),
 ];

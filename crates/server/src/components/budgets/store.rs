@@ -261,3 +261,45 @@ pub fn ballots(c: &mut dyn Conn, cycle_ids: &[String], user_id: &str) -> AppResu
     })?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
+
+/// [`crate::components::Component::item_visible`] for proposals: a
+/// published one (on the ballot, selected, …) to anyone; one in moderation,
+/// review or rejected to its author and the staff who handle it in scope.
+pub fn item_visible(
+    c: &mut dyn Conn,
+    kind: &str,
+    id: &str,
+    viewer: Option<&crate::auth::Actor>,
+) -> AppResult<Option<bool>> {
+    use dauys_proto::Role;
+    if kind != "proposal" {
+        return Ok(None);
+    }
+    let Some(r) = c.query_one(
+        "SELECT author, status, locality FROM proposals WHERE id = $1",
+        params![id],
+    )?
+    else {
+        return Ok(Some(false));
+    };
+    let status: String = r.get("status")?;
+    if enum_of(&status).is_ok_and(proposals_public) {
+        return Ok(Some(true));
+    }
+    let Some(v) = viewer else {
+        return Ok(Some(false));
+    };
+    if r.get::<String>("author")? == v.user_id {
+        return Ok(Some(true));
+    }
+    let locality: String = r.get("locality")?;
+    Ok(Some(
+        crate::auth::require_role(
+            c,
+            v,
+            &[Role::Moderator, Role::Expert, Role::Official],
+            &locality,
+        )
+        .is_ok(),
+    ))
+}
