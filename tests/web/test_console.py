@@ -504,17 +504,6 @@ def scenario_pages(lang):
             page(other, "404 outside the scope", "console-not-found-title", False)
             code, _ = status_of(demo.url + href, other.cookie())
             check(code == 404, f"an official of another region got {code} for the appeal")
-        # The private appeal's photo: served to the official in scope (the
-        # console's cookie), 404 to the one outside it and to anyone
-        # through the API.
-        src = imgs[0].get_attribute("src")
-        mine = "; ".join(f"{c['name']}={c['value']}" for c in b.d.get_cookies())
-        code, _ = status_of(src, mine)
-        check(code == 200, f"the official in scope got {code} for the photo {src}")
-        code, _ = status_of(src, cookie)
-        check(code == 404, f"an official of another region got {code} for the photo")
-        code, _ = status_of(src.replace("/console/uploads/", "/v1/uploads/"))
-        check(code == 404, f"an anonymous request got {code} for a private appeal's photo")
             # 403: the sign-out form with a wrong CSRF token; nothing applied.
             b.go("/console")
             b.d.execute_script("document.querySelector('form[action=\"/console/logout\"] "
@@ -624,6 +613,17 @@ def scenario_appeal_loop(demo):
         cookie = "; ".join(f"{c['name']}={c['value']}" for c in other.d.get_cookies())
         code, _ = status_of(demo.url + href, cookie)
         check(code == 404, f"an official of another region got {code} for the appeal")
+        # The private appeal's photo: served to the official in scope (the
+        # console's cookie), 404 to the one outside it and to anyone
+        # through the API.
+        src = imgs[0].get_attribute("src")
+        mine = "; ".join(f"{c['name']}={c['value']}" for c in b.d.get_cookies())
+        code, _ = status_of(src, mine)
+        check(code == 200, f"the official in scope got {code} for the photo {src}")
+        code, _ = status_of(src, cookie)
+        check(code == 404, f"an official of another region got {code} for the photo")
+        code, _ = status_of(src.replace("/console/uploads/", "/v1/uploads/"))
+        check(code == 404, f"an anonymous request got {code} for a private appeal's photo")
         # Register, redirect, answer: forms posted by the browser, no script.
         b.submit(f'form[action="{href}/register"]')
         check("flash=console-flash-registered" in b.path(), f"register ended at {b.path()}")

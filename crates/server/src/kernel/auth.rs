@@ -444,3 +444,32 @@ pub fn require_role(
     )
     .into())
 }
+
+/// What decides who may see an item (and its photos): whether it is
+/// public, who made it, and where it lies.
+pub struct ItemAccess {
+    pub public: bool,
+    pub owner: String,
+    pub locality: String,
+}
+
+/// The rule every component applies to its items: a public item to
+/// anyone, otherwise to its owner and to holders of `staff` roles whose
+/// scope holds it. A missing item (`None`) to nobody.
+pub fn may_see_item(
+    c: &mut dyn Conn,
+    item: Option<ItemAccess>,
+    viewer: Option<&Actor>,
+    staff: &[Role],
+) -> AppResult<bool> {
+    let Some(item) = item else {
+        return Ok(false);
+    };
+    if item.public {
+        return Ok(true);
+    }
+    let Some(v) = viewer else {
+        return Ok(false);
+    };
+    Ok(item.owner == v.user_id || require_role(c, v, staff, &item.locality).is_ok())
+}

@@ -169,24 +169,19 @@ pub fn item_visible(
     if kind != "appeal" {
         return Ok(None);
     }
-    let Some(r) = c.query_one(
-        "SELECT user_id, public, locality FROM appeals WHERE id = $1",
-        params![id],
-    )?
-    else {
-        return Ok(Some(false));
-    };
-    if r.get::<bool>("public")? {
-        return Ok(Some(true));
-    }
-    let Some(v) = viewer else {
-        return Ok(Some(false));
-    };
-    if r.get::<String>("user_id")? == v.user_id {
-        return Ok(Some(true));
-    }
-    let locality: String = r.get("locality")?;
-    Ok(Some(
-        crate::auth::require_role(c, v, &[dauys_proto::Role::Official], &locality).is_ok(),
-    ))
+    let item = c
+        .query_one(
+            "SELECT user_id, public, locality FROM appeals WHERE id = $1",
+            params![id],
+        )?
+        .map(|r| -> DbResult<_> {
+            Ok(crate::auth::ItemAccess {
+                public: r.get("public")?,
+                owner: r.get("user_id")?,
+                locality: r.get("locality")?,
+            })
+        })
+        .transpose()?;
+    let staff = [dauys_proto::Role::Official];
+    crate::auth::may_see_item(c, item, viewer, &staff).map(Some)
 }

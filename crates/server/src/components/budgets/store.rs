@@ -275,31 +275,19 @@ pub fn item_visible(
     if kind != "proposal" {
         return Ok(None);
     }
-    let Some(r) = c.query_one(
-        "SELECT author, status, locality FROM proposals WHERE id = $1",
-        params![id],
-    )?
-    else {
-        return Ok(Some(false));
-    };
-    let status: String = r.get("status")?;
-    if enum_of(&status).is_ok_and(proposals_public) {
-        return Ok(Some(true));
-    }
-    let Some(v) = viewer else {
-        return Ok(Some(false));
-    };
-    if r.get::<String>("author")? == v.user_id {
-        return Ok(Some(true));
-    }
-    let locality: String = r.get("locality")?;
-    Ok(Some(
-        crate::auth::require_role(
-            c,
-            v,
-            &[Role::Moderator, Role::Expert, Role::Official],
-            &locality,
-        )
-        .is_ok(),
-    ))
+    let item = c
+        .query_one(
+            "SELECT author, status, locality FROM proposals WHERE id = $1",
+            params![id],
+        )?
+        .map(|r| -> DbResult<_> {
+            Ok(crate::auth::ItemAccess {
+                public: enum_of(&r.get::<String>("status")?).is_ok_and(proposals_public),
+                owner: r.get("author")?,
+                locality: r.get("locality")?,
+            })
+        })
+        .transpose()?;
+    let staff = [Role::Moderator, Role::Expert, Role::Official];
+    crate::auth::may_see_item(c, item, viewer, &staff).map(Some)
 }
