@@ -300,10 +300,20 @@ async fn submitting_a_draft_uploads_its_sealed_photos_unchanged() {
         .unwrap();
     let media: Vec<String> = serde_json::from_str(&media).unwrap();
     assert_eq!(media, ids);
+    // A private appeal's photos: served to their author (another session
+    // of the same resident here), to nobody anonymous.
     let http = reqwest::Client::new();
+    let token = raw_login(&srv, 2).await;
     for (id, jpeg) in ids.iter().zip(&jpegs) {
+        let anonymous = http
+            .get(format!("{}/v1/uploads/{id}", srv.url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(anonymous.status(), 404);
         let got = http
             .get(format!("{}/v1/uploads/{id}", srv.url()))
+            .bearer_auth(&token)
             .send()
             .await
             .unwrap()

@@ -1,7 +1,7 @@
-//! Who gets an upload's bytes, for photos stored before uploads were
-//! linked to their items (schema version 15): after migrating, a published
-//! proposal's photo is served to anyone, a private appeal's to nobody
-//! without a session — on SQLite and PostgreSQL.
+//! Uploads on SQLite and PostgreSQL: who gets the bytes of photos stored
+//! before uploads were linked to their items (schema version 15) — after
+//! migrating, a published proposal's photo is served to anyone, a private
+//! appeal's to nobody without a session — and the daily quota per account.
 
 mod common;
 
@@ -83,3 +83,66 @@ async fn migrated_links_sqlite() {
 async fn migrated_links_postgres() {
     photos_from_before_links(Backend::Postgres).await;
 }
+
+/// Past 100 uploads or 200 MB declared in a day, an account's next upload
+/// is refused with `rate_limited` (429) and nothing is created; creating an
+/// existing upload again still answers; other accounts are not affected.
+async fn daily_upload_quota(srv: Server) {
+    use dauys_proto::limits::{MAX_MEDIA_BYTES, MAX_UPLOADS_PER_DAY};
+    let create = |token: String, id: String, length: u64| {
+        srv.http
+            .post(srv.url("/v1/uploads"))
+            .bearer_auth(token)
+            .header("upload-length", length.to_string())
+            .header("idempotency-key", id)
+            .header("media-type", "image/png")
+            .send()
+    };
+    let count = |user: String| {
+        srv.count(
+            "SELECT COUNT(*) FROM uploads WHERE user_id = $1",
+            vec![user.into()],
+        )
+    };
+    // Many small ones.
+    let many = srv.sign_in(&srv.person("resident", 6)).await;
+    let first = uuid::Uuid::now_v7().to_string();
+    for i in 0..MAX_UPLOADS_PER_DAY {
+        let id = if i == 0 {
+            first.clone()
+        } else {
+            uuid::Uuid::now_v7().to_string()
+        };
+        let r = create(many.token.clone(), id, 10).await.expect("create");
+        assert_eq!(r.status(), 201, "upload {i}");
+    }
+    let r = create(many.token.clone(), uuid::Uuid::now_v7().to_string(), 10)
+        .await
+        .expect("create");
+    assert_eq!(r.status(), 429);
+    let v: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(v["code"], "rate_limited", "{v}");
+    assert_eq!(count(many.me.user_id.clone()).await, MAX_UPLOADS_PER_DAY);
+    // The first one again (a client that lost the answer): still answered.
+    let r = create(many.token.clone(), first, 10).await.expect("create");
+    assert_eq!(r.status(), 201);
+
+    // A few large ones: 20 × 10 MB, then not one byte more.
+    let big = srv.sign_in(&srv.person("resident", 7)).await;
+    for i in 0..20 {
+        let r = create(
+            big.token.clone(),
+            uuid::Uuid::now_v7().to_string(),
+            MAX_MEDIA_BYTES,
+        )
+        .await
+        .expect("create");
+        assert_eq!(r.status(), 201, "large upload {i}");
+    }
+    let r = create(big.token.clone(), uuid::Uuid::now_v7().to_string(), 1)
+        .await
+        .expect("create");
+    assert_eq!(r.status(), 429);
+    assert_eq!(count(big.me.user_id.clone()).await, 20);
+}
+both_backends!(quota, daily_upload_quota);

@@ -127,13 +127,15 @@ DROP INDEX changes_kind;
     // Which items an upload is a photo of (`kernel/uploads.rs`): an
     // upload is served only to who may see one of them, or its uploader.
     // Components fill it when they attach media, and each backfills its
-    // items' existing media in this version.
+    // items' existing media in this version. `uploads_user` serves the
+    // daily upload quota per account.
     (
         16,
         r#"
 CREATE TABLE upload_links (
   upload_id TEXT NOT NULL, item_kind TEXT NOT NULL, item_id TEXT NOT NULL,
   PRIMARY KEY (upload_id, item_kind, item_id));
+CREATE INDEX uploads_user ON uploads(user_id, created_at);
 "#,
     ),
 ];

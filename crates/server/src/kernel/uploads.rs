@@ -263,6 +263,7 @@ mod store {
                 }
                 return Ok(r.get("received")?);
             }
+            within_quota(c, user_id, length, now)?;
             c.exec(
                 "INSERT INTO uploads (id, user_id, length, received, content_type, created_at)
                  VALUES ($1, $2, $3, 0, $4, $5)",
@@ -270,6 +271,36 @@ mod store {
             )?;
             Ok(0)
         })
+    }
+
+    /// Refuses a new upload past the account's daily quota
+    /// ([`limits::MAX_UPLOADS_PER_DAY`] and [`limits::MAX_UPLOAD_BYTES_PER_DAY`]
+    /// over the last 24 hours; one index range, `uploads_user`).
+    fn within_quota(c: &mut dyn Conn, user_id: &str, length: i64, now: i64) -> AppResult<()> {
+        use dauys_proto::limits;
+        const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+        let r = c
+            .query_one(
+                "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(length), 0) AS BIGINT) AS bytes
+                 FROM uploads WHERE user_id = $1 AND created_at > $2",
+                params![user_id, now - DAY_MS],
+            )?
+            .ok_or_else(|| AppError::Internal("no count".into()))?;
+        let (n, bytes): (i64, i64) = (r.get("n")?, r.get("bytes")?);
+        if n >= limits::MAX_UPLOADS_PER_DAY
+            || bytes.saturating_add(length) > limits::MAX_UPLOAD_BYTES_PER_DAY
+        {
+            return Err(Reject::new(
+                ErrorCode::RateLimited,
+                format!(
+                    "at most {} photos ({} MB) a day per account: try again tomorrow",
+                    limits::MAX_UPLOADS_PER_DAY,
+                    limits::MAX_UPLOAD_BYTES_PER_DAY / (1024 * 1024)
+                ),
+            )
+            .into());
+        }
+        Ok(())
     }
 
     /// `(received, length)` of one's own upload.
