@@ -326,6 +326,10 @@ error-internal = Something went wrong. Please try again.
 # How the cycle's counting rule picks winners (ballot and results screens)
 counting-rule-greedy = How winners are chosen: projects are ranked by their votes; going down the list, every project that still fits in the remaining budget is funded.
 counting-rule-greedy-threshold = How winners are chosen: only projects with at least the minimum number of votes can win; they are ranked by votes and funded while they fit in the budget.
+counting-min-votes = { $count ->
+    [one] The minimum is { $count } vote.
+   *[other] The minimum is { $count } votes.
+}
 counting-rule-equal-shares = How winners are chosen (Method of Equal Shares): the budget is shared equally among the voters; a project is funded when its supporters can pay for it together from their shares, so every group of residents gets a fair part.
 
 ## Staff console (crates/server/src/console, templates/console)
@@ -436,6 +440,9 @@ console-phone = Phone
 console-col-action = Action
 console-action-revoke = Revoke
 console-everywhere = Everywhere
+console-department = Department
+console-department-all = The whole locality
+console-department-hint = For an official of one department: they see and answer only the appeals addressed to it.
 console-role-citizen = Resident
 console-role-moderator = Moderator
 console-role-expert = Expert
@@ -569,6 +576,7 @@ console-cycle-title-en = Title in English
 console-cycle-budget = Budget, ₸
 console-cycle-rule = How winners are chosen
 console-cycle-max-projects = At most this many projects per ballot (empty: no limit)
+console-cycle-min-votes = Minimum votes a project needs to win (only for the rule with a minimum)
 console-cycle-budget-limited = A ballot's projects must fit in the budget
 console-cycle-min-age = Minimum voting age
 console-cycle-voting-from = Voting from

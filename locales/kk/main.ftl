@@ -313,6 +313,7 @@ error-internal = Бірдеңе дұрыс болмады. Қайталап кө
 # How the cycle's counting rule picks winners (ballot and results screens)
 counting-rule-greedy = Жеңімпаздар қалай анықталады: жобалар дауыс санына қарай реттеледі; тізім бойынша қалған бюджетке әлі сыятын әр жоба қаржыландырылады.
 counting-rule-greedy-threshold = Жеңімпаздар қалай анықталады: ең аз дауыс санын жинаған жобалар ғана жеңе алады; олар дауыс санына қарай реттеліп, бюджетке сыйғанша қаржыландырылады.
+counting-min-votes = Ең аз дауыс саны — { $count }.
 counting-rule-equal-shares = Жеңімпаздар қалай анықталады (тең үлестер әдісі): бюджет дауыс бергендерге тең бөлінеді; жақтаушылары өз үлестерінен бірге төлей алатын жоба қаржыландырылады — әр тұрғындар тобы бюджеттің әділ бөлігін алады.
 
 ## Қызметкерлер консолі (crates/server/src/console, templates/console)
@@ -420,6 +421,9 @@ console-phone = Телефон
 console-col-action = Әрекет
 console-action-revoke = Қайтарып алу
 console-everywhere = Барлық жерде
+console-department = Бөлім
+console-department-all = Бүкіл елді мекен
+console-department-hint = Бір бөлімнің қызметкеріне: ол тек осы бөлімге жолданған өтініштерді көріп, жауап береді.
 console-role-citizen = Тұрғын
 console-role-moderator = Модератор
 console-role-expert = Сарапшы
@@ -553,6 +557,7 @@ console-cycle-title-en = Ағылшынша атауы
 console-cycle-budget = Бюджет, ₸
 console-cycle-rule = Жеңімпаздар қалай таңдалады
 console-cycle-max-projects = Бюллетеньдегі жобалардың ең көп саны (бос: шектеусіз)
+console-cycle-min-votes = Жобаның жеңуі үшін қажет ең аз дауыс саны (тек ең аз шегі бар ереже үшін)
 console-cycle-budget-limited = Бюллетеньдегі жобалар бюджетке сыюы керек
 console-cycle-min-age = Дауыс берудің ең төменгі жасы
 console-cycle-voting-from = Дауыс беру басталады

@@ -335,6 +335,12 @@ error-internal = Что-то пошло не так. Попробуйте ещё
 # How the cycle's counting rule picks winners (ballot and results screens)
 counting-rule-greedy = Как выбираются победители: проекты упорядочены по числу голосов; по списку финансируется каждый проект, который ещё помещается в оставшийся бюджет.
 counting-rule-greedy-threshold = Как выбираются победители: побеждать могут только проекты, набравшие минимальное число голосов; они идут по числу голосов и финансируются, пока помещаются в бюджет.
+counting-min-votes = { $count ->
+    [one] Минимум — { $count } голос.
+    [few] Минимум — { $count } голоса.
+    [many] Минимум — { $count } голосов.
+   *[other] Минимум — { $count } голоса.
+}
 counting-rule-equal-shares = Как выбираются победители (метод равных долей): бюджет делится поровну между проголосовавшими; проект финансируется, если его сторонники вместе могут оплатить его из своих долей, — так каждая группа жителей получает справедливую часть.
 
 ## Консоль сотрудников (crates/server/src/console, templates/console)
@@ -447,6 +453,9 @@ console-phone = Телефон
 console-col-action = Действие
 console-action-revoke = Отозвать
 console-everywhere = Везде
+console-department = Отдел
+console-department-all = Весь населённый пункт
+console-department-hint = Для сотрудника одного отдела: он видит и рассматривает только обращения, адресованные этому отделу.
 console-role-citizen = Житель
 console-role-moderator = Модератор
 console-role-expert = Эксперт
@@ -586,6 +595,7 @@ console-cycle-title-en = Название на английском
 console-cycle-budget = Бюджет, ₸
 console-cycle-rule = Как выбираются победители
 console-cycle-max-projects = Не больше проектов в бюллетене (пусто: без ограничения)
+console-cycle-min-votes = Сколько голосов проекту нужно как минимум, чтобы победить (только для правила с минимумом)
 console-cycle-budget-limited = Проекты бюллетеня должны укладываться в бюджет
 console-cycle-min-age = Минимальный возраст голосования
 console-cycle-voting-from = Голосование с

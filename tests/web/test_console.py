@@ -629,12 +629,25 @@ def scenario_appeal_loop(demo):
         check("flash=console-flash-registered" in b.path(), f"register ended at {b.path()}")
         b.submit(f'form[action="{href}/redirect"]', {"to": "pvl-housing", "text": "Street lighting is the housing department's"})
         check("flash=console-flash-redirected" in b.path(), f"redirect ended at {b.path()}")
-        # The department registers what it received, then answers.
-        b.submit(f'form[action="{href}/register"]')
-        check("flash=console-flash-registered" in b.path(), f"second registration ended at {b.path()}")
-        b.submit(f'form[action="{href}/answer"]', {"text": "The lamp was replaced on Thursday."})
-        check("flash=console-flash-answered" in b.path(), f"answer ended at {b.path()}")
-        b.shot("answered")
+        # The housing department's official (a grant for that body only)
+        # registers what it received, then answers.
+        dept = Browser(demo, "loop-department", js=False)
+        try:
+            dept.sign_in("official, housing department")
+            check(queue_link(dept, subject) == href, "the redirected appeal is not in the department's queue")
+            dept.go(href)
+            dept.submit(f'form[action="{href}/register"]')
+            check("flash=console-flash-registered" in dept.path(), f"second registration ended at {dept.path()}")
+            dept.submit(f'form[action="{href}/answer"]', {"text": "The lamp was replaced on Thursday."})
+            check("flash=console-flash-answered" in dept.path(), f"answer ended at {dept.path()}")
+            dept.shot("answered")
+            # The department sees nothing of the city's other appeals.
+            dept.go("/console/appeals?status=any")
+            addressed = {td.text for td in dept.finds("table tbody td")}
+            city = {"Akimat of Pavlodar city", "Акимат города Павлодара", "Павлодар қаласының әкімдігі"}
+            check(addressed and not addressed & city, f"the department sees other bodies' appeals: {addressed}")
+        finally:
+            dept.quit()
     finally:
         b.quit()
         other.quit()

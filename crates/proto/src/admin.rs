@@ -21,13 +21,17 @@ pub struct RoleGrantPayload {
     pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locality: Option<String>,
+    /// Only the appeals addressed to this body (a department's official;
+    /// the grant's locality is then the body's). Officials only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
     /// How colleagues know this staff member (name, post), shown in the
     /// console and its audit log. The server keeps no names of residents.
     #[serde(default)]
     pub label: String,
 }
 
-/// Revokes one grant (as the console lists it: user, role, locality).
+/// Revokes one grant (as the console lists it: user, role, locality, body).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct RoleRevokePayload {
@@ -35,6 +39,8 @@ pub struct RoleRevokePayload {
     pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locality: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
 }
 
 /// Creates (no `id`) or replaces an answer template for one appeal type,

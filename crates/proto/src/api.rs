@@ -37,6 +37,10 @@ pub struct RoleGrant {
     pub role: Role,
     /// Locality (and everything under it) the role applies to; none: everywhere.
     pub locality: Option<String>,
+    /// A department's grant: only the appeals addressed to this body (in
+    /// `locality`, the body's own), not the rest of the locality's work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -113,6 +113,10 @@ pub struct CycleCreatePayload {
     /// Counting rule: `greedy`, `greedy-threshold`, `equalshares/add1`, …
     #[serde(default = "default_rule")]
     pub rule: String,
+    /// `greedy-threshold` only, and required there: the fewest votes a
+    /// project needs to be funded (pabulib's `min_project_score_threshold`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_votes: Option<i64>,
     #[serde(default = "default_min_age")]
     pub min_age: i64,
     /// Phase schedule: phase name → `YYYY-MM-DD` start date.
@@ -324,6 +328,7 @@ mod tests {
             max_projects: Some(2),
             budget_limited_ballot: true,
             rule: "greedy".into(),
+            min_votes: None,
             min_age: 16,
             phase,
             schedule: BTreeMap::new(),

@@ -102,6 +102,9 @@ pub struct Cycle {
     pub max_projects: Option<i64>,
     pub budget_limited_ballot: bool,
     pub rule: String,
+    /// The fewest votes a project needs to be funded (`greedy-threshold`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_votes: Option<i64>,
     pub min_age: i64,
     pub phase: Phase,
     /// Phase name → planned start date `YYYY-MM-DD`.

@@ -112,6 +112,10 @@ enum UserCmd {
         iin: String,
         /// Limit the role to this locality (and all under it).
         locality: Option<String>,
+        /// An official of one department: only the appeals addressed to
+        /// this body (its id, e.g. `pvl-housing`).
+        #[arg(long)]
+        body: Option<String>,
     },
 }
 
@@ -194,10 +198,12 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     role,
                     iin,
                     locality,
+                    body,
                 },
         }) => {
             let role = Role::parse(&role).ok_or("unknown role")?;
-            census::grant(&st, &mut *c, role, &iin, locality.as_deref())?;
+            let place = census::GrantPlace::new(locality.as_deref(), body.as_deref());
+            census::grant(&st, &mut *c, role, &iin, place)?;
             println!("granted {} to {iin}", role.as_str());
             Ok(())
         }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use dauys_proto::{Comment, CommentTarget, Entity, EntityKind, GeoPoint};
 
-pub use crate::components::appeals::store::{appeal, appeal_locality, appeals, appeals_of_user};
+pub use crate::components::appeals::store::{appeal, appeal_place, appeals, appeals_of_user};
 pub use crate::components::budgets::store::{
     ballot, ballots, cycle, cycles, cycles_of, proposal, proposals, proposals_of,
 };

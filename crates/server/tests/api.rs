@@ -1016,7 +1016,7 @@ async fn census_import(srv: Server) {
             &mut *c,
             dauys_proto::Role::Moderator,
             &fresh,
-            Some("553200000"),
+            dauys_server::census::GrantPlace::new(Some("553200000"), None),
         )
         .expect("grant");
         let denied = dauys_server::census::grant(
@@ -1024,7 +1024,7 @@ async fn census_import(srv: Server) {
             &mut *c,
             dauys_proto::Role::Moderator,
             &fresh,
-            Some("nowhere"),
+            dauys_server::census::GrantPlace::new(Some("nowhere"), None),
         );
         assert!(denied.is_err());
         (
@@ -1052,6 +1052,7 @@ async fn census_import(srv: Server) {
         phone: "+77051112233".into(),
         locality: "553240100",
         role: None,
+        body: None,
         label: "",
     };
     let c = srv.sign_in(&p).await;

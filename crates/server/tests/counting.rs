@@ -111,3 +111,88 @@ async fn unfinished_uploads_are_deleted_sqlite() {
 async fn unfinished_uploads_are_deleted_postgres() {
     unfinished_uploads(Backend::Postgres).await;
 }
+
+/// A threshold cycle needs its minimum of votes (and only it has one),
+/// the count applies it, the `.pb` file publishes it and the cycle's page
+/// explains it.
+async fn threshold_cycles(backend: Backend) {
+    let Some(srv) = Server::start(backend).await else {
+        return;
+    };
+    let official = srv.sign_in(&srv.person("official, Pavlodar", 0)).await;
+    let create = |rule: &'static str, min_votes: serde_json::Value| {
+        let (srv, official) = (&srv, &official);
+        async move {
+            official
+                .one(
+                    srv,
+                    "cycle.create",
+                    serde_json::json!({"locality": dauys_server::demo::CITY, "budget": 1_000_000,
+                        "title": {"kk": "Шек", "ru": "Порог", "en": "Threshold"},
+                        "rule": rule, "min_votes": min_votes}),
+                )
+                .await
+        }
+    };
+    for (rule, min) in [
+        ("greedy-threshold", serde_json::Value::Null),
+        ("greedy-threshold", 0.into()),
+        ("greedy", 5.into()),
+    ] {
+        let r = create(rule, min.clone()).await;
+        assert_eq!(r["status"], "rejected", "{rule} {min}: {r}");
+        assert_eq!(r["field"], "min_votes", "{r}");
+    }
+    let r = create("greedy-threshold", 3.into()).await;
+    assert_eq!(r["status"], "accepted", "{r}");
+    let (_, made) = srv
+        .get(
+            &format!("/v1/cycles/{}", r["entity_id"].as_str().unwrap_or("")),
+            None,
+        )
+        .await;
+    assert_eq!(made["min_votes"], 3, "{made}");
+
+    // The demo's vote, counted with a minimum no project reaches.
+    let cycle = srv.voting_cycle().await;
+    let cid = cycle["id"].as_str().expect("id").to_string();
+    srv.exec(
+        "UPDATE cycles SET rule = 'greedy-threshold', min_votes = 1000000, phase = 'tallying' WHERE id = $1",
+        vec![cid.as_str().into()],
+    )
+    .await;
+    srv.start_another_on_same_db().await;
+    let (_, c) = srv.get(&format!("/v1/cycles/{cid}"), None).await;
+    assert_eq!(c["results"]["selected"], serde_json::json!([]), "{c}");
+    assert!(c["results"]["voters"].as_i64().unwrap_or(0) > 0, "{c}");
+    let pb = srv
+        .http
+        .get(srv.url(&format!("/v1/cycles/{cid}/ballots.pb")))
+        .send()
+        .await
+        .expect("pb")
+        .text()
+        .await
+        .expect("text");
+    assert!(pb.contains("min_project_score_threshold;1000000"), "{pb}");
+    let page = srv
+        .http
+        .get(srv.url(&format!("/cycles/{cid}?lang=en")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("text");
+    assert!(page.contains("The minimum is 1000000 votes."), "{page}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn threshold_cycles_sqlite() {
+    threshold_cycles(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn threshold_cycles_postgres() {
+    threshold_cycles(Backend::Postgres).await;
+}

@@ -191,3 +191,173 @@ async fn roles_and_inbox(srv: Server) {
     );
 }
 both_backends!(staff_roles, roles_and_inbox);
+
+/// A department's official (a grant for one body) works on the appeals
+/// addressed to that body and on nothing else: not the rest of the city's
+/// appeals, not moderation; the city official redirects to them.
+async fn department_official(srv: Server) {
+    let resident = srv.sign_in(&srv.person("resident", 2)).await;
+    let out = resident
+        .one(
+            &srv,
+            "appeal.submit",
+            json!({"type": "complaint", "addressee": "pvl-akimat", "subject": "Отдел фонарь",
+                   "body": "Не горит фонарь во дворе", "public": false}),
+        )
+        .await;
+    let id = out["entity_id"].as_str().expect("id").to_string();
+    let housing = srv
+        .sign_in(&srv.person("official, housing department", 0))
+        .await;
+    let listed = |token: String| {
+        let srv = &srv;
+        async move {
+            let (s, v) = srv
+                .get("/v1/staff/appeals?q=отдел+фонарь", Some(&token))
+                .await;
+            assert_eq!(s, 200, "{v}");
+            v["items"].as_array().map(Vec::len).unwrap_or(usize::MAX)
+        }
+    };
+    // Addressed to the city akimat: not theirs, in the list, by id, by op.
+    assert_eq!(listed(housing.token.clone()).await, 0);
+    let (s, _) = srv
+        .get(&format!("/v1/appeals/{id}"), Some(&housing.token))
+        .await;
+    assert_eq!(s, 404);
+    let r = housing
+        .one(&srv, "appeal.register", json!({"appeal_id": id}))
+        .await;
+    assert_eq!(r["status"], "rejected", "{r}");
+    assert_eq!(r["code"], "forbidden", "{r}");
+    let console_housing = staff(&srv, &srv.person("official, housing department", 0)).await;
+    let (s, _) = get(
+        &srv,
+        &console_housing.cookie,
+        &format!("/console/appeals/{id}"),
+    )
+    .await;
+    assert_eq!(s, 404);
+
+    // The city official redirects it to housing: now it is theirs.
+    let city = srv.sign_in(&srv.person("official, Pavlodar", 0)).await;
+    let r = city
+        .one(
+            &srv,
+            "appeal.redirect",
+            json!({"appeal_id": id, "to": "pvl-housing", "reason": "Освещение дворов — жилищный отдел"}),
+        )
+        .await;
+    assert_eq!(r["status"], "accepted", "{r}");
+    assert_eq!(listed(housing.token.clone()).await, 1);
+    let (s, _) = get(
+        &srv,
+        &console_housing.cookie,
+        &format!("/console/appeals/{id}"),
+    )
+    .await;
+    assert_eq!(s, 200);
+    for (kind, payload) in [
+        ("appeal.register", json!({"appeal_id": id})),
+        (
+            "appeal.answer",
+            json!({"appeal_id": id, "answer": "Фонарь заменят до пятницы"}),
+        ),
+    ] {
+        let r = housing.one(&srv, kind, payload).await;
+        assert_eq!(r["status"], "accepted", "{kind}: {r}");
+    }
+    let (_, a) = srv
+        .get(&format!("/v1/appeals/{id}"), Some(&resident.token))
+        .await;
+    assert_eq!(a["status"], "answered", "{a}");
+    // The city official still sees it (the body lies in the city).
+    assert_eq!(listed(city.token.clone()).await, 1);
+
+    // Nothing beyond appeals: no proposals inbox, no moderation, no cycles.
+    let (s, _) = srv.get("/v1/staff/proposals", Some(&housing.token)).await;
+    assert_eq!(s, 403);
+    let collecting = srv.collecting_cycle_id().await;
+    let p = resident
+        .one(
+            &srv,
+            "proposal.submit",
+            json!({"cycle_id": collecting, "title": "Скамейки", "description": "Скамейки во дворе",
+                   "category": "parks", "cost": 500000}),
+        )
+        .await;
+    let pid = p["entity_id"].as_str().expect("proposal").to_string();
+    let r = housing
+        .one(
+            &srv,
+            "proposal.moderate",
+            json!({"proposal_id": pid, "decision": "accept", "reason": "ok"}),
+        )
+        .await;
+    assert_eq!(r["status"], "rejected", "{r}");
+    let (_, dash) = get(&srv, &console_housing.cookie, "/console").await;
+    assert!(dash.contains("href=\"/console/appeals\""), "{dash}");
+    assert!(!dash.contains("href=\"/console/proposals\""), "{dash}");
+    assert!(!dash.contains("href=\"/console/cycles\""), "{dash}");
+
+    // Grants of a body: officials only, a body that exists; revoked by body.
+    let admin = srv.sign_in(&srv.person("administrator", 0)).await;
+    let someone = srv.person("resident", 3);
+    for (payload, field) in [
+        (
+            json!({"iin": someone.iin, "role": "moderator", "body": "pvl-housing"}),
+            "body",
+        ),
+        (
+            json!({"iin": someone.iin, "role": "official", "body": "no-such-body"}),
+            "body",
+        ),
+        (
+            json!({"iin": someone.iin, "role": "official", "body": "pvl-housing", "locality": "194030100"}),
+            "locality",
+        ),
+    ] {
+        let r = admin.one(&srv, "role.grant", payload.clone()).await;
+        assert_eq!(r["status"], "rejected", "{payload}: {r}");
+        assert_eq!(r["field"], field, "{payload}: {r}");
+    }
+    let r = admin
+        .one(
+            &srv,
+            "role.grant",
+            json!({"iin": someone.iin, "role": "official", "body": "pvl-roads", "label": "Дороги"}),
+        )
+        .await;
+    assert_eq!(r["status"], "accepted", "{r}");
+    let user = r["entity_id"].as_str().expect("user").to_string();
+    let them = srv.sign_in(&someone).await;
+    let (_, me) = srv.get("/v1/me", Some(&them.token)).await;
+    assert!(
+        me["roles"]
+            .as_array()
+            .expect("roles")
+            .iter()
+            .any(|g| g["body"] == "pvl-roads" && g["locality"] == "551010000"),
+        "{me}"
+    );
+    let r = admin
+        .one(
+            &srv,
+            "role.revoke",
+            json!({"user_id": user, "role": "official", "locality": "551010000"}),
+        )
+        .await;
+    assert_eq!(
+        r["status"], "rejected",
+        "the whole-locality grant is not theirs: {r}"
+    );
+    let r = admin
+        .one(
+            &srv,
+            "role.revoke",
+            json!({"user_id": user, "role": "official", "locality": "551010000", "body": "pvl-roads"}),
+        )
+        .await;
+    assert_eq!(r["status"], "accepted", "{r}");
+}
+both_backends!(department_officials, department_official);

@@ -13,7 +13,7 @@ use dauys_proto::{
 
 use super::{not_mine, Builtin};
 use crate::auth::require_role;
-use crate::census;
+use crate::census::{self, GrantPlace};
 use crate::components::appeals::open311::store as partner_store;
 use crate::db::Conn;
 use crate::error::{AppResult, Reject};
@@ -66,9 +66,12 @@ fn check(c: &mut dyn Conn, ctx: &Ctx, role: Role, locality: Option<&str>) -> App
 }
 
 fn grant(c: &mut dyn Conn, ctx: &mut Ctx, p: RoleGrantPayload) -> AppResult<Applied> {
-    let locality = p.locality.as_deref().filter(|l| !l.is_empty());
-    check(c, ctx, p.role, locality)?;
-    let user = census::grant_in(ctx.st, c, p.role, &p.iin, locality, &p.label)?;
+    let place = GrantPlace::new(p.locality.as_deref(), p.body.as_deref());
+    // A department's grant lies in its body's locality: that is where the
+    // administrator must be one.
+    let locality = place.resolve(c, p.role)?;
+    check(c, ctx, p.role, locality.as_deref())?;
+    let user = census::grant_in(ctx.st, c, p.role, &p.iin, place, &p.label)?;
     Ok(Applied {
         entity_id: user,
         receipt: None,
@@ -82,7 +85,8 @@ fn revoke(c: &mut dyn Conn, ctx: &mut Ctx, p: RoleRevokePayload) -> AppResult<Ap
         // Nobody locks themselves out; another administrator can do it.
         return Err(Reject::new(ErrorCode::Forbidden, "cannot revoke one's own admin role").into());
     }
-    if !census::revoke_in(c, &p.user_id, p.role, locality)? {
+    let body = p.body.as_deref().filter(|b| !b.is_empty());
+    if !census::revoke_in(c, &p.user_id, p.role, locality, body)? {
         return Err(Reject::new(ErrorCode::NotFound, "no such grant").into());
     }
     Ok(Applied {

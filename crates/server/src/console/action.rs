@@ -87,16 +87,36 @@ pub async fn in_scope(
     locate: Locate,
     id: &str,
 ) -> Result<(), Response> {
-    let actor = staff.actor.clone();
     let id = id.to_string();
-    let inside = blocking(st, move |_, c| {
+    inside(st, staff, move |c, actor| {
         let Some(loc) = locate(c, &id)? else {
             return Ok(false);
         };
-        Ok(store::scope(c, &actor, roles)?.contains(&loc))
+        Ok(store::scope(c, actor, roles)?.contains(&loc))
     })
-    .await;
-    match inside {
+    .await
+}
+
+/// [`in_scope`] for an appeal: its locality or its body (a department's
+/// official) in the staff's appeal scope.
+pub async fn appeal_in_scope(st: &AppState, staff: &Staff, id: &str) -> Result<(), Response> {
+    let id = id.to_string();
+    inside(st, staff, move |c, actor| {
+        let Some(at) = crate::read::appeal_place(c, &id)? else {
+            return Ok(false);
+        };
+        Ok(store::appeal_scope(c, actor)?.holds(&at))
+    })
+    .await
+}
+
+async fn inside(
+    st: &AppState,
+    staff: &Staff,
+    check: impl FnOnce(&mut dyn Conn, &crate::auth::Actor) -> AppResult<bool> + Send + 'static,
+) -> Result<(), Response> {
+    let actor = staff.actor.clone();
+    match blocking(st, move |_, c| check(c, &actor)).await {
         Ok(true) => Ok(()),
         Ok(false) => Err(pages::not_found(staff.tr)),
         Err(e) => Err(pages::error(staff.tr, &e)),

@@ -46,6 +46,9 @@ pub struct GrantLine {
     pub role_value: String,
     pub locality: String,
     pub locality_value: String,
+    /// A department's name ('' for a grant over the whole locality).
+    pub body: String,
+    pub body_value: String,
     pub revoke_op: String,
 }
 
@@ -56,6 +59,8 @@ pub struct AdminPage {
     pub grant_op: String,
     pub roles: Vec<Choice>,
     pub localities: Vec<Choice>,
+    /// The departments in scope, "the whole locality" ('') first.
+    pub bodies: Vec<Choice>,
     pub grants: Vec<GrantLine>,
 }
 
@@ -121,6 +126,22 @@ pub async fn page(
     };
     let name_of = |code: &str| locality_name(&all, code, tr);
     let localities = locality_choices(&all, &scope, tr);
+    let in_scope = || all.iter().filter(|l| scope.contains(&l.code));
+    let body_name = |id: &str| {
+        all.iter()
+            .flat_map(|l| &l.bodies)
+            .find(|b| b.id == id)
+            .map_or_else(|| id.to_string(), |b| localized(&b.name, tr.lang))
+    };
+    let bodies = std::iter::once(Choice {
+        value: String::new(),
+        label: tr.t("console-department-all"),
+    })
+    .chain(in_scope().flat_map(|l| &l.bodies).map(|b| Choice {
+        value: b.id.clone(),
+        label: localized(&b.name, tr.lang),
+    }))
+    .collect();
     let p = AdminPage {
         page: Chrome::signed_in(tr, "console-admin-title", "/console/admin", &staff)
             .with_flash(flash.as_deref()),
@@ -143,9 +164,16 @@ pub async fn page(
                 phone: crate::auth::mask_phone(&g.phone),
                 role_value: g.role,
                 locality_value: g.locality,
+                body: if g.body.is_empty() {
+                    String::new()
+                } else {
+                    body_name(&g.body)
+                },
+                body_value: g.body,
             })
             .collect(),
         localities,
+        bodies,
     };
     pages::render(StatusCode::OK, &p)
 }
@@ -165,6 +193,8 @@ pub struct GrantForm {
     #[serde(default)]
     label: String,
     #[serde(default)]
+    body: String,
+    #[serde(default)]
     user_id: String,
 }
 
@@ -180,8 +210,16 @@ pub async fn grant(
     if let Err(r) = admin_scope(&st, &staff).await {
         return r;
     }
-    let payload = json!({"iin": f.iin.trim(), "role": f.role, "locality": locality_field(&f.locality),
-                         "label": f.label});
+    // A department's grant lies in its body's locality: the locality
+    // chosen beside it is not sent (the server places the grant).
+    let body = locality_field(&f.body);
+    let locality = if body.is_some() {
+        None
+    } else {
+        locality_field(&f.locality)
+    };
+    let payload = json!({"iin": f.iin.trim(), "role": f.role, "locality": locality,
+                         "body": body, "label": f.label});
     let outcome = action::run(&st, &staff, &f.op_id, OpKind::RoleGrant, payload).await;
     action::after(&staff, "/console/admin", "console-flash-granted", outcome)
 }
@@ -194,8 +232,8 @@ pub async fn revoke(
     if let Err(r) = admin_scope(&st, &staff).await {
         return r;
     }
-    let payload =
-        json!({"user_id": f.user_id, "role": f.role, "locality": locality_field(&f.locality)});
+    let payload = json!({"user_id": f.user_id, "role": f.role,
+                         "locality": locality_field(&f.locality), "body": locality_field(&f.body)});
     let outcome = action::run(&st, &staff, &f.op_id, OpKind::RoleRevoke, payload).await;
     action::after(&staff, "/console/admin", "console-flash-revoked", outcome)
 }

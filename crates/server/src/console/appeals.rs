@@ -19,7 +19,7 @@ use super::csrf::Checked;
 use super::i18n::{Lang, Tr};
 use super::pages::{self, Chrome};
 use super::session::Staff;
-use super::store::{self, AppealFilter, QueueRow, APPEAL_ROLES};
+use super::store::{self, AppealFilter, QueueRow};
 use crate::clock::date_of;
 use crate::error::AppResult;
 use crate::http::blocking;
@@ -239,7 +239,7 @@ pub async fn queue(
     let actor = staff.actor.clone();
     let f2 = f.clone();
     let loaded = blocking(&st, move |st, c| {
-        let scope = store::scope(c, &actor, APPEAL_ROLES)?;
+        let scope = store::appeal_scope(c, &actor)?;
         let today = st.clock.today();
         let rows =
             store::appeals_queue(c, &scope, &f2, today, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)?;
@@ -390,10 +390,10 @@ fn appeal_in_scope(
     staff_actor: &crate::auth::Actor,
     id: &str,
 ) -> AppResult<Option<Appeal>> {
-    let Some(loc) = read::appeal_locality(c, id)? else {
+    let Some(at) = read::appeal_place(c, id)? else {
         return Ok(None);
     };
-    if !store::scope(c, staff_actor, APPEAL_ROLES)?.contains(&loc) {
+    if !store::appeal_scope(c, staff_actor)?.holds(&at) {
         return Ok(None);
     }
     read::appeal(c, id, Some(&staff_actor.user_id), true, st.clock.today())
@@ -584,7 +584,7 @@ pub async fn act(
         ),
         _ => return pages::not_found(tr),
     };
-    if let Err(r) = action::in_scope(&st, &staff, APPEAL_ROLES, read::appeal_locality, &id).await {
+    if let Err(r) = action::appeal_in_scope(&st, &staff, &id).await {
         return r;
     }
     let outcome = action::run(&st, &staff, &form.op_id, kind, payload).await;

@@ -14,7 +14,7 @@ use serde_json::json;
 use super::csrf;
 use super::pages;
 use super::session::Staff;
-use super::store::{self, APPEAL_ROLES};
+use super::store;
 use crate::http::blocking;
 use crate::push;
 use crate::read;
@@ -57,10 +57,10 @@ pub async fn register(State(st): State<AppState>, staff: Staff, body: Bytes) -> 
     let done = blocking(&st, move |st, c| {
         // Out-of-scope lines are dropped silently (as a 404 would say
         // nothing); the op would refuse them anyway.
-        let scope = store::scope(c, &actor, APPEAL_ROLES)?;
+        let scope = store::appeal_scope(c, &actor)?;
         let mut ops = Vec::with_capacity(picks.len());
         for (appeal, op) in picks {
-            if read::appeal_locality(c, &appeal)?.is_some_and(|l| scope.contains(&l)) {
+            if read::appeal_place(c, &appeal)?.is_some_and(|at| scope.holds(&at)) {
                 ops.push(Op {
                     id: op,
                     kind: OpKind::AppealRegister.as_str().to_string(),

@@ -155,6 +155,8 @@ pub struct CreateForm {
     #[serde(default)]
     max_projects: String,
     #[serde(default)]
+    min_votes: String,
+    #[serde(default)]
     min_age: String,
     #[serde(default)]
     budget_limited: String,
@@ -186,6 +188,7 @@ pub async fn create(
         "budget": int(&f.budget).unwrap_or(0),
         "rule": f.rule,
         "max_projects": int(&f.max_projects),
+        "min_votes": int(&f.min_votes),
         "min_age": int(&f.min_age).unwrap_or(16),
         "budget_limited_ballot": !f.budget_limited.is_empty(),
         "schedule": schedule,
@@ -233,7 +236,7 @@ pub async fn confirm(State(st): State<AppState>, staff: Staff, Path(id): Path<St
         to: phase_label(tr, next),
         to_value: next.as_str().to_string(),
         counting: (c.phase < Phase::Tallying && next >= Phase::Tallying)
-            .then(|| tr.t(counting_rule_key(&c.rule))),
+            .then(|| tr.counting_rule(&c.rule, c.min_votes)),
         op: action::new_op_id(),
         id: c.id,
     };

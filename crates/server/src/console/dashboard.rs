@@ -60,7 +60,7 @@ pub async fn page(State(st): State<AppState>, staff: Staff) -> Response {
         staff.actor.clone(),
     );
     let counts = blocking(&st, move |st, c| {
-        let scope = store::scope(c, &a1, APPEAL_ROLES)?;
+        let scope = store::appeal_scope(c, &a1)?;
         Ok((
             !scope.is_empty(),
             store::appeal_counts(c, &scope, st.clock.today())?,
@@ -68,14 +68,15 @@ pub async fn page(State(st): State<AppState>, staff: Staff) -> Response {
     });
     let overdue = blocking(&st, move |st, c| {
         let today = st.clock.today();
-        let scope = store::scope(c, &a2, APPEAL_ROLES)?;
         let overdue = AppealFilter {
             overdue: true,
             ..AppealFilter::default()
         };
-        let rows = store::appeals_queue(c, &scope, &overdue, today, 0, 10)?;
+        let appeals = store::appeal_scope(c, &a2)?;
+        let rows = store::appeals_queue(c, &appeals, &overdue, today, 0, 10)?;
         let bodies = super::appeals::body_names(c, tr.lang)?;
-        let ids = store::cycle_ids(c, &scope)?;
+        let cycles = store::scope(c, &a2, APPEAL_ROLES)?;
+        let ids = store::cycle_ids(c, &cycles)?;
         let soon = ending_soon(read::cycles(c, &ids)?, today);
         Ok((rows, bodies, today, soon))
     });

@@ -139,6 +139,16 @@ impl Tr {
         self.format(id, Some(&args))
     }
 
+    /// A cycle's counting rule in plain words, with its minimum of votes
+    /// when the rule has one.
+    pub fn counting_rule(&self, rule: &str, min_votes: Option<i64>) -> String {
+        let words = self.t(dauys_proto::budgets::counting_rule_key(rule));
+        match min_votes {
+            Some(n) => format!("{words} {}", self.n("counting-min-votes", "count", n)),
+            None => words,
+        }
+    }
+
     /// A message with a text argument.
     pub fn s(&self, id: &str, name: &str, value: &str) -> String {
         let mut args = FluentArgs::new();

@@ -98,7 +98,7 @@ pub async fn staff_appeals(
     }
     .filter();
     blocking(&st, move |st, c| {
-        let scope = store::granted_scope(c, &actor, APPEAL_ROLES)?.ok_or_else(|| {
+        let scope = store::granted_appeal_scope(c, &actor)?.ok_or_else(|| {
             AppError::from(Reject::new(
                 ErrorCode::Forbidden,
                 "requires an appeals role",

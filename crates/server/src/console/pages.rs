@@ -30,6 +30,8 @@ pub struct Chrome {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Nav {
     pub appeals: bool,
+    /// Cycles and implementation (a locality's officials).
+    pub cycles: bool,
     pub moderation: bool,
     pub review: bool,
     pub admin: bool,
@@ -42,10 +44,13 @@ impl Nav {
             actor
                 .roles
                 .iter()
-                .any(|g| g.role == r || g.role == Role::Admin)
+                .any(|g| g.body.is_none() && (g.role == r || g.role == Role::Admin))
         };
+        // A department's official works on its appeals only.
+        let department = actor.roles.iter().any(|g| g.body.is_some());
         Nav {
-            appeals: has(Role::Official),
+            appeals: has(Role::Official) || department,
+            cycles: has(Role::Official),
             moderation: has(Role::Moderator) || has(Role::Official),
             review: has(Role::Expert) || has(Role::Official),
             admin: actor.roles.iter().any(|g| g.role == Role::Admin),

@@ -32,8 +32,14 @@ pub struct Person {
     pub phone: String,
     pub locality: &'static str,
     pub role: Option<(Role, Option<&'static str>)>,
+    /// A department's official: the body whose appeals they answer.
+    pub body: Option<&'static str>,
     pub label: &'static str,
 }
+
+/// Demo staff who serve one department (by their label): the city
+/// official redirects street lighting to housing, whose official answers.
+const DEPARTMENTS: &[(&str, &str)] = &[("official, housing department", "pvl-housing")];
 
 fn date(y: i32, m: u8, d: u8) -> time::Date {
     time::Date::from_calendar_date(
@@ -55,7 +61,7 @@ pub fn people() -> Vec<Person> {
         Option<(Role, Option<&'a str>)>,
         &'a str,
     );
-    let spec: [Spec; 20] = [
+    let spec: [Spec; 21] = [
         (1985, 3, 14, Sex::Female, CITY, None, "resident"),
         (1990, 7, 2, Sex::Male, CITY, None, "resident"),
         (1978, 11, 23, Sex::Female, CITY, None, "resident"),
@@ -156,6 +162,15 @@ pub fn people() -> Vec<Person> {
             "administrator",
         ),
         (2000, 9, 9, Sex::Male, CITY, None, "resident"),
+        (
+            1983,
+            8,
+            15,
+            Sex::Female,
+            CITY,
+            Some((Role::Official, Some(CITY))),
+            "official, housing department",
+        ),
     ];
     spec.iter()
         .enumerate()
@@ -167,6 +182,10 @@ pub fn people() -> Vec<Person> {
                 phone: format!("+7701{:07}", 1000 + i),
                 locality: loc,
                 role: *role,
+                body: DEPARTMENTS
+                    .iter()
+                    .find(|(l, _)| l == label)
+                    .map(|(_, b)| *b),
                 label,
             })
         })
@@ -222,7 +241,8 @@ pub fn seed_if_empty(st: &AppState, c: &mut dyn Conn) -> AppResult<bool> {
         for p in &people {
             let (id, _) = census::upsert_resident(st, c, &p.iin, &p.phone, p.locality)?;
             if let Some((role, loc)) = p.role {
-                census::grant_in(st, c, role, &p.iin, loc, &format!("Demo {}", p.label))?;
+                let place = census::GrantPlace::new(loc, p.body);
+                census::grant_in(st, c, role, &p.iin, place, &format!("Demo {}", p.label))?;
             }
             actors.push(load_actor_by_user(st, c, &id, "demo")?);
         }

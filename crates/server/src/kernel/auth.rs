@@ -316,16 +316,19 @@ pub fn load_actor_by_user(
     let mut roles = vec![RoleGrant {
         role: Role::Citizen,
         locality: Some(row.get("locality")?),
+        body: None,
     }];
     for r in c.query(
-        "SELECT role, locality FROM roles WHERE user_id = $1 ORDER BY role, locality",
+        "SELECT role, locality, body FROM roles WHERE user_id = $1 ORDER BY role, locality, body",
         params![user_id],
     )? {
         if let Some(role) = Role::parse(&r.get::<String>("role")?) {
             let loc: String = r.get("locality")?;
+            let body: String = r.get("body")?;
             roles.push(RoleGrant {
                 role,
                 locality: (!loc.is_empty()).then_some(loc),
+                body: (!body.is_empty()).then_some(body),
             });
         }
     }
@@ -410,15 +413,35 @@ pub fn locality_tree(c: &mut dyn Conn) -> AppResult<LocalityTree> {
 }
 
 /// Requires one of `roles` (or admin) for `locality`; denies otherwise.
+/// A department's grant (one body) never counts here: its holder works
+/// only on what is addressed to that body ([`require_role_at`]).
 pub fn require_role(
     c: &mut dyn Conn,
     actor: &Actor,
     roles: &[Role],
     locality: &str,
 ) -> AppResult<()> {
+    require_role_at(c, actor, roles, locality, None)
+}
+
+/// [`require_role`] for an item in `locality` addressed to `body` (an
+/// appeal): a department's grant for that very body also admits.
+pub fn require_role_at(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    roles: &[Role],
+    locality: &str,
+    body: Option<&str>,
+) -> AppResult<()> {
     let mut tree = None;
     for g in &actor.roles {
         if g.role == Role::Citizen || !(roles.contains(&g.role) || g.role == Role::Admin) {
+            continue;
+        }
+        if let Some(granted) = &g.body {
+            if body == Some(granted.as_str()) {
+                return Ok(());
+            }
             continue;
         }
         match &g.locality {
@@ -445,12 +468,30 @@ pub fn require_role(
     .into())
 }
 
+/// Where an item lies: its locality and, for an appeal, the body it is
+/// addressed to (which a department's grant reaches).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub locality: String,
+    pub body: Option<String>,
+}
+
+impl From<String> for Place {
+    fn from(locality: String) -> Self {
+        Place {
+            locality,
+            body: None,
+        }
+    }
+}
+
 /// What decides who may see an item (and its photos): whether it is
-/// public, who made it, and where it lies.
+/// public, who made it, where it lies and which body it is addressed to.
 pub struct ItemAccess {
     pub public: bool,
     pub owner: String,
     pub locality: String,
+    pub body: Option<String>,
 }
 
 /// The rule every component applies to its items: a public item to
@@ -471,5 +512,6 @@ pub fn may_see_item(
     let Some(v) = viewer else {
         return Ok(false);
     };
-    Ok(item.owner == v.user_id || require_role(c, v, staff, &item.locality).is_ok())
+    Ok(item.owner == v.user_id
+        || require_role_at(c, v, staff, &item.locality, item.body.as_deref()).is_ok())
 }

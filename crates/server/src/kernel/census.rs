@@ -182,9 +182,53 @@ pub fn grant(
     c: &mut dyn Conn,
     role: Role,
     iin: &str,
-    locality: Option<&str>,
+    place: GrantPlace<'_>,
 ) -> AppResult<()> {
-    db::write_tx(c, |c| grant_in(st, c, role, iin, locality, "").map(|_| ()))
+    db::write_tx(c, |c| grant_in(st, c, role, iin, place, "").map(|_| ()))
+}
+
+/// Where a grant applies: a locality and all under it (none: everywhere),
+/// or one body (a department: its appeals only).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GrantPlace<'a> {
+    pub locality: Option<&'a str>,
+    pub body: Option<&'a str>,
+}
+
+impl<'a> GrantPlace<'a> {
+    /// Empty strings read as "not given" (forms send them).
+    pub fn new(locality: Option<&'a str>, body: Option<&'a str>) -> Self {
+        GrantPlace {
+            locality: locality.filter(|l| !l.is_empty()),
+            body: body.filter(|b| !b.is_empty()),
+        }
+    }
+
+    /// Checks the place exists and fits the role; a body's grant lies in
+    /// the body's locality (given or not). Returns the locality to store.
+    pub fn resolve(&self, c: &mut dyn Conn, role: Role) -> AppResult<Option<String>> {
+        if let Some(b) = self.body {
+            if role != Role::Official {
+                return Err(Reject::field("body", "only officials are granted a body").into());
+            }
+            let loc: String = c
+                .query_one("SELECT locality FROM bodies WHERE id = $1", params![b])?
+                .ok_or_else(|| Reject::field("body", format!("unknown body {b}")))?
+                .get("locality")?;
+            if self.locality.is_some_and(|l| l != loc) {
+                return Err(Reject::field("locality", "the body lies in another locality").into());
+            }
+            return Ok(Some(loc));
+        }
+        if let Some(l) = self.locality {
+            if c.query_one("SELECT 1 FROM localities WHERE code = $1", params![l])?
+                .is_none()
+            {
+                return Err(Reject::field("locality", format!("unknown locality {l}")).into());
+            }
+        }
+        Ok(self.locality.map(str::to_string))
+    }
 }
 
 /// [`grant`] inside the caller's transaction (the `role.grant` op);
@@ -194,7 +238,7 @@ pub fn grant_in(
     c: &mut dyn Conn,
     role: Role,
     iin: &str,
-    locality: Option<&str>,
+    place: GrantPlace<'_>,
     label: &str,
 ) -> AppResult<String> {
     let iin = Iin::parse(iin).map_err(|e| Reject::field("iin", e.to_string()))?;
@@ -206,23 +250,17 @@ pub fn grant_in(
         )?
         .ok_or_else(|| Reject::field("iin", "not in the census"))?
         .get::<String>("id")?;
-    if let Some(l) = locality {
-        if c.query_one("SELECT 1 FROM localities WHERE code = $1", params![l])?
-            .is_none()
-        {
-            return Err(Reject::field("locality", format!("unknown locality {l}")).into());
-        }
-    }
-    let loc = locality.unwrap_or("");
+    let loc = place.resolve(c, role)?.unwrap_or_default();
+    let body = place.body.unwrap_or("");
     let label = label.trim();
     let updated = c.exec(
-        "UPDATE roles SET label = $4 WHERE user_id = $1 AND role = $2 AND locality = $3",
-        params![&user, role.as_str(), loc, label],
+        "UPDATE roles SET label = $5 WHERE user_id = $1 AND role = $2 AND locality = $3 AND body = $4",
+        params![&user, role.as_str(), &loc, body, label],
     )?;
     if updated == 0 {
         c.exec(
-            "INSERT INTO roles (user_id, role, locality, label) VALUES ($1, $2, $3, $4)",
-            params![&user, role.as_str(), loc, label],
+            "INSERT INTO roles (user_id, role, locality, body, label) VALUES ($1, $2, $3, $4, $5)",
+            params![&user, role.as_str(), &loc, body, label],
         )?;
     }
     Ok(user)
@@ -234,10 +272,16 @@ pub fn revoke_in(
     user_id: &str,
     role: Role,
     locality: Option<&str>,
+    body: Option<&str>,
 ) -> AppResult<bool> {
     let n = c.exec(
-        "DELETE FROM roles WHERE user_id = $1 AND role = $2 AND locality = $3",
-        params![user_id, role.as_str(), locality.unwrap_or("")],
+        "DELETE FROM roles WHERE user_id = $1 AND role = $2 AND locality = $3 AND body = $4",
+        params![
+            user_id,
+            role.as_str(),
+            locality.unwrap_or(""),
+            body.unwrap_or("")
+        ],
     )?;
     Ok(n > 0)
 }

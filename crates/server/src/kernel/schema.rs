@@ -138,4 +138,20 @@ CREATE TABLE upload_links (
 CREATE INDEX uploads_user ON uploads(user_id, created_at);
 "#,
     ),
+    // A grant may hold one body (a department): its official works on the
+    // appeals addressed to that body only. '' = the whole locality, as
+    // before. The body joins the key, so one person may serve two
+    // departments; the table is rebuilt (a key cannot be altered in SQLite).
+    (
+        17,
+        r#"
+CREATE TABLE roles_v17 (
+  user_id TEXT NOT NULL REFERENCES residents(id), role TEXT NOT NULL, locality TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL DEFAULT '', label TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (user_id, role, locality, body));
+INSERT INTO roles_v17 (user_id, role, locality, label) SELECT user_id, role, locality, label FROM roles;
+DROP TABLE roles;
+ALTER TABLE roles_v17 RENAME TO roles;
+"#,
+    ),
 ];

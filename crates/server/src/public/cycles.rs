@@ -8,7 +8,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use dauys_proto::budgets::counting_rule_key;
 use dauys_proto::workdays::format_date;
 use std::collections::HashMap;
 
@@ -310,7 +309,7 @@ pub async fn page(
         page: chrome,
         phase: tr.t(&format!("phase-{}", cycle.phase.as_str().replace('_', "-"))),
         budget: page::tenge(tr, cycle.budget),
-        rule: tr.t(counting_rule_key(&cycle.rule)),
+        rule: tr.counting_rule(&cycle.rule, cycle.min_votes),
         tally_rule: crate::components::budgets::cycles::dauys_tally_rule(&cycle.rule)
             .unwrap_or_else(|| cycle.rule.clone()),
         results: results(tr, &cycle, &proposals),

@@ -10,7 +10,7 @@ use dauys_proto::{
     AppealRegisterPayload, AppealStatus, AppealSubmitPayload, ErrorCode, Op, Role,
 };
 
-use crate::auth::require_role;
+use crate::auth::require_role_at;
 use crate::db::Conn;
 use crate::error::{AppResult, Reject};
 use crate::kernel::ops::{
@@ -120,7 +120,13 @@ fn load_for_official(c: &mut dyn Conn, ctx: &Ctx, id: &str) -> AppResult<AppealR
         due_date: r.get("due_date")?,
         history: r.get("history")?,
     };
-    require_role(c, ctx.actor, &[Role::Official], &a.locality)?;
+    require_role_at(
+        c,
+        ctx.actor,
+        &[Role::Official],
+        &a.locality,
+        Some(&a.addressee),
+    )?;
     Ok(a)
 }
 

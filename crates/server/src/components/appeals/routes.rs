@@ -29,10 +29,15 @@ pub async fn appeal_get(
     Path(id): Path<String>,
 ) -> AppResult<Json<Appeal>> {
     let v = blocking(&st, move |st, c| {
-        let official = match (&actor, read::appeal_locality(c, &id)?) {
-            (Some(a), Some(loc)) => {
-                auth::require_role(c, a, &[dauys_proto::Role::Official], &loc).is_ok()
-            }
+        let official = match (&actor, read::appeal_place(c, &id)?) {
+            (Some(a), Some(at)) => auth::require_role_at(
+                c,
+                a,
+                &[dauys_proto::Role::Official],
+                &at.locality,
+                at.body.as_deref(),
+            )
+            .is_ok(),
             _ => false,
         };
         read::appeal(

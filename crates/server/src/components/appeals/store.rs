@@ -149,10 +149,17 @@ pub fn appeals_of_user(
     Ok(out)
 }
 
-/// The locality an appeal is addressed in (for officials' access checks).
-pub fn appeal_locality(c: &mut dyn Conn, id: &str) -> AppResult<Option<String>> {
-    match c.query_one("SELECT locality FROM appeals WHERE id = $1", params![id])? {
-        Some(r) => Ok(Some(r.get("locality")?)),
+/// Where an appeal lies: the locality and the body it is addressed to
+/// (for officials' access checks).
+pub fn appeal_place(c: &mut dyn Conn, id: &str) -> AppResult<Option<crate::auth::Place>> {
+    match c.query_one(
+        "SELECT locality, addressee FROM appeals WHERE id = $1",
+        params![id],
+    )? {
+        Some(r) => Ok(Some(crate::auth::Place {
+            locality: r.get("locality")?,
+            body: Some(r.get("addressee")?),
+        })),
         None => Ok(None),
     }
 }
@@ -171,7 +178,7 @@ pub fn item_visible(
     }
     let item = c
         .query_one(
-            "SELECT user_id, public, locality FROM appeals WHERE id = $1",
+            "SELECT user_id, public, locality, addressee FROM appeals WHERE id = $1",
             params![id],
         )?
         .map(|r| -> DbResult<_> {
@@ -179,6 +186,7 @@ pub fn item_visible(
                 public: r.get("public")?,
                 owner: r.get("user_id")?,
                 locality: r.get("locality")?,
+                body: Some(r.get("addressee")?),
             })
         })
         .transpose()?;

@@ -44,8 +44,29 @@ pub fn create(
     if !(0..=120).contains(&p.min_age) {
         return Err(Reject::field("min_age", "age out of range").into());
     }
-    if dauys_tally_rule(&p.rule).is_none() {
+    let Some(rule) = dauys_tally_rule(&p.rule) else {
         return Err(Reject::field("rule", "unknown counting rule").into());
+    };
+    // A threshold rule without its threshold would count as plain greedy
+    // while its explanation promised a minimum; a threshold under another
+    // rule would be ignored. Either is refused.
+    match (rule == "greedy-threshold", p.min_votes) {
+        (true, None) => {
+            return Err(
+                Reject::field("min_votes", "this rule needs the minimum number of votes").into(),
+            )
+        }
+        (true, Some(n)) if !(1..=MAX_MIN_VOTES).contains(&n) => {
+            return Err(Reject::field("min_votes", "from 1 to 10,000,000 votes").into())
+        }
+        (false, Some(_)) => {
+            return Err(Reject::field(
+                "min_votes",
+                "only the threshold rule has a minimum of votes",
+            )
+            .into())
+        }
+        _ => {}
     }
     for (k, v) in &p.schedule {
         if Phase::parse(k).is_none() || dauys_proto::workdays::parse_date(v).is_none() {
@@ -54,8 +75,8 @@ pub fn create(
     }
     c.exec(
         "INSERT INTO cycles (id, locality, title_kk, title_ru, title_en, budget, max_projects, budget_limited,
-           rule, min_age, phase, schedule, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'collecting', $11, $12, $12)",
+           rule, min_age, phase, schedule, created_at, updated_at, min_votes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'collecting', $11, $12, $12, $13)",
         params![
             id,
             &p.locality,
@@ -68,7 +89,8 @@ pub fn create(
             &p.rule,
             p.min_age,
             to_json(&p.schedule)?,
-            ctx.now
+            ctx.now,
+            p.min_votes
         ],
     )?;
     record_change(c, ctx.now, EntityKind::Cycle, id, Some(&p.locality), None)?;
@@ -79,6 +101,9 @@ pub fn create(
 }
 
 /// Normalized rule name if the tally engine knows it.
+/// The largest minimum of votes a threshold cycle may set.
+const MAX_MIN_VOTES: i64 = 10_000_000;
+
 pub fn dauys_tally_rule(rule: &str) -> Option<String> {
     super::results::normalize_rule(rule)
 }

@@ -38,7 +38,7 @@ pub fn election(
 ) -> AppResult<(Election, Rule)> {
     let cy = c
         .query_one(
-            "SELECT c.budget, c.rule, c.max_projects, c.title_en, l.name_en AS unit, c.title_ru, c.schedule, c.updated_at
+            "SELECT c.budget, c.rule, c.max_projects, c.min_votes, c.title_en, l.name_en AS unit, c.title_ru, c.schedule, c.updated_at
              FROM cycles c JOIN localities l ON l.code = c.locality WHERE c.id = $1",
             params![cycle_id],
         )?
@@ -77,6 +77,9 @@ pub fn election(
     e.set_meta("date_end", &dotted(end));
     if let Some(m) = cy.get::<Option<i64>>("max_projects")? {
         e.set_meta("max_length", &m.to_string());
+    }
+    if let Some(m) = cy.get::<Option<i64>>("min_votes")? {
+        e.set_meta("min_project_score_threshold", &m.to_string());
     }
     // Through the store (no second copy of the proposal SQL) and the shared
     // effective cost (the expert's estimate once reviewed): what the ballot

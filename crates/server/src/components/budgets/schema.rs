@@ -52,4 +52,11 @@ INSERT INTO upload_links (upload_id, item_kind, item_id)
 {/postgres}
 "#,
     ),
+    // The fewest votes a project needs under `greedy-threshold`.
+    (
+        17,
+        r#"
+ALTER TABLE cycles ADD COLUMN min_votes BIGINT;
+"#,
+    ),
 ];

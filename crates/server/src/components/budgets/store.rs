@@ -28,6 +28,7 @@ impl FromRow for CycleRow {
             max_projects: r.get("max_projects")?,
             budget_limited_ballot: r.get("budget_limited")?,
             rule: r.get("rule")?,
+            min_votes: r.get("min_votes")?,
             min_age: r.get("min_age")?,
             phase: Phase::parse(&phase).unwrap_or(Phase::Closed),
             schedule: json(&schedule),
@@ -38,7 +39,7 @@ impl FromRow for CycleRow {
 
 const CYCLE_SELECT: &str =
     "SELECT id, locality, title_kk, title_ru, title_en, budget, max_projects,
-    budget_limited, rule, min_age, phase, schedule, results FROM cycles";
+    budget_limited, rule, min_votes, min_age, phase, schedule, results FROM cycles";
 
 pub fn cycle(c: &mut dyn Conn, id: &str) -> AppResult<Option<Cycle>> {
     Ok(cycles(c, &[id.to_string()])?.into_iter().next())
@@ -140,6 +141,7 @@ pub fn ballot_cycle(c: &mut dyn Conn, id: &str) -> AppResult<Option<Cycle>> {
                 max_projects: r.get("max_projects")?,
                 budget_limited_ballot: r.get("budget_limited")?,
                 rule: r.get("rule")?,
+                min_votes: None,
                 min_age: r.get("min_age")?,
                 phase: Phase::parse(&phase).unwrap_or(Phase::Closed),
                 schedule: Default::default(),
@@ -285,6 +287,7 @@ pub fn item_visible(
                 public: enum_of(&r.get::<String>("status")?).is_ok_and(proposals_public),
                 owner: r.get("author")?,
                 locality: r.get("locality")?,
+                body: None,
             })
         })
         .transpose()?;

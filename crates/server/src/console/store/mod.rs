@@ -18,41 +18,77 @@ use crate::error::AppResult;
 pub enum Scope {
     /// An unscoped grant (admins, or a role granted everywhere).
     All,
-    /// These localities (the grants' subtrees); empty: nothing.
-    Within(Vec<String>),
+    /// These localities (the grants' subtrees) and, for appeals only,
+    /// these bodies (departments' grants); both empty: nothing.
+    Within {
+        localities: Vec<String>,
+        bodies: Vec<String>,
+    },
 }
 
 impl Scope {
     pub fn is_empty(&self) -> bool {
-        matches!(self, Scope::Within(v) if v.is_empty())
+        matches!(self, Scope::Within { localities, bodies } if localities.is_empty() && bodies.is_empty())
     }
 
     pub fn contains(&self, locality: &str) -> bool {
         match self {
             Scope::All => true,
-            Scope::Within(v) => v.iter().any(|l| l == locality),
+            Scope::Within { localities, .. } => localities.iter().any(|l| l == locality),
         }
+    }
+
+    /// Whether an item in `locality`, addressed to `body` if any, is in it.
+    pub fn holds(&self, place: &Place) -> bool {
+        self.contains(&place.locality)
+            || matches!((self, &place.body), (Scope::Within { bodies, .. }, Some(b)) if bodies.contains(b))
     }
 
     /// ` AND locality IN (…)` with its values appended to `params`.
     fn sql(&self, column: &str, params: &mut Vec<Value>) -> String {
-        match self {
-            Scope::All => String::new(),
-            Scope::Within(locs) => {
-                let list = placeholders(params.len() + 1, locs.len());
-                params.extend(locs.iter().map(Value::from));
-                format!(" AND {column} IN ({list})")
+        self.sql_at(column, None, params)
+    }
+
+    /// ` AND (locality IN (…) OR body IN (…))`, either part alone when
+    /// the other is empty (so an index on each can serve); `body_column`
+    /// only where items are addressed to bodies.
+    fn sql_at(&self, column: &str, body_column: Option<&str>, params: &mut Vec<Value>) -> String {
+        let Scope::Within { localities, bodies } = self else {
+            return String::new();
+        };
+        let mut parts = Vec::new();
+        let mut within = |col: &str, values: &[String], params: &mut Vec<Value>| {
+            if !values.is_empty() {
+                let list = placeholders(params.len() + 1, values.len());
+                params.extend(values.iter().map(Value::from));
+                parts.push(format!("{col} IN ({list})"));
             }
+        };
+        within(column, localities, params);
+        if let Some(bc) = body_column {
+            within(bc, bodies, params);
+        }
+        match parts.len() {
+            0 => " AND 1 = 0".into(),
+            1 => format!(" AND {}", parts[0]),
+            _ => format!(" AND ({})", parts.join(" OR ")),
         }
     }
 }
 
+pub use crate::auth::Place;
+
 /// The caller's scope for `roles` (admins everywhere they are granted),
 /// the same grants `auth::require_role` checks when an op is applied.
+/// Departments' grants are left out: they reach only appeals
+/// ([`appeal_scope`]).
 pub fn scope(c: &mut dyn Conn, actor: &Actor, roles: &[Role]) -> AppResult<Scope> {
     let mut roots = Vec::new();
     for g in &actor.roles {
-        if g.role == Role::Citizen || !(roles.contains(&g.role) || g.role == Role::Admin) {
+        if g.role == Role::Citizen
+            || g.body.is_some()
+            || !(roles.contains(&g.role) || g.role == Role::Admin)
+        {
             continue;
         }
         match &g.locality {
@@ -60,15 +96,42 @@ pub fn scope(c: &mut dyn Conn, actor: &Actor, roles: &[Role]) -> AppResult<Scope
             Some(l) => roots.push(l.clone()),
         }
     }
-    if roots.is_empty() {
-        return Ok(Scope::Within(Vec::new()));
-    }
-    Ok(Scope::Within(auth::locality_tree(c)?.subtree(&roots)))
+    let localities = if roots.is_empty() {
+        Vec::new()
+    } else {
+        auth::locality_tree(c)?.subtree(&roots)
+    };
+    Ok(Scope::Within {
+        localities,
+        bodies: Vec::new(),
+    })
+}
+
+/// Where the caller works on appeals: the localities of their officials'
+/// grants and the bodies of their departments' grants (the appeals
+/// `auth::require_role_at` lets them act on).
+pub fn appeal_scope(c: &mut dyn Conn, actor: &Actor) -> AppResult<Scope> {
+    let scope = scope(c, actor, APPEAL_ROLES)?;
+    let Scope::Within { localities, .. } = scope else {
+        return Ok(Scope::All);
+    };
+    let bodies = actor
+        .roles
+        .iter()
+        .filter(|g| APPEAL_ROLES.contains(&g.role))
+        .filter_map(|g| g.body.clone())
+        .collect();
+    Ok(Scope::Within { localities, bodies })
 }
 
 /// The caller's scope for `roles`, `None` when they hold none of them.
 pub fn granted_scope(c: &mut dyn Conn, actor: &Actor, roles: &[Role]) -> AppResult<Option<Scope>> {
     Ok(Some(scope(c, actor, roles)?).filter(|s| !s.is_empty()))
+}
+
+/// [`appeal_scope`], `None` when the caller works on no appeals.
+pub fn granted_appeal_scope(c: &mut dyn Conn, actor: &Actor) -> AppResult<Option<Scope>> {
+    Ok(Some(appeal_scope(c, actor)?).filter(|s| !s.is_empty()))
 }
 
 /// Who may work on appeals, on moderation, on expert review.
@@ -147,7 +210,7 @@ pub fn appeals_queue(
     // rows. Sorting 100,000 whole rows to show 50 is what this avoids.
     let mut params: Vec<Value> = Vec::new();
     let mut sql = String::from("SELECT id FROM appeals WHERE 1 = 1");
-    sql.push_str(&scope.sql("locality", &mut params));
+    sql.push_str(&scope.sql_at("locality", Some("addressee"), &mut params));
     if let Some(s) = f.status {
         params.push(s.as_str().into());
         sql.push_str(&format!(" AND status = ${}", params.len()));
@@ -233,7 +296,7 @@ pub fn appeal_counts(
     // Each count is a range of the `appeals_queue` index (locality,
     // status, due date): no row is read.
     let mut params: Vec<Value> = Vec::new();
-    let within = scope.sql("locality", &mut params);
+    let within = scope.sql_at("locality", Some("addressee"), &mut params);
     let n = params.len();
     let new = count(
         c,
@@ -399,6 +462,8 @@ pub struct GrantRow {
     pub role: String,
     /// '' for an unscoped grant.
     pub locality: String,
+    /// A department's grant: its body ('' otherwise).
+    pub body: String,
     pub label: String,
     pub phone: String,
 }
@@ -409,6 +474,7 @@ impl FromRow for GrantRow {
             user_id: r.get("user_id")?,
             role: r.get("role")?,
             locality: r.get("locality")?,
+            body: r.get("body")?,
             label: r.get("label")?,
             phone: r.get("phone")?,
         })
@@ -420,9 +486,9 @@ pub fn grants(c: &mut dyn Conn, scope: &Scope) -> AppResult<Vec<GrantRow>> {
     let mut params = vec![Value::from(Role::Citizen.as_str())];
     let within = scope.sql("g.locality", &mut params);
     let sql = format!(
-        "SELECT g.user_id, g.role, g.locality, g.label, r.phone FROM roles g
+        "SELECT g.user_id, g.role, g.locality, g.body, g.label, r.phone FROM roles g
          JOIN residents r ON r.id = g.user_id
-         WHERE g.role <> $1{within} ORDER BY g.locality, g.role, g.label, g.user_id"
+         WHERE g.role <> $1{within} ORDER BY g.locality, g.role, g.body, g.label, g.user_id"
     );
     let mut out = Vec::new();
     for r in c.query(&sql, &params)? {

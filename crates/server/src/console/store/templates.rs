@@ -47,7 +47,7 @@ pub fn in_scope(c: &mut dyn Conn, scope: &Scope) -> AppResult<Vec<TemplateRow>> 
         .into_iter()
         .filter(|t| match scope {
             Scope::All => true,
-            Scope::Within(_) => !t.locality.is_empty() && scope.contains(&t.locality),
+            Scope::Within { .. } => !t.locality.is_empty() && scope.contains(&t.locality),
         })
         .collect())
 }
