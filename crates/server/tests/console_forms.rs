@@ -144,45 +144,7 @@ async fn expired_session_keeps_the_form(srv: Server) {
     assert_eq!(srv.count(not_yet, vec![]).await, 0);
 
     // Signing in again shows what was typed and sends it with one button.
-    let b = browser();
-    let r = b.get(srv.url("/console/login")).send().await.expect("get");
-    let pre = cookie_value(&set_cookie(&r, "dauys_console_pre").expect("pre"));
-    let pre_cookie = format!("dauys_console_pre={pre}");
-    let kept_plain = unescape(&kept);
-    let r = b
-        .post(srv.url("/console/login"))
-        .header("cookie", &pre_cookie)
-        .form(&[
-            ("csrf", pre.as_str()),
-            ("iin", official_p.iin.as_str()),
-            ("resume_to", action.as_str()),
-            ("resume", kept_plain.as_str()),
-        ])
-        .send()
-        .await
-        .expect("iin");
-    let html = r.text().await.unwrap_or_default();
-    assert_eq!(hidden_in(&html, "/console/login/code", "resume_to"), action);
-    let code = srv.last_code(&official_p.phone);
-    let r = b
-        .post(srv.url("/console/login/code"))
-        .header("cookie", &pre_cookie)
-        .form(&[
-            ("csrf", pre.as_str()),
-            ("iin", official_p.iin.as_str()),
-            ("code", code.as_str()),
-            ("resume_to", action.as_str()),
-            ("resume", kept_plain.as_str()),
-        ])
-        .send()
-        .await
-        .expect("code");
-    assert_eq!(r.status(), 200);
-    let session = format!(
-        "dauys_console={}",
-        cookie_value(&set_cookie(&r, "dauys_console").expect("session"))
-    );
-    let html = r.text().await.unwrap_or_default();
+    let (session, html) = sign_in_keeping(&srv, &official_p, &action, &kept).await;
     assert!(
         html.contains("Anonymous &#38; duplicate") || html.contains("Anonymous &amp; duplicate"),
         "{html}"
@@ -205,6 +167,149 @@ async fn expired_session_keeps_the_form(srv: Server) {
     assert_eq!(srv.count(not_yet, vec![]).await, 1);
 }
 both_backends!(console_expired_form, expired_session_keeps_the_form);
+
+/// Signs `who` in again through both sign-in steps, carrying the kept
+/// form (`resume_to`, `resume` as the expired page had them); returns the
+/// new session's cookie and the page after the code: the form to resend.
+async fn sign_in_keeping(
+    srv: &Server,
+    who: &dauys_server::demo::Person,
+    action: &str,
+    kept: &str,
+) -> (String, String) {
+    let b = browser();
+    let r = b.get(srv.url("/console/login")).send().await.expect("get");
+    let pre = cookie_value(&set_cookie(&r, "dauys_console_pre").expect("pre"));
+    let pre_cookie = format!("dauys_console_pre={pre}");
+    let kept_plain = unescape(kept);
+    let r = b
+        .post(srv.url("/console/login"))
+        .header("cookie", &pre_cookie)
+        .form(&[
+            ("csrf", pre.as_str()),
+            ("iin", who.iin.as_str()),
+            ("resume_to", action),
+            ("resume", kept_plain.as_str()),
+        ])
+        .send()
+        .await
+        .expect("iin");
+    let html = r.text().await.unwrap_or_default();
+    assert_eq!(hidden_in(&html, "/console/login/code", "resume_to"), action);
+    let code = srv.last_code(&who.phone);
+    let r = b
+        .post(srv.url("/console/login/code"))
+        .header("cookie", &pre_cookie)
+        .form(&[
+            ("csrf", pre.as_str()),
+            ("iin", who.iin.as_str()),
+            ("code", code.as_str()),
+            ("resume_to", action),
+            ("resume", kept_plain.as_str()),
+        ])
+        .send()
+        .await
+        .expect("code");
+    assert_eq!(r.status(), 200);
+    let session = format!(
+        "dauys_console={}",
+        cookie_value(&set_cookie(&r, "dauys_console").expect("session"))
+    );
+    (session, r.text().await.unwrap_or_default())
+}
+
+/// A multipart form (an implementation update with a photo) sent after
+/// the session expired: its text is kept, the form comes back multipart
+/// with an empty file input to choose the photo again, and sent with it
+/// the update is applied once.
+async fn expired_session_keeps_a_multipart_form(srv: Server) {
+    srv.set_today("2026-12-01");
+    let official_p = srv.person("official, Pavlodar", 0);
+    let official = staff(&srv, &official_p).await;
+    let (_, html) = get(&srv, &official.cookie, "/console/implementation").await;
+    let at = html.find("/console/work/").expect("a project being built");
+    let action: String = html[at..].split('"').next().unwrap_or_default().to_string();
+    let project = action.split('/').nth(3).unwrap_or_default().to_string();
+    let op = hidden_in(&html, &action, "op_id");
+    let photo = include_bytes!("../../cli/tests/data/tiny.png").to_vec();
+    let form = |csrf: String, op: String| {
+        reqwest::multipart::Form::new()
+            .text("csrf", csrf)
+            .text("op_id", op)
+            .text("progress", "55")
+            .text("note", "Walls up & the roof <next>")
+            .part(
+                "photo",
+                reqwest::multipart::Part::bytes(photo.clone())
+                    .file_name("works.png")
+                    .mime_str("image/png")
+                    .expect("mime"),
+            )
+    };
+
+    srv.set_today("2026-12-02");
+    let r = browser()
+        .post(srv.url(&action))
+        .header("cookie", &official.cookie)
+        .multipart(form(official.csrf.clone(), op.clone()))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap_or_default();
+    assert_eq!(hidden_in(&html, "/console/login", "resume_to"), action);
+    let kept = hidden_in(&html, "/console/login", "resume");
+    assert!(
+        !kept.contains("csrf"),
+        "the old token is not carried: {kept}"
+    );
+    let (_, v) = srv.get(&format!("/v1/proposals/{project}"), None).await;
+    assert_ne!(v["progress"], 55, "nothing applied yet: {v}");
+
+    let (session, html) = sign_in_keeping(&srv, &official_p, &action, &kept).await;
+    let at = html
+        .find(&format!("action=\"{action}\""))
+        .unwrap_or_else(|| panic!("no form to resend: {html}"));
+    let resend = &html[at..html[at..].find("</form>").map_or(html.len(), |e| at + e)];
+    assert!(
+        resend.contains("enctype=\"multipart/form-data\""),
+        "{resend}"
+    );
+    assert!(
+        resend.contains("type=\"file\"") && resend.contains("name=\"photo\""),
+        "{resend}"
+    );
+    assert_eq!(hidden_in(&html, &action, "op_id"), op, "the same op id");
+    assert_eq!(hidden_in(&html, &action, "progress"), "55");
+    assert_eq!(
+        unescape(&hidden_in(&html, &action, "note")),
+        "Walls up & the roof <next>"
+    );
+    assert!(
+        !resend.contains("_resume_"),
+        "the marks stay out of the form: {resend}"
+    );
+    let csrf = hidden_in(&html, &action, "csrf");
+    let r = browser()
+        .post(srv.url(&action))
+        .header("cookie", &session)
+        .multipart(form(csrf, op.clone()))
+        .send()
+        .await
+        .expect("resend");
+    assert_eq!(
+        location(&r),
+        "/console/implementation?flash=console-flash-progress"
+    );
+    let (_, v) = srv.get(&format!("/v1/proposals/{project}"), None).await;
+    assert_eq!(v["progress"], 55, "{v}");
+    let media: Vec<String> = serde_json::from_value(v["media"].clone()).unwrap_or_default();
+    assert!(media.contains(&format!("{op}-photo")), "{v}");
+}
+both_backends!(
+    console_expired_multipart,
+    expired_session_keeps_a_multipart_form
+);
 
 /// HTML attribute text back to plain text (askama escapes `&<>"'`).
 fn unescape(s: &str) -> String {
