@@ -127,7 +127,11 @@ pub fn on_both(name: &str, run: impl Fn(&str, &str)) {
         "SQLite",
         &format!("sqlite:{}", dir.join("bench.db").display()),
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    if std::env::var_os("DAUYS_BENCH_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    } else {
+        println!("SQLite database kept in {}", dir.display());
+    }
     match std::env::var("DAUYS_TEST_POSTGRES") {
         Ok(url) => {
             let db = format!("dauys_{name}_bench_{}", std::process::id());

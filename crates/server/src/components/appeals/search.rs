@@ -14,7 +14,8 @@
 //!   wrong for Kazakh), so the database needs a UTF-8 locale (Debian's
 //!   default `C.UTF-8` is one) for Cyrillic capitals to match.
 
-use crate::db::{Dialect, Value};
+use crate::db::{placeholders, Conn, DbResult, Dialect, Value};
+use crate::error::AppResult;
 
 /// At most this many words are searched for (the rest are ignored).
 const MAX_WORDS: usize = 8;
@@ -63,6 +64,61 @@ pub fn condition(dialect: Dialect, text: &str, params: &mut Vec<Value>) -> Strin
             format!(" AND {DOCUMENT} @@ to_tsquery('simple', ${})", params.len())
         }
     }
+}
+
+/// SQLite: the `search_key` of every appeal matching `text` (all its
+/// words), straight from the full-text index's lists.
+pub fn matching_keys(c: &mut dyn Conn, text: &str) -> AppResult<Vec<i64>> {
+    let mut params = Vec::new();
+    let cond = condition(Dialect::Sqlite, text, &mut params);
+    if cond.is_empty() {
+        return Ok(Vec::new());
+    }
+    // One row of text, not a row per match: a word in 100,000 appeals
+    // costs a third of the time this way.
+    let all: Option<String> = c
+        .query_one(
+            "SELECT group_concat(rowid) AS keys FROM appeals_fts WHERE appeals_fts MATCH $1",
+            &params,
+        )?
+        .map(|r| r.get("keys"))
+        .transpose()?
+        .flatten();
+    Ok(all
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|k| k.parse().ok())
+        .collect())
+}
+
+/// PostgreSQL: which of the appeals `ids` match `text`, checked row by row
+/// (`ts_match_vq` is the `@@` operator as a function, which no index
+/// answers: for a few hundred rows that is cheaper than the index's
+/// bitmap of a word found in most appeals).
+pub fn matching_among(
+    c: &mut dyn Conn,
+    text: &str,
+    ids: &[String],
+) -> AppResult<std::collections::HashSet<String>> {
+    let words = words(text);
+    if words.is_empty() || ids.is_empty() {
+        return Ok(ids.iter().cloned().collect());
+    }
+    let query: Vec<String> = words.iter().map(|w| format!("{w}:*")).collect();
+    let mut params: Vec<Value> = vec![query.join(" & ").into()];
+    let list = placeholders(2, ids.len());
+    params.extend(ids.iter().map(Value::from));
+    let rows = c.query(
+        &format!(
+            "SELECT id FROM appeals WHERE id IN ({list})
+               AND ts_match_vq({DOCUMENT}, to_tsquery('simple', $1))"
+        ),
+        &params,
+    )?;
+    rows.iter()
+        .map(|r| r.get::<String>("id"))
+        .collect::<DbResult<_>>()
+        .map_err(Into::into)
 }
 
 /// The indexed expression on PostgreSQL: exactly the one of migration 10's

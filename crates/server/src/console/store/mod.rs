@@ -2,15 +2,17 @@
 //! counts, always limited to the caller's scope — the localities under
 //! the caller's grants of the roles that may act there.
 
+mod appeals;
 pub mod sessions;
 pub mod templates;
 
-use dauys_proto::workdays::format_date;
-use dauys_proto::{AppealStatus, AppealType, ProposalStatus, Role};
+use appeals::count;
+pub use appeals::{appeal_counts, appeals_queue, AppealCounts, AppealFilter, QueueRow};
+
+use dauys_proto::{ProposalStatus, Role};
 
 use crate::auth::{self, Actor};
-use crate::components::appeals::search;
-use crate::db::{load_in, placeholders, Conn, DbResult, FromRow, Row, Value};
+use crate::db::{placeholders, Conn, DbResult, FromRow, Row, Value};
 use crate::error::AppResult;
 
 /// Where a staff member may look, for one kind of work.
@@ -140,194 +142,6 @@ pub const MODERATION_ROLES: &[Role] = &[Role::Moderator, Role::Official];
 pub const REVIEW_ROLES: &[Role] = &[Role::Expert, Role::Official];
 /// Who administers staff (only administrators: `scope` lets admins in).
 pub const ADMIN_ROLES: &[Role] = &[Role::Admin];
-
-const OPEN: &str = "('submitted', 'registered', 'redirected', 'extended')";
-
-/// Queue filters (all optional).
-#[derive(Debug, Clone, Default)]
-pub struct AppealFilter {
-    pub status: Option<AppealStatus>,
-    /// Only appeals still open (the console's default inbox) when no
-    /// `status` is given.
-    pub open_only: bool,
-    pub appeal_type: Option<AppealType>,
-    pub overdue: bool,
-    /// Words in the subject or text (case-insensitive).
-    pub text: String,
-    /// Addressed to this body.
-    pub addressee: Option<String>,
-    /// Due on or before this day (`YYYY-MM-DD`).
-    pub due_before: Option<time::Date>,
-}
-
-/// One line of the appeals queue.
-#[derive(Debug, Clone)]
-pub struct QueueRow {
-    pub id: String,
-    pub subject: String,
-    pub appeal_type: String,
-    pub status: String,
-    pub addressee: String,
-    pub locality: String,
-    pub reg_number: Option<String>,
-    pub due_date: Option<String>,
-    pub submitted_at: i64,
-}
-
-impl FromRow for QueueRow {
-    fn from_row(r: &Row) -> DbResult<Self> {
-        Ok(QueueRow {
-            id: r.get("id")?,
-            subject: r.get("subject")?,
-            appeal_type: r.get("appeal_type")?,
-            status: r.get("status")?,
-            addressee: r.get("addressee")?,
-            locality: r.get("locality")?,
-            reg_number: r.get("reg_number")?,
-            due_date: r.get("due_date")?,
-            submitted_at: r.get("submitted_at")?,
-        })
-    }
-}
-
-/// Appeals in scope matching `f`, by due date (unregistered ones, which
-/// have none yet, after them by arrival); `limit` from `offset`.
-pub fn appeals_queue(
-    c: &mut dyn Conn,
-    scope: &Scope,
-    f: &AppealFilter,
-    today: time::Date,
-    offset: i64,
-    limit: i64,
-) -> AppResult<Vec<QueueRow>> {
-    if scope.is_empty() {
-        return Ok(Vec::new());
-    }
-    // Two steps: the ids of the page, read from the `appeals_queue`
-    // index alone (locality, status, due date, submission, id, type — no
-    // row is read to filter or sort; words searched come from the
-    // full-text index), then those
-    // rows. Sorting 100,000 whole rows to show 50 is what this avoids.
-    let mut params: Vec<Value> = Vec::new();
-    let mut sql = String::from("SELECT id FROM appeals WHERE 1 = 1");
-    sql.push_str(&scope.sql_at("locality", Some("addressee"), &mut params));
-    if let Some(s) = f.status {
-        params.push(s.as_str().into());
-        sql.push_str(&format!(" AND status = ${}", params.len()));
-    } else if f.open_only || f.overdue {
-        sql.push_str(&format!(" AND status IN {OPEN}"));
-    }
-    if let Some(t) = f.appeal_type {
-        params.push(t.as_str().into());
-        sql.push_str(&format!(" AND appeal_type = ${}", params.len()));
-    }
-    if f.overdue {
-        params.push(format_date(today).into());
-        sql.push_str(&format!(
-            " AND status IN {OPEN} AND due_date IS NOT NULL AND due_date < ${}",
-            params.len()
-        ));
-    }
-    if let Some(body) = &f.addressee {
-        params.push(body.as_str().into());
-        sql.push_str(&format!(" AND addressee = ${}", params.len()));
-    }
-    if let Some(day) = f.due_before {
-        params.push(format_date(day).into());
-        sql.push_str(&format!(
-            " AND due_date IS NOT NULL AND due_date <= ${}",
-            params.len()
-        ));
-    }
-    sql.push_str(&search::condition(c.dialect(), &f.text, &mut params));
-    params.push(limit.into());
-    params.push(offset.into());
-    sql.push_str(&format!(
-        " ORDER BY CASE WHEN due_date IS NULL THEN 1 ELSE 0 END, due_date, submitted_at, id
-          LIMIT ${} OFFSET ${}",
-        params.len() - 1,
-        params.len()
-    ));
-    let ids: Vec<String> = c
-        .query(&sql, &params)?
-        .iter()
-        .map(|r| r.get("id"))
-        .collect::<DbResult<_>>()?;
-    let mut rows: Vec<QueueRow> = load_in(c, &ids, &[], |list| {
-        format!(
-            "SELECT id, subject, appeal_type, status, addressee, locality, reg_number, due_date,
-                   submitted_at FROM appeals WHERE id IN ({list})"
-        )
-    })?;
-    let pos: std::collections::HashMap<&str, usize> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
-    rows.sort_by_key(|r| pos.get(r.id.as_str()).copied().unwrap_or(usize::MAX));
-    Ok(rows)
-}
-
-/// The dashboard's appeal counts.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AppealCounts {
-    /// Not registered yet.
-    pub new: i64,
-    /// Open, due from today to a week ahead.
-    pub due_week: i64,
-    pub overdue: i64,
-}
-
-fn count(c: &mut dyn Conn, sql: &str, params: &[Value]) -> AppResult<i64> {
-    Ok(c.query_one(sql, params)?
-        .map(|r| r.get::<i64>("n"))
-        .transpose()?
-        .unwrap_or(0))
-}
-
-pub fn appeal_counts(
-    c: &mut dyn Conn,
-    scope: &Scope,
-    today: time::Date,
-) -> AppResult<AppealCounts> {
-    if scope.is_empty() {
-        return Ok(AppealCounts::default());
-    }
-    // Each count is a range of the `appeals_queue` index (locality,
-    // status, due date): no row is read.
-    let mut params: Vec<Value> = Vec::new();
-    let within = scope.sql_at("locality", Some("addressee"), &mut params);
-    let n = params.len();
-    let new = count(
-        c,
-        &format!("SELECT COUNT(*) AS n FROM appeals WHERE status = 'submitted'{within}"),
-        &params,
-    )?;
-    params.push(format_date(today).into());
-    let overdue = count(
-        c,
-        &format!(
-            "SELECT COUNT(*) AS n FROM appeals WHERE status IN {OPEN} AND due_date < ${}{within}",
-            n + 1
-        ),
-        &params,
-    )?;
-    params.push(format_date(today + time::Duration::days(7)).into());
-    let due_week = count(
-        c,
-        &format!(
-            "SELECT COUNT(*) AS n FROM appeals WHERE status IN {OPEN} AND due_date >= ${} AND due_date <= ${}{within}",
-            n + 1,
-            n + 2
-        ),
-        &params,
-    )?;
-    Ok(AppealCounts {
-        new,
-        due_week,
-        overdue,
-    })
-}
 
 /// Proposals in scope with one of `statuses`.
 pub fn count_proposals(
