@@ -72,7 +72,7 @@ pub async fn proposal_get(
     Path(id): Path<String>,
 ) -> AppResult<Json<Proposal>> {
     let v = blocking(&st, move |_, c| {
-        read::proposal(c, &id, actor.as_ref().map(|a| a.user_id.as_str()))
+        super::store::proposal_for(c, &id, actor.as_ref())
     })
     .await?;
     found(v, "proposal")

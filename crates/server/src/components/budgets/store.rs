@@ -100,11 +100,12 @@ impl FromRow for ProposalRow {
 }
 
 impl ProposalRow {
-    /// The proposal as `viewer` may see it, if at all.
-    fn visible_to(self, viewer: Option<&str>) -> Option<Proposal> {
+    /// The proposal as `viewer` may see it, if at all (`staff`: the viewer
+    /// works on it, see [`item_visible`]).
+    fn visible_to(self, viewer: Option<&str>, staff: bool) -> Option<Proposal> {
         let mut p = self.proposal;
         p.mine = viewer == Some(self.author.as_str());
-        if !p.mine && !proposals_public(p.status) {
+        if !p.mine && !staff && !proposals_public(p.status) {
             return None;
         }
         // Tallies stay secret until voting is over.
@@ -123,6 +124,28 @@ const PROPOSAL_SELECT: &str = "SELECT p.id, p.cycle_id, p.locality, p.author, p.
 
 pub fn proposal(c: &mut dyn Conn, id: &str, viewer: Option<&str>) -> AppResult<Option<Proposal>> {
     Ok(proposals(c, &[id.to_string()], viewer)?.into_iter().next())
+}
+
+/// One proposal as `viewer` may see it: published ones to anyone, others
+/// to their author and to the staff who work on them in their scope
+/// (moderators, experts, officials: [`item_visible`], the photos' rule).
+pub fn proposal_for(
+    c: &mut dyn Conn,
+    id: &str,
+    viewer: Option<&crate::auth::Actor>,
+) -> AppResult<Option<Proposal>> {
+    let rows: Vec<ProposalRow> = rows(
+        c,
+        &format!("{PROPOSAL_SELECT} WHERE p.id = $1"),
+        params![id],
+    )?;
+    let Some(row) = rows.into_iter().next() else {
+        return Ok(None);
+    };
+    let user = viewer.map(|v| v.user_id.as_str());
+    let open = user == Some(row.author.as_str()) || proposals_public(row.proposal.status);
+    let staff = !open && item_visible(c, "proposal", id, viewer)? == Some(true);
+    Ok(row.visible_to(user, staff))
 }
 
 /// What the ballot rule reads of a cycle (phase, budget, limits, locality,
@@ -213,7 +236,7 @@ pub fn proposals(
     })?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| r.visible_to(viewer))
+        .filter_map(|r| r.visible_to(viewer, false))
         .collect())
 }
 
@@ -229,7 +252,7 @@ pub fn proposals_of(
     )?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| r.visible_to(viewer))
+        .filter_map(|r| r.visible_to(viewer, false))
         .collect())
 }
 
