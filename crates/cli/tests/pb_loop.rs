@@ -216,7 +216,36 @@ fn proposal_to_implementation() {
     assert_eq!(p["status"], "on_ballot");
     assert_eq!(p["expert_cost"], 610000);
 
-    // 5. Voting: both residents vote from their devices.
+    // 5. Voting: both residents vote from their devices. The vote opens
+    // only once every proposal is decided: the demo's others still waiting
+    // are declined first, each with its published reason.
+    let waiting: Vec<(String, String)> = {
+        let db = srv.sql();
+        let mut q = db
+            .prepare(
+                "SELECT id, status FROM proposals WHERE cycle_id = ?1
+                   AND status IN ('submitted', 'in_moderation', 'needs_changes', 'accepted', 'expert_review')",
+            )
+            .unwrap();
+        q.query_map([&cycle], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    for (id, status) in waiting {
+        if matches!(status.as_str(), "accepted" | "expert_review") {
+            expert.act(
+                OpKind::ProposalReview,
+                json!({"proposal_id": id, "feasible": false, "cost_estimate": 0,
+                       "note": "Not this year"}),
+            );
+        } else {
+            moderator.act(
+                OpKind::ProposalModerate,
+                json!({"proposal_id": id, "decision": "reject", "reason": "Out of this cycle's scope"}),
+            );
+        }
+    }
     let official = Staff::sign_in(&srv, OFFICIAL);
     official.act(
         OpKind::CyclePhase,

@@ -98,3 +98,86 @@ async fn bounds_and_phases(srv: Server) {
     assert!(!r.to_string().contains(dauys_server::demo::CITY), "{r}");
 }
 both_backends!(bounds, bounds_and_phases);
+
+/// A vote opens only when every proposal is decided, whichever phases are
+/// gone through on the way; closing a cycle outright stays possible.
+async fn no_phase_skips_a_proposal(srv: Server) {
+    let official = srv.sign_in(&srv.person("official, Pavlodar", 0)).await;
+    let resident = srv.sign_in(&srv.person("resident", 1)).await;
+    let create = || async {
+        let r = official
+            .one(
+                &srv,
+                "cycle.create",
+                json!({"locality": dauys_server::demo::CITY, "budget": 1_000_000,
+                       "title": {"kk": "Қ", "ru": "К", "en": "C"}}),
+            )
+            .await;
+        r["entity_id"].as_str().expect("cycle").to_string()
+    };
+    let cycle = create().await;
+    let r = resident
+        .one(
+            &srv,
+            "proposal.submit",
+            json!({"cycle_id": cycle, "title": "Скамейка", "description": "d",
+                   "category": "parks", "cost": 100000}),
+        )
+        .await;
+    let pid = r["entity_id"].as_str().expect("proposal").to_string();
+    let phase = |cycle: String, phase: &'static str| {
+        let (srv, official) = (&srv, &official);
+        async move {
+            official
+                .one(
+                    srv,
+                    "cycle.phase",
+                    json!({"cycle_id": cycle, "phase": phase}),
+                )
+                .await
+        }
+    };
+    // Straight to voting, or through moderation: the proposal still waits.
+    for to in ["voting", "tallying"] {
+        let r = phase(cycle.clone(), to).await;
+        assert_eq!(r["status"], "rejected", "{to}: {r}");
+        assert_eq!(r["code"], "invalid_transition", "{r}");
+    }
+    assert_eq!(
+        phase(cycle.clone(), "moderation").await["status"],
+        "accepted"
+    );
+    let r = phase(cycle.clone(), "voting").await;
+    assert_eq!(r["code"], "invalid_transition", "{r}");
+    // Decided (moderated and reviewed): the vote opens, the project on it.
+    for (kind, payload) in [
+        (
+            "proposal.moderate",
+            json!({"proposal_id": pid, "decision": "accept", "reason": "ok"}),
+        ),
+        (
+            "proposal.review",
+            json!({"proposal_id": pid, "feasible": true, "cost_estimate": 100000}),
+        ),
+    ] {
+        assert_eq!(
+            official.one(&srv, kind, payload).await["status"],
+            "accepted"
+        );
+    }
+    assert_eq!(phase(cycle.clone(), "voting").await["status"], "accepted");
+    let (_, p) = srv.get(&format!("/v1/proposals/{pid}"), None).await;
+    assert_eq!(p["status"], "on_ballot", "{p}");
+    // Another cycle with a proposal waiting can still be closed outright.
+    let other = create().await;
+    resident
+        .one(
+            &srv,
+            "proposal.submit",
+            json!({"cycle_id": other, "title": "Фонтан", "description": "d",
+                   "category": "parks", "cost": 100000}),
+        )
+        .await;
+    assert_eq!(phase(other, "closed").await["status"], "accepted");
+}
+both_backends!(phase_skips, no_phase_skips_a_proposal);

@@ -118,6 +118,20 @@ pub fn phase(c: &mut dyn Conn, ctx: &mut Ctx, p: CyclePhasePayload) -> AppResult
         )
         .into());
     }
+    // Opening the vote (from collecting, moderation or review, whether or
+    // not those phases were gone through) needs every proposal decided: a
+    // proposal still waiting would silently miss the ballot. Closing a
+    // cycle outright is always possible.
+    if cy.phase < Phase::Voting && p.phase >= Phase::Voting && p.phase != Phase::Closed {
+        let waiting = undecided(c, &p.cycle_id)?;
+        if waiting > 0 {
+            return Err(Reject::new(
+                ErrorCode::InvalidTransition,
+                format!("{waiting} proposals still wait for moderation, revision or review"),
+            )
+            .into());
+        }
+    }
     // Voting is over: counted once this batch has committed (outside the
     // write lock, see `count_closed`), not inside its transaction.
     let closes_voting = p.phase >= Phase::Tallying && cy.phase < Phase::Tallying;
@@ -140,6 +154,28 @@ pub fn phase(c: &mut dyn Conn, ctx: &mut Ctx, p: CyclePhasePayload) -> AppResult
         entity_id: p.cycle_id,
         receipt: None,
     })
+}
+
+/// Proposals of a cycle not yet decided: waiting for a moderator, for
+/// their author's revision or for an expert.
+fn undecided(c: &mut dyn Conn, cycle_id: &str) -> AppResult<i64> {
+    let waiting = [
+        ProposalStatus::Submitted,
+        ProposalStatus::InModeration,
+        ProposalStatus::NeedsChanges,
+        ProposalStatus::Accepted,
+        ProposalStatus::ExpertReview,
+    ];
+    let list = crate::db::placeholders(2, waiting.len());
+    let mut args: Vec<crate::db::Value> = vec![cycle_id.into()];
+    args.extend(waiting.iter().map(|s| crate::db::Value::from(s.as_str())));
+    Ok(c.query_one(
+        &format!("SELECT COUNT(*) AS n FROM proposals WHERE cycle_id = $1 AND status IN ({list})"),
+        &args,
+    )?
+    .map(|r| r.get::<i64>("n"))
+    .transpose()?
+    .unwrap_or(0))
 }
 
 /// Validates and stores a ballot. The latest cast (by the device's time,
