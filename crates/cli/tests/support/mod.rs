@@ -28,22 +28,31 @@ fn serve_child() {
     ) else {
         return;
     };
+    // A path is a SQLite file; a `postgres://` URL is shared by every
+    // instance started on it. Opened before the runtime: PostgreSQL's
+    // client blocks, which a runtime's thread may not.
+    let url = if db.starts_with("postgres") {
+        db.clone()
+    } else {
+        format!("sqlite:{db}")
+    };
+    let st = dauys_server::open_state(&url, None, Arc::new(dauys_server::sms::LogGateway)).unwrap();
+    {
+        let mut c = st.pool.get().unwrap();
+        dauys_server::demo::seed_if_empty(&st, &mut *c).unwrap();
+        // More residents (rows `iin,phone,locality`), for tests with many
+        // devices; imported again by every start (an upsert).
+        if let Ok(csv) = std::env::var("DAUYS_TEST_SERVE_CENSUS") {
+            let f = std::fs::File::open(csv).unwrap();
+            dauys_server::census::import_csv(&st, &mut *c, f).unwrap();
+        }
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
     rt.block_on(async move {
-        let st = dauys_server::open_state(
-            &format!("sqlite:{db}"),
-            None,
-            Arc::new(dauys_server::sms::LogGateway),
-        )
-        .unwrap();
-        {
-            let mut c = st.pool.get().unwrap();
-            dauys_server::demo::seed_if_empty(&st, &mut *c).unwrap();
-        }
         let l = tokio::net::TcpListener::bind(&listen).await.unwrap();
         dauys_server::serve(l, st).await.unwrap();
     });
@@ -68,6 +77,8 @@ pub struct Server {
     /// after a request could otherwise get the previous, used code).
     pub taken: Mutex<std::collections::HashMap<String, usize>>,
     pub census: Arc<Mutex<Vec<String>>>,
+    /// Extra census rows the server imports when it starts.
+    pub census_csv: Option<PathBuf>,
 }
 
 impl Server {
@@ -88,9 +99,24 @@ impl Server {
             otp: Arc::default(),
             taken: Mutex::default(),
             census: Arc::default(),
+            census_csv: None,
         };
         s.spawn();
         s
+    }
+
+    /// A server not started yet (set `census_csv`, then `spawn`).
+    pub fn new(db: &Path, listen: &str) -> Server {
+        Server {
+            bin: server_bin(),
+            db: db.to_path_buf(),
+            listen: listen.to_string(),
+            child: None,
+            otp: Arc::default(),
+            taken: Mutex::default(),
+            census: Arc::default(),
+            census_csv: None,
+        }
     }
 
     pub fn spawn(&mut self) {
@@ -105,6 +131,11 @@ impl Server {
             ])
             .env("DAUYS_TEST_SERVE_DB", &self.db)
             .env("DAUYS_TEST_SERVE_LISTEN", &self.listen)
+            .envs(
+                self.census_csv
+                    .iter()
+                    .map(|p| ("DAUYS_TEST_SERVE_CENSUS", p)),
+            )
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
