@@ -182,6 +182,12 @@ async fn offline_then_online_200_mixed_ops() {
         srv_appeals_before + 50
     );
     assert_eq!(n("SELECT COUNT(*) FROM comments WHERE author = ?1"), 100);
+    // The appeals and ballots were signed bound to the account and server
+    // (protocol v2): the server marked the device key so.
+    assert_eq!(
+        n("SELECT COUNT(*) FROM devices WHERE user_id = ?1 AND bound = 1"),
+        1
+    );
     let nb: i64 = db
         .query_row(
             "SELECT COUNT(*) FROM ballots WHERE user_id = ?1 AND cycle_id IN (?2, ?3)",

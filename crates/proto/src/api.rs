@@ -76,6 +76,10 @@ pub struct Me {
     pub locality: String,
     pub age: i32,
     pub roles: Vec<RoleGrant>,
+    /// This server's id: devices sign ops bound to it and to `user_id`
+    /// ([`crate::signing_bytes_bound`]); empty from servers before it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub server_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -315,6 +315,22 @@ pub fn signing_bytes(op: &Op) -> Vec<u8> {
     .into_bytes()
 }
 
+/// The bytes a device signs for an op in protocol v2, bound to the account
+/// and the server it is for, so a signature is good for nothing else:
+/// `dauys-op-v2\n{server}\n{user}\n{id}\n{kind}\n{client_ts}\n{sha256 hex of
+/// canonical payload}` (`server` and `user` as in [`crate::Me`]).
+pub fn signing_bytes_bound(op: &Op, server: &str, user: &str) -> Vec<u8> {
+    let digest = Sha256::digest(canonical_json(&op.payload).as_bytes());
+    format!(
+        "dauys-op-v2\n{server}\n{user}\n{}\n{}\n{}\n{}",
+        op.id,
+        op.kind,
+        op.client_ts,
+        hex(&digest)
+    )
+    .into_bytes()
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);

@@ -180,7 +180,15 @@ async fn run(label: &str, url: String) {
             .json(&json!({"iin": iin, "code": code, "device_key": dauys_proto::hex(key.verifying_key().as_bytes())}))
             .send().await.expect("verify").json().await.expect("json");
         let token = s["token"].as_str().expect("token").to_string();
-        voters.push((token, key));
+        // Signed as today's clients sign: bound to the account and server.
+        let me = (
+            s["me"]["server_id"]
+                .as_str()
+                .expect("server id")
+                .to_string(),
+            s["me"]["user_id"].as_str().expect("user id").to_string(),
+        );
+        voters.push((token, key, me));
     }
     // Rounds: every voter pushes a signed batch of one ballot per cycle (a
     // later round re-votes, replacing the earlier ballot). Signing is done
@@ -192,7 +200,7 @@ async fn run(label: &str, url: String) {
         batches = Arc::new(
             voters
                 .iter()
-                .map(|(token, key)| {
+                .map(|(token, key, (server, user))| {
                     let ops: Vec<Op> = cycles
                         .iter()
                         .map(|(cy, p)| {
@@ -204,7 +212,8 @@ async fn run(label: &str, url: String) {
                                 signature: None,
                             };
                             op.signature = Some(dauys_proto::hex(
-                                &key.sign(&dauys_proto::signing_bytes(&op)).to_bytes(),
+                                &key.sign(&dauys_proto::signing_bytes_bound(&op, server, user))
+                                    .to_bytes(),
                             ));
                             op
                         })

@@ -47,6 +47,7 @@ pub fn open_state(
         }
         None => stored_secret(&mut *c)?,
     };
+    let server_id = server_id(&mut *c)?;
     let components = components::Registry::new(components::builtin())?;
     for comp in components.iter() {
         db::schema::migrate_component(&mut *c, comp.name(), comp.migrations())?;
@@ -63,6 +64,7 @@ pub fn open_state(
     }
     Ok(AppState {
         components: Arc::new(components),
+        server_id: server_id.into(),
         pool,
         secret: Arc::new(secret),
         sms,
@@ -108,6 +110,26 @@ fn same_key_as_before(c: &mut dyn Conn, key: &[u8; 32]) -> AppResult<()> {
 
 /// The key kept in the database when none is configured (first writer wins,
 /// so every instance on one database agrees).
+/// This server's id, made once and kept in the database (so every instance
+/// on it shares it): what devices bind their signatures to.
+fn server_id(c: &mut dyn Conn) -> AppResult<String> {
+    let fresh = uuid::Uuid::now_v7().to_string();
+    db::write_tx(c, |c| -> AppResult<()> {
+        c.exec(
+            "INSERT INTO settings (key, value) VALUES ('server_id', $1) ON CONFLICT (key) DO NOTHING",
+            params![&fresh],
+        )?;
+        Ok(())
+    })?;
+    Ok(c.query_one(
+        "SELECT value FROM settings WHERE key = 'server_id'",
+        params![],
+    )?
+    .map(|r| r.get("value"))
+    .transpose()?
+    .unwrap_or(fresh))
+}
+
 fn stored_secret(c: &mut dyn Conn) -> AppResult<[u8; 32]> {
     // A database whose key is kept outside it must never get a second one
     // (every IIN hash made with it would be wrong).

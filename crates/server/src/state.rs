@@ -24,6 +24,9 @@ pub struct AppState {
     pub figures: Arc<crate::public::cache::Cache>,
     /// Per-client and global limits on the sign-in doors.
     pub throttle: Arc<crate::kernel::throttle::Throttle>,
+    /// This server's id (kept in the database): devices bind signatures
+    /// to it (`dauys_proto::signing_bytes_bound`).
+    pub server_id: Arc<str>,
 }
 
 impl AppState {

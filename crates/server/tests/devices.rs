@@ -132,3 +132,58 @@ async fn batch_signatures(srv: Server) {
     assert_eq!(verdicts(&voter.push(&srv, &ops).await), first);
 }
 both_backends!(batches, batch_signatures);
+
+/// Protocol v2: a signature bound to the account and this server. Bound
+/// signatures are accepted; one bound to another server or another account
+/// is refused; and once a key has signed bound ops, its unbound (v1)
+/// signatures — what a replay of an old op would carry — are refused too,
+/// while a key that never did (an old client) is still answered.
+async fn bound_signatures(srv: Server) {
+    use ed25519_dalek::Signer;
+    let a = srv.sign_in(&srv.person("resident", 3)).await;
+    assert!(!a.me.server_id.is_empty(), "the session names the server");
+    let (_, me) = srv.get("/v1/me", Some(&a.token)).await;
+    assert_eq!(me["server_id"], a.me.server_id.as_str());
+    let appeal = |n: usize| {
+        json!({"type": "request", "addressee": "pvl-akimat", "subject": format!("Bound {n}"),
+               "body": "b", "public": false})
+    };
+    let signed = |c: &common::Client, n: usize, server: &str, user: &str| {
+        let mut op = c.op("appeal.submit", appeal(n));
+        let bytes = if server.is_empty() {
+            dauys_proto::signing_bytes(&op)
+        } else {
+            dauys_proto::signing_bytes_bound(&op, server, user)
+        };
+        op.signature = Some(dauys_proto::hex(&c.key.sign(&bytes).to_bytes()));
+        op
+    };
+    let outcome = |r: &[dauys_proto::OpResult]| serde_json::to_value(&r[0]).expect("json");
+    // An old client's (v1) op, before the key signed any bound one: answered.
+    let r = a.push(&srv, &[signed(&a, 1, "", "")]).await;
+    assert_eq!(outcome(&r)["status"], "accepted", "{:?}", r);
+    // Bound to this server and account: accepted.
+    let server = a.me.server_id.clone();
+    let user = a.me.user_id.clone();
+    let r = a.push(&srv, &[signed(&a, 2, &server, &user)]).await;
+    assert_eq!(outcome(&r)["status"], "accepted", "{:?}", r);
+    // Bound to another server, or to another account: refused.
+    for (s, u) in [
+        ("another-server", user.as_str()),
+        (server.as_str(), "someone-else"),
+    ] {
+        let r = a.push(&srv, &[signed(&a, 3, s, u)]).await;
+        let v = outcome(&r);
+        assert_eq!(v["code"], "bad_signature", "bound to {s}/{u}: {v}");
+    }
+    // The key now signs bound ops: an unbound signature of it is refused.
+    let r = a.push(&srv, &[signed(&a, 4, "", "")]).await;
+    assert_eq!(outcome(&r)["code"], "bad_signature", "{:?}", r);
+    // Another device of another resident, still an old client: answered.
+    let b = srv.sign_in(&srv.person("resident", 4)).await;
+    let r = b.push(&srv, &[signed(&b, 5, "", "")]).await;
+    assert_eq!(outcome(&r)["status"], "accepted", "{:?}", r);
+    let stored: &'static str = "SELECT COUNT(*) FROM appeals WHERE subject LIKE 'Bound %'";
+    assert_eq!(srv.count(stored, vec![]).await, 3);
+}
+both_backends!(bound, bound_signatures);

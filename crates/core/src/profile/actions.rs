@@ -73,7 +73,8 @@ impl Profile {
             .of(&op.kind)
             .ok_or_else(|| CoreError::UnknownOpKind(op.kind.clone()))?;
         let signed = comp.requires_signature(&op.kind);
-        session::sign(&self.signing, &mut op, signed);
+        let me = session::stored_me(&tx, &self.cipher)?;
+        session::sign(&self.signing, &mut op, signed, me.as_ref());
         self.outbox_store(&tx).insert(&op)?;
         uploads.link(&op.id.to_string(), &comp.media(&op))?;
         comp.apply_local(&LocalCx::new(&tx, &self.cipher), &op)?;

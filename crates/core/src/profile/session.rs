@@ -25,12 +25,28 @@ pub(crate) fn device_key(c: &Connection, cipher: &Cipher) -> Result<SigningKey> 
 
 /// Signs `op` when its kind requires a signature: a built-in kind by
 /// proto's rule, any kind when its component asks (`component_needs`).
-pub(crate) fn sign(key: &SigningKey, op: &mut Op, component_needs: bool) {
+/// Bound to the signed-in account and its server when the server gave its
+/// id (protocol v2: the signature is good for nothing else); as protocol
+/// v1 otherwise (a server from before it).
+pub(crate) fn sign(key: &SigningKey, op: &mut Op, component_needs: bool, me: Option<&Me>) {
     let needs = component_needs
         || dauys_proto::OpKind::parse(&op.kind).is_some_and(|k| k.requires_signature());
     if needs {
-        let sig = key.sign(&dauys_proto::signing_bytes(op));
+        let bytes = match me.filter(|m| !m.server_id.is_empty()) {
+            Some(m) => dauys_proto::signing_bytes_bound(op, &m.server_id, &m.user_id),
+            None => dauys_proto::signing_bytes(op),
+        };
+        let sig = key.sign(&bytes);
         op.signature = Some(dauys_proto::hex(&sig.to_bytes()));
+    }
+}
+
+/// The signed-in user as stored at the last sign-in (in a transaction of
+/// the caller's).
+pub(crate) fn stored_me(c: &Connection, cipher: &Cipher) -> Result<Option<Me>> {
+    match kv::secret(c, cipher, Secret::Me)? {
+        Some(b) => Ok(Some(serde_json::from_slice(&b)?)),
+        None => Ok(None),
     }
 }
 

@@ -295,6 +295,7 @@ pub fn me_of(st: &AppState, a: &Actor) -> Me {
         locality: a.locality.clone(),
         age: dauys_proto::iin::age_on(a.birth_date, st.clock.today()),
         roles: a.roles.clone(),
+        server_id: st.server_id.to_string(),
     }
 }
 
@@ -379,15 +380,17 @@ pub fn revoke_session(c: &mut dyn Conn, token: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// Hex public keys of the user's devices, this request's device first.
-pub fn device_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<Vec<String>> {
+/// Hex public keys of the user's devices, this request's device first,
+/// each with whether it has signed bound ops (protocol v2) — after which
+/// its unbound (v1) signatures are refused.
+pub fn device_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<Vec<(String, bool)>> {
     let rows = c.query(
-        "SELECT public_key, id FROM devices WHERE user_id = $1 AND revoked = 0",
+        "SELECT public_key, id, bound FROM devices WHERE user_id = $1 AND revoked = 0",
         params![&actor.user_id],
     )?;
     let mut keys = Vec::new();
     for r in rows {
-        let key: String = r.get("public_key")?;
+        let key = (r.get::<String>("public_key")?, r.get::<bool>("bound")?);
         if r.get::<String>("id")? == actor.device_id {
             keys.insert(0, key);
         } else {
@@ -395,6 +398,17 @@ pub fn device_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<Vec<String>> {
         }
     }
     Ok(keys)
+}
+
+/// Marks `keys` (hex) of the actor's devices as signing bound ops from now.
+pub fn mark_bound(c: &mut dyn Conn, actor: &Actor, keys: &[String]) -> AppResult<()> {
+    for k in keys {
+        c.exec(
+            "UPDATE devices SET bound = 1 WHERE user_id = $1 AND public_key = $2 AND bound = 0",
+            params![&actor.user_id, k],
+        )?;
+    }
+    Ok(())
 }
 
 /// Whether `loc` is `ancestor` or lies under it.

@@ -77,33 +77,65 @@ fn precheck_shape<'r>(
 fn precheck<'r>(
     registry: &'r Registry,
     ops: &[Op],
-    keys: &[VerifyingKey],
+    keys: &DeviceKeys,
+    binding: &Binding,
     channel: Channel,
     known: &HashMap<String, StoredOp>,
-) -> Vec<Result<Prechecked<'r>, Reject>> {
+) -> (Vec<Result<Prechecked<'r>, Reject>>, Vec<String>) {
     let shapes: Vec<Option<Result<_, Reject>>> = ops
         .iter()
         .map(|op| {
             (!known.contains_key(&op.id.to_string())).then(|| precheck_shape(registry, op, channel))
         })
         .collect();
-    let msgs: Vec<(usize, Vec<u8>, Signature)> = shapes
+    let sigs: Vec<(usize, Signature)> = shapes
         .iter()
         .enumerate()
         .filter_map(|(i, s)| match s {
-            Some(Ok((_, Some(sig)))) => Some((i, dauys_proto::signing_bytes(&ops[i]), *sig)),
+            Some(Ok((_, Some(sig)))) => Some((i, *sig)),
             _ => None,
         })
         .collect();
-    let signed: Vec<signatures::Signed> = msgs
-        .iter()
-        .map(|(_, msg, sig)| signatures::Signed { msg, sig })
-        .collect();
     let mut signers: Vec<Option<Option<&VerifyingKey>>> = vec![None; ops.len()];
-    for ((i, _, _), key) in msgs.iter().zip(signatures::verify_all(keys, &signed)) {
+    // Bound (v2) signatures first, with any of the account's keys; what
+    // fails is tried as v1 with the keys that never signed bound ops (old
+    // clients), so a bound key's v1 signature — a replay — is refused.
+    let bound: Vec<Vec<u8>> = sigs
+        .iter()
+        .map(|(i, _)| dauys_proto::signing_bytes_bound(&ops[*i], binding.server, binding.user))
+        .collect();
+    let signed: Vec<signatures::Signed> = sigs
+        .iter()
+        .zip(&bound)
+        .map(|((_, sig), msg)| signatures::Signed { msg, sig })
+        .collect();
+    let mut newly_bound = Vec::new();
+    let mut legacy = Vec::new();
+    for ((i, sig), key) in sigs.iter().zip(signatures::verify_all(&keys.all, &signed)) {
+        match key {
+            Some(k) => {
+                signers[*i] = Some(Some(k));
+                if keys.unbound.contains(k) {
+                    let hex = dauys_proto::hex(k.as_bytes());
+                    if !newly_bound.contains(&hex) {
+                        newly_bound.push(hex);
+                    }
+                }
+            }
+            None => legacy.push((*i, *sig, dauys_proto::signing_bytes(&ops[*i]))),
+        }
+    }
+    let signed: Vec<signatures::Signed> = legacy
+        .iter()
+        .map(|(_, sig, msg)| signatures::Signed { msg, sig })
+        .collect();
+    for ((i, _, _), key) in legacy
+        .iter()
+        .zip(signatures::verify_all(&keys.unbound, &signed))
+    {
         signers[*i] = Some(key);
     }
-    shapes
+    let checked = shapes
         .into_iter()
         .zip(ops)
         .zip(signers)
@@ -128,7 +160,8 @@ fn precheck<'r>(
                 signed_by,
             })
         })
-        .collect()
+        .collect();
+    (checked, newly_bound)
 }
 
 /// Whether any string (or key) in `v` holds a NUL character.
@@ -152,8 +185,25 @@ fn rejected(r: Reject) -> OpOutcome {
 
 /// Verified device keys of the actor (signatures from any of the user's
 /// devices are accepted: ops queued offline may outlive the session).
-pub fn verifying_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<Vec<VerifyingKey>> {
-    Ok(signatures::usable_keys(&auth::device_keys(c, actor)?))
+pub fn verifying_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<DeviceKeys> {
+    let keys = auth::device_keys(c, actor)?;
+    Ok(DeviceKeys {
+        all: signatures::usable_keys(keys.iter().map(|(k, _)| k)),
+        unbound: signatures::usable_keys(keys.iter().filter(|(_, b)| !b).map(|(k, _)| k)),
+    })
+}
+
+/// The actor's usable device keys; `unbound`: those that never signed a
+/// bound op, which may still sign as protocol v1 clients do.
+pub struct DeviceKeys {
+    pub all: Vec<VerifyingKey>,
+    pub unbound: Vec<VerifyingKey>,
+}
+
+/// What signed ops are bound to: this server and the pushing account.
+pub struct Binding<'a> {
+    pub server: &'a str,
+    pub user: &'a str,
 }
 
 /// An op id already in the op log: who sent it and its stored outcome.
@@ -286,11 +336,17 @@ pub fn push_via(
     // write lock, and not for ops the op log already answers (read again
     // under the lock: another request may have applied some meanwhile).
     let known = stored_ops(c, ops)?;
-    let prechecked = precheck(&st.components, ops, &keys, channel, &known);
+    let binding = Binding {
+        server: &st.server_id,
+        user: &actor.user_id,
+    };
+    let (prechecked, newly_bound) = precheck(&st.components, ops, &keys, &binding, channel, &known);
     let mut to_count = Vec::new();
     let results = db::write_tx(c, |c| -> AppResult<Vec<OpResult>> {
         let mut ctx = Ctx::new(st, actor);
         let mut results = Vec::with_capacity(ops.len());
+        // Keys that just signed bound ops sign only so from now on.
+        auth::mark_bound(c, actor, &newly_bound)?;
         let stored = stored_ops(c, ops)?;
         // Outcomes applied in this batch, kept only when an id comes twice
         // in it (a re-send, answered like one): rare, so not paid for always.

@@ -142,6 +142,8 @@ CREATE INDEX uploads_user ON uploads(user_id, created_at);
     // appeals addressed to that body only. '' = the whole locality, as
     // before. The body joins the key, so one person may serve two
     // departments; the table is rebuilt (a key cannot be altered in SQLite).
+    // A device key that has signed ops bound to the account and server
+    // (protocol v2) is `bound`: its unbound signatures are refused after.
     (
         17,
         r#"
@@ -152,6 +154,7 @@ CREATE TABLE roles_v17 (
 INSERT INTO roles_v17 (user_id, role, locality, label) SELECT user_id, role, locality, label FROM roles;
 DROP TABLE roles;
 ALTER TABLE roles_v17 RENAME TO roles;
+ALTER TABLE devices ADD COLUMN bound BIGINT NOT NULL DEFAULT 0;
 "#,
     ),
 ];
