@@ -108,8 +108,6 @@ fn same_key_as_before(c: &mut dyn Conn, key: &[u8; 32]) -> AppResult<()> {
     })
 }
 
-/// The key kept in the database when none is configured (first writer wins,
-/// so every instance on one database agrees).
 /// This server's id, made once and kept in the database (so every instance
 /// on it shares it): what devices bind their signatures to.
 fn server_id(c: &mut dyn Conn) -> AppResult<String> {
@@ -130,6 +128,8 @@ fn server_id(c: &mut dyn Conn) -> AppResult<String> {
     .unwrap_or(fresh))
 }
 
+/// The key kept in the database when none is configured (first writer wins,
+/// so every instance on one database agrees).
 fn stored_secret(c: &mut dyn Conn) -> AppResult<[u8; 32]> {
     // A database whose key is kept outside it must never get a second one
     // (every IIN hash made with it would be wrong).

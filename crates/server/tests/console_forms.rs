@@ -305,6 +305,29 @@ async fn expired_session_keeps_a_multipart_form(srv: Server) {
     assert_eq!(v["progress"], 55, "{v}");
     let media: Vec<String> = serde_json::from_value(v["media"].clone()).unwrap_or_default();
     assert!(media.contains(&format!("{op}-photo")), "{v}");
+
+    // Without a live session, more than a megabyte is not read to keep:
+    // the sign-in page, with nothing kept.
+    let big = reqwest::multipart::Form::new()
+        .text("op_id", op.clone())
+        .part(
+            "photo",
+            reqwest::multipart::Part::bytes(vec![0u8; 1536 * 1024])
+                .file_name("big.png")
+                .mime_str("image/png")
+                .expect("mime"),
+        );
+    let r = browser()
+        .post(srv.url(&action))
+        .header("cookie", "dauys_console=made-up")
+        .multipart(big)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap_or_default();
+    assert!(html.contains("action=\"/console/login\""), "{html}");
+    assert!(!html.contains("name=\"resume\""), "{html}");
 }
 both_backends!(
     console_expired_multipart,

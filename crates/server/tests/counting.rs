@@ -196,3 +196,35 @@ async fn threshold_cycles_sqlite() {
 async fn threshold_cycles_postgres() {
     threshold_cycles(Backend::Postgres).await;
 }
+
+/// A database a newer server migrated is refused by an older one (it would
+/// misread what it does not know, a department's grant for one).
+async fn newer_schema_refused(backend: Backend) {
+    let Some(srv) = Server::start(backend).await else {
+        return;
+    };
+    srv.exec(
+        "INSERT INTO schema_migrations (version, applied_at) VALUES (100000, 0)",
+        vec![],
+    )
+    .await;
+    let st = srv.st.clone();
+    let err = tokio::task::spawn_blocking(move || {
+        let mut c = st.pool.get().expect("conn");
+        dauys_server::db::schema::migrate(&mut *c).err()
+    })
+    .await
+    .expect("join");
+    let msg = err.map(|e| e.to_string()).unwrap_or_default();
+    assert!(msg.contains("newer than this server"), "{msg}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn newer_schema_refused_sqlite() {
+    newer_schema_refused(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn newer_schema_refused_postgres() {
+    newer_schema_refused(Backend::Postgres).await;
+}

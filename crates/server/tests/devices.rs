@@ -136,8 +136,9 @@ both_backends!(batches, batch_signatures);
 /// Protocol v2: a signature bound to the account and this server. Bound
 /// signatures are accepted; one bound to another server or another account
 /// is refused; and once a key has signed bound ops, its unbound (v1)
-/// signatures — what a replay of an old op would carry — are refused too,
-/// while a key that never did (an old client) is still answered.
+/// signatures on ops made since — a downgrade — are refused, while a key
+/// that never did (an old client) is still answered, and so is an op the
+/// device made before its upgrade (an outbox may send it late).
 async fn bound_signatures(srv: Server) {
     use ed25519_dalek::Signer;
     let a = srv.sign_in(&srv.person("resident", 3)).await;
@@ -162,6 +163,10 @@ async fn bound_signatures(srv: Server) {
     // An old client's (v1) op, before the key signed any bound one: answered.
     let r = a.push(&srv, &[signed(&a, 1, "", "")]).await;
     assert_eq!(outcome(&r)["status"], "accepted", "{:?}", r);
+    // Queued (v1) before the device's upgrade, delivered after it: the
+    // outbox may send it late (its photo still uploading).
+    let queued_before = signed(&a, 6, "", "");
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     // Bound to this server and account: accepted.
     let server = a.me.server_id.clone();
     let user = a.me.user_id.clone();
@@ -176,14 +181,17 @@ async fn bound_signatures(srv: Server) {
         let v = outcome(&r);
         assert_eq!(v["code"], "bad_signature", "bound to {s}/{u}: {v}");
     }
-    // The key now signs bound ops: an unbound signature of it is refused.
+    // The key now signs bound ops: an unbound signature of it on an op
+    // made since is refused; on one made before, answered.
     let r = a.push(&srv, &[signed(&a, 4, "", "")]).await;
     assert_eq!(outcome(&r)["code"], "bad_signature", "{:?}", r);
+    let r = a.push(&srv, &[queued_before]).await;
+    assert_eq!(outcome(&r)["status"], "accepted", "{:?}", r);
     // Another device of another resident, still an old client: answered.
     let b = srv.sign_in(&srv.person("resident", 4)).await;
     let r = b.push(&srv, &[signed(&b, 5, "", "")]).await;
     assert_eq!(outcome(&r)["status"], "accepted", "{:?}", r);
     let stored: &'static str = "SELECT COUNT(*) FROM appeals WHERE subject LIKE 'Bound %'";
-    assert_eq!(srv.count(stored, vec![]).await, 3);
+    assert_eq!(srv.count(stored, vec![]).await, 4);
 }
 both_backends!(bound, bound_signatures);

@@ -14,10 +14,10 @@
 
 use askama::Template;
 use axum::body::{to_bytes, Body};
-use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Request, State};
+use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use super::pages::{self, Chrome};
 use super::session::Staff;
@@ -26,9 +26,11 @@ use crate::state::AppState;
 /// URL-encoded bodies above this are not kept (console forms are a few
 /// hundred bytes).
 const KEEP_MAX: usize = 64 * 1024;
-/// Multipart bodies are read up to the largest the console accepts (the
-/// census file); only their text fields are kept.
-const KEEP_MULTIPART_MAX: usize = super::admin::CENSUS_MAX_BYTES + 64 * 1024;
+/// Multipart bodies of a request without a live session are read up to
+/// this much to keep their text fields (a photo or a census file beyond it
+/// is dropped: the form comes back without what it held). Requests with a
+/// live session are never read here.
+const KEEP_MULTIPART_MAX: usize = 1024 * 1024;
 
 /// In the hidden `resume` field, beside the form's own fields: that the
 /// form was multipart, and the names of its file inputs. Console forms
@@ -153,14 +155,21 @@ pub async fn keep_form(State(st): State<AppState>, req: Request, next: Next) -> 
     else {
         return next.run(req).await;
     };
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
+    // A live session: the handler reads the body itself (nothing is
+    // buffered here for it, an upload included).
+    if Staff::from_request_parts(&mut parts, &st).await.is_ok() {
+        return next.run(Request::from_parts(parts, body)).await;
+    }
     let headers = parts.headers.clone();
     let max = match enc {
         Encoding::UrlEncoded => KEEP_MAX,
         Encoding::Multipart => KEEP_MULTIPART_MAX,
     };
     let Ok(bytes) = to_bytes(body, max).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        // Too big to keep; without a session it is refused anyway.
+        let secure = super::session::secure(&st, &headers);
+        return super::login::expired_page(&headers, secure, None);
     };
     let r = next
         .run(Request::from_parts(parts, Body::from(bytes.clone())))

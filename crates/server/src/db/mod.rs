@@ -29,6 +29,8 @@ pub enum DbError {
     ColumnType(String),
     #[error("bad database url: {0}")]
     Url(String),
+    #[error("the database's schema is version {found}, newer than this server's {known}: upgrade this server (stop the older instances before a schema upgrade)")]
+    NewerSchema { found: i64, known: i64 },
     #[error("{0}")]
     Other(String),
 }

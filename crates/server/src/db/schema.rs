@@ -85,8 +85,24 @@ pub fn migrate_to(c: &mut dyn Conn, target: i64) -> DbResult<usize> {
     c.batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
     )?;
+    // A database a newer server has migrated is not served by an older one:
+    // it would misread what it does not know (a department's grant read as
+    // a whole locality's, say).
+    let history = history();
+    let known = history.last().map_or(0, |(v, _)| *v);
+    let found = c
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations",
+            crate::params![],
+        )?
+        .map(|r| r.get::<i64>("v"))
+        .transpose()?
+        .unwrap_or(0);
+    if found > known {
+        return Err(super::DbError::NewerSchema { found, known });
+    }
     let mut ran = 0;
-    for (version, sql) in history().iter().filter(|(v, _)| *v <= target) {
+    for (version, sql) in history.iter().filter(|(v, _)| *v <= target) {
         c.begin_write()?;
         let done = c
             .query_one(

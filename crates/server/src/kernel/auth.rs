@@ -381,16 +381,16 @@ pub fn revoke_session(c: &mut dyn Conn, token: &str) -> AppResult<()> {
 }
 
 /// Hex public keys of the user's devices, this request's device first,
-/// each with whether it has signed bound ops (protocol v2) — after which
-/// its unbound (v1) signatures are refused.
-pub fn device_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<Vec<(String, bool)>> {
+/// each with when it first signed a bound op (protocol v2; 0: never) — its
+/// unbound (v1) signatures are accepted only on ops made before then.
+pub fn device_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<Vec<(String, i64)>> {
     let rows = c.query(
         "SELECT public_key, id, bound FROM devices WHERE user_id = $1 AND revoked = 0",
         params![&actor.user_id],
     )?;
     let mut keys = Vec::new();
     for r in rows {
-        let key = (r.get::<String>("public_key")?, r.get::<bool>("bound")?);
+        let key = (r.get::<String>("public_key")?, r.get::<i64>("bound")?);
         if r.get::<String>("id")? == actor.device_id {
             keys.insert(0, key);
         } else {
@@ -400,12 +400,13 @@ pub fn device_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<Vec<(String, bo
     Ok(keys)
 }
 
-/// Marks `keys` (hex) of the actor's devices as signing bound ops from now.
-pub fn mark_bound(c: &mut dyn Conn, actor: &Actor, keys: &[String]) -> AppResult<()> {
+/// Marks `keys` (hex) of the actor's devices as signing bound ops from
+/// `now` (ms) on.
+pub fn mark_bound(c: &mut dyn Conn, actor: &Actor, keys: &[String], now: i64) -> AppResult<()> {
     for k in keys {
         c.exec(
-            "UPDATE devices SET bound = 1 WHERE user_id = $1 AND public_key = $2 AND bound = 0",
-            params![&actor.user_id, k],
+            "UPDATE devices SET bound = $3 WHERE user_id = $1 AND public_key = $2 AND bound = 0",
+            params![&actor.user_id, k, now],
         )?;
     }
     Ok(())

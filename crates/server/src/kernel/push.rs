@@ -99,7 +99,9 @@ fn precheck<'r>(
     let mut signers: Vec<Option<Option<&VerifyingKey>>> = vec![None; ops.len()];
     // Bound (v2) signatures first, with any of the account's keys; what
     // fails is tried as v1 with the keys that never signed bound ops (old
-    // clients), so a bound key's v1 signature — a replay — is refused.
+    // clients) and, for ops made before it did, a bound key (an upgraded
+    // device's older queue): a v1 signature made after — a downgrade — is
+    // refused.
     let bound: Vec<Vec<u8>> = sigs
         .iter()
         .map(|(i, _)| dauys_proto::signing_bytes_bound(&ops[*i], binding.server, binding.user))
@@ -129,10 +131,21 @@ fn precheck<'r>(
         .iter()
         .map(|(_, sig, msg)| signatures::Signed { msg, sig })
         .collect();
-    for ((i, _, _), key) in legacy
+    for ((i, sig, msg), key) in legacy
         .iter()
         .zip(signatures::verify_all(&keys.unbound, &signed))
     {
+        let key = key.or_else(|| {
+            let made = made_at(&ops[*i]);
+            let before: Vec<VerifyingKey> = keys
+                .bound
+                .iter()
+                .filter(|(_, at)| made < *at)
+                .map(|(k, _)| *k)
+                .collect();
+            signatures::verify_one(&before, msg, sig)
+                .and_then(|k| keys.all.iter().find(|a| *a == k))
+        });
         signers[*i] = Some(key);
     }
     let checked = shapes
@@ -186,18 +199,37 @@ fn rejected(r: Reject) -> OpOutcome {
 /// Verified device keys of the actor (signatures from any of the user's
 /// devices are accepted: ops queued offline may outlive the session).
 pub fn verifying_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<DeviceKeys> {
-    let keys = auth::device_keys(c, actor)?;
-    Ok(DeviceKeys {
-        all: signatures::usable_keys(keys.iter().map(|(k, _)| k)),
-        unbound: signatures::usable_keys(keys.iter().filter(|(_, b)| !b).map(|(k, _)| k)),
-    })
+    let mut keys = DeviceKeys::default();
+    for (hex, bound_at) in auth::device_keys(c, actor)? {
+        if let Some(k) = signatures::usable_keys(std::iter::once(&hex)).pop() {
+            keys.all.push(k);
+            if bound_at == 0 {
+                keys.unbound.push(k);
+            } else {
+                keys.bound.push((k, bound_at));
+            }
+        }
+    }
+    Ok(keys)
 }
 
-/// The actor's usable device keys; `unbound`: those that never signed a
-/// bound op, which may still sign as protocol v1 clients do.
+/// The actor's usable device keys. `unbound`: those that never signed a
+/// bound op, which may still sign as protocol v1 clients do; `bound`: the
+/// others, with when they first did — their v1 signatures count only on
+/// ops made before then (queued before the device's upgrade).
+#[derive(Default)]
 pub struct DeviceKeys {
     pub all: Vec<VerifyingKey>,
     pub unbound: Vec<VerifyingKey>,
+    pub bound: Vec<(VerifyingKey, i64)>,
+}
+
+/// When an op was made (its UUIDv7's time, ms), which its signature covers.
+fn made_at(op: &Op) -> i64 {
+    op.id.get_timestamp().map_or(i64::MAX, |t| {
+        let (secs, nanos) = t.to_unix();
+        i64::try_from(secs).unwrap_or(i64::MAX / 1000) * 1000 + i64::from(nanos / 1_000_000)
+    })
 }
 
 /// What signed ops are bound to: this server and the pushing account.
@@ -346,7 +378,7 @@ pub fn push_via(
         let mut ctx = Ctx::new(st, actor);
         let mut results = Vec::with_capacity(ops.len());
         // Keys that just signed bound ops sign only so from now on.
-        auth::mark_bound(c, actor, &newly_bound)?;
+        auth::mark_bound(c, actor, &newly_bound, ctx.now)?;
         let stored = stored_ops(c, ops)?;
         // Outcomes applied in this batch, kept only when an id comes twice
         // in it (a re-send, answered like one): rare, so not paid for always.

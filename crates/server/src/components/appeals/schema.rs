@@ -102,4 +102,11 @@ INSERT INTO upload_links (upload_id, item_kind, item_id)
 {/postgres}
 "#,
     ),
+    // A department's queue and counts: its appeals by body, in queue order.
+    (
+        17,
+        r#"
+CREATE INDEX appeals_addressee ON appeals(addressee, status, due_date, submitted_at, id);
+"#,
+    ),
 ];

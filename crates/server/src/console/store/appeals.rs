@@ -273,7 +273,7 @@ const PROBE_MAX: usize = 2048;
 /// to show 50, so then the queue is read in its order, a few pages at a
 /// time, keeping the matching ones.
 fn searched_ids(c: &mut dyn Conn, q: &Query, offset: i64, limit: i64) -> AppResult<Vec<String>> {
-    let need = usize::try_from(offset + limit).unwrap_or(0);
+    let need = usize::try_from(offset.saturating_add(limit)).unwrap_or(0);
     let text = q.f.text.as_str();
     match c.dialect() {
         Dialect::Sqlite => {
@@ -282,8 +282,11 @@ fn searched_ids(c: &mut dyn Conn, q: &Query, offset: i64, limit: i64) -> AppResu
             if keys.len() <= SELECTIVE {
                 return Ok(ids_only(q.ids(c, &Text::Keys(&keys), offset, limit)?));
             }
+            if usize::try_from(offset).unwrap_or(usize::MAX) >= keys.len() {
+                return Ok(Vec::new());
+            }
             let keys = KeySet::new(&keys);
-            let mut window = (need * 4).max(256);
+            let mut window = need.saturating_mul(4).clamp(256, i64::MAX as usize);
             loop {
                 let rows = q.ids(c, &Text::Any, 0, window as i64)?;
                 let ended = rows.len() < window;
@@ -295,13 +298,13 @@ fn searched_ids(c: &mut dyn Conn, q: &Query, offset: i64, limit: i64) -> AppResu
                 if hits.len() >= need || ended {
                     return Ok(page_of(hits, offset, limit));
                 }
-                window *= 4;
+                window = window.saturating_mul(4).min(i64::MAX as usize);
             }
         }
         Dialect::Postgres => {
             // The first pages of the queue, checked row by row; when they
             // hold too few matches the words are rare enough for the index.
-            let window = (need * 4).max(256);
+            let window = need.saturating_mul(4).max(256);
             if window > PROBE_MAX {
                 return Ok(ids_only(q.ids(c, &Text::Words(text), offset, limit)?));
             }
