@@ -30,17 +30,6 @@ const BALLOT_EVERY: usize = 6;
 /// The chaos stops after this long whatever is left (the test then fails).
 const DEADLINE: Duration = Duration::from_secs(420);
 
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
-
 /// The chaos residents: adults of the demo city, not in the demo census.
 fn residents() -> Vec<(String, String)> {
     (0..DEVICES)

@@ -10,17 +10,6 @@ use std::time::{Duration, Instant};
 use dauys_core::{CommentInput, OpState, ProposalQuery};
 use support::*;
 
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
-
 #[test]
 fn sigkill_client_and_server_during_sync() {
     let t = Instant::now();

@@ -91,16 +91,7 @@ impl Server {
     }
 
     pub fn start(db: &Path, listen: &str) -> Server {
-        let mut s = Server {
-            bin: server_bin(),
-            db: db.to_path_buf(),
-            listen: listen.to_string(),
-            child: None,
-            otp: Arc::default(),
-            taken: Mutex::default(),
-            census: Arc::default(),
-            census_csv: None,
-        };
+        let mut s = Server::new(db, listen);
         s.spawn();
         s
     }
@@ -294,4 +285,18 @@ pub fn on_ballot_ids(home: &Path, url: &str, cycle: &str) -> Vec<String> {
         .filter(|p| p["status"] == "on_ballot")
         .map(|p| p["id"].as_str().unwrap().to_string())
         .collect()
+}
+
+/// A small seeded generator (the seed is printed, so a failing run of the
+/// crash tests can be replayed).
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
 }
