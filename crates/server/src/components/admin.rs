@@ -66,12 +66,11 @@ fn check(c: &mut dyn Conn, ctx: &Ctx, role: Role, locality: Option<&str>) -> App
 }
 
 fn grant(c: &mut dyn Conn, ctx: &mut Ctx, p: RoleGrantPayload) -> AppResult<Applied> {
-    let place = GrantPlace::new(p.locality.as_deref(), p.body.as_deref());
     // A department's grant lies in its body's locality: that is where the
     // administrator must be one.
-    let locality = place.resolve(c, p.role)?;
-    check(c, ctx, p.role, locality.as_deref())?;
-    let user = census::grant_in(ctx.st, c, p.role, &p.iin, place, &p.label)?;
+    let place = GrantPlace::new(p.locality.as_deref(), p.body.as_deref()).resolve(c, p.role)?;
+    check(c, ctx, p.role, place.locality.as_deref())?;
+    let user = census::grant_in(ctx.st, c, p.role, &p.iin, &place, &p.label)?;
     Ok(Applied {
         entity_id: user,
         receipt: None,

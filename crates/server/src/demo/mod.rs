@@ -241,8 +241,8 @@ pub fn seed_if_empty(st: &AppState, c: &mut dyn Conn) -> AppResult<bool> {
         for p in &people {
             let (id, _) = census::upsert_resident(st, c, &p.iin, &p.phone, p.locality)?;
             if let Some((role, loc)) = p.role {
-                let place = census::GrantPlace::new(loc, p.body);
-                census::grant_in(st, c, role, &p.iin, place, &format!("Demo {}", p.label))?;
+                let place = census::GrantPlace::new(loc, p.body).resolve(c, role)?;
+                census::grant_in(st, c, role, &p.iin, &place, &format!("Demo {}", p.label))?;
             }
             actors.push(load_actor_by_user(st, c, &id, "demo")?);
         }

@@ -491,15 +491,6 @@ pub struct Place {
     pub body: Option<String>,
 }
 
-impl From<String> for Place {
-    fn from(locality: String) -> Self {
-        Place {
-            locality,
-            body: None,
-        }
-    }
-}
-
 /// What decides who may see an item (and its photos): whether it is
 /// public, who made it, where it lies and which body it is addressed to.
 pub struct ItemAccess {

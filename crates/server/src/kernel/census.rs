@@ -184,7 +184,10 @@ pub fn grant(
     iin: &str,
     place: GrantPlace<'_>,
 ) -> AppResult<()> {
-    db::write_tx(c, |c| grant_in(st, c, role, iin, place, "").map(|_| ()))
+    db::write_tx(c, |c| {
+        let place = place.resolve(c, role)?;
+        grant_in(st, c, role, iin, &place, "").map(|_| ())
+    })
 }
 
 /// Where a grant applies: a locality and all under it (none: everywhere),
@@ -205,8 +208,8 @@ impl<'a> GrantPlace<'a> {
     }
 
     /// Checks the place exists and fits the role; a body's grant lies in
-    /// the body's locality (given or not). Returns the locality to store.
-    pub fn resolve(&self, c: &mut dyn Conn, role: Role) -> AppResult<Option<String>> {
+    /// the body's locality (given or not).
+    pub fn resolve(&self, c: &mut dyn Conn, role: Role) -> AppResult<Resolved> {
         if let Some(b) = self.body {
             if role != Role::Official {
                 return Err(Reject::field("body", "only officials are granted a body").into());
@@ -218,7 +221,10 @@ impl<'a> GrantPlace<'a> {
             if self.locality.is_some_and(|l| l != loc) {
                 return Err(Reject::field("locality", "the body lies in another locality").into());
             }
-            return Ok(Some(loc));
+            return Ok(Resolved {
+                locality: Some(loc),
+                body: Some(b.to_string()),
+            });
         }
         if let Some(l) = self.locality {
             if c.query_one("SELECT 1 FROM localities WHERE code = $1", params![l])?
@@ -227,8 +233,19 @@ impl<'a> GrantPlace<'a> {
                 return Err(Reject::field("locality", format!("unknown locality {l}")).into());
             }
         }
-        Ok(self.locality.map(str::to_string))
+        Ok(Resolved {
+            locality: self.locality.map(str::to_string),
+            body: None,
+        })
     }
+}
+
+/// A grant's place once checked: the locality to store (none: everywhere)
+/// and the body, if a department's.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub locality: Option<String>,
+    pub body: Option<String>,
 }
 
 /// [`grant`] inside the caller's transaction (the `role.grant` op);
@@ -238,7 +255,7 @@ pub fn grant_in(
     c: &mut dyn Conn,
     role: Role,
     iin: &str,
-    place: GrantPlace<'_>,
+    place: &Resolved,
     label: &str,
 ) -> AppResult<String> {
     let iin = Iin::parse(iin).map_err(|e| Reject::field("iin", e.to_string()))?;
@@ -250,17 +267,17 @@ pub fn grant_in(
         )?
         .ok_or_else(|| Reject::field("iin", "not in the census"))?
         .get::<String>("id")?;
-    let loc = place.resolve(c, role)?.unwrap_or_default();
-    let body = place.body.unwrap_or("");
+    let loc = place.locality.as_deref().unwrap_or("");
+    let body = place.body.as_deref().unwrap_or("");
     let label = label.trim();
     let updated = c.exec(
         "UPDATE roles SET label = $5 WHERE user_id = $1 AND role = $2 AND locality = $3 AND body = $4",
-        params![&user, role.as_str(), &loc, body, label],
+        params![&user, role.as_str(), loc, body, label],
     )?;
     if updated == 0 {
         c.exec(
             "INSERT INTO roles (user_id, role, locality, body, label) VALUES ($1, $2, $3, $4, $5)",
-            params![&user, role.as_str(), &loc, body, label],
+            params![&user, role.as_str(), loc, body, label],
         )?;
     }
     Ok(user)

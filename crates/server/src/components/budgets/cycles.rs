@@ -100,10 +100,10 @@ pub fn create(
     })
 }
 
-/// Normalized rule name if the tally engine knows it.
 /// The largest minimum of votes a threshold cycle may set.
 const MAX_MIN_VOTES: i64 = 10_000_000;
 
+/// Normalized rule name if the tally engine knows it.
 pub fn dauys_tally_rule(rule: &str) -> Option<String> {
     super::results::normalize_rule(rule)
 }
