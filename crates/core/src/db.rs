@@ -136,6 +136,47 @@ ALTER TABLE comments_by_target RENAME TO comments;
 CREATE INDEX comments_target ON comments (target_kind, target_id, created_at);
 "#,
     ),
+    M::up(
+        r#"
+-- What changed for the user, built from the pulled changes and the
+-- server's answers (no extra request). Sealed: it names their own appeals
+-- and proposals. `key` makes noticing the same change twice harmless.
+CREATE TABLE notices (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL UNIQUE,
+  at INTEGER NOT NULL,
+  read INTEGER NOT NULL DEFAULT 0,
+  data BLOB NOT NULL
+);
+CREATE INDEX notices_unread ON notices (read, seq);
+-- Other residents' public appeals of the followed localities, with their
+-- answers, searchable offline ("has someone asked about this already?").
+CREATE TABLE public_appeals (
+  id TEXT PRIMARY KEY,
+  locality TEXT NOT NULL,
+  sort_at INTEGER NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX public_appeals_sort ON public_appeals (sort_at DESC);
+CREATE VIRTUAL TABLE public_appeals_fts USING fts5(
+  subject, body, answer, content='public_appeals', content_rowid='rowid',
+  tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER public_appeals_ai AFTER INSERT ON public_appeals BEGIN
+  INSERT INTO public_appeals_fts (rowid, subject, body, answer) VALUES (new.rowid, new.subject, new.body, new.answer);
+END;
+CREATE TRIGGER public_appeals_ad AFTER DELETE ON public_appeals BEGIN
+  INSERT INTO public_appeals_fts (public_appeals_fts, rowid, subject, body, answer) VALUES ('delete', old.rowid, old.subject, old.body, old.answer);
+END;
+CREATE TRIGGER public_appeals_au AFTER UPDATE ON public_appeals BEGIN
+  INSERT INTO public_appeals_fts (public_appeals_fts, rowid, subject, body, answer) VALUES ('delete', old.rowid, old.subject, old.body, old.answer);
+  INSERT INTO public_appeals_fts (rowid, subject, body, answer) VALUES (new.rowid, new.subject, new.body, new.answer);
+END;
+"#,
+    ),
 ];
 
 /// Opens (creating if needed) a profile database with WAL and migrations.

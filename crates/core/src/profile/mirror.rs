@@ -85,15 +85,31 @@ impl<'c> Mirror<'c> {
                     ],
                 )?;
             }
+            Entity::Appeal(a) if a.mine => {
+                self.c.execute(
+                    "INSERT INTO my_appeals (id, sort_at, data) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+                    params![a.id, a.submitted_at, cipher.seal_json(a)?],
+                )?;
+            }
+            // Other residents' public appeals (the server sends no private
+            // ones), for "has someone asked about this already?".
             Entity::Appeal(a) => {
-                // Other people's public appeals are not mirrored.
-                if a.mine {
-                    self.c.execute(
-                        "INSERT INTO my_appeals (id, sort_at, data) VALUES (?1, ?2, ?3)
-                         ON CONFLICT (id) DO UPDATE SET data = excluded.data",
-                        params![a.id, a.submitted_at, cipher.seal_json(a)?],
-                    )?;
-                }
+                self.c.execute(
+                    "INSERT INTO public_appeals (id, locality, sort_at, subject, body, answer, data)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     ON CONFLICT (id) DO UPDATE SET locality = excluded.locality, subject = excluded.subject,
+                       body = excluded.body, answer = excluded.answer, data = excluded.data",
+                    params![
+                        a.id,
+                        a.locality,
+                        a.submitted_at,
+                        a.subject,
+                        a.body,
+                        a.answer.as_deref().unwrap_or(""),
+                        serde_json::to_string(a)?
+                    ],
+                )?;
             }
             Entity::Ballot(b) => {
                 self.c.execute(
@@ -110,6 +126,7 @@ impl<'c> Mirror<'c> {
     /// so the cursor moves only with the page).
     pub fn apply_page(&self, cipher: &Cipher, resp: &PullResponse) -> Result<()> {
         for ch in &resp.changes {
+            super::notices::observe(self.c, cipher, &ch.entity)?;
             self.apply(cipher, &ch.entity)?;
         }
         kv::set(self.c, kv::Meta::Cursor, &resp.cursor)

@@ -10,6 +10,8 @@
 //! * [`drafts`] — drafts and their sealed photos;
 //! * [`mirror`] — the local mirror of pulled data, with FTS5 search;
 //! * [`views`] — personal views (appeals, ballots, comments, status);
+//! * [`notices`] — notifications built from pulled changes and answers;
+//! * [`public_appeals`] — other residents' public appeals, searchable;
 //! * [`places`] — the followed localities and the places above them;
 //! * [`legacy`] — one-off upgrades of data older versions left;
 //! * [`components`] — per-component local effects behind one trait.
@@ -20,8 +22,10 @@ pub(crate) mod drafts;
 pub(crate) mod kv;
 mod legacy;
 pub(crate) mod mirror;
+pub mod notices;
 pub(crate) mod outbox;
 mod places;
+pub mod public_appeals;
 mod session;
 pub(crate) mod uploads;
 mod views;

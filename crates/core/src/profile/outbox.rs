@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::components::{LocalCx, Registry};
 use super::drafts::Drafts;
+use super::notices::{self, NoticeEvent};
 use super::uploads::Uploads;
 use super::Profile;
 use crate::crypto::Cipher;
@@ -317,6 +318,16 @@ impl<'c> Outbox<'c> {
                             "UPDATE outbox SET state = 'accepted', entity_id = ?2, receipt = ?3, applied_at = ?4, updated_at = ?5 WHERE id = ?1",
                         )?
                         .execute(params![id, entity_id, receipt, applied_at, now])?;
+                    if let (Some(receipt), Some(op)) = (receipt, ops.iter().find(|o| o.id == r.id))
+                    {
+                        if let Some(b) = super::components::budgets::cast(op) {
+                            let event = NoticeEvent::BallotCounted {
+                                cycle_id: b.cycle_id,
+                                receipt: receipt.clone(),
+                            };
+                            notices::add(self.c, self.cipher, &format!("op:{id}"), &event)?;
+                        }
+                    }
                 }
                 OpOutcome::Rejected {
                     code,
@@ -351,6 +362,15 @@ impl<'c> Outbox<'c> {
                                error_detail = ?5, draft_id = ?6, updated_at = ?7 WHERE id = ?1",
                         )?
                         .execute(params![id, code.as_str(), message_key, field, detail, draft_id, now])?;
+                    if let Some(op) = op {
+                        let event = NoticeEvent::Refused {
+                            op_id: id.clone(),
+                            op_kind: op.kind.clone(),
+                            summary: self.components.describe(op).summary,
+                            message_key: message_key.clone(),
+                        };
+                        notices::add(self.c, self.cipher, &format!("op:{id}"), &event)?;
+                    }
                     if let (Some(op), Some(comp)) = (op, comp) {
                         comp.undo_on_reject(&LocalCx::new(self.c, self.cipher), op)?;
                     }
