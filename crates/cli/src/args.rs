@@ -93,7 +93,13 @@ pub enum Cmd {
         #[arg(long, default_value = "")]
         reason: String,
     },
-    /// Propose a project in a cycle that is collecting proposals.
+    /// Your proposals: `proposal new …`, `proposal revise …`, `proposal mine`.
+    Proposal {
+        #[command(subcommand)]
+        cmd: ProposalCmd,
+    },
+    /// Same as `proposal new` (kept for scripts).
+    #[command(hide = true)]
     Propose {
         cycle: String,
         #[arg(long)]
@@ -106,7 +112,8 @@ pub enum Cmd {
         #[arg(long)]
         cost: i64,
     },
-    /// Revise your proposal after a moderator asked for changes.
+    /// Same as `proposal revise` (kept for scripts).
+    #[command(hide = true)]
     Revise {
         proposal: String,
         #[arg(long)]
@@ -132,8 +139,26 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: AppealCmd,
     },
-    /// Your appeals with their timelines.
-    Appeals,
+    /// Your appeals with their timelines; with --public, other residents'
+    /// public appeals of the followed places and their answers.
+    Appeals {
+        #[arg(long)]
+        public: bool,
+        /// Words that must all match (subject, text or answer).
+        #[arg(long, requires = "public")]
+        search: Option<String>,
+        /// Only answered ones.
+        #[arg(long, requires = "public")]
+        answered: bool,
+    },
+    /// What changed for you (newest first), from the last sync.
+    Notifications {
+        /// Mark them read.
+        #[arg(long)]
+        mark_read: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
     /// Drafts (including content the server refused).
     Drafts,
     /// Queue a draft (e.g. after editing a refused one).
@@ -172,6 +197,81 @@ pub enum AppealCmd {
         #[arg(long)]
         public: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProposalCmd {
+    /// Propose a project in a cycle that is collecting proposals.
+    New {
+        cycle: String,
+        #[command(flatten)]
+        text: ProposalText,
+        /// Up to 10 photos.
+        #[arg(long)]
+        photo: Vec<PathBuf>,
+        /// Where (latitude, longitude), e.g. --at 52.287,76.967.
+        #[arg(long, value_parser = parse_point)]
+        at: Option<dauys_core::proto::GeoPoint>,
+    },
+    /// Revise your proposal after a moderator asked for changes.
+    Revise {
+        proposal: String,
+        #[command(flatten)]
+        text: ProposalText,
+    },
+    /// Your proposals with their status and the moderator's reason.
+    Mine,
+}
+
+/// What a proposal says (new or revised).
+#[derive(clap::Args, Debug, Clone)]
+pub struct ProposalText {
+    #[arg(long)]
+    pub title: String,
+    #[arg(long)]
+    pub description: String,
+    #[arg(long)]
+    pub category: String,
+    /// Estimated cost in tenge (spaces allowed: "2 500 000").
+    #[arg(long, value_parser = parse_tenge)]
+    pub cost: i64,
+}
+
+/// Tenge as residents write them: digits with spaces (or thin spaces,
+/// commas) between the thousands, an optional "₸" or "тг".
+fn parse_tenge(s: &str) -> Result<i64, String> {
+    let digits: String = s
+        .trim()
+        .trim_end_matches('₸')
+        .trim_end_matches("тг")
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | ',' | '_'))
+        .collect();
+    digits
+        .parse()
+        .map_err(|_| format!("{s} is not an amount of tenge"))
+}
+
+/// `lat,lon` in degrees.
+fn parse_point(s: &str) -> Result<dauys_core::proto::GeoPoint, String> {
+    let (lat, lon) = s
+        .split_once(',')
+        .ok_or_else(|| format!("{s}: write latitude,longitude"))?;
+    let g = dauys_core::proto::GeoPoint {
+        lat: lat
+            .trim()
+            .parse()
+            .map_err(|_| format!("{lat} is not a latitude"))?,
+        lon: lon
+            .trim()
+            .parse()
+            .map_err(|_| format!("{lon} is not a longitude"))?,
+    };
+    if g.is_valid() {
+        Ok(g)
+    } else {
+        Err(format!("{s} is not a place on Earth"))
+    }
 }
 
 #[derive(Subcommand, Debug)]

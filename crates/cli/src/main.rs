@@ -24,7 +24,7 @@ use std::time::Duration;
 use clap::Parser;
 use dauys_core::*;
 
-use args::{AppealCmd, Cli, Cmd, KioskCmd};
+use args::{AppealCmd, Cli, Cmd, KioskCmd, ProposalCmd, ProposalText};
 use cmd::{appeals, budgets, comments, outbox, session, Outcome};
 
 const EXIT_QUEUED: u8 = 3;
@@ -124,7 +124,7 @@ async fn command(cli: &Cli, p: &Profile) -> Result<Outcome> {
                 location: None,
                 media: Vec::new(),
             };
-            budgets::propose(cli, p, proposal).await
+            budgets::propose(cli, p, proposal, &[]).await
         }
         Cmd::Revise {
             proposal,
@@ -168,7 +168,45 @@ async fn command(cli: &Cli, p: &Profile) -> Result<Outcome> {
             };
             appeals::new(cli, p, &a).await
         }
-        Cmd::Appeals => appeals::list(cli, p),
+        Cmd::Appeals { public: false, .. } => appeals::list(cli, p),
+        Cmd::Appeals {
+            public: true,
+            search,
+            answered,
+        } => {
+            let q = PublicAppealQuery {
+                search: search.clone(),
+                answered: *answered,
+                limit: None,
+            };
+            appeals::public(cli, p, &q)
+        }
+        Cmd::Notifications { mark_read, limit } => {
+            outbox::notifications(cli, p, *mark_read, *limit)
+        }
+        Cmd::Proposal { cmd } => match cmd {
+            ProposalCmd::New {
+                cycle,
+                text,
+                photo,
+                at,
+            } => {
+                let proposal = dauys_proto::ProposalSubmitPayload {
+                    cycle_id: cycle.clone(),
+                    title: text.title.clone(),
+                    description: text.description.clone(),
+                    category: text.category.clone(),
+                    cost: text.cost,
+                    location: *at,
+                    media: Vec::new(),
+                };
+                budgets::propose(cli, p, proposal, photo).await
+            }
+            ProposalCmd::Revise { proposal, text } => {
+                budgets::revise(cli, p, revision(proposal, text)).await
+            }
+            ProposalCmd::Mine => budgets::mine(cli, p),
+        },
         // Handled in `run` (they work on the home, not on one profile).
         Cmd::Login { .. } | Cmd::Profile { .. } | Cmd::Kiosk { .. } => Ok(Outcome::Done),
     }
@@ -203,5 +241,16 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// A revision of `proposal` saying `t`.
+fn revision(proposal: &str, t: &ProposalText) -> dauys_proto::ProposalRevisePayload {
+    dauys_proto::ProposalRevisePayload {
+        proposal_id: proposal.to_string(),
+        title: t.title.clone(),
+        description: t.description.clone(),
+        category: t.category.clone(),
+        cost: t.cost,
     }
 }

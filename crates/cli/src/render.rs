@@ -242,3 +242,68 @@ pub fn drafts(v: &[Draft]) -> String {
         })
         .collect()
 }
+
+pub fn my_proposals(v: &[ProposalView]) -> String {
+    v.iter()
+        .map(|x| {
+            let mut s = format!(
+                "{} {:<13} {} ₸ {}{}\n",
+                x.proposal.id,
+                x.proposal.status.as_str(),
+                x.proposal.cost,
+                x.proposal.title,
+                x.delivery
+                    .as_ref()
+                    .map(|d| format!(" [{}]", d.name()))
+                    .unwrap_or_default()
+            );
+            if let Some(h) = x.proposal.history.last().filter(|h| !h.note.is_empty()) {
+                s.push_str(&format!("    {}\n", h.note));
+            }
+            s
+        })
+        .collect()
+}
+
+pub fn public_appeals(v: &[dauys_core::proto::Appeal]) -> String {
+    v.iter()
+        .map(|a| {
+            let mut s = format!(
+                "{} {} → {}: {} [{}]\n",
+                a.id,
+                a.appeal_type.as_str(),
+                a.addressee,
+                a.subject,
+                a.status.as_str()
+            );
+            if let Some(answer) = &a.answer {
+                s.push_str(&format!("    {answer}\n"));
+            }
+            s
+        })
+        .collect()
+}
+
+/// One line per notification: unread mark, its message id and what it is
+/// about (the app words them; the CLI stays language-neutral).
+pub fn notices(v: &[Notice]) -> String {
+    v.iter()
+        .map(|n| {
+            let about = match &n.event {
+                NoticeEvent::Appeal { subject, .. } => subject.clone(),
+                NoticeEvent::Proposal { title, note, .. } if note.is_empty() => title.clone(),
+                NoticeEvent::Proposal { title, note, .. } => format!("{title}: {note}"),
+                NoticeEvent::CommentHidden { reason, .. } => reason.clone(),
+                NoticeEvent::Results { cycle_id, .. } => cycle_id.clone(),
+                NoticeEvent::BallotCounted { receipt, .. } => receipt.clone(),
+                NoticeEvent::Refused { summary, .. } => summary.clone(),
+            };
+            format!(
+                "{} {} {}\n",
+                if n.read { " " } else { "*" },
+                n.event.message_key(),
+                about
+            )
+        })
+        .collect()
+}

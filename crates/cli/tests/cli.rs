@@ -111,6 +111,50 @@ fn exit_codes_and_listings() {
         .find(|a| a["subject"] == "Жол")
         .unwrap();
     assert_eq!(a["media"].as_array().unwrap().len(), 1);
+
+    // Another resident's public appeal is listed and found offline; the
+    // private one above is not among the public ones.
+    let other = dir.path().join("other");
+    login(&other, &srv, 6, &[]);
+    let (code, out, err) = run(
+        &other,
+        &url,
+        &[
+            "appeal",
+            "new",
+            "--type",
+            "request",
+            "--to",
+            "pvl-akimat",
+            "--subject",
+            "Бағдаршам істемейді",
+            "--body",
+            "Торайғыров пен Сәтпаев қиылысында.",
+            "--public",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(run(&home, &url, &["sync"]).0, 0);
+    let found = |args: &[&str]| -> Vec<serde_json::Value> {
+        let mut all = vec!["--json", "appeals", "--public"];
+        all.extend_from_slice(args);
+        let (code, out, err) = run(&home, &url, &all);
+        assert_eq!(code, 0, "{err}");
+        json(&out).as_array().unwrap().clone()
+    };
+    let hit = found(&["--search", "бағдар"]);
+    assert_eq!(hit.len(), 1, "{hit:?}");
+    assert_eq!(hit[0]["subject"], "Бағдаршам істемейді");
+    assert!(
+        found(&["--search", "Шұңқыр"]).is_empty(),
+        "private appeals stay private"
+    );
+    assert!(found(&[])
+        .iter()
+        .all(|a| a["public"] == true && a["mine"] == false));
+    // Offline too.
+    srv.kill();
+    assert_eq!(found(&["--search", "қиылыс"]).len(), 1);
 }
 
 fn raw_contains(dir: &std::path::Path, needle: &str) -> bool {

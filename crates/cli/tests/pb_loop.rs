@@ -114,12 +114,15 @@ fn proposal_to_implementation() {
         .unwrap()
         .to_string();
 
-    // 1. Proposed from the resident's device.
+    // 1. Proposed from the resident's device, with two photos and a place.
+    let photo = dir.path().join("p.png");
+    std::fs::write(&photo, include_bytes!("data/tiny.png")).unwrap();
     let (code, out, err) = run(
         &a,
         &url,
         &[
-            "propose",
+            "proposal",
+            "new",
             &cycle,
             "--title",
             "Benches by the bus stop",
@@ -127,8 +130,15 @@ fn proposal_to_implementation() {
             "Three benches and a bin.",
             "--category",
             "parks",
+            // As residents write amounts.
             "--cost",
-            "500000",
+            "500 000 ₸",
+            "--at",
+            "52.2873,76.9674",
+            "--photo",
+            photo.to_str().unwrap(),
+            "--photo",
+            photo.to_str().unwrap(),
         ],
     );
     assert_eq!(code, 0, "{out}{err}");
@@ -136,6 +146,12 @@ fn proposal_to_implementation() {
     let p = mine(&a, &url, &cycle, "Benches by the bus stop");
     let pid = p["id"].as_str().unwrap().to_string();
     assert_eq!(p["status"], "submitted");
+    assert_eq!(p["cost"], 500000);
+    assert_eq!(p["media"].as_array().unwrap().len(), 2, "{p}");
+    assert_eq!(p["location"]["lat"], 52.2873);
+    // Nothing has happened to it yet: no notification.
+    let n = json(&run(&a, &url, &["--json", "notifications"]).1);
+    assert_eq!(n.as_array().unwrap().len(), 0, "{n}");
 
     // 2. The moderator asks for changes, with a reason the author reads.
     let moderator = Staff::sign_in(&srv, MODERATOR);
@@ -147,12 +163,30 @@ fn proposal_to_implementation() {
     let p = mine(&a, &url, &cycle, "Benches by the bus stop");
     assert_eq!(p["status"], "needs_changes");
     assert!(has_note(&p, "Name the bus stop"), "{p}");
+    // The author is told, with the reason; `proposal mine` says the same.
+    let (code, out, err) = run(&a, &url, &["--json", "notifications", "--mark-read"]);
+    assert_eq!(code, 0, "{err}");
+    let n = json(&out);
+    let n = n.as_array().unwrap();
+    assert_eq!(n.len(), 1, "{n:?}");
+    assert_eq!(n[0]["event"]["event"], "proposal");
+    assert_eq!(n[0]["event"]["status"], "needs_changes");
+    assert_eq!(n[0]["event"]["note"], "Name the bus stop");
+    assert_eq!(n[0]["read"], false);
+    let n = json(&run(&a, &url, &["--json", "notifications"]).1);
+    assert_eq!(n[0]["read"], true, "marked read");
+    let (_, out, _) = run(&a, &url, &["proposal", "mine"]);
+    assert!(
+        out.contains("needs_changes") && out.contains("Name the bus stop"),
+        "{out}"
+    );
 
     // 3. The author revises it: back to moderation.
     let (code, out, err) = run(
         &a,
         &url,
         &[
+            "proposal",
             "revise",
             &pid,
             "--title",

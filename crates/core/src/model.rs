@@ -193,6 +193,15 @@ pub struct CommentView {
     pub delivery: Option<OpState>,
 }
 
+/// One of the user's proposals, with the delivery state of its submission
+/// (or of its latest revision) while the server has not answered it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProposalView {
+    #[serde(flatten)]
+    pub proposal: dauys_proto::Proposal,
+    pub delivery: Option<OpState>,
+}
+
 /// One of the user's appeals, with its timeline (`appeal.history`) and the
 /// delivery state of its submission while not yet confirmed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -152,6 +152,47 @@ async fn staff_actions_become_notices_and_public_appeals_are_searchable() {
         "newest first"
     );
 
+    // "My proposals" shows the status and the moderator's reason; a
+    // revision shows at once as submitted and on its way, then delivered.
+    let mine = me.my_proposals().unwrap();
+    let p = mine.iter().find(|v| v.proposal.id == proposal_id).unwrap();
+    assert_eq!(p.proposal.status, ProposalStatus::NeedsChanges);
+    assert_eq!(
+        p.proposal.history.last().unwrap().note,
+        "Мекенжайын жазыңыз"
+    );
+    assert_eq!(p.delivery, None);
+    me.revise_proposal(&dauys_proto::ProposalRevisePayload {
+        proposal_id: proposal_id.clone(),
+        title: "Балалар алаңы, Сәтпаев 120".into(),
+        description: "Сәтпаев көшесі, 120 үйдің ауласына жаңа алаң.".into(),
+        category: "playgrounds".into(),
+        cost: 2_000_000,
+    })
+    .unwrap();
+    let p = me
+        .my_proposals()
+        .unwrap()
+        .into_iter()
+        .find(|v| v.proposal.id == proposal_id)
+        .unwrap();
+    assert_eq!(p.proposal.status, ProposalStatus::Submitted);
+    assert_eq!(p.proposal.title, "Балалар алаңы, Сәтпаев 120");
+    assert!(p.delivery.as_ref().is_some_and(|d| d.is_pending()));
+    me.sync(&opts()).await.unwrap();
+    let p = me
+        .my_proposals()
+        .unwrap()
+        .into_iter()
+        .find(|v| v.proposal.id == proposal_id)
+        .unwrap();
+    assert_eq!(p.delivery, None);
+    assert!(matches!(
+        p.proposal.status,
+        ProposalStatus::Submitted | ProposalStatus::InModeration
+    ));
+    assert_eq!(p.proposal.title, "Балалар алаңы, Сәтпаев 120");
+
     // Syncing again notices nothing new; reading clears the badge.
     me.sync(&opts()).await.unwrap();
     assert_eq!(me.notices(50).unwrap().len(), 2);

@@ -1,4 +1,4 @@
-//! Appeals: `appeal new …`, `appeals`.
+//! Appeals: `appeal new …`, `appeals [--public [--search …]]`.
 
 use std::path::PathBuf;
 
@@ -30,5 +30,12 @@ pub async fn new(cli: &Cli, p: &Profile, a: &NewAppeal<'_>) -> Result<Outcome> {
 pub fn list(cli: &Cli, p: &Profile) -> Result<Outcome> {
     let v = p.appeals()?;
     print(cli.json, &v, |v| render::appeals(v))?;
+    Ok(Outcome::Done)
+}
+
+/// Other residents' public appeals, found offline.
+pub fn public(cli: &Cli, p: &Profile, q: &PublicAppealQuery) -> Result<Outcome> {
+    let v = p.public_appeals(q)?;
+    print(cli.json, &v, |v| render::public_appeals(v))?;
     Ok(Outcome::Done)
 }

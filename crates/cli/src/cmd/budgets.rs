@@ -1,4 +1,4 @@
-//! Participatory budgeting: `cycles`, `proposals`, `propose`, `revise`,
+//! Participatory budgeting: `cycles`, `proposals`, `proposal new|revise|mine`,
 //! `vote`, `ballots`.
 
 use dauys_core::*;
@@ -20,13 +20,26 @@ pub fn proposals(cli: &Cli, p: &Profile, q: &ProposalQuery) -> Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-/// Queues a proposal.
-pub async fn propose(cli: &Cli, p: &Profile, proposal: ProposalSubmitPayload) -> Result<Outcome> {
+/// Queues a proposal with its photos (prepared and queued for upload
+/// with it; the proposal waits for them).
+pub async fn propose(
+    cli: &Cli,
+    p: &Profile,
+    proposal: ProposalSubmitPayload,
+    photos: &[std::path::PathBuf],
+) -> Result<Outcome> {
     let id = p.submit_proposal(&ProposalInput {
         proposal,
-        photos: Vec::new(),
+        photos: photos.to_vec(),
     })?;
     after_queue(cli, p, id).await
+}
+
+/// The user's proposals with status, reason and delivery state.
+pub fn mine(cli: &Cli, p: &Profile) -> Result<Outcome> {
+    let v = p.my_proposals()?;
+    print(cli.json, &v, |v| render::my_proposals(v))?;
+    Ok(Outcome::Done)
 }
 
 /// Queues the revision of a proposal sent back for changes.

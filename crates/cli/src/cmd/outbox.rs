@@ -89,3 +89,15 @@ pub fn discard(p: &Profile, op: &str) -> Result<Outcome> {
     p.discard(parse_op(op)?)?;
     Ok(Outcome::Done)
 }
+
+/// Notifications, newest first; `mark_read`: those listed become read.
+pub fn notifications(cli: &Cli, p: &Profile, mark_read: bool, limit: u32) -> Result<Outcome> {
+    let v = p.notices(limit)?;
+    print(cli.json, &v, |v| render::notices(v))?;
+    if mark_read {
+        if let Some(newest) = v.first() {
+            p.mark_notices_read(Some(newest.seq))?;
+        }
+    }
+    Ok(Outcome::Done)
+}

@@ -204,6 +204,17 @@ impl<'c> Mirror<'c> {
         parse_all(rows)
     }
 
+    /// The user's own proposals as the server last sent them.
+    pub fn my_proposals(&self) -> Result<Vec<Proposal>> {
+        let mut st = self.c.prepare_cached(
+            "SELECT data FROM proposals WHERE json_extract(data, '$.mine') ORDER BY rowid DESC",
+        )?;
+        let rows = st
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        parse_all(rows)
+    }
+
     /// Every mirrored proposal of a cycle (what the ballot rule needs).
     pub fn cycle_proposals(&self, cycle_id: &str) -> Result<Vec<Proposal>> {
         let mut st = self

@@ -101,6 +101,79 @@ impl Profile {
             .ok_or_else(|| CoreError::NotFound(format!("appeal {id}")))
     }
 
+    /// The user's proposals, newest first: those the server confirmed
+    /// (with their status and the moderator's published reason) and those
+    /// still on the way. A revision waiting to be delivered shows its new
+    /// text, "submitted", and its delivery state.
+    pub fn my_proposals(&self) -> Result<Vec<ProposalView>> {
+        let (pulled, submits, revisions) = {
+            let c = self.conn();
+            let outbox = self.outbox_store(&c);
+            (
+                Mirror::new(&c).my_proposals()?,
+                outbox.rows(Select::LiveOfKind(OpKind::ProposalSubmit))?,
+                outbox.rows(Select::LiveOfKind(OpKind::ProposalRevise))?,
+            )
+        };
+        let mut out: Vec<ProposalView> = pulled
+            .into_iter()
+            .map(|proposal| ProposalView {
+                proposal,
+                delivery: None,
+            })
+            .collect();
+        for row in submits {
+            let Some(p) = budgets::submitted(&row.op) else {
+                continue;
+            };
+            let id = row.op.id.to_string();
+            if let Some(v) = out.iter_mut().find(|v| v.proposal.id == id) {
+                if row.state.is_pending() {
+                    v.delivery = Some(row.state);
+                }
+                continue;
+            }
+            out.push(ProposalView {
+                proposal: dauys_proto::Proposal {
+                    id,
+                    cycle_id: p.cycle_id,
+                    locality: String::new(),
+                    title: p.title,
+                    description: p.description,
+                    category: p.category,
+                    cost: p.cost,
+                    location: p.location,
+                    media: p.media,
+                    status: dauys_proto::ProposalStatus::Submitted,
+                    expert_cost: None,
+                    expert_note: None,
+                    votes: None,
+                    progress: None,
+                    history: Vec::new(),
+                    mine: true,
+                    created_at: row.op.client_ts,
+                    updated_at: row.op.client_ts,
+                },
+                delivery: Some(row.state),
+            });
+        }
+        for row in revisions.into_iter().filter(|r| r.state.is_pending()) {
+            let Some(r) = budgets::revised(&row.op) else {
+                continue;
+            };
+            if let Some(v) = out.iter_mut().find(|v| v.proposal.id == r.proposal_id) {
+                v.proposal.title = r.title;
+                v.proposal.description = r.description;
+                v.proposal.category = r.category;
+                v.proposal.cost = r.cost;
+                v.proposal.status = dauys_proto::ProposalStatus::Submitted;
+                v.delivery = Some(row.state);
+            }
+        }
+        out.sort_by_key(|v| std::cmp::Reverse(v.proposal.created_at));
+        Ok(out)
+    }
+
     /// The user's ballots with honest status per cycle.
     pub fn ballots(&self) -> Result<Vec<BallotView>> {
         let (counted, rows) = {

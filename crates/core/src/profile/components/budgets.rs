@@ -32,6 +32,22 @@ pub(super) fn ballot_body(input: &BallotInput) -> Result<OpBody> {
     })))
 }
 
+/// The proposal of a `proposal.submit` op.
+pub(crate) fn submitted(op: &Op) -> Option<ProposalSubmitPayload> {
+    match typed(op)? {
+        OpBody::Budget(BudgetOp::ProposalSubmit(p)) => Some(p),
+        _ => None,
+    }
+}
+
+/// The revision of a `proposal.revise` op.
+pub(crate) fn revised(op: &Op) -> Option<dauys_proto::ProposalRevisePayload> {
+    match typed(op)? {
+        OpBody::Budget(BudgetOp::ProposalRevise(p)) => Some(p),
+        _ => None,
+    }
+}
+
 /// The cast ballot of a `ballot.cast` op.
 pub(crate) fn cast(op: &Op) -> Option<BallotCastPayload> {
     match typed(op)? {
