@@ -649,3 +649,47 @@ public-turnout-all = Everywhere in the cycle
 
 ## SMS with the one-time sign-in code (keep it within one SMS: 70 letters in Cyrillic)
 sms-code = Dauys sign-in code: { $code }. Do not tell it to anyone.
+
+## Notifications, proposing a project, public appeals (resident's app)
+nav-notices = Notifications
+notices-title = Notifications
+notices-none = Nothing new yet. When an official answers your appeal or your project moves on, you will see it here.
+notices-new = New
+notices-unread = { $count ->
+    [one] { $count } new
+   *[other] { $count } new
+}
+notice-appeal = Your appeal “{ $subject }”: { $status }
+notice-appeal-overdue = The answer to your appeal “{ $subject }” is late: the legal deadline has passed
+notice-proposal = Your project “{ $subject }”: { $status }
+notice-comment-hidden = A moderator hid your comment
+notice-results = The results are out: { $subject }
+notice-ballot-counted = Your vote is counted: { $subject }
+notice-refused = Not accepted: “{ $subject }”. { $status }
+notice-os-body = There is news about your appeals or projects. Open Dauys to read it.
+cycle-propose = Propose a project
+propose-title = Propose a project
+propose-name = Name of the project
+propose-description = What should be done, and where
+propose-description-help = Write it simply: what is needed, where exactly, and who will benefit.
+propose-category = Topic
+propose-cost = Cost in tenge
+propose-cost-help = Your own estimate; experts check it. You can write it with spaces: 2 500 000.
+propose-photos-hint = Up to 10 photos of the place. They are sent when you are online.
+propose-submit = Send the proposal
+propose-queued = Your proposal is saved. It goes to the moderators as soon as there is a connection.
+my-proposals-title = My proposals
+my-proposals-none = You have not proposed a project yet.
+my-proposal-reason = Moderator's note: { $reason }
+my-proposal-revise = Correct it
+my-proposal-send-revision = Send the corrected version
+my-proposal-revised = The corrected version is saved and goes back to the moderators.
+others-appeals-title = Other residents' appeals
+others-appeals-help = Public appeals of your place and the answers to them. Perhaps someone has already asked about your problem.
+others-appeals-search = Search appeals and answers
+others-appeals-answered = Only answered ones
+others-appeals-count = { $count ->
+    [0] No appeals found
+    [one] { $count } appeal
+   *[other] { $count } appeals
+}

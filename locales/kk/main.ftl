@@ -627,3 +627,45 @@ public-turnout-all = Цикл бойынша барлығы
 
 ## SMS with the one-time sign-in code (keep it within one SMS: 70 letters in Cyrillic)
 sms-code = Dauys-қа кіру коды: { $code }. Оны ешкімге айтпаңыз.
+
+## Хабарламалар, жоба ұсыну, басқалардың өтініштері (тұрғын қосымшасы)
+nav-notices = Хабарламалар
+notices-title = Хабарламалар
+notices-none = Әзірге жаңалық жоқ. Өтінішіңізге жауап келгенде немесе жобаңыз алға жылжығанда, осы жерден көресіз.
+notices-new = Жаңа
+notices-unread = { $count ->
+   *[other] { $count } жаңа
+}
+notice-appeal = «{ $subject }» өтінішіңіз: { $status }
+notice-appeal-overdue = «{ $subject }» өтінішіңізге жауап кешікті: заңда белгіленген мерзім өтті
+notice-proposal = «{ $subject }» жобаңыз: { $status }
+notice-comment-hidden = Модератор пікіріңізді жасырды
+notice-results = Қорытынды шықты: { $subject }
+notice-ballot-counted = Дауысыңыз есептелді: { $subject }
+notice-refused = Қабылданбады: «{ $subject }». { $status }
+notice-os-body = Өтініштеріңіз не жобаларыңыз бойынша жаңалық бар. Оқу үшін Dauys-ты ашыңыз.
+cycle-propose = Жоба ұсыну
+propose-title = Жоба ұсыну
+propose-name = Жобаның атауы
+propose-description = Не істеу керек және қай жерде
+propose-description-help = Қарапайым тілмен жазыңыз: не керек, нақты қай жерде, кімге пайдасы тиеді.
+propose-category = Тақырыбы
+propose-cost = Құны, теңгемен
+propose-cost-help = Өзіңіз шамалаған баға, оны сарапшылар тексереді. Бос орынмен жазуға болады: 2 500 000.
+propose-photos-hint = Орынның 10 суретіне дейін. Байланыс болғанда жіберіледі.
+propose-submit = Ұсынысты жіберу
+propose-queued = Ұсынысыңыз сақталды. Байланыс болған бойда модераторларға жіберіледі.
+my-proposals-title = Менің ұсыныстарым
+my-proposals-none = Сіз әлі жоба ұсынбадыңыз.
+my-proposal-reason = Модератордың ескертпесі: { $reason }
+my-proposal-revise = Түзету
+my-proposal-send-revision = Түзетілген нұсқаны жіберу
+my-proposal-revised = Түзетілген нұсқа сақталды, ол модераторларға қайта жіберіледі.
+others-appeals-title = Басқа тұрғындардың өтініштері
+others-appeals-help = Елді мекеніңіздің ашық өтініштері және оларға берілген жауаптар. Мүмкін, сіздің мәселеңіз туралы біреу сұрап қойған шығар.
+others-appeals-search = Өтініштер мен жауаптардан іздеу
+others-appeals-answered = Тек жауап берілгендері
+others-appeals-count = { $count ->
+    [0] Өтініш табылмады
+   *[other] { $count } өтініш
+}

@@ -670,3 +670,51 @@ public-turnout-all = Всего по циклу
 
 ## SMS with the one-time sign-in code (keep it within one SMS: 70 letters in Cyrillic)
 sms-code = Код входа в Dauys: { $code }. Никому его не сообщайте.
+
+## Уведомления, предложение проекта, публичные обращения (приложение жителя)
+nav-notices = Уведомления
+notices-title = Уведомления
+notices-none = Пока ничего нового. Когда на ваше обращение ответят или ваш проект продвинется, это появится здесь.
+notices-new = Новое
+notices-unread = { $count ->
+    [one] { $count } новое
+    [few] { $count } новых
+    [many] { $count } новых
+   *[other] { $count } новых
+}
+notice-appeal = Ваше обращение «{ $subject }»: { $status }
+notice-appeal-overdue = Ответ на ваше обращение «{ $subject }» задерживается: законный срок прошёл
+notice-proposal = Ваш проект «{ $subject }»: { $status }
+notice-comment-hidden = Модератор скрыл ваш комментарий
+notice-results = Итоги подведены: { $subject }
+notice-ballot-counted = Ваш голос учтён: { $subject }
+notice-refused = Не принято: «{ $subject }». { $status }
+notice-os-body = Есть новости по вашим обращениям или проектам. Откройте Dauys, чтобы прочитать.
+cycle-propose = Предложить проект
+propose-title = Предложить проект
+propose-name = Название проекта
+propose-description = Что нужно сделать и где
+propose-description-help = Напишите просто: что нужно, где именно и кому это поможет.
+propose-category = Тема
+propose-cost = Стоимость в тенге
+propose-cost-help = Ваша оценка; эксперты её проверят. Можно писать с пробелами: 2 500 000.
+propose-photos-hint = До 10 фотографий места. Они отправятся, когда появится связь.
+propose-submit = Отправить предложение
+propose-queued = Предложение сохранено. Оно уйдёт модераторам, как только появится связь.
+my-proposals-title = Мои предложения
+my-proposals-none = Вы ещё не предлагали проектов.
+my-proposal-reason = Замечание модератора: { $reason }
+my-proposal-revise = Исправить
+my-proposal-send-revision = Отправить исправленный вариант
+my-proposal-revised = Исправленный вариант сохранён и снова уйдёт модераторам.
+others-appeals-title = Обращения других жителей
+others-appeals-help = Публичные обращения вашего населённого пункта и ответы на них. Возможно, о вашей проблеме уже спрашивали.
+others-appeals-search = Поиск по обращениям и ответам
+others-appeals-answered = Только с ответом
+others-appeals-count = { $count ->
+    [0] Обращений не найдено
+    [one] { $count } обращение
+    [few] { $count } обращения
+    [many] { $count } обращений
+   *[other] { $count } обращения
+}

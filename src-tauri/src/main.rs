@@ -8,6 +8,7 @@
 mod dto;
 
 mod commands;
+mod notify;
 mod state;
 
 /// Process start, for the "first screen rendered" timing (`DAUYS_TIMING=1`).
@@ -26,6 +27,7 @@ fn main() {
                 .open_js_links_on_click(false)
                 .build(),
         )
+        .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
             let state = state::open(app.handle())?;
             app.manage(state.clone());
@@ -63,6 +65,17 @@ fn main() {
             commands::appeals::remove_photo,
             commands::appeals::submit_appeal,
             commands::appeals::discard_draft,
+            commands::appeals::public_appeals,
+            commands::notices::notices,
+            commands::notices::read_notices,
+            commands::proposals::proposal_form,
+            commands::proposals::proposal_drafts,
+            commands::proposals::save_proposal_draft,
+            commands::proposals::add_proposal_photo,
+            commands::proposals::remove_proposal_photo,
+            commands::proposals::submit_proposal,
+            commands::proposals::my_proposals,
+            commands::proposals::revise_proposal,
             commands::outbox::outbox,
             commands::outbox::outbox_retry,
             commands::outbox::outbox_discard,

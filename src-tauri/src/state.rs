@@ -118,13 +118,19 @@ impl Inner {
         };
         let _ = app.emit(EVENT_STATUS, s);
     }
-    /// Recounts the active profile's pending ops and tells the UI.
+    /// Recounts the active profile's pending ops and unread notifications
+    /// and tells the UI.
     pub fn refresh_pending(&self, app: &AppHandle) {
-        let pending = self
-            .active()
-            .and_then(|p| p.pending_count().ok())
+        let p = self.active();
+        let pending = p.as_ref().and_then(|p| p.pending_count().ok()).unwrap_or(0);
+        let unread = p
+            .as_ref()
+            .and_then(|p| p.unread_notices().ok())
             .unwrap_or(0);
-        self.update_status(app, |s| s.pending = pending.max(0) as u32);
+        self.update_status(app, |s| {
+            s.pending = pending.max(0) as u32;
+            s.unread = unread.max(0) as u32;
+        });
     }
 }
 
@@ -164,8 +170,13 @@ pub async fn sync_once(app: &AppHandle, st: &AppState) -> bool {
         s.syncing = true;
         s.sent = 0;
     });
+    let unread_before = p.unread_notices().unwrap_or(0);
     let result = p.sync(&opts).await;
     let pending = p.pending_count().unwrap_or(0).max(0) as u32;
+    let unread = p.unread_notices().unwrap_or(0);
+    if unread > unread_before {
+        crate::notify::news(app, &p, unread_before);
+    }
     let ok = match &result {
         Ok(r) => r.last_error.is_none() && !r.cancelled,
         Err(_) => false,
@@ -174,6 +185,7 @@ pub async fn sync_once(app: &AppHandle, st: &AppState) -> bool {
     st.update_status(app, |s| {
         s.syncing = false;
         s.pending = pending;
+        s.unread = unread.max(0) as u32;
         if ok {
             s.online = true;
             s.offline_since = None;

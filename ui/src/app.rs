@@ -23,6 +23,11 @@ pub enum Screen {
     Appeal(String),
     Outbox,
     Settings,
+    /// Proposing a project: a draft reopened, or a new one for a cycle.
+    ProposalEdit(Option<String>, Option<String>),
+    MyProposals,
+    Notices,
+    PublicAppeals,
 }
 
 /// App-wide state, provided as context. All fields are `Copy` signals.
@@ -299,6 +304,10 @@ fn Shell() -> impl IntoView {
                 Screen::Appeal(id) => view! { <screens::appeals::AppealScreen id=id/> }.into_any(),
                 Screen::Outbox => view! { <screens::outbox::OutboxScreen/> }.into_any(),
                 Screen::Settings => view! { <screens::settings::SettingsScreen/> }.into_any(),
+                Screen::ProposalEdit(draft, cycle) => view! { <screens::propose::ProposeScreen draft_id=draft cycle=cycle/> }.into_any(),
+                Screen::MyProposals => view! { <screens::propose::MyProposalsScreen/> }.into_any(),
+                Screen::Notices => view! { <screens::notices::NoticesScreen/> }.into_any(),
+                Screen::PublicAppeals => view! { <screens::public_appeals::PublicAppealsScreen/> }.into_any(),
             }}
         </main>
     }
@@ -354,11 +363,18 @@ fn Nav() -> impl IntoView {
             let s = c.screen.get();
             std::mem::discriminant(&s) == std::mem::discriminant(&t2)
                 || (matches!(t2, Screen::Appeals)
-                    && matches!(s, Screen::Appeal(_) | Screen::AppealEdit(_)))
+                    && matches!(
+                        s,
+                        Screen::Appeal(_) | Screen::AppealEdit(_) | Screen::PublicAppeals
+                    ))
                 || (matches!(t2, Screen::Proposals(_))
                     && matches!(
                         s,
-                        Screen::Proposal(_) | Screen::Ballot(_) | Screen::Results(_)
+                        Screen::Proposal(_)
+                            | Screen::Ballot(_)
+                            | Screen::Results(_)
+                            | Screen::ProposalEdit(..)
+                            | Screen::MyProposals
                     ))
         };
         view! {
@@ -371,12 +387,28 @@ fn Nav() -> impl IntoView {
             </li>
         }
     };
+    let notices_current = move || matches!(c.screen.get(), Screen::Notices);
     view! {
         <nav aria-label=t("nav-label")>
             <ul>
                 {item(t("nav-home"), Screen::Home, "nav-home")}
                 {item(t("nav-proposals"), Screen::Proposals(None), "nav-proposals")}
                 {item(t("nav-appeals"), Screen::Appeals, "nav-appeals")}
+                <li>
+                    // The count is part of the button's name, so a screen
+                    // reader says "Notifications, 2 new".
+                    <button type="button" data-testid="nav-notices"
+                        aria-current=move || if notices_current() { Some("page") } else { None }
+                        on:click=move |_| go(Screen::Notices)>
+                        {t("nav-notices")}
+                        {move || {
+                            let n = c.status.with(|s| s.unread);
+                            (n > 0).then(|| view! {
+                                " " <span class="count" data-testid="notices-badge">{ta("notices-unread", &[("count", n.into())])}</span>
+                            })
+                        }}
+                    </button>
+                </li>
                 {item(t("nav-outbox"), Screen::Outbox, "nav-outbox")}
                 {item(t("nav-settings"), Screen::Settings, "nav-settings")}
             </ul>

@@ -59,6 +59,9 @@ pub struct SyncStatus {
     pub sent: u32,
     /// When the last successful sync finished (ms since the epoch).
     pub last_sync: Option<i64>,
+    /// Notifications not read yet (the badge).
+    #[serde(default)]
+    pub unread: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -271,4 +274,80 @@ impl std::fmt::Display for CmdError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.key, self.detail)
     }
+}
+
+/// One notification, worded by the UI: `message_key` with `subject`
+/// (what it is about), `status` (a message id of the new status, if any)
+/// and `note` (a published reason, an answer's start, a receipt).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoticeItem {
+    pub seq: i64,
+    pub at: i64,
+    pub read: bool,
+    pub message_key: String,
+    pub subject: String,
+    pub status: Option<String>,
+    pub note: String,
+    pub open: Option<NoticeOpen>,
+}
+
+/// The screen a notification opens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "screen", content = "id", rename_all = "snake_case")]
+pub enum NoticeOpen {
+    Appeal(String),
+    Proposal(String),
+    MyProposals,
+    Results(String),
+    Ballot(String),
+    Outbox,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PublicAppealQuery {
+    /// Words that must all match (offline FTS on the device).
+    pub search: String,
+    pub answered: bool,
+}
+
+/// A proposal being written (autosaved; photos sealed by the core).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProposalDraft {
+    pub id: String,
+    pub cycle_id: String,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    /// Tenge; `None` until typed.
+    pub cost: Option<i64>,
+    pub location: Option<GeoPoint>,
+    pub photos: Vec<PhotoRef>,
+    /// Why the server refused the last submission, if it did.
+    pub rejected: Option<CmdError>,
+}
+
+/// What the proposal form needs: the draft, its cycle and the categories
+/// residents used in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProposalForm {
+    pub draft: ProposalDraft,
+    pub cycle: Cycle,
+    pub categories: Vec<String>,
+}
+
+/// One of the user's proposals with where it stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyProposal {
+    pub proposal: Proposal,
+    pub delivery: Delivery,
+    pub error: Option<CmdError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Revision {
+    pub proposal_id: String,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub cost: i64,
 }

@@ -178,3 +178,18 @@ pub async fn discard_draft(st: State<'_, AppState>, draft_id: String) -> R<()> {
     p.delete_draft(&draft_id)?;
     Ok(())
 }
+
+/// Other residents' public appeals of the followed places, with their
+/// answers, found offline ("has someone asked about this already?").
+#[tauri::command(rename_all = "snake_case")]
+pub async fn public_appeals(
+    st: State<'_, AppState>,
+    query: PublicAppealQuery,
+) -> R<Vec<proto::Appeal>> {
+    let q = dauys_core::PublicAppealQuery {
+        search: Some(query.search).filter(|s| !s.trim().is_empty()),
+        answered: query.answered,
+        limit: Some(200),
+    };
+    Ok(profile(&st)?.public_appeals(&q)?)
+}

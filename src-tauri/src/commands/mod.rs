@@ -11,7 +11,9 @@ pub mod appeals;
 pub mod budgets;
 pub mod comments;
 pub mod map;
+pub mod notices;
 pub mod outbox;
+pub mod proposals;
 pub mod session;
 pub mod settings;
 

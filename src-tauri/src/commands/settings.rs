@@ -9,10 +9,14 @@ use crate::state::AppState;
 #[tauri::command(rename_all = "snake_case")]
 pub async fn boot(st: State<'_, AppState>) -> R<Boot> {
     let profile = st.active().map(|p| profile_info(&p, true));
+    let mut status = st.status();
+    if let Some(p) = st.active() {
+        status.unread = p.unread_notices().unwrap_or(0).max(0) as u32;
+    }
     Ok(Boot {
         settings: st.settings(),
         profile,
-        status: st.status(),
+        status,
         version: env!("CARGO_PKG_VERSION").to_string(),
         default_server: st.default_server.clone(),
         languages: LOCALES
@@ -38,9 +42,23 @@ const LOCALES: [(&str, &str); 3] = [
 /// i18n test keeps `language-name` and `choose-language` that simple.
 fn plain_message(src: &str, id: &str) -> String {
     src.lines()
-        .find_map(|l| l.strip_prefix(id)?.trim_start().strip_prefix('='))
+        .find_map(|l| {
+            let (key, value) = l.split_once('=')?;
+            (key.trim() == id).then_some(value)
+        })
         .map(|v| v.trim().to_string())
         .unwrap_or_else(|| id.to_string())
+}
+
+/// A plain one-line message in `lang` (Kazakh when unknown): what the
+/// shell itself says outside the UI (the desktop notification).
+pub fn plain_text(lang: &str, id: &str) -> String {
+    let src = LOCALES
+        .iter()
+        .find(|(tag, _)| *tag == lang)
+        .unwrap_or(&LOCALES[0])
+        .1;
+    plain_message(src, id)
 }
 
 /// The Fluent source of one language (`kk`, `ru`, `en`).

@@ -330,6 +330,7 @@ fn every_message_formats_with_every_plural() {
                 for name in [
                     "amount", "date", "time", "phone", "name", "number", "used", "left", "budget",
                     "cost", "version", "field", "day", "month", "year", "reason", "code",
+                    "subject", "status",
                 ] {
                     args.set(name, FluentValue::from("X"));
                 }
@@ -368,11 +369,17 @@ fn russian_plurals_are_complete() {
 fn language_pickers_read_plain_lines() {
     // The UI holds only the active language's bundle; the shell reads every
     // language's own name and "choose your language" prompt from the raw
-    // files (src-tauri/src/commands/settings.rs, `plain_message`): each must be a
+    // files (src-tauri/src/commands/settings.rs, `plain_message`), and the
+    // desktop notification its title and text: each must be a
     // one-line `id = text` without placeables.
     for lang in LANGS {
         let src = ftl(lang);
-        for id in ["language-name", "choose-language"] {
+        for id in [
+            "language-name",
+            "choose-language",
+            "app-name",
+            "notice-os-body",
+        ] {
             let lines: Vec<&str> = src
                 .lines()
                 .filter(|l| l.starts_with(&format!("{id} =")))

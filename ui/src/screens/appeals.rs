@@ -36,6 +36,7 @@ pub fn AppealsScreen() -> impl IntoView {
         <h1 tabindex="-1">{t("appeals-title")}</h1>
         <div class="actions">
             <button type="button" class="primary" data-testid="new-appeal" on:click=move |_| go(Screen::AppealEdit(None))>{t("appeal-new")}</button>
+            <button type="button" data-testid="public-appeals" on:click=move |_| go(Screen::PublicAppeals)>{t("others-appeals-title")}</button>
         </div>
         {move || drafts.get().and_then(|r| r.ok()).filter(|d| !d.is_empty()).map(|ds| view! {
             <section aria-labelledby="h-drafts">

@@ -27,6 +27,8 @@ pub fn CycleCard(cycle: Cycle) -> impl IntoView {
     let id = cycle.id.clone();
     let (id2, id3) = (id.clone(), id.clone());
     let voting = cycle.phase == Phase::Voting;
+    let collecting = cycle.phase == Phase::Collecting;
+    let id4 = id.clone();
     let has_results = cycle.results.is_some();
     let deadline = phase_end(&cycle).map(|d| {
         let left = days_until(&d).unwrap_or(0).max(0);
@@ -47,6 +49,9 @@ pub fn CycleCard(cycle: Cycle) -> impl IntoView {
                 <button type="button" on:click=move |_| go(Screen::Proposals(Some(id.clone())))>{t("cycle-proposals")}</button>
                 {voting.then(|| view! {
                     <button type="button" class="primary" data-testid="open-ballot" on:click=move |_| go(Screen::Ballot(id2.clone()))>{t("cycle-vote")}</button>
+                })}
+                {collecting.then(|| view! {
+                    <button type="button" class="primary" data-testid="propose" on:click=move |_| go(Screen::ProposalEdit(None, Some(id4.clone())))>{t("cycle-propose")}</button>
                 })}
                 {has_results.then(|| view! {
                     <button type="button" data-testid="open-results" on:click=move |_| go(Screen::Results(id3.clone()))>{t("cycle-results")}</button>

@@ -1,8 +1,11 @@
 pub mod appeals;
 pub mod ballot;
 pub mod home;
+pub mod notices;
 pub mod outbox;
 pub mod proposals;
+pub mod propose;
+pub mod public_appeals;
 pub mod results;
 pub mod settings;
 pub mod setup;

@@ -51,6 +51,9 @@ pub fn ProposalsScreen(cycle: Option<String>) -> impl IntoView {
     });
     view! {
         <h1 tabindex="-1">{t("proposals-title")}</h1>
+        <div class="actions">
+            <button type="button" data-testid="my-proposals" on:click=move |_| go(Screen::MyProposals)>{t("my-proposals-title")}</button>
+        </div>
         <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
             <div>
                 <label for="q">{t("proposals-search")}</label>

@@ -73,18 +73,17 @@ pub enum NoticeEvent {
 }
 
 impl NoticeEvent {
-    /// The Fluent message id that says it (`notice-*` in `locales/`).
-    pub fn message_key(&self) -> String {
+    /// The Fluent message id that says it (`notice-*` in `locales/`; a
+    /// status change names the new status with the status's own label).
+    pub fn message_key(&self) -> &'static str {
         match self {
-            NoticeEvent::Appeal { overdue: true, .. } => "notice-appeal-overdue".into(),
-            NoticeEvent::Appeal { status, .. } => format!("notice-appeal-{}", status.as_str()),
-            NoticeEvent::Proposal { status, .. } => {
-                format!("notice-proposal-{}", status.as_str().replace('_', "-"))
-            }
-            NoticeEvent::CommentHidden { .. } => "notice-comment-hidden".into(),
-            NoticeEvent::Results { .. } => "notice-results".into(),
-            NoticeEvent::BallotCounted { .. } => "notice-ballot-counted".into(),
-            NoticeEvent::Refused { .. } => "notice-refused".into(),
+            NoticeEvent::Appeal { overdue: true, .. } => "notice-appeal-overdue",
+            NoticeEvent::Appeal { .. } => "notice-appeal",
+            NoticeEvent::Proposal { .. } => "notice-proposal",
+            NoticeEvent::CommentHidden { .. } => "notice-comment-hidden",
+            NoticeEvent::Results { .. } => "notice-results",
+            NoticeEvent::BallotCounted { .. } => "notice-ballot-counted",
+            NoticeEvent::Refused { .. } => "notice-refused",
         }
     }
 }

@@ -1,0 +1,445 @@
+//! Proposing a project: a form that saves itself (photos sealed on the
+//! device, as for appeals), queued offline like every action; the
+//! resident's own proposals with where each stands and the moderator's
+//! reason; revising one sent back for changes.
+
+use dauys_proto::{GeoPoint, ProposalStatus};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::Serialize;
+use wasm_bindgen::JsCast;
+
+use crate::api;
+use crate::app::{ctx, go, NoArgs, Screen};
+use crate::dto::{AddPhoto, CmdError, MyProposal, ProposalDraft, ProposalForm as Form, Revision};
+use crate::i18n::{self, t, ta};
+use crate::screens::proposals::status_label;
+use crate::widgets::{DeliveryBadge, ErrorBox, Loading};
+
+/// Tenge as residents type them: "2 500 000", "2500000 ₸", "2,500,000".
+/// `None` when there is no digit or the number is too large.
+pub fn parse_tenge(s: &str) -> Option<i64> {
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    if digits.is_empty() || digits.len() > 15 {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+#[derive(Serialize)]
+struct FormArgs {
+    id: Option<String>,
+    cycle_id: Option<String>,
+}
+#[derive(Serialize)]
+struct SaveArgs {
+    draft: ProposalDraft,
+}
+#[derive(Serialize)]
+struct PhotoArgs {
+    photo: AddPhoto,
+}
+#[derive(Serialize)]
+struct RemovePhotoArgs {
+    draft_id: String,
+    photo_id: String,
+}
+#[derive(Serialize)]
+struct DraftIdArgs {
+    draft_id: String,
+}
+#[derive(Serialize)]
+struct ReviseArgs {
+    revision: Revision,
+}
+
+/// The proposal form: a draft (new for `cycle`, or `draft_id` reopened).
+#[component]
+pub fn ProposeScreen(draft_id: Option<String>, cycle: Option<String>) -> impl IntoView {
+    let loaded = LocalResource::new(move || {
+        api::call::<Form, _>(
+            "proposal_form",
+            FormArgs {
+                id: draft_id.clone(),
+                cycle_id: cycle.clone(),
+            },
+        )
+    });
+    view! {
+        <h1 tabindex="-1">{t("propose-title")}</h1>
+        {move || match loaded.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorBox err=e/> }.into_any(),
+            Some(Ok(f)) => view! {
+                <p class="muted">{i18n::loc(&f.cycle.title)}</p>
+                <ProposalEditor draft=f.draft categories=f.categories/>
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn ProposalEditor(draft: ProposalDraft, categories: Vec<String>) -> impl IntoView {
+    let c = ctx();
+    let cost_text = RwSignal::new(draft.cost.map(i18n::number).unwrap_or_default());
+    let d = RwSignal::new(draft);
+    let saved = RwSignal::new(true);
+    let generation = StoredValue::new(0u64);
+    let error = RwSignal::new(None::<CmdError>);
+    let busy = RwSignal::new(false);
+
+    // Autosave: a short pause after the last change writes the draft.
+    let save_now = move || {
+        let draft = d.get_untracked();
+        spawn_local(async move {
+            match api::call::<ProposalDraft, _>("save_proposal_draft", SaveArgs { draft }).await {
+                Ok(_) => saved.set(true),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let changed = move |f: &dyn Fn(&mut ProposalDraft)| {
+        d.update(|x| f(x));
+        saved.set(false);
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        set_timeout(
+            move || {
+                if generation.get_value() == mine {
+                    save_now();
+                }
+            },
+            std::time::Duration::from_millis(400),
+        );
+    };
+
+    let on_photo = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(files) = input.files() else { return };
+        let draft_id = d.with_untracked(|x| x.id.clone());
+        for i in 0..files.length() {
+            let Some(file) = files.get(i) else { continue };
+            let draft_id = draft_id.clone();
+            spawn_local(async move {
+                let Ok(buf) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await
+                else {
+                    return;
+                };
+                let photo = AddPhoto {
+                    draft_id,
+                    name: file.name(),
+                    data: js_sys::Uint8Array::new(&buf).to_vec(),
+                };
+                match api::call::<ProposalDraft, _>("add_proposal_photo", PhotoArgs { photo }).await
+                {
+                    Ok(nd) => d.update(|x| x.photos = nd.photos),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+        input.set_value("");
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        let draft = d.get_untracked();
+        let missing = if draft.title.trim().is_empty() {
+            Some("propose-name")
+        } else if draft.description.trim().is_empty() {
+            Some("propose-description")
+        } else if draft.category.trim().is_empty() {
+            Some("propose-category")
+        } else if draft.cost.is_none_or(|c| c <= 0) {
+            Some("propose-cost")
+        } else {
+            None
+        };
+        if let Some(field) = missing {
+            error.set(Some(CmdError::new("error-required", field)));
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let _ = api::call::<ProposalDraft, _>(
+                "save_proposal_draft",
+                SaveArgs {
+                    draft: draft.clone(),
+                },
+            )
+            .await;
+            match api::call::<(), _>(
+                "submit_proposal",
+                DraftIdArgs {
+                    draft_id: draft.id.clone(),
+                },
+            )
+            .await
+            {
+                Ok(()) => {
+                    c.refresh.update(|n| *n += 1);
+                    c.go(Screen::MyProposals);
+                    c.notice.set(Some(t("propose-queued")));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let discard = move |_| {
+        let id = d.with_untracked(|x| x.id.clone());
+        spawn_local(async move {
+            let _ = api::call::<(), _>("discard_draft", DraftIdArgs { draft_id: id }).await;
+            c.refresh.update(|n| *n += 1);
+            c.go(Screen::MyProposals);
+        });
+    };
+
+    let (lat, lon) = d.with_untracked(|x| {
+        x.location
+            .map(|g| (g.lat.to_string(), g.lon.to_string()))
+            .unwrap_or_default()
+    });
+    let lat = RwSignal::new(lat);
+    let lon = RwSignal::new(lon);
+    let set_loc = move || {
+        let g = match (
+            lat.get_untracked().trim().parse::<f64>(),
+            lon.get_untracked().trim().parse::<f64>(),
+        ) {
+            (Ok(a), Ok(b)) => Some(GeoPoint { lat: a, lon: b }).filter(|g| g.is_valid()),
+            _ => None,
+        };
+        changed(&move |x: &mut ProposalDraft| x.location = g);
+    };
+    let cats = categories.clone();
+
+    view! {
+        {move || d.with(|x| x.rejected.clone()).map(|e| view! {
+            <div class="state bad" role="alert"><p><strong>{t("appeal-rejected-edit")}</strong></p><ErrorBox err=e/></div>
+        })}
+        <form class="appeal-form" on:submit=submit novalidate data-testid="propose-form">
+            <label for="p-title">{t("propose-name")}</label>
+            <input id="p-title" maxlength="200" data-testid="propose-title" prop:value=move || d.with(|x| x.title.clone())
+                on:input=move |ev| { let v = event_target_value(&ev); changed(&move |x: &mut ProposalDraft| x.title = v.clone()); }/>
+            <label for="p-desc">{t("propose-description")}</label>
+            <p class="hint" id="p-desc-help">{t("propose-description-help")}</p>
+            <textarea id="p-desc" rows="8" maxlength="10000" aria-describedby="p-desc-help" data-testid="propose-description"
+                prop:value=move || d.with(|x| x.description.clone())
+                on:input=move |ev| { let v = event_target_value(&ev); changed(&move |x: &mut ProposalDraft| x.description = v.clone()); }></textarea>
+            <label for="p-cat">{t("propose-category")}</label>
+            <input id="p-cat" list="p-cats" maxlength="50" data-testid="propose-category" prop:value=move || d.with(|x| x.category.clone())
+                on:input=move |ev| { let v = event_target_value(&ev); changed(&move |x: &mut ProposalDraft| x.category = v.clone()); }/>
+            <datalist id="p-cats">
+                {cats.into_iter().map(|cat| view! { <option value=cat.clone()>{i18n::label("category", &cat)}</option> }).collect_view()}
+            </datalist>
+            <label for="p-cost">{t("propose-cost")}</label>
+            <p class="hint" id="p-cost-help">{t("propose-cost-help")}</p>
+            <input id="p-cost" inputmode="numeric" aria-describedby="p-cost-help p-cost-read" data-testid="propose-cost"
+                prop:value=move || cost_text.get()
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    let n = parse_tenge(&v);
+                    cost_text.set(v);
+                    changed(&move |x: &mut ProposalDraft| x.cost = n);
+                }/>
+            <p class="muted" id="p-cost-read" data-testid="propose-cost-read">{move || d.with(|x| x.cost).map(i18n::money)}</p>
+            <details>
+                <summary>{t("appeal-location")}</summary>
+                <p class="hint">{t("appeal-location-hint")}</p>
+                <div class="row">
+                    <div><label for="p-lat">{t("appeal-lat")}</label>
+                        <input id="p-lat" inputmode="decimal" prop:value=move || lat.get() on:input=move |ev| { lat.set(event_target_value(&ev)); set_loc(); }/></div>
+                    <div><label for="p-lon">{t("appeal-lon")}</label>
+                        <input id="p-lon" inputmode="decimal" prop:value=move || lon.get() on:input=move |ev| { lon.set(event_target_value(&ev)); set_loc(); }/></div>
+                </div>
+            </details>
+            <label for="p-photos">{t("appeal-photos")}</label>
+            <input id="p-photos" type="file" accept="image/jpeg,image/png" multiple data-testid="propose-photo" on:change=on_photo/>
+            <p class="hint">{t("propose-photos-hint")}</p>
+            <ul role="list" class="photos" data-testid="photos">
+                {move || d.with(|x| x.photos.clone()).into_iter().map(|p| {
+                    let pid = p.id.clone();
+                    let did = d.with_untracked(|x| x.id.clone());
+                    view! {
+                        <li>
+                            {p.name.clone()} " "
+                            <button type="button" class="small" on:click=move |_| {
+                                let args = RemovePhotoArgs { draft_id: did.clone(), photo_id: pid.clone() };
+                                spawn_local(async move {
+                                    if let Ok(nd) = api::call::<ProposalDraft, _>("remove_proposal_photo", args).await {
+                                        d.update(|x| x.photos = nd.photos);
+                                    }
+                                });
+                            }>{ta("appeal-photo-remove", &[("name", p.name.clone().into())])}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <p class="muted" role="status" data-testid="autosave">{move || if saved.get() { t("appeal-draft-saved") } else { t("appeal-draft-saving") }}</p>
+            {move || error.get().map(|e| {
+                if e.key == "error-required" {
+                    view! { <p class="error" role="alert">{ta("error-required-field", &[("field", t(&e.detail).into())])}</p> }.into_any()
+                } else {
+                    view! { <ErrorBox err=e/> }.into_any()
+                }
+            })}
+            <div class="actions">
+                <button type="submit" class="primary" data-testid="propose-submit" disabled=move || busy.get()>{t("propose-submit")}</button>
+                <button type="button" data-testid="propose-discard" on:click=discard>{t("appeal-discard")}</button>
+            </div>
+        </form>
+    }
+}
+
+/// The resident's proposals: drafts, then each proposal with its status,
+/// the moderator's or expert's published reason, and the revision form
+/// when it was sent back for changes.
+#[component]
+pub fn MyProposalsScreen() -> impl IntoView {
+    let c = ctx();
+    let list = LocalResource::new(move || {
+        c.refresh.track();
+        api::call::<Vec<MyProposal>, _>("my_proposals", NoArgs {})
+    });
+    let drafts = LocalResource::new(move || {
+        c.refresh.track();
+        api::call::<Vec<ProposalDraft>, _>("proposal_drafts", NoArgs {})
+    });
+    view! {
+        <h1 tabindex="-1">{t("my-proposals-title")}</h1>
+        {move || drafts.get().and_then(|r| r.ok()).filter(|d| !d.is_empty()).map(|ds| view! {
+            <section aria-labelledby="h-p-drafts">
+                <h2 id="h-p-drafts">{t("appeals-drafts")}</h2>
+                <ul class="cards" role="list">
+                    {ds.into_iter().map(|d| {
+                        let id = d.id.clone();
+                        let title = if d.title.trim().is_empty() { t("appeal-untitled") } else { d.title.clone() };
+                        view! {
+                            <li class="card" data-testid="proposal-draft">
+                                <h3><button type="button" class="link" on:click=move |_| go(Screen::ProposalEdit(Some(id.clone()), None))>{title}</button></h3>
+                                <p class="muted">{t("appeal-draft-saved")}</p>
+                                {d.rejected.map(|e| view! { <ErrorBox err=e/> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        {move || match list.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorBox err=e/> }.into_any(),
+            Some(Ok(items)) if items.is_empty() => view! { <p>{t("my-proposals-none")}</p> }.into_any(),
+            Some(Ok(items)) => view! {
+                <ul class="cards" role="list">
+                    {items.into_iter().map(|m| view! { <MyProposalCard item=m/> }).collect_view()}
+                </ul>
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn MyProposalCard(item: MyProposal) -> impl IntoView {
+    let p = item.proposal.clone();
+    let id = p.id.clone();
+    let reason = p
+        .history
+        .last()
+        .map(|h| h.note.clone())
+        .filter(|n| !n.is_empty());
+    let can_revise = p.status == ProposalStatus::NeedsChanges;
+    let editing = RwSignal::new(false);
+    view! {
+        <li class="card" data-testid="my-proposal" data-status=p.status.as_str()>
+            <h3><button type="button" class="link" on:click=move |_| go(Screen::Proposal(id.clone()))>{p.title.clone()}</button></h3>
+            <p><span class="badge">{status_label(&p)}</span> " " <DeliveryBadge d=item.delivery/></p>
+            {item.error.clone().map(|e| view! { <ErrorBox err=e/> })}
+            {reason.map(|r| view! { <p data-testid="reason">{ta("my-proposal-reason", &[("reason", r.into())])}</p> })}
+            <p class="money">{i18n::money(p.cost)}</p>
+            {can_revise.then(|| view! {
+                <div class="actions">
+                    <button type="button" class="primary" data-testid="revise-open"
+                        aria-expanded=move || editing.get().to_string()
+                        on:click=move |_| editing.update(|e| *e = !*e)>{t("my-proposal-revise")}</button>
+                </div>
+            })}
+            {move || editing.get().then(|| view! { <ReviseForm item=item.clone() editing=editing/> })}
+        </li>
+    }
+}
+
+#[component]
+fn ReviseForm(item: MyProposal, editing: RwSignal<bool>) -> impl IntoView {
+    let c = ctx();
+    let p = item.proposal;
+    let pid = p.id.clone();
+    let title = RwSignal::new(p.title.clone());
+    let description = RwSignal::new(p.description.clone());
+    let category = RwSignal::new(p.category.clone());
+    let cost = RwSignal::new(i18n::number(p.cost));
+    let error = RwSignal::new(None::<CmdError>);
+    let prefix = format!("rv-{}", p.id);
+    let (f_title, f_desc, f_cat, f_cost) = (
+        format!("{prefix}-title"),
+        format!("{prefix}-desc"),
+        format!("{prefix}-cat"),
+        format!("{prefix}-cost"),
+    );
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(amount) = parse_tenge(&cost.get_untracked()).filter(|n| *n > 0) else {
+            error.set(Some(CmdError::new("error-required", "propose-cost")));
+            return;
+        };
+        let revision = Revision {
+            proposal_id: pid.clone(),
+            title: title.get_untracked().trim().to_string(),
+            description: description.get_untracked().trim().to_string(),
+            category: category.get_untracked().trim().to_string(),
+            cost: amount,
+        };
+        spawn_local(async move {
+            match api::call::<Vec<MyProposal>, _>("revise_proposal", ReviseArgs { revision }).await
+            {
+                Ok(_) => {
+                    editing.set(false);
+                    c.notice.set(Some(t("my-proposal-revised")));
+                    c.refresh.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="appeal-form" on:submit=send data-testid="revise-form">
+            <label for=f_title.clone()>{t("propose-name")}</label>
+            <input id=f_title maxlength="200" data-testid="revise-title" prop:value=move || title.get()
+                on:input=move |ev| title.set(event_target_value(&ev))/>
+            <label for=f_desc.clone()>{t("propose-description")}</label>
+            <textarea id=f_desc rows="6" maxlength="10000" data-testid="revise-description" prop:value=move || description.get()
+                on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+            <label for=f_cat.clone()>{t("propose-category")}</label>
+            <input id=f_cat maxlength="50" prop:value=move || category.get()
+                on:input=move |ev| category.set(event_target_value(&ev))/>
+            <label for=f_cost.clone()>{t("propose-cost")}</label>
+            <input id=f_cost inputmode="numeric" prop:value=move || cost.get()
+                on:input=move |ev| cost.set(event_target_value(&ev))/>
+            {move || error.get().map(|e| {
+                if e.key == "error-required" {
+                    view! { <p class="error" role="alert">{ta("error-required-field", &[("field", t(&e.detail).into())])}</p> }.into_any()
+                } else {
+                    view! { <ErrorBox err=e/> }.into_any()
+                }
+            })}
+            <div class="actions">
+                <button type="submit" class="primary" data-testid="revise-submit">{t("my-proposal-send-revision")}</button>
+            </div>
+        </form>
+    }
+}
