@@ -888,8 +888,213 @@ def scenario6_every_screen_every_language(tmp):
         server.stop()
 
 
+def invoke(app, cmd, args="{}"):
+    """Calls an app command from the page (as the UI does); returns its answer."""
+    return app.driver.execute_async_script(
+        "const cb = arguments[arguments.length - 1];"
+        f"window.__TAURI__.core.invoke('{cmd}', {args}).then(cb, e => cb({{error: e}}));")
+
+
+def sync_until(app, check, what, timeout=60):
+    """Syncs until `check()` holds (re-drawing the screen between tries)."""
+    deadline = time.time() + timeout
+    while True:
+        app.driver.execute_script("window.__TAURI__.core.invoke('sync_now')")
+        time.sleep(0.7)
+        if check():
+            return
+        assert time.time() < deadline, f"{what}: not seen after {timeout}s"
+
+
+def focus_elsewhere():
+    """Opens a small X window and gives it the keyboard focus, so the app's
+    window is in the background (no window manager runs under Xvfb)."""
+    w = subprocess.Popen(["display", "-title", "elsewhere", "-geometry", "120x80+900+0", "rose:"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(50):
+        ids = subprocess.run(["xdotool", "search", "--name", "^elsewhere"], capture_output=True,
+                             text=True).stdout.split()
+        if ids:
+            subprocess.run(["xdotool", "windowfocus", "--sync", ids[0]], check=False, timeout=10)
+            return w
+        time.sleep(0.2)
+    return w
+
+
+def scenario7_resident_side(tmp):
+    """The resident's side of #13, in Kazakh: propose a project offline
+    with two photos → sync → the moderator asks for changes → the reason is
+    shown and notified (badge, desktop notification while the window is in
+    the background) → revise → in moderation again; public appeals found by
+    a word offline. Every new screen is checked with axe-core in kk, ru, en."""
+    server = DemoServer(tmp)
+    server.start()
+    home = os.path.join(tmp, "home")
+    notify_log = os.path.join(tmp, "notify.log")
+    os.environ["DAUYS_NOTIFY_LOG"] = notify_log
+    app = App(home, server.url, "s7").start()
+    title = "Аулаға орындықтар e2e"
+    violations = []
+
+    def check(label):
+        app.shot(label)
+        violations.extend(f"{label}: {v['id']} {v['help']}" for v in app.axe(label, strict=False))
+
+    try:
+        iin, phone, _ = first_start(app, server, "kk")
+        sign_in(app, server, iin, phone)
+        app.wait('[data-testid="cycle"][data-phase="collecting"]', timeout=30)
+        server.stop()
+        # 1. Proposed offline, with two photos and the cost as people write it.
+        app.click('[data-testid="cycle"][data-phase="collecting"] [data-testid="propose"]')
+        app.type('[data-testid="propose-title"]', title)
+        app.type('[data-testid="propose-description"]', "Аулада отыратын орын жоқ: үш орындық пен қоқыс жәшігі керек.")
+        app.type('[data-testid="propose-category"]', "parks")
+        app.type('[data-testid="propose-cost"]', "2 500 000")
+        app.wait('[data-testid="propose-cost-read"]', text="2")
+        photo = make_photo(tmp)
+        second = os.path.join(tmp, "bench.jpg")
+        subprocess.run(["convert", "-size", "640x480", "gradient:green-gray", second], check=True)
+        app.wait('[data-testid="propose-photo"]', visible=False).send_keys(photo)
+        app.wait('[data-testid="photos"] li', timeout=30)
+        app.wait('[data-testid="propose-photo"]', visible=False).send_keys(second)
+        deadline = time.time() + 30
+        while len(app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="photos"] li')) < 2:
+            assert time.time() < deadline, "second photo not added"
+            time.sleep(0.2)
+        app.wait('[data-testid="autosave"]', text="сақталды", timeout=10)
+        assert not plain_jpegs(home), "plain JPEG on disk after adding proposal photos"
+        check("kk propose")
+        app.click('[data-testid="propose-submit"]')
+        card = app.wait('[data-testid="my-proposal"]', text=title)
+        assert card.find_element(By.CSS_SELECTOR, '[data-testid="delivery"]').get_attribute("data-state") == "queued"
+        check("kk my-proposals queued")
+        # Public appeals of the city are on the device: found by a word, offline.
+        app.click('[data-testid="nav-appeals"]')
+        app.click('[data-testid="public-appeals"]')
+        app.wait('[data-testid="public-appeal"]', timeout=30)
+        listed = invoke(app, "public_appeals", "{query: {search: '', answered: false}}")
+        assert listed and all(a["public"] and not a["mine"] for a in listed), listed
+        word = next(w for w in re.findall(r"\w{5,}", listed[-1]["subject"]))
+        app.type('[data-testid="public-search"]', word)
+        app.wait('[data-testid="public-appeal"]', text=word[:4])
+        shown = len(app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="public-appeal"]'))
+        assert 1 <= shown < len(listed) or len(listed) == 1, (shown, len(listed))
+        check("kk public-appeals search")
+
+        # 2. Online: delivered; the moderator asks for changes with a reason.
+        server.start()
+        mine = []
+
+        def delivered():
+            nonlocal mine
+            mine = [m for m in invoke(app, "my_proposals") if m["proposal"]["title"] == title]
+            return mine and mine[0]["delivery"] == "delivered"
+        sync_until(app, delivered, "proposal delivered")
+        assert len(mine[0]["proposal"]["media"]) == 2, mine
+        pid = mine[0]["proposal"]["id"]
+        m_iin, m_phone, _, _ = server.person("moderator, Pavlodar")
+        token = server.sign_in(m_iin, m_phone)
+        reason = "Қай үйдің ауласы екенін жазыңыз"
+        r = server.api("POST", "/v1/actions/proposal.moderate",
+                       {"proposal_id": pid, "decision": "needs_changes", "reason": reason}, token=token)
+        assert r["status"] == "accepted", r
+        # The window in the background: news raises a desktop notification.
+        other = focus_elsewhere()
+        try:
+            def badge():
+                return bool(app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="notices-badge"]'))
+            sync_until(app, badge, "notification badge")
+        finally:
+            other.kill()
+        with open(notify_log) as f:
+            raised = [json.loads(l) for l in f if l.strip()]
+        assert raised and raised[-1]["title"] == "Dauys" and raised[-1]["unread"] >= 1, raised
+        app.shot("kk notices-badge")
+        # 3. The notification names the project and the reason; reading clears the badge.
+        app.click('[data-testid="nav-notices"]')
+        notice = app.wait('[data-testid="notice"]', text=title)
+        assert reason in notice.text, notice.text
+        check("kk notices")
+        deadline = time.time() + 20
+        while app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="notices-badge"]'):
+            assert time.time() < deadline, "badge not cleared after reading"
+            time.sleep(0.3)
+        # 4. Revise from "my proposals": back to moderation.
+        app.click(notice.find_element(By.CSS_SELECTOR, "button"))
+        card = app.wait('[data-testid="my-proposal"][data-status="needs_changes"]', text=title)
+        assert reason in card.text, card.text
+        app.click(card.find_element(By.CSS_SELECTOR, '[data-testid="revise-open"]'))
+        app.type('[data-testid="revise-title"]', title + ", Сәтпаев 120")
+        check("kk revise")
+        app.click('[data-testid="revise-submit"]')
+
+        def resubmitted():
+            got = [m for m in invoke(app, "my_proposals") if m["proposal"]["id"] == pid]
+            return got and got[0]["delivery"] == "delivered" and got[0]["proposal"]["status"] in (
+                "submitted", "in_moderation") and got[0]["proposal"]["title"].endswith("Сәтпаев 120")
+        sync_until(app, resubmitted, "revision delivered")
+        app.click('[data-testid="nav-home"]')
+        app.click('[data-testid="nav-proposals"]')
+        app.click('[data-testid="my-proposals"]')
+        app.wait('[data-testid="my-proposal"][data-status="submitted"], [data-testid="my-proposal"][data-status="in_moderation"]',
+                 text="Сәтпаев 120")
+
+        # 5. At 200% text and in high contrast, in Kazakh: still usable.
+        from selenium.webdriver.support.ui import Select
+        app.click('[data-testid="nav-settings"]')
+        Select(app.tid("text-size")).select_by_value("200")
+        app.click('[data-testid="contrast"]')
+        time.sleep(0.5)
+        for label, steps, ready in [
+            ("notices", ['[data-testid="nav-notices"]'], '[data-testid="notice"]'),
+            ("my-proposals", ['[data-testid="nav-proposals"]', '[data-testid="my-proposals"]'], '[data-testid="my-proposal"]'),
+            ("propose", ['[data-testid="nav-home"]', '[data-testid="cycle"][data-phase="collecting"] [data-testid="propose"]'],
+             '[data-testid="propose-title"]'),
+            ("public-appeals", ['[data-testid="nav-appeals"]', '[data-testid="public-appeals"]'], '[data-testid="public-appeal"]'),
+        ]:
+            for step in steps:
+                app.click(step)
+            app.wait(ready)
+            check_controls_usable(app, label)
+            check(f"kk {label} 200% high-contrast")
+            if label == "propose":
+                app.click('[data-testid="propose-discard"]')
+        app.click('[data-testid="nav-settings"]')
+        Select(app.tid("text-size")).select_by_value("100")
+        app.click('[data-testid="contrast"]')
+
+        # 6. The new screens in Russian and English too.
+        for lang in ("ru", "en"):
+            app.click('[data-testid="nav-settings"]')
+            app.click(f'[data-testid="set-lang-{lang}"]')
+            app.wait('[data-testid="nav-notices"]', text=ftl_plain(lang)["nav-notices"])
+            app.click('[data-testid="nav-notices"]')
+            app.wait('[data-testid="notice"]')
+            check(f"{lang} notices")
+            app.click('[data-testid="nav-proposals"]')
+            app.click('[data-testid="my-proposals"]')
+            app.wait('[data-testid="my-proposal"]')
+            check(f"{lang} my-proposals")
+            app.click('[data-testid="nav-home"]')
+            app.click('[data-testid="cycle"][data-phase="collecting"] [data-testid="propose"]')
+            app.tid("propose-title")
+            check(f"{lang} propose")
+            app.click('[data-testid="propose-discard"]')
+            app.click('[data-testid="nav-appeals"]')
+            app.click('[data-testid="public-appeals"]')
+            app.wait('[data-testid="public-appeal"]')
+            check(f"{lang} public-appeals")
+        assert not violations, "axe-core violations:\n  " + "\n  ".join(violations)
+    finally:
+        os.environ.pop("DAUYS_NOTIFY_LOG", None)
+        app.quit()
+        server.stop()
+
+
 SCENARIOS = [scenario1_first_start_russian, scenario2_offline_appeal, scenario3_vote_offline,
-             scenario4_kazakh_and_200, scenario5_kiosk, scenario6_every_screen_every_language]
+             scenario4_kazakh_and_200, scenario5_kiosk, scenario6_every_screen_every_language,
+             scenario7_resident_side]
 
 
 def run_scenario(sc):

@@ -243,7 +243,7 @@ mod tests {
         let v: i64 = c
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(v, 3);
+        assert_eq!(v, MIGRATIONS.len() as i64);
         let (kind, id, data): (String, String, String) = c
             .query_row(
                 "SELECT target_kind, target_id, data FROM comments WHERE id = 'c1'",
