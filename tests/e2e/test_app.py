@@ -278,6 +278,7 @@ class App:
         return self.wait(f'[data-testid="{testid}"]', **kw)
 
     def click(self, css_or_el):
+        self.taps = getattr(self, "taps", 0) + 1
         el = self.wait(css_or_el) if isinstance(css_or_el, str) else css_or_el
         self.driver.execute_script("arguments[0].scrollIntoView({block:'center'})", el)
         el.click()
@@ -1040,7 +1041,21 @@ def scenario7_resident_side(tmp):
         app.wait('[data-testid="my-proposal"][data-status="submitted"], [data-testid="my-proposal"][data-status="in_moderation"]',
                  text="Сәтпаев 120")
 
-        # 5. At 200% text and in high contrast, in Kazakh: still usable.
+        # 5. A ballot from the home screen: 3 taps plus one per project.
+        app.click('[data-testid="nav-home"]')
+        app.wait('[data-testid="open-ballot"]')
+        before = app.taps
+        app.click('[data-testid="open-ballot"]')
+        item = app.wait('[data-testid="ballot-item"]')
+        app.click(item.find_element(By.CSS_SELECTOR, "input[type=checkbox]"))
+        app.click('[data-testid="ballot-review"]')
+        app.click('[data-testid="ballot-cast"]')
+        app.wait('[data-testid="ballot-state"]')
+        taps = app.taps - before
+        print(f"  ballot cast in {taps} taps (1 project chosen)")
+        assert taps <= 3 + 1, taps
+
+        # 6. At 200% text and in high contrast, in Kazakh: still usable.
         from selenium.webdriver.support.ui import Select
         app.click('[data-testid="nav-settings"]')
         Select(app.tid("text-size")).select_by_value("200")
@@ -1064,7 +1079,7 @@ def scenario7_resident_side(tmp):
         Select(app.tid("text-size")).select_by_value("100")
         app.click('[data-testid="contrast"]')
 
-        # 6. The new screens in Russian and English too.
+        # 7. The new screens in Russian and English too.
         for lang in ("ru", "en"):
             app.click('[data-testid="nav-settings"]')
             app.click(f'[data-testid="set-lang-{lang}"]')

@@ -357,7 +357,7 @@ fn MyProposalCard(item: MyProposal) -> impl IntoView {
     let editing = RwSignal::new(false);
     view! {
         <li class="card" data-testid="my-proposal" data-status=p.status.as_str()>
-            <h3><button type="button" class="link" on:click=move |_| go(Screen::Proposal(id.clone()))>{p.title.clone()}</button></h3>
+            <h2 class="h3"><button type="button" class="link" on:click=move |_| go(Screen::Proposal(id.clone()))>{p.title.clone()}</button></h2>
             <p><span class="badge">{status_label(&p)}</span> " " <DeliveryBadge d=item.delivery/></p>
             {item.error.clone().map(|e| view! { <ErrorBox err=e/> })}
             {reason.map(|r| view! { <p data-testid="reason">{ta("my-proposal-reason", &[("reason", r.into())])}</p> })}
