@@ -693,3 +693,11 @@ others-appeals-count = { $count ->
     [one] { $count } appeal
    *[other] { $count } appeals
 }
+receipt-check-title = Check my ballot
+receipt-check-help = The list of counted ballots is published. Your phone checks your receipt in it itself: nobody learns whose receipt it is, and it does not show how you voted.
+receipt-check = Check
+receipt-counted = { $count ->
+    [one] Your ballot is among the { $count } counted ballot.
+   *[other] Your ballot is among the { $count } counted ballots.
+}
+receipt-missing = Your receipt is not in the published list. Please tell the akimat's participation office and show them your receipt.

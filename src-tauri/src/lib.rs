@@ -59,6 +59,7 @@ pub fn run() {
             commands::budgets::ballot,
             commands::budgets::cast_ballot,
             commands::budgets::results,
+            commands::budgets::check_receipt,
             commands::appeals::appeals,
             commands::appeals::appeal,
             commands::appeals::appeal_drafts,

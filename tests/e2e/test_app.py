@@ -1054,6 +1054,24 @@ def scenario7_resident_side(tmp):
         taps = app.taps - before
         print(f"  ballot cast in {taps} taps (1 project chosen)")
         assert taps <= 3 + 1, taps
+        # Voting closes; "check my ballot" finds my receipt in the published list.
+        voting = [cy["id"] for cy in invoke(app, "home")["cycles"] if cy["phase"] == "voting"]
+        sync_until(app, lambda: bool(app.driver.find_elements(
+            By.CSS_SELECTOR, '[data-testid="ballot-state"][data-state="counted"]')), "ballot counted")
+        o_iin, o_phone, _, _ = server.person("official, Pavlodar")
+        official = server.sign_in(o_iin, o_phone)
+        r = server.api("POST", "/v1/actions/cycle.phase", {"cycle_id": voting[0], "phase": "tallying"},
+                       token=official)
+        assert r["status"] == "accepted", r
+        app.click('[data-testid="nav-home"]')
+        sync_until(app, lambda: bool(app.driver.find_elements(
+            By.CSS_SELECTOR, '[data-testid="cycle"][data-phase="tallying"] [data-testid="open-results"]')),
+            "results of the closed vote")
+        app.click('[data-testid="cycle"][data-phase="tallying"] [data-testid="open-results"]')
+        app.click('[data-testid="receipt-check"]')
+        verdict = app.wait('[data-testid="receipt-verdict"]', timeout=30)
+        assert verdict.get_attribute("data-counted") == "true", verdict.text
+        check("kk results receipt-check")
 
         # 6. At 200% text and in high contrast, in Kazakh: still usable.
         from selenium.webdriver.support.ui import Select

@@ -351,3 +351,13 @@ pub struct Revision {
     pub category: String,
     pub cost: i64,
 }
+
+/// "Check my ballot": whether my receipt is among the counted ballots the
+/// cycle published.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReceiptCheck {
+    pub receipt: String,
+    pub counted: bool,
+    /// How many counted ballots were published.
+    pub published: u32,
+}

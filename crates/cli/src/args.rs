@@ -134,6 +134,12 @@ pub enum Cmd {
     },
     /// Your ballots with their honest status.
     Ballots,
+    /// Check that your ballot was counted (once voting is over), against the
+    /// cycle's published receipts; or check a receipt you typed.
+    Receipt {
+        cycle: String,
+        receipt: Option<String>,
+    },
     /// Appeals: `appeal new …`.
     Appeal {
         #[command(subcommand)]

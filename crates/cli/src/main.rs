@@ -144,6 +144,9 @@ async fn command(cli: &Cli, p: &Profile) -> Result<Outcome> {
         }
         Cmd::Vote { cycle, proposals } => budgets::vote(cli, p, cycle, proposals).await,
         Cmd::Ballots => budgets::ballots(cli, p),
+        Cmd::Receipt { cycle, receipt } => {
+            budgets::receipt(cli, p, cycle, receipt.as_deref()).await
+        }
         Cmd::Comments { proposal } => comments::list(cli, p, proposal),
         Cmd::Comment { proposal, text } => comments::add(cli, p, proposal, text).await,
         Cmd::ReportComment { comment, reason } => comments::report(cli, p, comment, reason).await,

@@ -73,6 +73,7 @@ pub use net::NetConfig;
 pub use profile::components;
 pub use profile::notices::{Notice, NoticeEvent};
 pub use profile::public_appeals::PublicAppealQuery;
+pub use profile::receipts::ReceiptCheck;
 pub use profile::{Profile, ProfileInfo};
 pub use signin::{SignIn, SignInRequest};
 pub use sync::{CancellationToken, SyncEvent, SyncOptions, SyncReport};

@@ -277,6 +277,21 @@ impl Api {
         Ok(serde_json::from_slice(&body)?)
     }
 
+    /// A cycle's published receipt fingerprints (`receipts.txt`, public).
+    /// Fetched whole, so the server never learns which receipt is checked.
+    pub async fn receipts(&self, cycle_id: &str) -> Result<String> {
+        let mut w = Wire::default();
+        let path = format!("/v1/cycles/{}/receipts.txt", urlencode(cycle_id));
+        let resp = self
+            .client
+            .get(self.url(&path)?)
+            .timeout(self.deadline(PULL_BUDGET))
+            .send()
+            .await?;
+        let (_, _, body) = Self::finish(resp, &mut w).await?;
+        String::from_utf8(body).map_err(|_| CoreError::Net("receipts.txt is not text".into()))
+    }
+
     fn offset_of(h: &reqwest::header::HeaderMap) -> Result<u64> {
         h.get("upload-offset")
             .and_then(|v| v.to_str().ok())
@@ -368,4 +383,9 @@ mod tests {
         assert!(check_url("http://10.199.0.1:8080", true).is_ok());
         assert!(check_url("ftp://x", true).is_err());
     }
+}
+
+/// A path segment, percent-encoded (ids are UUIDs; this keeps it so).
+fn urlencode(segment: &str) -> String {
+    url::form_urlencoded::byte_serialize(segment.as_bytes()).collect()
 }

@@ -255,4 +255,47 @@ async fn staff_actions_become_notices_and_public_appeals_are_searchable() {
     me.sync(&opts()).await.unwrap();
     assert!(me.notices(50).unwrap().iter().any(|n| matches!(&n.event,
         NoticeEvent::BallotCounted { cycle_id, receipt } if *cycle_id == voting && !receipt.is_empty())));
+
+    // Before voting is over nothing is published to check against.
+    let early = me.check_receipt(&voting, None).await;
+    assert!(
+        matches!(
+            &early,
+            Err(CoreError::Api {
+                code: dauys_proto::ErrorCode::PhaseClosed,
+                ..
+            })
+        ),
+        "{early:?}"
+    );
+    // Voting closes: the results are noticed, and my receipt checks out
+    // against the published list (fetched whole); a made-up one does not.
+    action(
+        &srv,
+        &official,
+        "cycle.phase",
+        json!({"cycle_id": voting, "phase": "tallying"}),
+    )
+    .await;
+    me.sync(&opts()).await.unwrap();
+    me.sync(&opts()).await.unwrap();
+    assert!(
+        me.notices(50).unwrap().iter().any(|n| matches!(&n.event,
+        NoticeEvent::Results { cycle_id, .. } if *cycle_id == voting)),
+        "{:#?}",
+        me.notices(50).unwrap()
+    );
+    let mine = me.check_receipt(&voting, None).await.unwrap();
+    assert!(mine.counted, "{mine:?}");
+    assert!(mine.published >= 1);
+    assert_eq!(mine.receipt, me.ballot_receipt(&voting).unwrap());
+    let made_up = me
+        .check_receipt(&voting, Some("0000-1111-2222-3333"))
+        .await
+        .unwrap();
+    assert!(!made_up.counted);
+    assert!(me
+        .check_receipt(&voting, Some("not a receipt"))
+        .await
+        .is_err());
 }

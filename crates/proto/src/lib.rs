@@ -25,6 +25,7 @@ pub mod limits;
 pub mod locality;
 pub mod media;
 pub mod ops;
+pub mod receipts;
 pub mod rules;
 mod wire;
 pub mod workdays;

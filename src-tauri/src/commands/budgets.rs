@@ -174,3 +174,16 @@ pub async fn cast_ballot(
     st.kick.notify_one();
     ballot_view(&p, &ballot.cycle_id)
 }
+
+/// Checks the user's receipt in `cycle_id` against the published list
+/// (fetched whole: the server does not learn whose receipt is checked).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn check_receipt(st: State<'_, AppState>, cycle_id: String) -> R<ReceiptCheck> {
+    let p = profile(&st)?;
+    let r = p.check_receipt(&cycle_id, None).await?;
+    Ok(ReceiptCheck {
+        receipt: r.receipt,
+        counted: r.counted,
+        published: u32::try_from(r.published).unwrap_or(u32::MAX),
+    })
+}

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::app::ctx;
-use crate::dto::{BallotState, BallotView, CastBallot, CmdError};
+use crate::dto::{BallotState, BallotView, CastBallot, CmdError, ReceiptCheck};
 use crate::i18n::{self, t, ta};
 use crate::screens::home::phase_end;
 use crate::widgets::{ErrorBox, Loading};
@@ -140,6 +140,8 @@ fn BallotForm(view: BallotView) -> impl IntoView {
         });
     };
 
+    let cycle_phase = cycle.phase;
+    let cycle_id_for_check = cycle.id.clone();
     let closes = phase_end(&cycle).map(|d| ta("ballot-closes", &[("date", i18n::date(&d).into())]));
     let rules = match (max, limited) {
         (Some(m), true) => ta(
@@ -160,6 +162,8 @@ fn BallotForm(view: BallotView) -> impl IntoView {
         {closes.map(|c| view! { <p class="muted">{c}</p> })}
         <BallotStatus state=state/>
         {(!open).then(|| view! { <p class="notice" role="status">{t("ballot-closed")}</p> })}
+        {move || (cycle_phase >= Phase::Tallying && matches!(state.get(), BallotState::Counted { .. }))
+            .then(|| view! { <ReceiptCheckBox cycle_id=cycle_id_for_check.clone()/> })}
         <section class="meter" aria-labelledby="h-meter" data-testid="meter">
             <h2 id="h-meter" class="h3">{t("ballot-meter")}</h2>
             <meter min="0" max=budget.to_string() value=move || used().to_string() aria-labelledby="meter-text"></meter>
@@ -264,3 +268,43 @@ fn BallotStatus(state: RwSignal<BallotState>) -> impl IntoView {
 /// The message explaining, in plain words, how the cycle's rule picks
 /// winners (one mapping, in proto: the public pages use it too).
 pub use dauys_proto::budgets::counting_rule_key;
+
+/// "Check my ballot": once voting is over, my receipt is looked up in the
+/// cycle's published list — fetched whole, so the server does not learn
+/// whose receipt is checked; it says only that my ballot was counted.
+#[component]
+pub fn ReceiptCheckBox(cycle_id: String) -> impl IntoView {
+    let result = RwSignal::new(None::<Result<ReceiptCheck, CmdError>>);
+    let busy = RwSignal::new(false);
+    let check = move |_| {
+        let cycle_id = cycle_id.clone();
+        busy.set(true);
+        spawn_local(async move {
+            let r = api::call::<ReceiptCheck, _>("check_receipt", CycleArgs { cycle_id }).await;
+            result.set(Some(r));
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="receipt-check" aria-labelledby="h-receipt">
+            <h2 id="h-receipt" class="h3">{t("receipt-check-title")}</h2>
+            <p class="hint">{t("receipt-check-help")}</p>
+            <button type="button" data-testid="receipt-check" on:click=check disabled=move || busy.get()>{t("receipt-check")}</button>
+            <div role="status" aria-live="polite">
+                {move || busy.get().then(|| view! { <Loading/> })}
+                {move || match result.get() {
+                    None => None,
+                    Some(Ok(r)) if r.counted => Some(view! {
+                        <p class="state ok" data-testid="receipt-verdict" data-counted="true">
+                            {ta("receipt-counted", &[("count", r.published.into())])}
+                        </p>
+                    }.into_any()),
+                    Some(Ok(_)) => Some(view! {
+                        <p class="state bad" data-testid="receipt-verdict" data-counted="false">{t("receipt-missing")}</p>
+                    }.into_any()),
+                    Some(Err(e)) => Some(view! { <ErrorBox err=e/> }.into_any()),
+                }}
+            </div>
+        </section>
+    }
+}

@@ -6,8 +6,9 @@ use serde::Serialize;
 
 use crate::api;
 use crate::app::ctx;
-use crate::dto::BallotView;
+use crate::dto::{BallotState, BallotView};
 use crate::i18n::{self, t, ta};
+use crate::screens::ballot::ReceiptCheckBox;
 use crate::widgets::{ErrorBox, Loading};
 
 #[derive(Serialize)]
@@ -58,6 +59,7 @@ pub fn ResultsScreen(cycle_id: String) -> impl IntoView {
                     <dt>{t("results-budget-used")}</dt>
                     <dd>{ta("results-budget-of", &[("used", i18n::money(r.cost).into()), ("budget", i18n::money(v.cycle.budget).into())])}</dd>
                 </dl>
+                {matches!(v.state, BallotState::Counted { .. }).then(|| view! { <ReceiptCheckBox cycle_id=v.cycle.id.clone()/> })}
                 <p class="muted">{t(crate::screens::ballot::counting_rule_key(&v.cycle.rule))}</p>
                 <figure>
                     <svg class="chart" role="img" viewBox=format!("0 0 100 {height}") preserveAspectRatio="none"

@@ -63,3 +63,30 @@ pub fn ballots(cli: &Cli, p: &Profile) -> Result<Outcome> {
     print(cli.json, &v, |v| render::ballots(v))?;
     Ok(Outcome::Done)
 }
+
+/// Checks a receipt against the published list; exits 1 when it is not
+/// among the counted ballots.
+pub async fn receipt(
+    cli: &Cli,
+    p: &Profile,
+    cycle: &str,
+    receipt: Option<&str>,
+) -> Result<Outcome> {
+    let r = p.check_receipt(cycle, receipt).await?;
+    print(cli.json, &r, |r| {
+        format!(
+            "{} {} ({} ballots published)\n",
+            r.receipt,
+            if r.counted { "counted" } else { "NOT FOUND" },
+            r.published
+        )
+    })?;
+    if r.counted {
+        Ok(Outcome::Done)
+    } else {
+        Err(CoreError::NotFound(format!(
+            "receipt {} is not among the counted ballots",
+            r.receipt
+        )))
+    }
+}

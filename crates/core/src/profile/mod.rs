@@ -12,6 +12,7 @@
 //! * [`views`] — personal views (appeals, ballots, comments, status);
 //! * [`notices`] — notifications built from pulled changes and answers;
 //! * [`public_appeals`] — other residents' public appeals, searchable;
+//! * [`receipts`] — "check my ballot" against the published receipts;
 //! * [`places`] — the followed localities and the places above them;
 //! * [`legacy`] — one-off upgrades of data older versions left;
 //! * [`components`] — per-component local effects behind one trait.
@@ -26,6 +27,7 @@ pub mod notices;
 pub(crate) mod outbox;
 mod places;
 pub mod public_appeals;
+pub mod receipts;
 mod session;
 pub(crate) mod uploads;
 mod views;

@@ -21,7 +21,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use dauys_proto::{ErrorCode, Phase};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -37,31 +36,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(check_receipt))
 }
 
-/// A receipt as typed by a person: any case, spaces or dashes anywhere →
-/// `XXXX-XXXX-XXXX-XXXX`; `None` when it is not 16 hex digits.
-pub fn normalize(receipt: &str) -> Option<String> {
-    let hex: String = receipt
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    if hex.len() != 16 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-        return None;
-    }
-    Some(format!(
-        "{}-{}-{}-{}",
-        &hex[0..4],
-        &hex[4..8],
-        &hex[8..12],
-        &hex[12..16]
-    ))
-}
-
-/// The published fingerprint of `receipt` (normalized) in `cycle_id`.
-pub fn fingerprint(cycle_id: &str, receipt: &str) -> String {
-    let h = Sha256::digest(format!("dauys-receipt-v1\n{cycle_id}\n{receipt}").as_bytes());
-    dauys_proto::hex(&h[..16])
-}
+pub use dauys_proto::receipts::{fingerprint, normalize};
 
 /// What a receipt check answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
