@@ -366,6 +366,11 @@ impl Api {
     }
 }
 
+/// A path segment, percent-encoded (ids are UUIDs; this keeps it so).
+fn urlencode(segment: &str) -> String {
+    url::form_urlencoded::byte_serialize(segment.as_bytes()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,9 +388,4 @@ mod tests {
         assert!(check_url("http://10.199.0.1:8080", true).is_ok());
         assert!(check_url("ftp://x", true).is_err());
     }
-}
-
-/// A path segment, percent-encoded (ids are UUIDs; this keeps it so).
-fn urlencode(segment: &str) -> String {
-    url::form_urlencoded::byte_serialize(segment.as_bytes()).collect()
 }
