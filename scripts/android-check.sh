@@ -14,6 +14,9 @@ if ! command -v clang >/dev/null || ! command -v llvm-ar >/dev/null || [ ! -d /u
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq clang llvm libc6-dev-arm64-cross >/dev/null
 fi
 rustup target list --installed | grep -qx aarch64-linux-android || rustup target add aarch64-linux-android
+# `--install-only`: tools only (test-all.sh installs them in the
+# foreground: apt and rustup must not run twice at once).
+[ "${1:-}" = "--install-only" ] && exit 0
 export CC_aarch64_linux_android=clang
 export AR_aarch64_linux_android=llvm-ar
 export CFLAGS_aarch64_linux_android="--target=aarch64-linux-gnu -isystem /usr/aarch64-linux-gnu/include"

@@ -54,15 +54,29 @@ bash tests/web/run.sh
 # at low priority, so they use the CPU the fuzzer and the shaped-network
 # tests leave idle. (After schemathesis: its pip installs must not race
 # the E2E setup's.) The E2E step waits for them.
+# The Android type-check's tools first, in the foreground: apt and rustup
+# must not run at the same time as the E2E setup's.
+bash scripts/android-check.sh --install-only
 e2e_build_pid=""
 if [ -f tests/e2e/run.sh ] && [ "${DAUYS_SKIP_E2E:-}" != 1 ]; then
   mkdir -p artifacts
   step "building the app for the end-to-end tests (background; log: artifacts/e2e-build.log)"
   setsid -w nice -n 19 bash -c 'bash tests/e2e/setup.sh && bash scripts/build-app.sh' >artifacts/e2e-build.log 2>&1 &
   e2e_build_pid=$!
-  # Its own process group: stopped with everything in it if a step fails.
-  trap 'kill -- -"$e2e_build_pid" 2>/dev/null || true' EXIT
 fi
+# Background jobs run in their own process groups: stopped with everything
+# in them if a step fails.
+stop_background() {
+  for pid in ${e2e_build_pid:-} ${android_pid:-}; do kill -- -"$pid" 2>/dev/null || true; done
+}
+trap stop_background EXIT
+
+# The Android type-check (~8 min of CPU, mostly idle-time here too): in
+# the background at low priority, waited for before the end.
+mkdir -p artifacts
+step "Android type-check of core and shell (background; log: artifacts/android-check.log)"
+setsid -w nice -n 19 bash scripts/android-check.sh >artifacts/android-check.log 2>&1 &
+android_pid=$!
 
 if [ "${DAUYS_SKIP_FUZZ:-}" != 1 ]; then
   step "fuzz the pabulib parser (short run)"
@@ -93,5 +107,12 @@ if [ -f tests/e2e/run.sh ] && [ "${DAUYS_SKIP_E2E:-}" != 1 ]; then
   CARGO_TARGET_DIR="$root/target-app" cargo clippy -q --manifest-path src-tauri/Cargo.toml \
     --features custom-protocol --all-targets -- -D warnings
 fi
+
+step "Android type-check: waiting for it"
+if ! wait "$android_pid"; then
+  tail -n 40 artifacts/android-check.log
+  echo "the Android type-check failed (full log: artifacts/android-check.log)"; exit 1
+fi
+tail -n 1 artifacts/android-check.log
 
 step "all tests passed"

@@ -701,3 +701,7 @@ receipt-counted = { $count ->
    *[other] Your ballot is among the { $count } counted ballots.
 }
 receipt-missing = Your receipt is not in the published list. Please tell the akimat's participation office and show them your receipt.
+comment-report = Report to the moderators
+comment-report-reason = What is wrong with this comment? (you may leave it empty)
+comment-report-send = Send the report
+comment-reported = Reported. The moderators will look at it.

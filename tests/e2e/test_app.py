@@ -89,6 +89,7 @@ class DemoServer:
         self.db = os.path.join(workdir, "server.db")
         self.lines = []
         self.people = []  # (iin, phone, locality, role)
+        self.staff_keys = {}  # IIN → index of the test key it signed in with
         self.proc = None
         self.url = f"http://127.0.0.1:{self.port}"
 
@@ -155,9 +156,13 @@ class DemoServer:
         self.api("POST", "/v1/auth/otp", {"iin": iin})
         code = self.otp(phone, mark)
         # The server checks that the device key is a valid Ed25519 public key
-        # (only about half of random 32-byte strings are): use RFC 8032's
-        # test 1 public key. The API tool signs nothing with it.
-        key = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+        # (only about half of random 32-byte strings are) that belongs to no
+        # other account: use RFC 8032's test public keys, one per account.
+        # The API tool signs nothing with them.
+        keys = ["d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+                "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
+                "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025"]
+        key = keys[self.staff_keys.setdefault(iin, len(self.staff_keys) % len(keys))]
         return self.api("POST", "/v1/auth/verify", {"iin": iin, "code": code, "device_key": key,
                                                     "device_name": "e2e official"})["token"]
 
@@ -1073,7 +1078,44 @@ def scenario7_resident_side(tmp):
         assert verdict.get_attribute("data-counted") == "true", verdict.text
         check("kk results receipt-check")
 
-        # 6. At 200% text and in high contrast, in Kazakh: still usable.
+        # 6. An unfinished comment survives a restart; another resident's
+        # comment can be reported to the moderators.
+        listed = invoke(app, "proposals", "{query: {cycle_id: null, search: '', category: null}}")
+        target = next(p for p in listed if p["status"] == "on_ballot")
+        n_iin, n_phone, _, _ = [p for p in server.people if p[3].strip() == "resident"][1]
+        neighbour = server.sign_in(n_iin, n_phone)
+        r = server.api("POST", "/v1/actions/comment.add",
+                       {"target": {"kind": "proposal", "id": target["id"]}, "body": "Өте керек жоба!"},
+                       token=neighbour)
+        assert r["status"] == "accepted", r
+
+        def open_target():
+            app.click('[data-testid="nav-proposals"]')
+            app.type('[data-testid="search"]', target["title"])
+            app.click(app.wait('[data-testid="proposal"] button', text=target["title"]))
+            app.wait("#h-comments")
+        open_target()
+        app.type('[data-testid="comment"]', "Жартылай жазылған пікір")
+        time.sleep(1.5)  # the draft saves itself after a pause
+        app.quit()
+        app = App(home, server.url, "s7b").start()
+        app.tid("home-title", timeout=30)
+        open_target()
+        deadline = time.time() + 10
+        while app.tid("comment").get_attribute("value") != "Жартылай жазылған пікір":
+            assert time.time() < deadline, "the unfinished comment was lost on restart"
+            time.sleep(0.3)
+        sync_until(app, lambda: bool(app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="report-comment"]')),
+                   "the neighbour's comment")
+        app.click('[data-testid="report-comment"]')
+        app.type('[data-testid="report-reason"]', "Жарнама")
+        check("kk proposal report-comment")
+        app.click('[data-testid="report-send"]')
+        app.wait_body(ftl_plain("kk")["comment-reported"])
+        app.click('[data-testid="nav-outbox"]')
+        app.wait('[data-testid="outbox-item"][data-kind="comment.report"]')
+
+        # 7. At 200% text and in high contrast, in Kazakh: still usable.
         from selenium.webdriver.support.ui import Select
         app.click('[data-testid="nav-settings"]')
         Select(app.tid("text-size")).select_by_value("200")
@@ -1097,7 +1139,7 @@ def scenario7_resident_side(tmp):
         Select(app.tid("text-size")).select_by_value("100")
         app.click('[data-testid="contrast"]')
 
-        # 7. The new screens in Russian and English too.
+        # 8. The new screens in Russian and English too.
         for lang in ("ru", "en"):
             app.click('[data-testid="nav-settings"]')
             app.click(f'[data-testid="set-lang-{lang}"]')

@@ -361,3 +361,11 @@ pub struct ReceiptCheck {
     /// How many counted ballots were published.
     pub published: u32,
 }
+
+/// An unfinished (or refused) comment on a proposal, kept on the device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommentDraft {
+    pub body: String,
+    /// Why the server refused it, if it did.
+    pub rejected: Option<CmdError>,
+}

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::api;
 use crate::app::{ctx, go, Screen};
-use crate::dto::{CmdError, CommentItem, ProposalDetail, ProposalQuery};
+use crate::dto::{CmdError, CommentDraft, CommentItem, ProposalDetail, ProposalQuery};
 use crate::i18n::{self, t, ta};
 use crate::widgets::{DeliveryBadge, ErrorBox, Loading, MapLink, Timeline};
 
@@ -117,6 +117,47 @@ pub fn ProposalScreen(id: String) -> impl IntoView {
     });
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<CmdError>);
+    // An unfinished comment survives a restart; a refused one comes back
+    // here, editable, with the reason.
+    let pid_draft = id.clone();
+    spawn_local(async move {
+        if let Ok(Some(d)) = api::call::<Option<CommentDraft>, _>(
+            "comment_draft",
+            ProposalArgs {
+                proposal_id: pid_draft,
+            },
+        )
+        .await
+        {
+            if text.get_untracked().is_empty() {
+                text.set(d.body);
+            }
+            error.set(d.rejected);
+        }
+    });
+    let generation = StoredValue::new(0u64);
+    let pid_save = id.clone();
+    let typed = move |v: String| {
+        text.set(v);
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        let pid = pid_save.clone();
+        set_timeout(
+            move || {
+                if generation.get_value() != mine {
+                    return;
+                }
+                let args = CommentArgs {
+                    proposal_id: pid,
+                    body: text.get_untracked(),
+                };
+                spawn_local(async move {
+                    let _ = api::call::<(), _>("save_comment_draft", args).await;
+                });
+            },
+            std::time::Duration::from_millis(500),
+        );
+    };
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = text.get_untracked().trim().to_string();
@@ -135,6 +176,7 @@ pub fn ProposalScreen(id: String) -> impl IntoView {
             .await
             {
                 Ok(_) => {
+                    generation.update_value(|g| *g += 1);
                     text.set(String::new());
                     error.set(None);
                     c.refresh.update(|n| *n += 1);
@@ -185,6 +227,7 @@ pub fn ProposalScreen(id: String) -> impl IntoView {
                                     }}</p>
                                     <p class="muted">{i18n::datetime(ci.comment.created_at)} " "
                                         {ci.comment.mine.then(|| view! { <DeliveryBadge d=ci.delivery/> })}</p>
+                                    {(!ci.comment.mine && ci.comment.visible).then(|| view! { <ReportComment comment_id=ci.comment.id.clone()/> })}
                                 </li>
                             }).collect_view()}
                         </ul>
@@ -195,9 +238,68 @@ pub fn ProposalScreen(id: String) -> impl IntoView {
         <form class="comment-form" on:submit=add>
             <label for="comment">{t("comment-add")}</label>
             <textarea id="comment" rows="3" maxlength="2000" data-testid="comment"
-                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                prop:value=move || text.get() on:input=move |ev| typed(event_target_value(&ev))></textarea>
             {move || error.get().map(|e| view! { <ErrorBox err=e/> })}
             <button type="submit" class="primary">{t("comment-send")}</button>
         </form>
+    }
+}
+
+#[derive(Serialize)]
+struct ProposalArgs {
+    proposal_id: String,
+}
+
+#[derive(Serialize)]
+struct ReportArgs {
+    comment_id: String,
+    reason: String,
+}
+
+/// "Report to the moderators": a reason (optional), queued like every
+/// action; the moderators decide whether to hide the comment.
+#[component]
+fn ReportComment(comment_id: String) -> impl IntoView {
+    let c = ctx();
+    let open = RwSignal::new(false);
+    let done = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let field = format!("report-{comment_id}");
+    let field2 = field.clone();
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let args = ReportArgs {
+            comment_id: comment_id.clone(),
+            reason: reason.get_untracked().trim().to_string(),
+        };
+        spawn_local(async move {
+            match api::call::<(), _>("report_comment", args).await {
+                Ok(()) => {
+                    open.set(false);
+                    done.set(true);
+                    c.notice.set(Some(t("comment-reported")));
+                }
+                Err(e) => c.notice.set(Some(t(&e.key))),
+            }
+        });
+    };
+    view! {
+        {move || (!done.get()).then(|| view! {
+            <button type="button" class="small" data-testid="report-comment"
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)>{t("comment-report")}</button>
+        })}
+        {move || open.get().then(|| {
+            let field = field.clone();
+            view! {
+                <form class="report-form" on:submit=send.clone()>
+                    <label for=field.clone()>{t("comment-report-reason")}</label>
+                    <input id=field maxlength="500" data-testid="report-reason" prop:value=move || reason.get()
+                        on:input=move |ev| reason.set(event_target_value(&ev))/>
+                    <button type="submit" class="small" data-testid="report-send">{t("comment-report-send")}</button>
+                </form>
+            }
+        })}
+        {move || done.get().then(|| view! { <span class="muted" id=field2.clone()>{t("comment-reported")}</span> })}
     }
 }
