@@ -452,7 +452,11 @@ def make_photo(tmp):
     return path
 
 
-JPEG_MAGIC = re.compile(rb"\xff\xd8\xff[\xc0-\xfe]")
+# A JPEG's start (FF D8 FF, a marker) followed closely by what every
+# encoder writes next (JFIF or Exif header, or a quantisation table):
+# sealed bytes hold FF D8 FF xx by chance about once per 20 MB, never
+# followed by one of these as well.
+JPEG_MAGIC = re.compile(rb"\xff\xd8\xff[\xc0-\xfe].{0,60}?(?:JFIF|Exif|\xff\xdb)", re.S)
 
 
 def plain_jpegs(root):
@@ -1081,7 +1085,8 @@ def scenario7_resident_side(tmp):
         # 6. An unfinished comment survives a restart; another resident's
         # comment can be reported to the moderators.
         listed = invoke(app, "proposals", "{query: {cycle_id: null, search: '', category: null}}")
-        target = next(p for p in listed if p["status"] == "on_ballot")
+        target = next(p for p in listed if p["status"] in (
+            "on_ballot", "selected", "not_selected", "in_implementation", "done"))
         n_iin, n_phone, _, _ = [p for p in server.people if p[3].strip() == "resident"][1]
         neighbour = server.sign_in(n_iin, n_phone)
         r = server.api("POST", "/v1/actions/comment.add",
