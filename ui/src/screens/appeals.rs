@@ -5,12 +5,12 @@ use dauys_proto::{AppealType, Body, GeoPoint};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Serialize;
-use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::app::{ctx, go, NoArgs, Screen};
-use crate::dto::{AddPhoto, AppealDraft, AppealItem, CmdError, Delivery};
+use crate::dto::{AppealDraft, AppealItem, CmdError, Delivery};
 use crate::i18n::{self, t, ta};
+use crate::screens::draft_parts::{FormError, LocationFields, PhotoPicker};
 use crate::widgets::{due_text, DeliveryBadge, ErrorBox, Loading, MapLink, Timeline};
 
 const TYPES: [AppealType; 5] = [
@@ -94,15 +94,6 @@ struct SaveArgs {
     draft: AppealDraft,
 }
 #[derive(Serialize)]
-struct PhotoArgs {
-    photo: AddPhoto,
-}
-#[derive(Serialize)]
-struct RemovePhotoArgs {
-    draft_id: String,
-    photo_id: String,
-}
-#[derive(Serialize)]
 struct DraftIdArgs {
     draft_id: String,
 }
@@ -162,37 +153,11 @@ fn DraftEditor(draft: AppealDraft, bodies: Vec<Body>) -> impl IntoView {
         );
     };
 
-    let on_photo = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(files) = input.files() else { return };
-        let draft_id = d.with_untracked(|x| x.id.clone());
-        for i in 0..files.length() {
-            let Some(file) = files.get(i) else { continue };
-            let draft_id = draft_id.clone();
-            spawn_local(async move {
-                let Ok(buf) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await
-                else {
-                    return;
-                };
-                let data = js_sys::Uint8Array::new(&buf).to_vec();
-                let photo = AddPhoto {
-                    draft_id,
-                    name: file.name(),
-                    data,
-                };
-                match api::call::<AppealDraft, _>("add_photo", PhotoArgs { photo }).await {
-                    Ok(nd) => d.update(|x| x.photos = nd.photos),
-                    Err(e) => error.set(Some(e)),
-                }
-            });
-        }
-        input.set_value("");
-    };
+    let photos = RwSignal::new(d.with_untracked(|x| x.photos.clone()));
+    Effect::new(move |_| {
+        let list = photos.get();
+        d.update_untracked(|x| x.photos = list);
+    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -253,23 +218,9 @@ fn DraftEditor(draft: AppealDraft, bodies: Vec<Body>) -> impl IntoView {
         });
     };
 
-    let (lat, lon) = d.with_untracked(|x| {
-        x.location
-            .map(|g| (g.lat.to_string(), g.lon.to_string()))
-            .unwrap_or_default()
-    });
-    let lat = RwSignal::new(lat);
-    let lon = RwSignal::new(lon);
-    let set_loc = move || {
-        let g = match (
-            lat.get_untracked().trim().parse::<f64>(),
-            lon.get_untracked().trim().parse::<f64>(),
-        ) {
-            (Ok(a), Ok(b)) => Some(GeoPoint { lat: a, lon: b }).filter(|g| g.is_valid()),
-            _ => None,
-        };
+    let set_loc = Callback::new(move |g: Option<GeoPoint>| {
         changed(&move |x: &mut AppealDraft| x.location = g);
-    };
+    });
 
     view! {
         {move || d.with(|x| x.rejected.clone()).map(|e| view! {
@@ -311,38 +262,9 @@ fn DraftEditor(draft: AppealDraft, bodies: Vec<Body>) -> impl IntoView {
             <label for="body">{t("appeal-body")}</label>
             <textarea id="body" rows="8" maxlength="10000" data-testid="appeal-body" prop:value=move || d.with(|x| x.body.clone())
                 on:input=move |ev| { let v = event_target_value(&ev); changed(&move |x: &mut AppealDraft| x.body = v.clone()); }></textarea>
-            <details>
-                <summary>{t("appeal-location")}</summary>
-                <p class="hint">{t("appeal-location-hint")}</p>
-                <div class="row">
-                    <div><label for="lat">{t("appeal-lat")}</label>
-                        <input id="lat" inputmode="decimal" prop:value=move || lat.get() on:input=move |ev| { lat.set(event_target_value(&ev)); set_loc(); }/></div>
-                    <div><label for="lon">{t("appeal-lon")}</label>
-                        <input id="lon" inputmode="decimal" prop:value=move || lon.get() on:input=move |ev| { lon.set(event_target_value(&ev)); set_loc(); }/></div>
-                </div>
-            </details>
-            <label for="photos">{t("appeal-photos")}</label>
-            <input id="photos" type="file" accept="image/jpeg,image/png" multiple data-testid="appeal-photo" on:change=on_photo/>
-            <p class="hint">{t("appeal-photos-hint")}</p>
-            <ul role="list" class="photos" data-testid="photos">
-                {move || d.with(|x| x.photos.clone()).into_iter().map(|p| {
-                    let pid = p.id.clone();
-                    let did = d.with_untracked(|x| x.id.clone());
-                    view! {
-                        <li>
-                            {p.name.clone()} " "
-                            <button type="button" class="small" on:click=move |_| {
-                                let args = RemovePhotoArgs { draft_id: did.clone(), photo_id: pid.clone() };
-                                spawn_local(async move {
-                                    if let Ok(nd) = api::call::<AppealDraft, _>("remove_photo", args).await {
-                                        d.update(|x| x.photos = nd.photos);
-                                    }
-                                });
-                            }>{ta("appeal-photo-remove", &[("name", p.name.clone().into())])}</button>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+            <LocationFields initial=d.with_untracked(|x| x.location) on_change=set_loc prefix=""/>
+            <PhotoPicker draft_id=d.with_untracked(|x| x.id.clone()) photos=photos error=error
+                add="add_photo" remove="remove_photo" input_id="photos" testid="appeal-photo" hint="appeal-photos-hint"/>
             <div class="choice">
                 <input type="checkbox" id="public" aria-describedby="public-help" prop:checked=move || d.with(|x| x.public)
                     on:change=move |ev| { let v = event_target_checked(&ev); changed(&move |x: &mut AppealDraft| x.public = v); }/>
@@ -350,13 +272,7 @@ fn DraftEditor(draft: AppealDraft, bodies: Vec<Body>) -> impl IntoView {
                     <span class="hint" id="public-help">{t("appeal-public-help")}</span></label>
             </div>
             <p class="muted" role="status" data-testid="autosave">{move || if saved.get() { t("appeal-draft-saved") } else { t("appeal-draft-saving") }}</p>
-            {move || error.get().map(|e| {
-                if e.key == "error-required" {
-                    view! { <p class="error" role="alert">{ta("error-required-field", &[("field", t(&e.detail).into())])}</p> }.into_any()
-                } else {
-                    view! { <ErrorBox err=e/> }.into_any()
-                }
-            })}
+            <FormError error=error/>
             <div class="actions">
                 <button type="submit" class="primary" data-testid="appeal-submit" disabled=move || busy.get()>{t("appeal-submit")}</button>
                 <button type="button" data-testid="appeal-discard" on:click=discard>{t("appeal-discard")}</button>

@@ -1,5 +1,6 @@
 pub mod appeals;
 pub mod ballot;
+pub mod draft_parts;
 pub mod home;
 pub mod notices;
 pub mod outbox;

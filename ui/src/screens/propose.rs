@@ -7,12 +7,12 @@ use dauys_proto::{GeoPoint, ProposalStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Serialize;
-use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::app::{ctx, go, NoArgs, Screen};
-use crate::dto::{AddPhoto, CmdError, MyProposal, ProposalDraft, ProposalForm as Form, Revision};
+use crate::dto::{CmdError, MyProposal, ProposalDraft, ProposalForm as Form, Revision};
 use crate::i18n::{self, t, ta};
+use crate::screens::draft_parts::{FormError, LocationFields, PhotoPicker};
 use crate::screens::proposals::status_label;
 use crate::widgets::{DeliveryBadge, ErrorBox, Loading};
 
@@ -34,15 +34,6 @@ struct FormArgs {
 #[derive(Serialize)]
 struct SaveArgs {
     draft: ProposalDraft,
-}
-#[derive(Serialize)]
-struct PhotoArgs {
-    photo: AddPhoto,
-}
-#[derive(Serialize)]
-struct RemovePhotoArgs {
-    draft_id: String,
-    photo_id: String,
 }
 #[derive(Serialize)]
 struct DraftIdArgs {
@@ -113,37 +104,11 @@ fn ProposalEditor(draft: ProposalDraft, categories: Vec<String>) -> impl IntoVie
         );
     };
 
-    let on_photo = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(files) = input.files() else { return };
-        let draft_id = d.with_untracked(|x| x.id.clone());
-        for i in 0..files.length() {
-            let Some(file) = files.get(i) else { continue };
-            let draft_id = draft_id.clone();
-            spawn_local(async move {
-                let Ok(buf) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await
-                else {
-                    return;
-                };
-                let photo = AddPhoto {
-                    draft_id,
-                    name: file.name(),
-                    data: js_sys::Uint8Array::new(&buf).to_vec(),
-                };
-                match api::call::<ProposalDraft, _>("add_proposal_photo", PhotoArgs { photo }).await
-                {
-                    Ok(nd) => d.update(|x| x.photos = nd.photos),
-                    Err(e) => error.set(Some(e)),
-                }
-            });
-        }
-        input.set_value("");
-    };
+    let photos = RwSignal::new(d.with_untracked(|x| x.photos.clone()));
+    Effect::new(move |_| {
+        let list = photos.get();
+        d.update_untracked(|x| x.photos = list);
+    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -200,23 +165,9 @@ fn ProposalEditor(draft: ProposalDraft, categories: Vec<String>) -> impl IntoVie
         });
     };
 
-    let (lat, lon) = d.with_untracked(|x| {
-        x.location
-            .map(|g| (g.lat.to_string(), g.lon.to_string()))
-            .unwrap_or_default()
-    });
-    let lat = RwSignal::new(lat);
-    let lon = RwSignal::new(lon);
-    let set_loc = move || {
-        let g = match (
-            lat.get_untracked().trim().parse::<f64>(),
-            lon.get_untracked().trim().parse::<f64>(),
-        ) {
-            (Ok(a), Ok(b)) => Some(GeoPoint { lat: a, lon: b }).filter(|g| g.is_valid()),
-            _ => None,
-        };
+    let set_loc = Callback::new(move |g: Option<GeoPoint>| {
         changed(&move |x: &mut ProposalDraft| x.location = g);
-    };
+    });
     let cats = categories.clone();
 
     view! {
@@ -249,46 +200,11 @@ fn ProposalEditor(draft: ProposalDraft, categories: Vec<String>) -> impl IntoVie
                     changed(&move |x: &mut ProposalDraft| x.cost = n);
                 }/>
             <p class="muted" id="p-cost-read" data-testid="propose-cost-read">{move || d.with(|x| x.cost).map(i18n::money)}</p>
-            <details>
-                <summary>{t("appeal-location")}</summary>
-                <p class="hint">{t("appeal-location-hint")}</p>
-                <div class="row">
-                    <div><label for="p-lat">{t("appeal-lat")}</label>
-                        <input id="p-lat" inputmode="decimal" prop:value=move || lat.get() on:input=move |ev| { lat.set(event_target_value(&ev)); set_loc(); }/></div>
-                    <div><label for="p-lon">{t("appeal-lon")}</label>
-                        <input id="p-lon" inputmode="decimal" prop:value=move || lon.get() on:input=move |ev| { lon.set(event_target_value(&ev)); set_loc(); }/></div>
-                </div>
-            </details>
-            <label for="p-photos">{t("appeal-photos")}</label>
-            <input id="p-photos" type="file" accept="image/jpeg,image/png" multiple data-testid="propose-photo" on:change=on_photo/>
-            <p class="hint">{t("propose-photos-hint")}</p>
-            <ul role="list" class="photos" data-testid="photos">
-                {move || d.with(|x| x.photos.clone()).into_iter().map(|p| {
-                    let pid = p.id.clone();
-                    let did = d.with_untracked(|x| x.id.clone());
-                    view! {
-                        <li>
-                            {p.name.clone()} " "
-                            <button type="button" class="small" on:click=move |_| {
-                                let args = RemovePhotoArgs { draft_id: did.clone(), photo_id: pid.clone() };
-                                spawn_local(async move {
-                                    if let Ok(nd) = api::call::<ProposalDraft, _>("remove_proposal_photo", args).await {
-                                        d.update(|x| x.photos = nd.photos);
-                                    }
-                                });
-                            }>{ta("appeal-photo-remove", &[("name", p.name.clone().into())])}</button>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+            <LocationFields initial=d.with_untracked(|x| x.location) on_change=set_loc prefix="p-"/>
+            <PhotoPicker draft_id=d.with_untracked(|x| x.id.clone()) photos=photos error=error
+                add="add_proposal_photo" remove="remove_proposal_photo" input_id="p-photos" testid="propose-photo" hint="propose-photos-hint"/>
             <p class="muted" role="status" data-testid="autosave">{move || if saved.get() { t("appeal-draft-saved") } else { t("appeal-draft-saving") }}</p>
-            {move || error.get().map(|e| {
-                if e.key == "error-required" {
-                    view! { <p class="error" role="alert">{ta("error-required-field", &[("field", t(&e.detail).into())])}</p> }.into_any()
-                } else {
-                    view! { <ErrorBox err=e/> }.into_any()
-                }
-            })}
+            <FormError error=error/>
             <div class="actions">
                 <button type="submit" class="primary" data-testid="propose-submit" disabled=move || busy.get()>{t("propose-submit")}</button>
                 <button type="button" data-testid="propose-discard" on:click=discard>{t("appeal-discard")}</button>
@@ -430,13 +346,7 @@ fn ReviseForm(item: MyProposal, editing: RwSignal<bool>) -> impl IntoView {
             <label for=f_cost.clone()>{t("propose-cost")}</label>
             <input id=f_cost inputmode="numeric" prop:value=move || cost.get()
                 on:input=move |ev| cost.set(event_target_value(&ev))/>
-            {move || error.get().map(|e| {
-                if e.key == "error-required" {
-                    view! { <p class="error" role="alert">{ta("error-required-field", &[("field", t(&e.detail).into())])}</p> }.into_any()
-                } else {
-                    view! { <ErrorBox err=e/> }.into_any()
-                }
-            })}
+            <FormError error=error/>
             <div class="actions">
                 <button type="submit" class="primary" data-testid="revise-submit">{t("my-proposal-send-revision")}</button>
             </div>
