@@ -103,6 +103,13 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PullResponse {
+    /// The changes this build understands. A change it cannot read (an
+    /// entity kind or a value a newer server added) is skipped, not a
+    /// failure of the page: a page that failed whole would stop the sync
+    /// — and the answers to a push riding with it — for good. After an
+    /// update that learns new entities ([`ENTITY_VERSION`]), the client
+    /// pulls from the start again and gets what it skipped.
+    #[serde(deserialize_with = "known_changes")]
     pub changes: Vec<Change>,
     /// Pass as `since` next time.
     pub cursor: String,
@@ -119,4 +126,40 @@ pub struct UploadInfo {
     pub offset: i64,
     pub complete: bool,
     pub sha256: Option<String>,
+}
+
+/// What the entities on the wire can hold, as this build knows them: bumped
+/// whenever an entity kind, field or enum value is added, so a client that
+/// skipped changes it could not read pulls them again once it can.
+pub const ENTITY_VERSION: u32 = 1;
+
+/// The changes of a page that this build can read (see [`PullResponse`]).
+fn known_changes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Change>, D::Error> {
+    let raw: Vec<serde_json::Value> = Vec::deserialize(d)?;
+    Ok(raw
+        .into_iter()
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A change from a newer server (an unknown kind, an unknown status)
+    /// is skipped; the rest of the page is read.
+    #[test]
+    fn unknown_changes_are_skipped_not_fatal() {
+        let page = r#"{"changes": [
+            {"seq": 1, "type": "poll", "data": {"id": "x"}},
+            {"seq": 2, "type": "locality", "data": {"code": "551010000", "parent": null,
+              "level": "city", "name": {"kk": "Павлодар", "ru": "Павлодар", "en": "Pavlodar"}, "bodies": []}},
+            {"seq": 3, "type": "locality", "data": {"code": "x", "parent": null, "level": "galaxy",
+              "name": {"kk": "", "ru": "", "en": ""}, "bodies": []}}
+        ], "cursor": "3", "more": false}"#;
+        let r: PullResponse = serde_json::from_str(page).unwrap();
+        assert_eq!(r.changes.len(), 1);
+        assert_eq!(r.changes[0].seq, 2);
+        assert_eq!(r.cursor, "3");
+    }
 }

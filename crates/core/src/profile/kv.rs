@@ -17,6 +17,8 @@ pub(crate) enum Meta {
     Follows,
     TokenExpiresAt,
     LastSyncAt,
+    /// The [`dauys_proto::ENTITY_VERSION`] the mirror was pulled with.
+    EntityVersion,
 }
 
 impl Meta {
@@ -26,6 +28,7 @@ impl Meta {
             Meta::Follows => "follows",
             Meta::TokenExpiresAt => "token_expires_at",
             Meta::LastSyncAt => "last_sync_at",
+            Meta::EntityVersion => "entity_version",
         }
     }
 }
@@ -68,6 +71,26 @@ pub(crate) fn set(c: &Connection, key: Meta, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// After an update that reads entities an older build skipped (see
+/// [`dauys_proto::PullResponse`]), the next sync pulls from the start
+/// again (upserts: harmless; nothing is noticed twice).
+pub(crate) fn repull_if_entities_changed(c: &Connection) -> Result<()> {
+    let now = dauys_proto::ENTITY_VERSION.to_string();
+    // Profiles from before the version was recorded were pulled with the
+    // first one: no second download over 2G for nothing.
+    let pulled_with = get(c, Meta::EntityVersion)?.unwrap_or_else(|| "1".into());
+    if pulled_with == now {
+        if get(c, Meta::EntityVersion)?.is_none() {
+            set(c, Meta::EntityVersion, &now)?;
+        }
+        return Ok(());
+    }
+    if get(c, Meta::Cursor)?.is_some() {
+        set(c, Meta::Cursor, "0")?;
+    }
+    set(c, Meta::EntityVersion, &now)
+}
+
 /// The pull cursor ("0": nothing pulled yet).
 pub(crate) fn cursor(c: &Connection) -> Result<String> {
     Ok(get(c, Meta::Cursor)?.unwrap_or_else(|| "0".into()))
@@ -99,4 +122,29 @@ pub(crate) fn set_secret(c: &Connection, cipher: &Cipher, key: Secret, value: &[
 pub(crate) fn delete_secret(c: &Connection, key: Secret) -> Result<()> {
     c.execute("DELETE FROM secrets WHERE key = ?1", [key.key()])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_newer_entity_version_pulls_from_the_start_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = crate::db::open(&dir.path().join("p.db")).unwrap();
+        // A profile from before versions were recorded: kept as it is.
+        set(&c, Meta::Cursor, "42").unwrap();
+        repull_if_entities_changed(&c).unwrap();
+        assert_eq!(cursor(&c).unwrap(), "42");
+        let now = dauys_proto::ENTITY_VERSION.to_string();
+        assert_eq!(get(&c, Meta::EntityVersion).unwrap(), Some(now.clone()));
+        // Pulled by an older build: from the start, once.
+        set(&c, Meta::EntityVersion, "0").unwrap();
+        repull_if_entities_changed(&c).unwrap();
+        assert_eq!(cursor(&c).unwrap(), "0");
+        set(&c, Meta::Cursor, "7").unwrap();
+        repull_if_entities_changed(&c).unwrap();
+        assert_eq!(cursor(&c).unwrap(), "7");
+        assert_eq!(get(&c, Meta::EntityVersion).unwrap(), Some(now));
+    }
 }

@@ -112,6 +112,7 @@ impl Profile {
         let cipher = Cipher::new(&key);
         let api = Api::new(&info.server, net)?;
         let signing = session::device_key(&conn, &cipher)?;
+        kv::repull_if_entities_changed(&conn)?;
         Ok(Profile {
             info,
             media: MediaDir(dir.join("media")),
