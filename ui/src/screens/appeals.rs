@@ -10,7 +10,7 @@ use crate::api;
 use crate::app::{ctx, go, NoArgs, Screen};
 use crate::dto::{AppealDraft, AppealItem, CmdError, Delivery};
 use crate::i18n::{self, t, ta};
-use crate::screens::draft_parts::{FormError, LocationFields, PhotoPicker};
+use crate::screens::draft_parts::{Autosave, FormError, LocationFields, PhotoPicker};
 use crate::widgets::{due_text, DeliveryBadge, ErrorBox, Loading, MapLink, Timeline};
 
 const TYPES: [AppealType; 5] = [
@@ -90,10 +90,6 @@ struct DraftArgs {
     id: Option<String>,
 }
 #[derive(Serialize)]
-struct SaveArgs {
-    draft: AppealDraft,
-}
-#[derive(Serialize)]
 struct DraftIdArgs {
     draft_id: String,
 }
@@ -122,36 +118,11 @@ pub fn AppealForm(draft_id: Option<String>) -> impl IntoView {
 #[component]
 fn DraftEditor(draft: AppealDraft, bodies: Vec<Body>) -> impl IntoView {
     let c = ctx();
-    let d = RwSignal::new(draft);
-    let saved = RwSignal::new(true);
-    let generation = StoredValue::new(0u64);
     let error = RwSignal::new(None::<CmdError>);
     let busy = RwSignal::new(false);
-
-    // Autosave: a short pause after the last change writes the draft.
-    let save_now = move || {
-        let draft = d.get_untracked();
-        spawn_local(async move {
-            match api::call::<AppealDraft, _>("save_draft", SaveArgs { draft }).await {
-                Ok(_) => saved.set(true),
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
-    let changed = move |f: &dyn Fn(&mut AppealDraft)| {
-        d.update(|x| f(x));
-        saved.set(false);
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        set_timeout(
-            move || {
-                if generation.get_value() == mine {
-                    save_now();
-                }
-            },
-            std::time::Duration::from_millis(400),
-        );
-    };
+    let auto = Autosave::new(draft, "save_draft", error);
+    let (d, saved) = (auto.draft, auto.saved);
+    let changed = move |f: &dyn Fn(&mut AppealDraft)| auto.change(f);
 
     let photos = RwSignal::new(d.with_untracked(|x| x.photos.clone()));
     Effect::new(move |_| {
@@ -181,13 +152,7 @@ fn DraftEditor(draft: AppealDraft, bodies: Vec<Body>) -> impl IntoView {
         }
         busy.set(true);
         spawn_local(async move {
-            let _ = api::call::<AppealDraft, _>(
-                "save_draft",
-                SaveArgs {
-                    draft: draft.clone(),
-                },
-            )
-            .await;
+            auto.save_now().await;
             match api::call::<AppealItem, _>(
                 "submit_appeal",
                 DraftIdArgs {

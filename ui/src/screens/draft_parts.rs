@@ -1,6 +1,6 @@
-//! What the appeal and proposal forms share: the photo picker (photos go
-//! straight to the core, sealed), the typed location, and the form's error
-//! line. One copy each, so both forms behave alike.
+//! What the appeal and proposal forms share: autosave, the photo picker
+//! (photos go straight to the core, sealed), the typed location, and the
+//! form's error line. One copy each, so both forms behave alike.
 
 use dauys_proto::GeoPoint;
 use leptos::prelude::*;
@@ -22,6 +22,78 @@ struct PhotoArgs {
 struct RemovePhotoArgs {
     draft_id: String,
     photo_id: String,
+}
+
+#[derive(Serialize)]
+struct SaveArgs<T> {
+    draft: T,
+}
+
+/// A draft that saves itself: `change` edits it and, after a short pause
+/// with no further change, writes it with the `save` command.
+pub struct Autosave<T: Send + Sync + 'static> {
+    pub draft: RwSignal<T>,
+    /// Written since the last change.
+    pub saved: RwSignal<bool>,
+    generation: StoredValue<u64>,
+    error: RwSignal<Option<CmdError>>,
+    save: &'static str,
+}
+
+// Signals are handles: copied whatever `T` is (a derive would ask `T: Copy`).
+impl<T: Send + Sync + 'static> Clone for Autosave<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: Send + Sync + 'static> Copy for Autosave<T> {}
+
+impl<T> Autosave<T>
+where
+    T: Clone + Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    pub fn new(draft: T, save: &'static str, error: RwSignal<Option<CmdError>>) -> Self {
+        Autosave {
+            draft: RwSignal::new(draft),
+            saved: RwSignal::new(true),
+            generation: StoredValue::new(0),
+            error,
+            save,
+        }
+    }
+
+    /// Writes the draft now; `true` when the core has it.
+    pub async fn save_now(self) -> bool {
+        let draft = self.draft.get_untracked();
+        match api::call::<T, _>(self.save, SaveArgs { draft }).await {
+            Ok(_) => {
+                self.saved.set(true);
+                true
+            }
+            Err(e) => {
+                self.error.set(Some(e));
+                false
+            }
+        }
+    }
+
+    /// Applies an edit and schedules the save.
+    pub fn change(self, f: &dyn Fn(&mut T)) {
+        self.draft.update(|x| f(x));
+        self.saved.set(false);
+        self.generation.update_value(|g| *g += 1);
+        let mine = self.generation.get_value();
+        set_timeout(
+            move || {
+                if self.generation.get_value() == mine {
+                    spawn_local(async move {
+                        self.save_now().await;
+                    });
+                }
+            },
+            std::time::Duration::from_millis(400),
+        );
+    }
 }
 
 /// The photos of whatever draft a command answers with.

@@ -12,7 +12,7 @@ use crate::api;
 use crate::app::{ctx, go, NoArgs, Screen};
 use crate::dto::{CmdError, MyProposal, ProposalDraft, ProposalForm as Form, Revision};
 use crate::i18n::{self, t, ta};
-use crate::screens::draft_parts::{FormError, LocationFields, PhotoPicker};
+use crate::screens::draft_parts::{Autosave, FormError, LocationFields, PhotoPicker};
 use crate::screens::proposals::status_label;
 use crate::widgets::{DeliveryBadge, ErrorBox, Loading};
 
@@ -30,10 +30,6 @@ pub fn parse_tenge(s: &str) -> Option<i64> {
 struct FormArgs {
     id: Option<String>,
     cycle_id: Option<String>,
-}
-#[derive(Serialize)]
-struct SaveArgs {
-    draft: ProposalDraft,
 }
 #[derive(Serialize)]
 struct DraftIdArgs {
@@ -73,36 +69,11 @@ pub fn ProposeScreen(draft_id: Option<String>, cycle: Option<String>) -> impl In
 fn ProposalEditor(draft: ProposalDraft, categories: Vec<String>) -> impl IntoView {
     let c = ctx();
     let cost_text = RwSignal::new(draft.cost.map(i18n::number).unwrap_or_default());
-    let d = RwSignal::new(draft);
-    let saved = RwSignal::new(true);
-    let generation = StoredValue::new(0u64);
     let error = RwSignal::new(None::<CmdError>);
     let busy = RwSignal::new(false);
-
-    // Autosave: a short pause after the last change writes the draft.
-    let save_now = move || {
-        let draft = d.get_untracked();
-        spawn_local(async move {
-            match api::call::<ProposalDraft, _>("save_proposal_draft", SaveArgs { draft }).await {
-                Ok(_) => saved.set(true),
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
-    let changed = move |f: &dyn Fn(&mut ProposalDraft)| {
-        d.update(|x| f(x));
-        saved.set(false);
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        set_timeout(
-            move || {
-                if generation.get_value() == mine {
-                    save_now();
-                }
-            },
-            std::time::Duration::from_millis(400),
-        );
-    };
+    let auto = Autosave::new(draft, "save_proposal_draft", error);
+    let (d, saved) = (auto.draft, auto.saved);
+    let changed = move |f: &dyn Fn(&mut ProposalDraft)| auto.change(f);
 
     let photos = RwSignal::new(d.with_untracked(|x| x.photos.clone()));
     Effect::new(move |_| {
@@ -131,13 +102,7 @@ fn ProposalEditor(draft: ProposalDraft, categories: Vec<String>) -> impl IntoVie
         }
         busy.set(true);
         spawn_local(async move {
-            let _ = api::call::<ProposalDraft, _>(
-                "save_proposal_draft",
-                SaveArgs {
-                    draft: draft.clone(),
-                },
-            )
-            .await;
+            auto.save_now().await;
             match api::call::<(), _>(
                 "submit_proposal",
                 DraftIdArgs {
