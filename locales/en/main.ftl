@@ -705,3 +705,13 @@ comment-report = Report to the moderators
 comment-report-reason = What is wrong with this comment? (you may leave it empty)
 comment-report-send = Send the report
 comment-reported = Reported. The moderators will look at it.
+implementation-title = How your input was used
+implementation-help = Projects residents chose in past votes, and how far the work has come.
+implementation-none = No project has been chosen in your place yet.
+implementation-progress = { $count }% done
+implementation-milestones = Steps so far
+implementation-show-photos = { $count ->
+    [one] Show the photo
+   *[other] Show { $count } photos
+}
+implementation-photo-alt = Photo { $number } of the works: { $name }

@@ -680,3 +680,12 @@ comment-report = Модераторларға шағымдану
 comment-report-reason = Бұл пікірдің несі дұрыс емес? (жазбасаңыз да болады)
 comment-report-send = Шағымды жіберу
 comment-reported = Шағым жіберілді. Модераторлар қарайды.
+implementation-title = Дауысыңыз қалай ескерілді
+implementation-help = Тұрғындар өткен дауыс берулерде таңдаған жобалар және жұмыстың барысы.
+implementation-none = Елді мекеніңізде әлі бірде-бір жоба таңдалған жоқ.
+implementation-progress = { $count }% орындалды
+implementation-milestones = Атқарылған кезеңдер
+implementation-show-photos = { $count ->
+   *[other] Суреттерді көрсету ({ $count })
+}
+implementation-photo-alt = Жұмыс суреті { $number }: { $name }

@@ -732,3 +732,15 @@ comment-report = Пожаловаться модераторам
 comment-report-reason = Что не так с этим комментарием? (можно не писать)
 comment-report-send = Отправить жалобу
 comment-reported = Жалоба отправлена. Модераторы её рассмотрят.
+implementation-title = Как учли ваш голос
+implementation-help = Проекты, которые жители выбрали на прошлых голосованиях, и как идут работы.
+implementation-none = В вашем населённом пункте ещё не выбрано ни одного проекта.
+implementation-progress = Выполнено на { $count }%
+implementation-milestones = Что уже сделано
+implementation-show-photos = { $count ->
+    [one] Показать фотографию
+    [few] Показать { $count } фотографии
+    [many] Показать { $count } фотографий
+   *[other] Показать { $count } фотографии
+}
+implementation-photo-alt = Фотография работ { $number }: { $name }

@@ -63,6 +63,8 @@ pub fn run() {
             commands::budgets::cast_ballot,
             commands::budgets::results,
             commands::budgets::check_receipt,
+            commands::budgets::implementation,
+            commands::budgets::photo,
             commands::appeals::appeals,
             commands::appeals::appeal,
             commands::appeals::appeal_drafts,

@@ -22,6 +22,7 @@ import threading
 import time
 import traceback
 import urllib.request
+import uuid
 
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
@@ -150,6 +151,23 @@ class DemoServer:
             req.add_header("Authorization", "Bearer " + token)
         with urllib.request.urlopen(req, timeout=10) as r:
             return json.loads(r.read() or b"null")
+
+    def upload(self, token, path):
+        """Uploads a photo as `token`'s user (tus: create, then one PATCH); returns its id."""
+        with open(path, "rb") as f:
+            data = f.read()
+        uid = str(uuid.uuid4())
+        req = urllib.request.Request(self.url + "/v1/uploads", method="POST", data=b"")
+        for k, v in {"Authorization": "Bearer " + token, "Upload-Length": str(len(data)),
+                     "Idempotency-Key": uid, "Media-Type": "image/jpeg", "Tus-Resumable": "1.0.0"}.items():
+            req.add_header(k, v)
+        urllib.request.urlopen(req, timeout=10).read()
+        req = urllib.request.Request(f"{self.url}/v1/uploads/{uid}", method="PATCH", data=data)
+        for k, v in {"Authorization": "Bearer " + token, "Upload-Offset": "0", "Tus-Resumable": "1.0.0",
+                     "Content-Type": "application/offset+octet-stream"}.items():
+            req.add_header(k, v)
+        urllib.request.urlopen(req, timeout=10).read()
+        return uid
 
     def sign_in(self, iin, phone):
         mark = len(self.lines)
@@ -1081,6 +1099,35 @@ def scenario7_resident_side(tmp):
         verdict = app.wait('[data-testid="receipt-verdict"]', timeout=30)
         assert verdict.get_attribute("data-counted") == "true", verdict.text
         check("kk results receipt-check")
+        # Implementation: an official reports progress with a photo; the
+        # app shows the progress, the step and — when asked — the photo.
+        listed = invoke(app, "proposals", "{query: {cycle_id: null, search: '', category: null}}")
+        building = next(p for p in listed if p["status"] in ("in_implementation", "selected"))
+        works = os.path.join(tmp, "works.jpg")
+        subprocess.run(["convert", "-size", "320x240", "gradient:orange-gray", works], check=True)
+        uid = server.upload(official, works)
+        r = server.api("POST", "/v1/actions/proposal.progress",
+                       {"proposal_id": building["id"], "progress": 60, "note": "Орындықтар орнатылды",
+                        "media": [uid]}, token=official)
+        assert r["status"] == "accepted", r
+        app.click('[data-testid="nav-home"]')
+        app.click('[data-testid="open-implementation"]')
+
+        def reported():
+            app.click('[data-testid="nav-home"]')
+            app.click('[data-testid="open-implementation"]')
+            return any(c.find_element(By.CSS_SELECTOR, '[data-testid="project-progress"]').get_attribute("value") == "60"
+                       for c in app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="project"]')
+                       if building["title"] in c.text)
+        sync_until(app, reported, "progress reported")
+        card = app.wait('[data-testid="project"]', text=building["title"])
+        app.click(card.find_element(By.CSS_SELECTOR, '[data-testid="show-photos"]'))
+        img = app.wait('[data-testid="project-photo"]', timeout=30)
+        deadline = time.time() + 10
+        while not app.driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", img):
+            assert time.time() < deadline, "the project's photo did not load"
+            time.sleep(0.2)
+        check("kk implementation")
 
         # 6. An unfinished comment survives a restart; another resident's
         # comment can be reported to the moderators.
@@ -1132,6 +1179,7 @@ def scenario7_resident_side(tmp):
             ("propose", ['[data-testid="nav-home"]', '[data-testid="cycle"][data-phase="collecting"] [data-testid="propose"]'],
              '[data-testid="propose-title"]'),
             ("public-appeals", ['[data-testid="nav-appeals"]', '[data-testid="public-appeals"]'], '[data-testid="public-appeal"]'),
+            ("implementation", ['[data-testid="nav-home"]', '[data-testid="open-implementation"]'], '[data-testid="project"]'),
         ]:
             for step in steps:
                 app.click(step)
@@ -1165,6 +1213,10 @@ def scenario7_resident_side(tmp):
             app.click('[data-testid="public-appeals"]')
             app.wait('[data-testid="public-appeal"]')
             check(f"{lang} public-appeals")
+            app.click('[data-testid="nav-home"]')
+            app.click('[data-testid="open-implementation"]')
+            app.wait('[data-testid="project"]')
+            check(f"{lang} implementation")
         assert not violations, "axe-core violations:\n  " + "\n  ".join(violations)
     finally:
         os.environ.pop("DAUYS_NOTIFY_LOG", None)

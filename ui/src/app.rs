@@ -28,6 +28,8 @@ pub enum Screen {
     MyProposals,
     Notices,
     PublicAppeals,
+    /// "How your input was used": selected projects and their progress.
+    Implementation,
 }
 
 /// App-wide state, provided as context. All fields are `Copy` signals.
@@ -308,6 +310,7 @@ fn Shell() -> impl IntoView {
                 Screen::MyProposals => view! { <screens::propose::MyProposalsScreen/> }.into_any(),
                 Screen::Notices => view! { <screens::notices::NoticesScreen/> }.into_any(),
                 Screen::PublicAppeals => view! { <screens::public_appeals::PublicAppealsScreen/> }.into_any(),
+                Screen::Implementation => view! { <screens::implementation::ImplementationScreen/> }.into_any(),
             }}
         </main>
     }
@@ -375,6 +378,7 @@ fn Nav() -> impl IntoView {
                             | Screen::Results(_)
                             | Screen::ProposalEdit(..)
                             | Screen::MyProposals
+                            | Screen::Implementation
                     ))
         };
         view! {

@@ -292,6 +292,20 @@ impl Api {
         String::from_utf8(body).map_err(|_| CoreError::Net("receipts.txt is not text".into()))
     }
 
+    /// The bytes of a complete upload the user may see.
+    pub async fn download(&self, token: Option<&str>, id: &str) -> Result<Vec<u8>> {
+        let mut w = Wire::default();
+        let mut rb = self
+            .client
+            .get(self.url(&format!("/v1/uploads/{}", urlencode(id)))?)
+            .timeout(self.deadline(dauys_proto::limits::MAX_MEDIA_BYTES));
+        if let Some(t) = token {
+            rb = rb.bearer_auth(t);
+        }
+        let (_, _, body) = Self::finish(rb.send().await?, &mut w).await?;
+        Ok(body)
+    }
+
     fn offset_of(h: &reqwest::header::HeaderMap) -> Result<u64> {
         h.get("upload-offset")
             .and_then(|v| v.to_str().ok())

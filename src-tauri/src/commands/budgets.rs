@@ -187,3 +187,33 @@ pub async fn check_receipt(st: State<'_, AppState>, cycle_id: String) -> R<Recei
         published: u32::try_from(r.published).unwrap_or(u32::MAX),
     })
 }
+
+/// "How your input was used": the projects chosen in the followed places
+/// (and the places above them), most recently updated first.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn implementation(st: State<'_, AppState>) -> R<Vec<proto::Proposal>> {
+    let p = profile(&st)?;
+    let chain = p.locality_chain()?;
+    let mut list: Vec<proto::Proposal> = p
+        .proposals(&dauys_core::ProposalQuery {
+            limit: Some(10_000),
+            ..Default::default()
+        })?
+        .into_iter()
+        .filter(|x| {
+            matches!(
+                x.status,
+                ProposalStatus::Selected | ProposalStatus::InImplementation | ProposalStatus::Done
+            )
+        })
+        .filter(|x| chain.is_empty() || chain.contains(&x.locality))
+        .collect();
+    list.sort_by_key(|x| std::cmp::Reverse(x.updated_at));
+    Ok(list)
+}
+
+/// A photo's bytes (fetched once, then kept sealed on the device).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn photo(st: State<'_, AppState>, id: String) -> R<Vec<u8>> {
+    Ok(profile(&st)?.photo(&id).await?)
+}

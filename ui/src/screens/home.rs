@@ -88,6 +88,9 @@ pub fn HomeScreen() -> impl IntoView {
                             </ul> }.into_any()
                         }}
                     </section>
+                    <div class="actions">
+                        <button type="button" data-testid="open-implementation" on:click=move |_| go(Screen::Implementation)>{t("implementation-title")}</button>
+                    </div>
                     <section aria-labelledby="h-appeals">
                         <h2 id="h-appeals">{t("home-appeals")}</h2>
                         {if appeals.is_empty() {

@@ -2,6 +2,7 @@ pub mod appeals;
 pub mod ballot;
 pub mod draft_parts;
 pub mod home;
+pub mod implementation;
 pub mod notices;
 pub mod outbox;
 pub mod proposals;

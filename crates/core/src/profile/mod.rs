@@ -13,6 +13,7 @@
 //! * [`notices`] — notifications built from pulled changes and answers;
 //! * [`public_appeals`] — other residents' public appeals, searchable;
 //! * [`receipts`] — "check my ballot" against the published receipts;
+//! * [`photos`] — photos fetched when asked for, kept sealed on the device;
 //! * [`places`] — the followed localities and the places above them;
 //! * [`legacy`] — one-off upgrades of data older versions left;
 //! * [`components`] — per-component local effects behind one trait.
@@ -25,6 +26,7 @@ mod legacy;
 pub(crate) mod mirror;
 pub mod notices;
 pub(crate) mod outbox;
+mod photos;
 mod places;
 pub mod public_appeals;
 pub mod receipts;
