@@ -343,15 +343,6 @@ pub struct MyProposal {
     pub error: Option<CmdError>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Revision {
-    pub proposal_id: String,
-    pub title: String,
-    pub description: String,
-    pub category: String,
-    pub cost: i64,
-}
-
 /// "Check my ballot": whether my receipt is among the counted ballots the
 /// cycle published.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

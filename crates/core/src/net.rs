@@ -280,29 +280,28 @@ impl Api {
     /// A cycle's published receipt fingerprints (`receipts.txt`, public).
     /// Fetched whole, so the server never learns which receipt is checked.
     pub async fn receipts(&self, cycle_id: &str) -> Result<String> {
-        let mut w = Wire::default();
         let path = format!("/v1/cycles/{}/receipts.txt", urlencode(cycle_id));
-        let resp = self
-            .client
-            .get(self.url(&path)?)
-            .timeout(self.deadline(PULL_BUDGET))
-            .send()
-            .await?;
-        let (_, _, body) = Self::finish(resp, &mut w).await?;
+        let body = self.get_body(&path, None, PULL_BUDGET).await?;
         String::from_utf8(body).map_err(|_| CoreError::Net("receipts.txt is not text".into()))
     }
 
     /// The bytes of a complete upload the user may see.
     pub async fn download(&self, token: Option<&str>, id: &str) -> Result<Vec<u8>> {
-        let mut w = Wire::default();
+        let path = format!("/v1/uploads/{}", urlencode(id));
+        self.get_body(&path, token, dauys_proto::limits::MAX_MEDIA_BYTES)
+            .await
+    }
+
+    /// A GET's body, with a deadline for `expect_down` bytes.
+    async fn get_body(&self, path: &str, token: Option<&str>, expect_down: u64) -> Result<Vec<u8>> {
         let mut rb = self
             .client
-            .get(self.url(&format!("/v1/uploads/{}", urlencode(id)))?)
-            .timeout(self.deadline(dauys_proto::limits::MAX_MEDIA_BYTES));
+            .get(self.url(path)?)
+            .timeout(self.deadline(expect_down));
         if let Some(t) = token {
             rb = rb.bearer_auth(t);
         }
-        let (_, _, body) = Self::finish(rb.send().await?, &mut w).await?;
+        let (_, _, body) = Self::finish(rb.send().await?, &mut Wire::default()).await?;
         Ok(body)
     }
 

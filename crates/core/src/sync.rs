@@ -453,6 +453,9 @@ impl Profile {
             }
         }
         run.report.remaining = self.pending_count()?;
+        // Overdue appeals are a matter of the calendar, not of the server:
+        // checked once per sync, online or not.
+        self.notice_overdue()?;
         Ok(run.report)
     }
 }

@@ -6,7 +6,7 @@ use dauys_core::proto::{self, AppealSubmitPayload, AppealType, Body};
 use dauys_core::{AppealInput, DraftContent, Profile};
 use tauri::{AppHandle, State};
 
-use super::{appeal_item, profile, R};
+use super::{add_draft_photo, appeal_item, profile, R};
 use crate::dto::*;
 use crate::state::AppState;
 
@@ -136,12 +136,7 @@ pub async fn save_draft(st: State<'_, AppState>, draft: AppealDraft) -> R<Appeal
 #[tauri::command(rename_all = "snake_case")]
 pub async fn add_photo(st: State<'_, AppState>, photo: AddPhoto) -> R<AppealDraft> {
     let p = profile(&st)?;
-    if photo.data.len() as u64 > proto::limits::MAX_MEDIA_BYTES * 3 {
-        return Err(CmdError::new("error-payload-too-large", "photo too large"));
-    }
-    // Downscaled, stripped of EXIF and sealed with the profile's key at
-    // once: neither the original nor the JPEG lands on disk in clear.
-    p.add_draft_photo(&photo.draft_id, &photo.name, &photo.data)?;
+    add_draft_photo(&p, &photo)?;
     let d = p.draft(&photo.draft_id)?;
     to_dto(d).ok_or_else(|| CmdError::new("error-not-found", "draft"))
 }

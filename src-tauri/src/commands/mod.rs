@@ -96,3 +96,14 @@ fn appeal_item(v: AppealView) -> AppealItem {
         error: e,
     }
 }
+
+/// Adds a photo to a draft (appeal or proposal): downscaled, stripped of
+/// EXIF and sealed with the profile's key at once, so neither the original
+/// nor the JPEG lands on disk in clear. Oversized files are refused first.
+fn add_draft_photo(p: &Profile, photo: &AddPhoto) -> R<()> {
+    if photo.data.len() as u64 > dauys_core::proto::limits::MAX_MEDIA_BYTES * 3 {
+        return Err(CmdError::new("error-payload-too-large", "photo too large"));
+    }
+    p.add_draft_photo(&photo.draft_id, &photo.name, &photo.data)?;
+    Ok(())
+}

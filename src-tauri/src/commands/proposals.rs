@@ -6,7 +6,7 @@ use dauys_core::proto::{self, Phase, ProposalRevisePayload, ProposalSubmitPayloa
 use dauys_core::{DraftContent, Profile, ProposalInput};
 use tauri::{AppHandle, State};
 
-use super::{delivery, profile, R};
+use super::{add_draft_photo, delivery, profile, R};
 use crate::dto::*;
 use crate::state::AppState;
 
@@ -143,10 +143,7 @@ pub async fn save_proposal_draft(
 #[tauri::command(rename_all = "snake_case")]
 pub async fn add_proposal_photo(st: State<'_, AppState>, photo: AddPhoto) -> R<ProposalDraft> {
     let p = profile(&st)?;
-    if photo.data.len() as u64 > proto::limits::MAX_MEDIA_BYTES * 3 {
-        return Err(CmdError::new("error-payload-too-large", "photo too large"));
-    }
-    p.add_draft_photo(&photo.draft_id, &photo.name, &photo.data)?;
+    add_draft_photo(&p, &photo)?;
     draft(&p, &photo.draft_id)
 }
 
@@ -194,16 +191,10 @@ pub async fn my_proposals(st: State<'_, AppState>) -> R<Vec<MyProposal>> {
 pub async fn revise_proposal(
     app: AppHandle,
     st: State<'_, AppState>,
-    revision: Revision,
+    revision: ProposalRevisePayload,
 ) -> R<Vec<MyProposal>> {
     let p = profile(&st)?;
-    p.revise_proposal(&ProposalRevisePayload {
-        proposal_id: revision.proposal_id,
-        title: revision.title,
-        description: revision.description,
-        category: revision.category,
-        cost: revision.cost,
-    })?;
+    p.revise_proposal(&revision)?;
     st.refresh_pending(&app);
     st.kick.notify_one();
     Ok(p.my_proposals()?.into_iter().map(my_proposal).collect())

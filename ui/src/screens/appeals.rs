@@ -124,11 +124,8 @@ fn DraftEditor(draft: AppealDraft, bodies: Vec<Body>) -> impl IntoView {
     let (d, saved) = (auto.draft, auto.saved);
     let changed = move |f: &dyn Fn(&mut AppealDraft)| auto.change(f);
 
+    // The picker owns the list: photos live in the core, not in the draft.
     let photos = RwSignal::new(d.with_untracked(|x| x.photos.clone()));
-    Effect::new(move |_| {
-        let list = photos.get();
-        d.update_untracked(|x| x.photos = list);
-    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

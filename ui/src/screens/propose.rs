@@ -3,14 +3,14 @@
 //! resident's own proposals with where each stands and the moderator's
 //! reason; revising one sent back for changes.
 
-use dauys_proto::{GeoPoint, ProposalStatus};
+use dauys_proto::{GeoPoint, ProposalRevisePayload, ProposalStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Serialize;
 
 use crate::api;
 use crate::app::{ctx, go, NoArgs, Screen};
-use crate::dto::{CmdError, MyProposal, ProposalDraft, ProposalForm as Form, Revision};
+use crate::dto::{CmdError, MyProposal, ProposalDraft, ProposalForm as Form};
 use crate::i18n::{self, t, ta};
 use crate::screens::draft_parts::{Autosave, FormError, LocationFields, PhotoPicker};
 use crate::screens::proposals::status_label;
@@ -37,7 +37,7 @@ struct DraftIdArgs {
 }
 #[derive(Serialize)]
 struct ReviseArgs {
-    revision: Revision,
+    revision: ProposalRevisePayload,
 }
 
 /// The proposal form: a draft (new for `cycle`, or `draft_id` reopened).
@@ -75,11 +75,8 @@ fn ProposalEditor(draft: ProposalDraft, categories: Vec<String>) -> impl IntoVie
     let (d, saved) = (auto.draft, auto.saved);
     let changed = move |f: &dyn Fn(&mut ProposalDraft)| auto.change(f);
 
+    // The picker owns the list: photos live in the core, not in the draft.
     let photos = RwSignal::new(d.with_untracked(|x| x.photos.clone()));
-    Effect::new(move |_| {
-        let list = photos.get();
-        d.update_untracked(|x| x.photos = list);
-    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -278,7 +275,7 @@ fn ReviseForm(item: MyProposal, editing: RwSignal<bool>) -> impl IntoView {
             error.set(Some(CmdError::new("error-required", "propose-cost")));
             return;
         };
-        let revision = Revision {
+        let revision = ProposalRevisePayload {
             proposal_id: pid.clone(),
             title: title.get_untracked().trim().to_string(),
             description: description.get_untracked().trim().to_string(),

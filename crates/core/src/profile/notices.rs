@@ -206,7 +206,7 @@ pub(crate) fn observe(c: &Connection, cipher: &Cipher, e: &Entity) -> Result<()>
 
 /// Notices the user's open appeals that passed their due date (the server
 /// sends no change for that: it is a matter of the calendar).
-fn notice_overdue(c: &Connection, cipher: &Cipher, today: &str) -> Result<()> {
+fn notice_overdue_in(c: &Connection, cipher: &Cipher, today: &str) -> Result<()> {
     let mut st = c.prepare_cached("SELECT data FROM my_appeals")?;
     let rows: Vec<Vec<u8>> = st
         .query_map([], |r| r.get(0))?
@@ -238,10 +238,8 @@ fn today() -> String {
 impl Profile {
     /// Notifications, newest first (at most `limit`).
     pub fn notices(&self, limit: u32) -> Result<Vec<Notice>> {
+        self.notice_overdue()?;
         let c = self.conn();
-        let tx = c.unchecked_transaction()?;
-        notice_overdue(&tx, &self.cipher, &today())?;
-        tx.commit()?;
         let mut st =
             c.prepare_cached("SELECT seq, at, read, data FROM notices ORDER BY seq DESC LIMIT ?1")?;
         let rows: Vec<(i64, i64, bool, Vec<u8>)> = st
@@ -261,19 +259,23 @@ impl Profile {
             .collect()
     }
 
-    /// How many notifications are unread (the badge).
-    pub fn unread_notices(&self) -> Result<i64> {
+    /// Notices the user's open appeals now past their due date (each
+    /// once). Run by every sync and when the list is read.
+    pub(crate) fn notice_overdue(&self) -> Result<()> {
         let c = self.conn();
-        {
-            let tx = c.unchecked_transaction()?;
-            notice_overdue(&tx, &self.cipher, &today())?;
-            tx.commit()?;
-        }
-        Ok(
-            c.query_row("SELECT COUNT(*) FROM notices WHERE read = 0", [], |r| {
+        let tx = c.unchecked_transaction()?;
+        notice_overdue_in(&tx, &self.cipher, &today())?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// How many notifications are unread (the badge): one count.
+    pub fn unread_notices(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT COUNT(*) FROM notices WHERE read = 0", [], |r| {
                 r.get(0)
-            })?,
-        )
+            })?)
     }
 
     /// Marks notifications read up to `seq` (all with `None`): what the
