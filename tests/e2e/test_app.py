@@ -442,8 +442,9 @@ def scenario3_vote_offline(tmp):
         app.screen("ballot-over-budget")
         app.click('[data-testid="ballot-review"]')
         app.click('[data-testid="ballot-cast"]')
-        st = app.wait('[data-testid="ballot-state"][data-state="saved"]')
-        assert "Сохранено на этом устройстве" in st.text, st.text
+        # `wait` re-reads the text when the state box is drawn anew (the
+        # status events after a cast re-render it).
+        app.wait('[data-testid="ballot-state"][data-state="saved"]', text="Сохранено на этом устройстве")
         app.screen("ballot-saved")
         server.start()
         app.click('[data-testid="outbox-count"]')
