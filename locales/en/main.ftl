@@ -649,6 +649,7 @@ public-turnout-all = Everywhere in the cycle
 
 ## SMS with the one-time sign-in code (keep it within one SMS: 70 letters in Cyrillic)
 sms-code = Dauys sign-in code: { $code }. Do not tell it to anyone.
+sms-appeal-answered = Dauys: your appeal No. { $number } has been answered. Open the app to read the answer.
 
 ## Notifications, proposing a project, public appeals (resident's app)
 nav-notices = Notifications

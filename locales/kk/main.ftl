@@ -627,6 +627,7 @@ public-turnout-all = Цикл бойынша барлығы
 
 ## SMS with the one-time sign-in code (keep it within one SMS: 70 letters in Cyrillic)
 sms-code = Dauys-қа кіру коды: { $code }. Оны ешкімге айтпаңыз.
+sms-appeal-answered = Dauys: № { $number } өтінішіңізге жауап берілді. Жауапты қолданбадан оқыңыз.
 
 ## Хабарламалар, жоба ұсыну, басқалардың өтініштері (тұрғын қосымшасы)
 nav-notices = Хабарламалар

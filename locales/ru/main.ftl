@@ -670,6 +670,7 @@ public-turnout-all = Всего по циклу
 
 ## SMS with the one-time sign-in code (keep it within one SMS: 70 letters in Cyrillic)
 sms-code = Код входа в Dauys: { $code }. Никому его не сообщайте.
+sms-appeal-answered = Dauys: на ваше обращение № { $number } дан ответ. Откройте приложение, чтобы прочитать его.
 
 ## Уведомления, предложение проекта, публичные обращения (приложение жителя)
 nav-notices = Уведомления

@@ -255,6 +255,7 @@ impl Api {
                 q.append_pair("follow", &follow.join(","));
             }
             q.append_pair("limit", &limit.to_string());
+            q.append_pair("v", &dauys_proto::ENTITY_VERSION.to_string());
         }
         wire.up += HEADER_ESTIMATE;
         let mut rb = self.client.get(url).timeout(self.deadline(PULL_BUDGET));

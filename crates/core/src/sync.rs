@@ -229,15 +229,17 @@ impl Run<'_> {
             return Ok(None);
         }
         let c = self.p.conn();
-        if Mirror::new(&c).is_empty()? {
+        let since = kv::cursor(&c)?;
+        if Mirror::new(&c).is_empty()? || since == "0" {
+            // A pull from the start fetches the places first: separately.
             return Ok(None);
         }
-        let since = kv::cursor(&c)?;
         drop(c);
         Ok(Some(PullRequest {
             since,
             follow: self.p.follows()?,
             limit: Some(self.o.pull_limit),
+            v: Some(dauys_proto::ENTITY_VERSION),
         }))
     }
 
@@ -309,8 +311,14 @@ impl Run<'_> {
 
     async fn pull(&mut self, token: Option<&str>) -> Result<()> {
         let api = self.p.api.clone();
-        let empty = Mirror::new(&self.p.conn()).is_empty()?;
-        if empty {
+        // The places come whole with a pull from the start: a new profile's,
+        // or one after an update that reads more of them (their centres and
+        // routing help came with entity version 2).
+        let from_start = {
+            let c = self.p.conn();
+            Mirror::new(&c).is_empty()? || kv::cursor(&c)? == "0"
+        };
+        if from_start {
             let mut w = Wire::default();
             let r = self.guard(api.localities()).await;
             w.up += 200;

@@ -81,6 +81,19 @@ pub struct PartnerRevokePayload {
     pub id: String,
 }
 
+/// Sets (or, with no `body`, clears) which body a locality's residents are
+/// pointed to for appeals about `topic` (one of
+/// [`crate::appeals::APPEAL_TOPICS`]): routing help, shown as a suggestion.
+/// The body must serve the locality (be its own or one above it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LocalityRoutePayload {
+    pub locality: String,
+    pub topic: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum AdminOp {
     RoleGrant(RoleGrantPayload),
@@ -89,6 +102,7 @@ pub enum AdminOp {
     TemplateDelete(TemplateDeletePayload),
     PartnerIssue(PartnerIssuePayload),
     PartnerRevoke(PartnerRevokePayload),
+    LocalityRoute(LocalityRoutePayload),
 }
 
 impl AdminOp {
@@ -100,6 +114,7 @@ impl AdminOp {
             AdminOp::TemplateDelete(_) => OpKind::TemplateDelete,
             AdminOp::PartnerIssue(_) => OpKind::PartnerIssue,
             AdminOp::PartnerRevoke(_) => OpKind::PartnerRevoke,
+            AdminOp::LocalityRoute(_) => OpKind::LocalityRoute,
         }
     }
 
@@ -111,6 +126,7 @@ impl AdminOp {
             AdminOp::TemplateDelete(p) => serde_json::to_value(p),
             AdminOp::PartnerIssue(p) => serde_json::to_value(p),
             AdminOp::PartnerRevoke(p) => serde_json::to_value(p),
+            AdminOp::LocalityRoute(p) => serde_json::to_value(p),
         }
     }
 }

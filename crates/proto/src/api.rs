@@ -130,8 +130,12 @@ pub struct UploadInfo {
 
 /// What the entities on the wire can hold, as this build knows them: bumped
 /// whenever an entity kind, field or enum value is added, so a client that
-/// skipped changes it could not read pulls them again once it can.
-pub const ENTITY_VERSION: u32 = 1;
+/// skipped changes it could not read pulls them again once it can. Clients
+/// send it with each pull (`v`); the server leaves out what needs more
+/// ([`crate::Entity::needs_version`]).
+///
+/// 2: the proposal status `withdrawn`; localities' `centre` and `routes`.
+pub const ENTITY_VERSION: u32 = 2;
 
 /// The changes of a page that this build can read (see [`PullResponse`]).
 fn known_changes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Change>, D::Error> {

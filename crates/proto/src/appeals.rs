@@ -22,6 +22,34 @@ wire_enum! {
     }
 }
 
+/// What an appeal can be about, for routing help: each has words in
+/// `locales/` (`appeal-topic-*`), and a locality's admins may name the
+/// body that deals with it there ([`crate::Locality::routes`]).
+pub const APPEAL_TOPICS: &[&str] = &[
+    "roads",
+    "lighting",
+    "water",
+    "heating",
+    "waste",
+    "transport",
+    "housing",
+    "land",
+    "education",
+    "health",
+    "social",
+    "other",
+];
+
+/// The body to suggest for an appeal about `topic`, from the routing
+/// tables of `places`, nearest first (the resident's village, then its
+/// okrug, district, region): the first place whose admins named one.
+/// Only a suggestion: the resident may address any body.
+pub fn suggested_body<'a>(places: &[&'a crate::Locality], topic: &str) -> Option<&'a str> {
+    places
+        .iter()
+        .find_map(|l| l.routes.get(topic).map(String::as_str))
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct AppealSubmitPayload {
@@ -38,6 +66,10 @@ pub struct AppealSubmitPayload {
     /// Ids of completed uploads.
     #[serde(default)]
     pub media: Vec<String>,
+    /// Opt-in: the language (`kk`, `ru`, `en`) of an SMS to the resident's
+    /// phone when the appeal is answered. None: no SMS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms_on_answer: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -122,5 +154,37 @@ impl AppealOp {
             AppealOp::Answer(p) => Some(&p.appeal_id),
             AppealOp::Dismiss(p) => Some(&p.appeal_id),
         }
+    }
+}
+
+#[cfg(test)]
+mod routing_tests {
+    use super::*;
+    use crate::{Locality, LocalityLevel, Localized};
+
+    fn place(code: &str, routes: &[(&str, &str)]) -> Locality {
+        Locality {
+            code: code.into(),
+            parent: None,
+            level: LocalityLevel::Village,
+            name: Localized::default(),
+            bodies: Vec::new(),
+            centre: None,
+            routes: routes
+                .iter()
+                .map(|(t, b)| (t.to_string(), b.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_nearest_place_with_a_route_wins() {
+        let village = place("v", &[("lighting", "village-akimat")]);
+        let district = place("d", &[("lighting", "d-housing"), ("roads", "d-roads")]);
+        let chain = [&village, &district];
+        assert_eq!(suggested_body(&chain, "lighting"), Some("village-akimat"));
+        assert_eq!(suggested_body(&chain, "roads"), Some("d-roads"));
+        assert_eq!(suggested_body(&chain, "health"), None);
+        assert_eq!(suggested_body(&[], "roads"), None);
     }
 }

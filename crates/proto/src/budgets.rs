@@ -47,6 +47,24 @@ pub struct ProposalRevisePayload {
     pub cost: i64,
 }
 
+/// The author takes back a proposal that no moderator has passed yet
+/// (submitted, being checked or sent back for changes). It is never
+/// published; the history keeps the step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ProposalWithdrawPayload {
+    pub proposal_id: String,
+}
+
+/// Whether the author may still revise or withdraw a proposal in this
+/// status: only before a moderator has passed it.
+pub fn in_moderation(s: ProposalStatus) -> bool {
+    matches!(
+        s,
+        ProposalStatus::Submitted | ProposalStatus::InModeration | ProposalStatus::NeedsChanges
+    )
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct BallotCastPayload {
@@ -146,6 +164,7 @@ fn default_min_age() -> i64 {
 pub enum BudgetOp {
     ProposalSubmit(ProposalSubmitPayload),
     ProposalRevise(ProposalRevisePayload),
+    ProposalWithdraw(ProposalWithdrawPayload),
     ProposalModerate(ProposalModeratePayload),
     ProposalReview(ProposalReviewPayload),
     ProposalProgress(ProposalProgressPayload),
@@ -159,6 +178,7 @@ impl BudgetOp {
         match self {
             BudgetOp::ProposalSubmit(_) => OpKind::ProposalSubmit,
             BudgetOp::ProposalRevise(_) => OpKind::ProposalRevise,
+            BudgetOp::ProposalWithdraw(_) => OpKind::ProposalWithdraw,
             BudgetOp::ProposalModerate(_) => OpKind::ProposalModerate,
             BudgetOp::ProposalReview(_) => OpKind::ProposalReview,
             BudgetOp::ProposalProgress(_) => OpKind::ProposalProgress,
@@ -172,6 +192,7 @@ impl BudgetOp {
         match self {
             BudgetOp::ProposalSubmit(p) => serde_json::to_value(p),
             BudgetOp::ProposalRevise(p) => serde_json::to_value(p),
+            BudgetOp::ProposalWithdraw(p) => serde_json::to_value(p),
             BudgetOp::ProposalModerate(p) => serde_json::to_value(p),
             BudgetOp::ProposalReview(p) => serde_json::to_value(p),
             BudgetOp::ProposalProgress(p) => serde_json::to_value(p),

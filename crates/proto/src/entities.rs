@@ -60,6 +60,15 @@ pub struct Locality {
     pub name: Localized,
     /// Bodies that receive appeals here: the akimat first, then departments.
     pub bodies: Vec<Body>,
+    /// The centre of the place (its akimat, its square): where "here, in
+    /// my village" puts an appeal or a project when there is no map.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub centre: Option<GeoPoint>,
+    /// Routing help that the locality's admins keep: appeal topic (see
+    /// [`crate::appeals::APPEAL_TOPICS`]) → the id of the body that deals
+    /// with it here. A suggestion only: the resident may choose another.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub routes: BTreeMap<String, String>,
 }
 
 wire_enum! {
@@ -138,6 +147,9 @@ wire_enum! {
         NotSelected,
         InImplementation,
         Done,
+        /// Taken back by its author while it was being moderated (entity
+        /// version 2: never sent to clients that do not know it).
+        Withdrawn,
     }
 }
 
@@ -331,6 +343,16 @@ impl Entity {
             Entity::Comment(_) => EntityKind::Comment,
             Entity::Appeal(_) => EntityKind::Appeal,
             Entity::Ballot(_) => EntityKind::Ballot,
+        }
+    }
+
+    /// The [`crate::ENTITY_VERSION`] a client needs to read this entity:
+    /// a server sends it only to clients that say they know that much
+    /// (older apps fail a whole page on a value they do not know).
+    pub fn needs_version(&self) -> u32 {
+        match self {
+            Entity::Proposal(p) if p.status == ProposalStatus::Withdrawn => 2,
+            _ => 1,
         }
     }
 }

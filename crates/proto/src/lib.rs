@@ -36,7 +36,7 @@ pub use appeals::*;
 pub use budgets::{
     BallotCastPayload, BudgetOp, CycleCreatePayload, CyclePhasePayload, ModerationDecision,
     ProposalModeratePayload, ProposalProgressPayload, ProposalReviewPayload, ProposalRevisePayload,
-    ProposalSubmitPayload,
+    ProposalSubmitPayload, ProposalWithdrawPayload,
 };
 pub use comments::*;
 pub use entities::*;

@@ -67,6 +67,9 @@ pub enum OpKind {
     #[serde(rename = "proposal.revise")]
     #[strum(serialize = "proposal.revise")]
     ProposalRevise,
+    #[serde(rename = "proposal.withdraw")]
+    #[strum(serialize = "proposal.withdraw")]
+    ProposalWithdraw,
     #[serde(rename = "comment.add")]
     #[strum(serialize = "comment.add")]
     CommentAdd,
@@ -130,6 +133,9 @@ pub enum OpKind {
     #[serde(rename = "partner.revoke")]
     #[strum(serialize = "partner.revoke")]
     PartnerRevoke,
+    #[serde(rename = "locality.route")]
+    #[strum(serialize = "locality.route")]
+    LocalityRoute,
 }
 
 impl OpKind {
@@ -159,6 +165,7 @@ impl OpKind {
             | OpKind::AppealDismiss => "appeals",
             OpKind::ProposalSubmit
             | OpKind::ProposalRevise
+            | OpKind::ProposalWithdraw
             | OpKind::BallotCast
             | OpKind::ProposalModerate
             | OpKind::ProposalReview
@@ -172,7 +179,8 @@ impl OpKind {
             | OpKind::TemplateSave
             | OpKind::TemplateDelete
             | OpKind::PartnerIssue
-            | OpKind::PartnerRevoke => "admin",
+            | OpKind::PartnerRevoke
+            | OpKind::LocalityRoute => "admin",
         }
     }
 
@@ -184,6 +192,7 @@ impl OpKind {
             OpKind::AppealSubmit
                 | OpKind::ProposalSubmit
                 | OpKind::ProposalRevise
+                | OpKind::ProposalWithdraw
                 | OpKind::CommentAdd
                 | OpKind::CommentReport
                 | OpKind::BallotCast
@@ -224,6 +233,7 @@ impl OpBody {
             OpKind::AppealSubmit => OpBody::Appeal(AppealOp::Submit(p(payload)?)),
             OpKind::ProposalSubmit => OpBody::Budget(BudgetOp::ProposalSubmit(p(payload)?)),
             OpKind::ProposalRevise => OpBody::Budget(BudgetOp::ProposalRevise(p(payload)?)),
+            OpKind::ProposalWithdraw => OpBody::Budget(BudgetOp::ProposalWithdraw(p(payload)?)),
             OpKind::CommentAdd => OpBody::Comment(CommentOp::Add(p(payload)?)),
             OpKind::BallotCast => OpBody::Budget(BudgetOp::BallotCast(p(payload)?)),
             OpKind::MediaAttach => OpBody::Media(MediaOp::Attach(p(payload)?)),
@@ -245,6 +255,7 @@ impl OpBody {
             OpKind::TemplateDelete => OpBody::Admin(AdminOp::TemplateDelete(p(payload)?)),
             OpKind::PartnerIssue => OpBody::Admin(AdminOp::PartnerIssue(p(payload)?)),
             OpKind::PartnerRevoke => OpBody::Admin(AdminOp::PartnerRevoke(p(payload)?)),
+            OpKind::LocalityRoute => OpBody::Admin(AdminOp::LocalityRoute(p(payload)?)),
         })
     }
 
@@ -446,6 +457,10 @@ pub struct PullRequest {
     /// Page size (1–1000, default 200).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
+    /// The entity version the client reads ([`crate::ENTITY_VERSION`];
+    /// absent: 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub v: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -350,6 +350,7 @@ async fn push_ops(
                 parse_since(Some(&p.since), "pull.since")?,
                 follow_list(p.follow.iter().map(String::as_str)),
                 p.limit.unwrap_or(200),
+                p.v.unwrap_or(1),
             ))
         })
         .transpose()?;
@@ -363,7 +364,7 @@ async fn push_ops(
         // The batch is committed: a failed read must not hide its results
         // (the client would re-send it forever). Without `changes` the client
         // pulls separately.
-        let changes = pull.and_then(|(since, follow, limit)| {
+        let changes = pull.and_then(|(since, follow, limit, version)| {
             pull::pull(
                 c,
                 Some(&actor.user_id),
@@ -371,6 +372,7 @@ async fn push_ops(
                 &follow,
                 limit,
                 st.clock.today(),
+                version,
             )
             .map_err(|e| tracing::warn!(error = %e, "pull after push failed"))
             .ok()
@@ -413,6 +415,10 @@ pub struct PullArgs {
     /// Page size (1–1000, default 200).
     #[serde(default)]
     limit: Option<u32>,
+    /// The entity version the client reads (`dauys_proto::ENTITY_VERSION`;
+    /// absent: 1). Entities that need more are left out for it.
+    #[serde(default)]
+    v: Option<u32>,
 }
 
 /// Changes since a cursor for the followed localities and the user's own items.
@@ -426,6 +432,7 @@ async fn pull_changes(
     let since = parse_since(args.since.as_deref(), "since")?;
     let follow = follow_list(args.follow.as_deref().unwrap_or_default().split(','));
     let limit = args.limit.unwrap_or(200);
+    let version = args.v.unwrap_or(1);
     blocking(&st, move |st, c| {
         pull::pull(
             c,
@@ -434,6 +441,7 @@ async fn pull_changes(
             &follow,
             limit,
             st.clock.today(),
+            version,
         )
     })
     .await

@@ -260,13 +260,18 @@ fn serve(
     }
     std::sync::Arc::make_mut(&mut st.config).trust_proxy = args.trust_proxy;
     rt.block_on(async move {
-        // Housekeeping: unfinished uploads are deleted hourly (and at start).
+        // Housekeeping: unfinished uploads are deleted hourly (and at start);
+        // SMS a stopped server had queued but not handed over go out at start
+        // and then hourly.
         let keeper = st.clone();
         tokio::spawn(async move {
             let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
-            every.tick().await;
             loop {
                 every.tick().await;
+                let _ = dauys_server::http::blocking(&keeper, |st, c| {
+                    dauys_server::components::appeals::notify::flush(st, c)
+                })
+                .await;
                 let _ = dauys_server::http::blocking(&keeper, |st, c| {
                     dauys_server::kernel::uploads::forget_unfinished(c, st.clock.now_ms())
                 })

@@ -1,4 +1,4 @@
-//! Where one-time codes go.
+//! Where one-time codes (and residents' opt-in notices) go.
 //!
 //! A real deployment sends them through an SMS provider over HTTP
 //! ([`HttpGateway`]); printing them ([`LogGateway`]) is for the demo and
@@ -15,6 +15,8 @@ use crate::console::i18n::{Lang, Tr};
 
 pub trait SmsGateway: Send + Sync {
     fn send_code(&self, phone: &str, code: &str);
+    /// A ready message (a notice the resident asked for).
+    fn send_text(&self, phone: &str, text: &str);
 }
 
 /// Prints `OTP <phone> <code>` on stdout (demo, development and tests).
@@ -27,18 +29,33 @@ impl SmsGateway for LogGateway {
         let _ = writeln!(out, "OTP {phone} {code}");
         let _ = out.flush();
     }
+
+    fn send_text(&self, phone: &str, text: &str) {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "SMS {phone} {text}");
+        let _ = out.flush();
+    }
 }
 
-/// Keeps the last code per phone in memory (in-process tests).
+/// Keeps the last code per phone, and every message, in memory
+/// (in-process tests).
 #[derive(Default)]
 pub struct MemoryGateway {
     pub sent: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    pub texts: std::sync::Mutex<Vec<(String, String)>>,
 }
 
 impl SmsGateway for MemoryGateway {
     fn send_code(&self, phone: &str, code: &str) {
         if let Ok(mut m) = self.sent.lock() {
             m.insert(phone.to_string(), code.to_string());
+        }
+    }
+
+    fn send_text(&self, phone: &str, text: &str) {
+        if let Ok(mut m) = self.texts.lock() {
+            m.push((phone.to_string(), text.to_string()));
         }
     }
 }
@@ -49,6 +66,10 @@ pub struct NoGateway;
 impl SmsGateway for NoGateway {
     fn send_code(&self, _phone: &str, _code: &str) {
         tracing::error!("no SMS gateway configured: code not sent");
+    }
+
+    fn send_text(&self, _phone: &str, _text: &str) {
+        tracing::error!("no SMS gateway configured: message not sent");
     }
 }
 
@@ -94,6 +115,7 @@ const PARALLEL: usize = 8;
 /// provider (timeouts, retries with backoff) holds no server thread.
 pub struct HttpGateway {
     queue: mpsc::Sender<(String, String)>,
+    lang: crate::console::i18n::Lang,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -116,6 +138,7 @@ impl HttpGateway {
             return Err(SmsError::Url("expected http:// or https://".into()));
         }
         let client = reqwest::Client::builder().timeout(cfg.timeout).build()?;
+        let lang = cfg.lang;
         let (tx, mut rx) = mpsc::channel::<(String, String)>(QUEUE);
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -126,30 +149,34 @@ impl HttpGateway {
             .spawn(move || {
                 rt.block_on(async move {
                     let slots = Arc::new(Semaphore::new(PARALLEL));
-                    while let Some((phone, code)) = rx.recv().await {
+                    while let Some((phone, text)) = rx.recv().await {
                         let Ok(slot) = slots.clone().acquire_owned().await else {
                             break;
                         };
                         let (client, cfg) = (client.clone(), cfg.clone());
                         tokio::spawn(async move {
-                            deliver(&client, &cfg, &phone, &code).await;
+                            deliver(&client, &cfg, &phone, &text).await;
                             drop(slot);
                         });
                     }
                 })
             })?;
-        Ok(HttpGateway { queue: tx })
+        Ok(HttpGateway { queue: tx, lang })
     }
 }
 
 impl SmsGateway for HttpGateway {
     fn send_code(&self, phone: &str, code: &str) {
+        self.send_text(phone, &message(self.lang, code));
+    }
+
+    fn send_text(&self, phone: &str, text: &str) {
         if self
             .queue
-            .try_send((phone.to_string(), code.to_string()))
+            .try_send((phone.to_string(), text.to_string()))
             .is_err()
         {
-            tracing::error!("SMS queue full or closed: a one-time code was not sent");
+            tracing::error!("SMS queue full or closed: a message was not sent");
         }
     }
 }
@@ -159,8 +186,7 @@ pub fn message(lang: Lang, code: &str) -> String {
     Tr::new(lang).s("sms-code", "code", code)
 }
 
-async fn deliver(client: &reqwest::Client, cfg: &HttpConfig, phone: &str, code: &str) {
-    let text = message(cfg.lang, code);
+async fn deliver(client: &reqwest::Client, cfg: &HttpConfig, phone: &str, text: &str) {
     let attempt = || async {
         let req = if cfg.url.contains("{phone}") {
             let enc =
@@ -168,7 +194,7 @@ async fn deliver(client: &reqwest::Client, cfg: &HttpConfig, phone: &str, code: 
             let url = cfg
                 .url
                 .replace("{phone}", &enc(phone))
-                .replace("{text}", &enc(&text))
+                .replace("{text}", &enc(text))
                 .replace("{token}", &enc(cfg.token.as_deref().unwrap_or_default()));
             client.post(url)
         } else {
@@ -193,8 +219,8 @@ async fn deliver(client: &reqwest::Client, cfg: &HttpConfig, phone: &str, code: 
         .await
     {
         // Never the code or the phone in the log.
-        Ok(()) => tracing::info!("one-time code handed to the SMS provider"),
-        Err(e) => tracing::error!(error = %without_url(&e), "SMS provider failed; code not sent"),
+        Ok(()) => tracing::info!("message handed to the SMS provider"),
+        Err(e) => tracing::error!(error = %without_url(&e), "SMS provider failed; message not sent"),
     }
 }
 

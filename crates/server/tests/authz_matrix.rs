@@ -65,6 +65,7 @@ const OPS: &[(&str, &[Who])] = &[
     ("appeal.dismiss", &[Official, Admin]),
     ("proposal.submit", CITY_PEOPLE),
     ("proposal.revise", &[Resident]),
+    ("proposal.withdraw", &[Resident]),
     ("proposal.moderate", &[Moderator, Official, Admin]),
     ("proposal.review", &[Expert, Official, Admin]),
     ("proposal.progress", &[Official, Admin]),
@@ -81,6 +82,7 @@ const OPS: &[(&str, &[Who])] = &[
     ("template.delete", &[Admin]),
     ("partner.issue", &[Admin]),
     ("partner.revoke", &[Admin]),
+    ("locality.route", &[Admin]),
 ];
 
 /// The refusals that say "not yours" without saying more.
@@ -333,6 +335,7 @@ impl Fixtures<'_> {
             "proposal.revise" => json!({"proposal_id": self.proposal("needs_changes").await,
                                         "title": "Matrix revised", "description": "d",
                                         "category": "parks", "cost": 100000}),
+            "proposal.withdraw" => json!({"proposal_id": self.proposal("submitted").await}),
             "proposal.moderate" => json!({"proposal_id": self.proposal("submitted").await,
                                           "decision": "accept", "reason": "matrix"}),
             "proposal.review" => json!({"proposal_id": self.proposal("accepted").await,
@@ -376,6 +379,8 @@ impl Fixtures<'_> {
             "template.delete" => json!({"id": self.template().await}),
             "partner.issue" => json!({"label": "matrix"}),
             "partner.revoke" => json!({"id": self.partner().await}),
+            "locality.route" => json!({"locality": dauys_server::demo::CITY, "topic": "health",
+                                       "body": "pvl-akimat"}),
             other => panic!("no payload for {other}"),
         }
     }

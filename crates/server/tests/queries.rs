@@ -79,6 +79,7 @@ async fn pull_page_queries_are_bounded(srv: Server) {
                     &follow,
                     limit,
                     today,
+                    dauys_proto::ENTITY_VERSION,
                 )
                 .expect("pull");
                 let queries = counting.count();

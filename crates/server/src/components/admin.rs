@@ -7,8 +7,9 @@
 //! needs an unscoped administrator).
 
 use dauys_proto::{
-    AdminOp, ErrorCode, Op, OpBody, PartnerIssuePayload, PartnerRevokePayload, Role,
-    RoleGrantPayload, RoleRevokePayload, TemplateDeletePayload, TemplateSavePayload,
+    AdminOp, EntityKind, ErrorCode, LocalityRoutePayload, Op, OpBody, PartnerIssuePayload,
+    PartnerRevokePayload, Role, RoleGrantPayload, RoleRevokePayload, TemplateDeletePayload,
+    TemplateSavePayload,
 };
 
 use super::{not_mine, Builtin};
@@ -52,6 +53,7 @@ fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, body: OpBody) -> AppResu
         OpBody::Admin(AdminOp::TemplateDelete(p)) => delete_template(c, ctx, p),
         OpBody::Admin(AdminOp::PartnerIssue(p)) => issue_partner_key(c, ctx, &op.id.to_string(), p),
         OpBody::Admin(AdminOp::PartnerRevoke(p)) => revoke_partner_key(c, ctx, p),
+        OpBody::Admin(AdminOp::LocalityRoute(p)) => route(c, ctx, p),
         _ => Err(not_mine(COMPONENT.name)),
     }
 }
@@ -90,6 +92,57 @@ fn revoke(c: &mut dyn Conn, ctx: &mut Ctx, p: RoleRevokePayload) -> AppResult<Ap
     }
     Ok(Applied {
         entity_id: p.user_id,
+        receipt: None,
+    })
+}
+
+/// Routing help: which body a locality's residents are pointed to for an
+/// appeal topic. The body must serve the place (belong to it or to a place
+/// above it). Clients get the locality again through the change feed.
+fn route(c: &mut dyn Conn, ctx: &mut Ctx, p: LocalityRoutePayload) -> AppResult<Applied> {
+    if crate::kernel::localities::locality(c, &p.locality)?.is_none() {
+        return Err(Reject::field("locality", "no such locality").into());
+    }
+    require_role(c, ctx.actor, &[Role::Admin], &p.locality)?;
+    if !dauys_proto::APPEAL_TOPICS.contains(&p.topic.as_str()) {
+        return Err(Reject::field("topic", "not an appeal topic").into());
+    }
+    match p.body.as_deref().filter(|b| !b.is_empty()) {
+        Some(body) => {
+            let serves =
+                match c.query_one("SELECT locality FROM bodies WHERE id = $1", params![body])? {
+                    Some(r) => {
+                        let at: String = r.get("locality")?;
+                        crate::auth::locality_within(c, &p.locality, &at)?
+                    }
+                    None => false,
+                };
+            if !serves {
+                return Err(Reject::field("body", "not a body serving this locality").into());
+            }
+            c.exec(
+                "INSERT INTO locality_routes (locality, topic, body) VALUES ($1, $2, $3)
+                 ON CONFLICT (locality, topic) DO UPDATE SET body = excluded.body",
+                params![&p.locality, &p.topic, body],
+            )?;
+        }
+        None => {
+            c.exec(
+                "DELETE FROM locality_routes WHERE locality = $1 AND topic = $2",
+                params![&p.locality, &p.topic],
+            )?;
+        }
+    }
+    crate::kernel::ops::record_change(
+        c,
+        ctx.now,
+        EntityKind::Locality,
+        &p.locality,
+        Some(&p.locality),
+        None,
+    )?;
+    Ok(Applied {
+        entity_id: p.locality,
         receipt: None,
     })
 }

@@ -39,6 +39,51 @@ pub fn add_body(
     Ok(())
 }
 
+/// Sets a locality's centre (see [`dauys_proto::Locality::centre`]).
+pub fn set_centre(c: &mut dyn Conn, code: &str, lat: f64, lon: f64) -> AppResult<()> {
+    c.exec(
+        "UPDATE localities SET lat = $2, lon = $3 WHERE code = $1",
+        params![code, lat, lon],
+    )?;
+    Ok(())
+}
+
+/// Centres (approximate, for the demo) and routing help of the demo places.
+fn seed_centres_and_routes(c: &mut dyn Conn) -> AppResult<()> {
+    for (code, lat, lon) in [
+        ("550000000", 52.2873, 76.9674),
+        (CITY, 52.2873, 76.9674),
+        ("553200000", 53.0167, 75.9833),
+        ("553230000", 53.0167, 75.9833),
+        (VILLAGE, 53.0167, 75.9833),
+        ("553240100", 52.9489, 76.1372),
+        ("190000000", 43.8669, 77.0667),
+        ("194000000", 43.3031, 77.2401),
+        ("194030000", 43.2133, 77.0856),
+        ("194030100", 43.2133, 77.0856),
+        ("194030200", 43.3167, 77.3333),
+    ] {
+        set_centre(c, code, lat, lon)?;
+    }
+    for (locality, topic, body) in [
+        (CITY, "roads", "pvl-roads"),
+        (CITY, "transport", "pvl-roads"),
+        (CITY, "lighting", "pvl-housing"),
+        (CITY, "water", "pvl-housing"),
+        (CITY, "heating", "pvl-housing"),
+        (CITY, "housing", "pvl-housing"),
+        (CITY, "waste", "pvl-housing"),
+        ("553200000", "roads", "aktogay-district-akimat"),
+    ] {
+        c.exec(
+            "INSERT INTO locality_routes (locality, topic, body) VALUES ($1, $2, $3)
+             ON CONFLICT (locality, topic) DO NOTHING",
+            params![locality, topic, body],
+        )?;
+    }
+    Ok(())
+}
+
 pub(super) fn seed_places(c: &mut dyn Conn) -> AppResult<()> {
     let l = Localized::new;
     add_locality(
@@ -226,5 +271,5 @@ pub(super) fn seed_places(c: &mut dyn Conn) -> AppResult<()> {
             "Akimat of Almaty Region",
         ),
     )?;
-    Ok(())
+    seed_centres_and_routes(c)
 }

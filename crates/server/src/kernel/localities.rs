@@ -1,9 +1,9 @@
 //! Localities (the administrative tree) and their bodies (akimats,
 //! departments): the places every component refers to.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use dauys_proto::{Body, BodyKind, Locality, LocalityLevel, Localized};
+use dauys_proto::{Body, BodyKind, GeoPoint, Locality, LocalityLevel, Localized};
 
 use crate::db::{Conn, DbResult, FromRow, Row};
 use crate::error::AppResult;
@@ -39,6 +39,8 @@ struct LocalityRow {
     name_kk: String,
     name_ru: String,
     name_en: String,
+    lat: Option<f64>,
+    lon: Option<f64>,
 }
 
 impl FromRow for LocalityRow {
@@ -50,11 +52,13 @@ impl FromRow for LocalityRow {
             name_kk: r.get("name_kk")?,
             name_ru: r.get("name_ru")?,
             name_en: r.get("name_en")?,
+            lat: r.get("lat")?,
+            lon: r.get("lon")?,
         })
     }
 }
 
-/// Every locality with its bodies (two queries).
+/// Every locality with its bodies and routing help (three queries).
 pub fn localities(c: &mut dyn Conn) -> AppResult<Vec<Locality>> {
     let mut bodies: HashMap<String, Vec<Body>> = HashMap::new();
     let body_rows: Vec<BodyRow> = rows(
@@ -70,9 +74,19 @@ pub fn localities(c: &mut dyn Conn) -> AppResult<Vec<Locality>> {
             locality: b.locality,
         });
     }
+    let mut routes: HashMap<String, BTreeMap<String, String>> = HashMap::new();
+    for r in c.query(
+        "SELECT locality, topic, body FROM locality_routes",
+        params![],
+    )? {
+        routes
+            .entry(r.get("locality")?)
+            .or_default()
+            .insert(r.get("topic")?, r.get("body")?);
+    }
     let loc_rows: Vec<LocalityRow> = rows(
         c,
-        "SELECT code, parent, level, name_kk, name_ru, name_en FROM localities ORDER BY code",
+        "SELECT code, parent, level, name_kk, name_ru, name_en, lat, lon FROM localities ORDER BY code",
         params![],
     )?;
     loc_rows
@@ -82,6 +96,8 @@ pub fn localities(c: &mut dyn Conn) -> AppResult<Vec<Locality>> {
                 bodies: bodies.remove(&l.code).unwrap_or_default(),
                 level: enum_of::<LocalityLevel>(&l.level)?,
                 name: Localized::new(&l.name_kk, &l.name_ru, &l.name_en),
+                centre: l.lat.zip(l.lon).map(|(lat, lon)| GeoPoint { lat, lon }),
+                routes: routes.remove(&l.code).unwrap_or_default(),
                 code: l.code,
                 parent: l.parent,
             })

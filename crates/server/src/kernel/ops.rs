@@ -29,6 +29,8 @@ pub struct Ctx<'a> {
     pub to_count: Vec<String>,
     /// The device key (hex) whose signature verified the op being applied.
     pub signed_by: Option<String>,
+    /// An op of this batch queued an SMS: flushed after the commit.
+    pub sms_waiting: bool,
     /// The locality tree, loaded at most once per batch (no op changes it):
     /// a batch of 100 ballots walks it 100 times for one query.
     localities: Option<LocalityTree>,
@@ -43,6 +45,7 @@ impl<'a> Ctx<'a> {
             today: st.clock.today(),
             to_count: Vec::new(),
             signed_by: None,
+            sms_waiting: false,
             localities: None,
         }
     }

@@ -21,6 +21,7 @@ pub fn pull(
     follow: &[String],
     limit: u32,
     today: time::Date,
+    client_version: u32,
 ) -> AppResult<PullResponse> {
     let codes = expand(c, follow)?;
     let limit = limit.clamp(1, dauys_proto::limits::MAX_PULL_LIMIT);
@@ -65,6 +66,9 @@ pub fn pull(
         .filter_map(|(seq, kind, id)| {
             loaded
                 .remove(&(kind, id))
+                // What this client could not read stays out (the cursor
+                // still moves past it); it pulls again once it can.
+                .filter(|entity| entity.needs_version() <= client_version)
                 .map(|entity| Change { seq, entity })
         })
         .collect();

@@ -374,6 +374,7 @@ pub fn push_via(
     };
     let (prechecked, newly_bound) = precheck(&st.components, ops, &keys, &binding, channel, &known);
     let mut to_count = Vec::new();
+    let mut sms_waiting = false;
     let results = db::write_tx(c, |c| -> AppResult<Vec<OpResult>> {
         let mut ctx = Ctx::new(st, actor);
         let mut results = Vec::with_capacity(ops.len());
@@ -414,8 +415,16 @@ pub fn push_via(
             results.push(OpResult { id: op.id, outcome });
         }
         to_count = std::mem::take(&mut ctx.to_count);
+        sms_waiting = ctx.sms_waiting;
         Ok(results)
     })?;
+    // Committed: hand queued SMS to the gateway. A failure here loses
+    // nothing (the hourly housekeeping sends what is left).
+    if sms_waiting {
+        if let Err(e) = crate::components::appeals::notify::flush(st, c) {
+            tracing::warn!(error = %e, "appeal SMS not flushed; housekeeping retries");
+        }
+    }
     // Committed: count the votes this batch closed, without the write lock
     // (every other write went on meanwhile). If this fails or the server
     // stops first, start-up counts them (`count_closed` at `open_state`).

@@ -157,4 +157,17 @@ ALTER TABLE roles_v17 RENAME TO roles;
 ALTER TABLE devices ADD COLUMN bound BIGINT NOT NULL DEFAULT 0;
 "#,
     ),
+    // A locality's centre ("here, in my village" without a map) and its
+    // routing help: appeal topic → the body that deals with it there,
+    // kept by the locality's administrators (`locality.route`).
+    (
+        18,
+        r#"
+ALTER TABLE localities ADD COLUMN lat {REAL};
+ALTER TABLE localities ADD COLUMN lon {REAL};
+CREATE TABLE locality_routes (
+  locality TEXT NOT NULL REFERENCES localities(code), topic TEXT NOT NULL,
+  body TEXT NOT NULL REFERENCES bodies(id), PRIMARY KEY (locality, topic));
+"#,
+    ),
 ];

@@ -61,6 +61,7 @@ pub fn submit(
     let locality = body_locality(c, &p.addressee)?
         .ok_or_else(|| Reject::field("addressee", "no such akimat or department"))?;
     check_media(c, ctx, &p.media, "appeal", id)?;
+    let sms_lang = super::notify::sms_lang(p.sms_on_answer.as_deref())?;
     let history = crate::kernel::ops::submitted_history(ctx.now)?;
     c.exec(
         "INSERT INTO appeals (id, user_id, appeal_type, addressee, locality, subject, body, lat, lon, public,
@@ -83,6 +84,12 @@ pub fn submit(
             op.signature.clone().unwrap_or_default()
         ],
     )?;
+    if let Some(lang) = sms_lang {
+        c.exec(
+            "UPDATE appeals SET sms_lang = $2 WHERE id = $1",
+            params![id, lang],
+        )?;
+    }
     changed(c, ctx, id, p.public, &locality, &ctx.actor.user_id.clone())?;
     Ok(Applied {
         entity_id: id.to_string(),
@@ -288,7 +295,7 @@ pub fn answer(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealAnswerPayload) -> AppRes
         &[AppealStatus::Registered, AppealStatus::Extended],
     )?;
     let answer = text("answer", &p.answer, MAX_BODY_CHARS, true)?;
-    save(
+    let applied = save(
         c,
         ctx,
         &p.appeal_id,
@@ -297,7 +304,9 @@ pub fn answer(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealAnswerPayload) -> AppRes
         "",
         "UPDATE appeals SET answer = $2 WHERE id = $1",
         &[answer.into()],
-    )
+    )?;
+    super::notify::queue_answered(c, ctx, &p.appeal_id)?;
+    Ok(applied)
 }
 
 pub fn dismiss(c: &mut dyn Conn, ctx: &mut Ctx, p: AppealDismissPayload) -> AppResult<Applied> {

@@ -4,6 +4,7 @@
 pub mod apply;
 #[cfg(feature = "demo")]
 pub mod demo;
+pub mod notify;
 pub mod open311;
 pub mod routes;
 pub mod schema;

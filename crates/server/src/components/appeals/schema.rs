@@ -109,4 +109,18 @@ INSERT INTO upload_links (upload_id, item_kind, item_id)
 CREATE INDEX appeals_addressee ON appeals(addressee, status, due_date, submitted_at, id);
 "#,
     ),
+    // Opt-in SMS when an appeal is answered: the language asked for, and
+    // the messages waiting for the gateway. A message is queued in the
+    // answer's transaction (it cannot be lost to a crash) and handed to the
+    // gateway once (`sent_at` claims it) after the commit.
+    (
+        18,
+        r#"
+ALTER TABLE appeals ADD COLUMN sms_lang TEXT;
+CREATE TABLE sms_queue (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, lang TEXT NOT NULL, message TEXT NOT NULL,
+  arg TEXT NOT NULL, created_at BIGINT NOT NULL, sent_at BIGINT);
+CREATE INDEX sms_queue_waiting ON sms_queue(sent_at, created_at);
+"#,
+    ),
 ];

@@ -36,6 +36,7 @@ fn apply_body(c: &mut dyn Conn, ctx: &mut Ctx, op: &Op, body: OpBody) -> AppResu
     match b {
         BudgetOp::ProposalSubmit(p) => proposals::submit(c, ctx, &id, p),
         BudgetOp::ProposalRevise(p) => proposals::revise(c, ctx, p),
+        BudgetOp::ProposalWithdraw(p) => proposals::withdraw(c, ctx, p),
         BudgetOp::ProposalModerate(p) => proposals::moderate(c, ctx, p),
         BudgetOp::ProposalReview(p) => proposals::review(c, ctx, p),
         BudgetOp::ProposalProgress(p) => proposals::progress(c, ctx, p),

@@ -1,13 +1,13 @@
 //! PB proposals: submission, moderation, expert review, implementation;
 //! proposals as comment targets.
 
-use dauys_proto::budgets::check_amount;
+use dauys_proto::budgets::{check_amount, in_moderation};
 use dauys_proto::limits::{MAX_BODY_CHARS, MAX_REASON_CHARS, MAX_TITLE_CHARS};
 use dauys_proto::EntityKind;
 use dauys_proto::{
     CommentTarget, ErrorCode, MediaAttachPayload, ModerationDecision, Phase,
     ProposalModeratePayload, ProposalProgressPayload, ProposalReviewPayload, ProposalRevisePayload,
-    ProposalStatus, ProposalSubmitPayload, Role,
+    ProposalStatus, ProposalSubmitPayload, ProposalWithdrawPayload, Role,
 };
 
 use crate::auth::{require_role, Actor};
@@ -20,12 +20,10 @@ use crate::kernel::ops::{
 };
 use crate::params;
 
-/// Proposals become public once a moderator has looked at them.
+/// Proposals become public once a moderator has passed or refused them;
+/// one its author withdrew before that never does.
 pub fn is_public(s: ProposalStatus) -> bool {
-    !matches!(
-        s,
-        ProposalStatus::Submitted | ProposalStatus::InModeration | ProposalStatus::NeedsChanges
-    )
+    !in_moderation(s) && s != ProposalStatus::Withdrawn
 }
 
 pub fn cycle_phase(c: &mut dyn Conn, cycle_id: &str) -> AppResult<Option<(Phase, String)>> {
@@ -204,10 +202,7 @@ pub fn moderate(c: &mut dyn Conn, ctx: &mut Ctx, m: ProposalModeratePayload) -> 
         &[Role::Moderator, Role::Official],
         &p.locality,
     )?;
-    if !matches!(
-        p.status,
-        ProposalStatus::Submitted | ProposalStatus::InModeration | ProposalStatus::NeedsChanges
-    ) {
+    if !in_moderation(p.status) {
         return Err(invalid(p.status).into());
     }
     before_voting(&p)?;
@@ -255,6 +250,30 @@ pub fn revise(c: &mut dyn Conn, ctx: &mut Ctx, r: ProposalRevisePayload) -> AppR
             category.into(),
             r.cost.into(),
         ],
+    )
+}
+
+/// The author takes back a proposal no moderator has passed yet. It
+/// leaves the moderators' queue and is never published; the author's
+/// own list keeps it, marked withdrawn.
+pub fn withdraw(c: &mut dyn Conn, ctx: &mut Ctx, w: ProposalWithdrawPayload) -> AppResult<Applied> {
+    let p = load(c, &w.proposal_id)?;
+    if p.author != ctx.actor.user_id {
+        // Someone else's proposal: as if it did not exist.
+        return Err(not_found("proposal"));
+    }
+    if !in_moderation(p.status) {
+        return Err(invalid(p.status).into());
+    }
+    set_status(
+        c,
+        ctx,
+        &w.proposal_id,
+        &p,
+        ProposalStatus::Withdrawn,
+        "",
+        "",
+        &[],
     )
 }
 
