@@ -192,8 +192,13 @@ pub enum AppealCmd {
         #[arg(long = "type")]
         appeal_type: String,
         /// Addressee body id (an akimat or department).
+        #[arg(long, required_unless_present = "topic")]
+        to: Option<String>,
+        /// What it is about (roads, lighting, water, heating, waste,
+        /// transport, housing, land, education, health, social, other):
+        /// without --to, sent to the body your place suggests for it.
         #[arg(long)]
-        to: String,
+        topic: Option<String>,
         #[arg(long)]
         subject: String,
         #[arg(long)]
@@ -202,6 +207,12 @@ pub enum AppealCmd {
         photo: Vec<PathBuf>,
         #[arg(long)]
         public: bool,
+        /// At the centre of your place (works offline).
+        #[arg(long)]
+        here: bool,
+        /// Send me an SMS in this language (kk, ru, en) when it is answered.
+        #[arg(long, value_parser = ["kk", "ru", "en"])]
+        sms: Option<String>,
     },
 }
 
@@ -216,8 +227,11 @@ pub enum ProposalCmd {
         #[arg(long)]
         photo: Vec<PathBuf>,
         /// Where (latitude, longitude), e.g. --at 52.287,76.967.
-        #[arg(long, value_parser = parse_point)]
+        #[arg(long, value_parser = parse_point, conflicts_with = "here")]
         at: Option<dauys_core::proto::GeoPoint>,
+        /// At the centre of your place (works offline).
+        #[arg(long)]
+        here: bool,
     },
     /// Revise your proposal after a moderator asked for changes.
     Revise {
@@ -225,6 +239,8 @@ pub enum ProposalCmd {
         #[command(flatten)]
         text: ProposalText,
     },
+    /// Take back your proposal while it is being moderated.
+    Withdraw { proposal: String },
     /// Your proposals with their status and the moderator's reason.
     Mine,
 }

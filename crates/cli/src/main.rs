@@ -155,19 +155,25 @@ async fn command(cli: &Cli, p: &Profile) -> Result<Outcome> {
                 AppealCmd::New {
                     appeal_type,
                     to,
+                    topic,
                     subject,
                     body,
                     photo,
                     public,
+                    here,
+                    sms,
                 },
         } => {
             let a = appeals::NewAppeal {
                 appeal_type,
-                to,
+                to: to.as_deref(),
+                topic: topic.as_deref(),
                 subject,
                 body,
                 photos: photo,
                 public: *public,
+                here: *here,
+                sms: sms.as_deref(),
             };
             appeals::new(cli, p, &a).await
         }
@@ -193,14 +199,16 @@ async fn command(cli: &Cli, p: &Profile) -> Result<Outcome> {
                 text,
                 photo,
                 at,
+                here,
             } => {
+                let location = if *here { Some(appeals::here(p)?) } else { *at };
                 let proposal = dauys_proto::ProposalSubmitPayload {
                     cycle_id: cycle.clone(),
                     title: text.title.clone(),
                     description: text.description.clone(),
                     category: text.category.clone(),
                     cost: text.cost,
-                    location: *at,
+                    location,
                     media: Vec::new(),
                 };
                 budgets::propose(cli, p, proposal, photo).await
@@ -208,6 +216,7 @@ async fn command(cli: &Cli, p: &Profile) -> Result<Outcome> {
             ProposalCmd::Revise { proposal, text } => {
                 budgets::revise(cli, p, revision(proposal, text)).await
             }
+            ProposalCmd::Withdraw { proposal } => budgets::withdraw(cli, p, proposal).await,
             ProposalCmd::Mine => budgets::mine(cli, p),
         },
         // Handled in `run` (they work on the home, not on one profile).

@@ -341,3 +341,165 @@ fn proposal_to_implementation() {
     assert_eq!(p["progress"], 30);
     assert!(has_note(&p, "Benches ordered"), "{p}");
 }
+
+/// Runs the CLI with `--offline` (queues, never sends).
+fn run_offline(home: &std::path::Path, url: &str, args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["--offline"];
+    all.extend_from_slice(args);
+    run(home, url, &all)
+}
+
+/// The resident's side from the CLI (issue 13): an appeal routed by its
+/// topic, placed at the village centre and with an SMS asked for — all
+/// offline — then answered: the SMS goes to the resident's phone. And a
+/// proposal withdrawn while it waits for the moderators.
+#[test]
+fn routed_appeal_sms_and_withdrawal() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let srv = Server::start_in(dir.path());
+    let url = srv.url();
+    login(&a, &srv, 0, &[]);
+    sync(&a, &url);
+    let (code, out, err) = run_offline(
+        &a,
+        &url,
+        &[
+            "appeal",
+            "new",
+            "--type",
+            "complaint",
+            "--topic",
+            "lighting",
+            "--subject",
+            "Street light out",
+            "--body",
+            "The light by house 12 is out.",
+            "--here",
+            "--sms",
+            "ru",
+        ],
+    );
+    assert_eq!(code, 3, "queued, not sent: {out}{err}");
+    let mine = json(&run_offline(&a, &url, &["--json", "appeals"]).1);
+    let appeal = &mine.as_array().unwrap()[0];
+    // The city's routing help sends street lights to its housing department.
+    assert_eq!(appeal["addressee"], "pvl-housing", "{appeal}");
+    assert_eq!(appeal["location"]["lat"], 52.2873, "{appeal}");
+    assert_eq!(appeal["delivery"]["state"], "queued", "{appeal}");
+    let (code, _, err) = run_offline(
+        &a,
+        &url,
+        &[
+            "appeal",
+            "new",
+            "--type",
+            "complaint",
+            "--topic",
+            "sorcery",
+            "--subject",
+            "x",
+            "--body",
+            "x",
+        ],
+    );
+    assert_ne!(code, 0, "an unknown topic is refused: {err}");
+    sync(&a, &url);
+    let mine = json(&run(&a, &url, &["--json", "appeals"]).1);
+    let id = mine.as_array().unwrap()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let official = Staff::sign_in(&srv, OFFICIAL);
+    official.act(OpKind::AppealRegister, json!({"appeal_id": id}));
+    assert!(srv.sms.lock().unwrap().is_empty(), "nothing until answered");
+    official.act(
+        OpKind::AppealAnswer,
+        json!({"appeal_id": id, "answer": "The lamp was replaced."}),
+    );
+    let (_, phone) = support::person(0);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while srv.sms.lock().unwrap().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "no SMS sent");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let sent = srv.sms.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].0, phone);
+    assert!(
+        sent[0].1.contains("ответ"),
+        "in the language asked: {sent:?}"
+    );
+
+    // A proposal taken back before the moderators looked at it.
+    let cycles = json(&run(&a, &url, &["--json", "cycles"]).1);
+    let cycle = cycles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["phase"] == "collecting")
+        .expect("a cycle collecting proposals")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (code, out, err) = run(
+        &a,
+        &url,
+        &[
+            "proposal",
+            "new",
+            &cycle,
+            "--title",
+            "A fountain",
+            "--description",
+            "In the square.",
+            "--category",
+            "parks",
+            "--cost",
+            "3 000 000",
+            "--here",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    sync(&a, &url);
+    let listed = json(&run(&a, &url, &["--json", "proposal", "mine"]).1);
+    let p = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["title"] == "A fountain")
+        .expect("mine")
+        .clone();
+    assert_eq!(p["location"]["lon"], 76.9674, "{p}");
+    let pid = p["id"].as_str().unwrap().to_string();
+    let (code, out, err) = run_offline(&a, &url, &["proposal", "withdraw", &pid]);
+    assert!(code == 0 || code == 3, "queued offline: {out}{err}");
+    let listed = json(&run_offline(&a, &url, &["--json", "proposal", "mine"]).1);
+    let p = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == pid.as_str())
+        .expect("mine")
+        .clone();
+    assert_eq!(p["status"], "withdrawn", "shown at once: {p}");
+    assert!(!p["delivery"].is_null(), "with its delivery state: {p}");
+    sync(&a, &url);
+    let listed = json(&run(&a, &url, &["--json", "proposal", "mine"]).1);
+    let p = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == pid.as_str())
+        .expect("mine")
+        .clone();
+    assert_eq!(p["status"], "withdrawn", "{p}");
+    assert!(p["delivery"].is_null(), "delivered: {p}");
+    let status: String = srv
+        .sql()
+        .query_row("SELECT status FROM proposals WHERE id = ?1", [&pid], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(status, "withdrawn");
+}

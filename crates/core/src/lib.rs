@@ -72,6 +72,7 @@ pub use model::*;
 pub use net::NetConfig;
 pub use profile::components;
 pub use profile::notices::{Notice, NoticeEvent};
+pub use profile::places::PlaceCentre;
 pub use profile::public_appeals::PublicAppealQuery;
 pub use profile::receipts::ReceiptCheck;
 pub use profile::{Profile, ProfileInfo};

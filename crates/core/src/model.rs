@@ -90,6 +90,7 @@ impl AppealInput {
                 location: None,
                 public: false,
                 media: Vec::new(),
+                sms_on_answer: None,
             },
             photos: Vec::new(),
         }

@@ -155,7 +155,7 @@ pub async fn blocking<T: Send + 'static>(
         dauys_proto::BallotCastPayload, dauys_proto::MediaAttachPayload, dauys_proto::AppealRegisterPayload,
         dauys_proto::AppealRedirectPayload, dauys_proto::AppealExtendPayload, dauys_proto::AppealAnswerPayload,
         dauys_proto::AppealDismissPayload, dauys_proto::ProposalModeratePayload, dauys_proto::ProposalReviewPayload,
-        dauys_proto::ProposalProgressPayload, dauys_proto::ProposalRevisePayload, dauys_proto::CommentModeratePayload, dauys_proto::CommentReportPayload, dauys_proto::CycleCreatePayload,
+        dauys_proto::ProposalProgressPayload, dauys_proto::ProposalRevisePayload, dauys_proto::ProposalWithdrawPayload, dauys_proto::LocalityRoutePayload, dauys_proto::CommentModeratePayload, dauys_proto::CommentReportPayload, dauys_proto::CycleCreatePayload,
         dauys_proto::RoleGrantPayload, dauys_proto::RoleRevokePayload, dauys_proto::TemplateSavePayload,
         dauys_proto::TemplateDeletePayload, dauys_proto::PartnerIssuePayload, dauys_proto::PartnerRevokePayload,
         dauys_proto::CyclePhasePayload, dauys_proto::UploadInfo, crate::console::inbox::StaffAppealsPage,

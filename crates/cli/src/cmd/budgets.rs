@@ -1,4 +1,4 @@
-//! Participatory budgeting: `cycles`, `proposals`, `proposal new|revise|mine`,
+//! Participatory budgeting: `cycles`, `proposals`, `proposal new|revise|withdraw|mine`,
 //! `vote`, `ballots`.
 
 use dauys_core::*;
@@ -45,6 +45,13 @@ pub fn mine(cli: &Cli, p: &Profile) -> Result<Outcome> {
 /// Queues the revision of a proposal sent back for changes.
 pub async fn revise(cli: &Cli, p: &Profile, revision: ProposalRevisePayload) -> Result<Outcome> {
     let id = p.revise_proposal(&revision)?;
+    after_queue(cli, p, id).await
+}
+
+/// Queues taking back one's proposal (refused by the server once a
+/// moderator has passed it).
+pub async fn withdraw(cli: &Cli, p: &Profile, proposal: &str) -> Result<Outcome> {
+    let id = p.withdraw_proposal(proposal)?;
     after_queue(cli, p, id).await
 }
 

@@ -77,6 +77,8 @@ pub struct Server {
     /// after a request could otherwise get the previous, used code).
     pub taken: Mutex<std::collections::HashMap<String, usize>>,
     pub census: Arc<Mutex<Vec<String>>>,
+    /// Messages the server's log gateway sent (`SMS <phone> <text>`).
+    pub sms: Arc<Mutex<Vec<(String, String)>>>,
     /// Extra census rows the server imports when it starts.
     pub census_csv: Option<PathBuf>,
 }
@@ -106,6 +108,7 @@ impl Server {
             otp: Arc::default(),
             taken: Mutex::default(),
             census: Arc::default(),
+            sms: Arc::default(),
             census_csv: None,
         }
     }
@@ -134,6 +137,7 @@ impl Server {
         let out = child.stdout.take().expect("stdout");
         let otp = self.otp.clone();
         let census = self.census.clone();
+        let sms = self.sms.clone();
         std::thread::spawn(move || {
             for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
                 // The harness may print "test … " before the first line.
@@ -142,7 +146,13 @@ impl Server {
                     None => line,
                 };
                 let parts: Vec<&str> = line.split_whitespace().collect();
-                if parts.len() == 3 && parts[0] == "OTP" {
+                if let Some(rest) = line.split_once("SMS ").map(|(_, r)| r) {
+                    if let Some((phone, text)) = rest.split_once(' ') {
+                        sms.lock()
+                            .unwrap()
+                            .push((phone.to_string(), text.to_string()));
+                    }
+                } else if parts.len() == 3 && parts[0] == "OTP" {
                     otp.lock()
                         .unwrap()
                         .push((parts[1].to_string(), parts[2].to_string()));

@@ -166,6 +166,17 @@ impl Profile {
         self.queue(Vec::new(), None, false, |_| Ok(fresh(&body)))
     }
 
+    /// Takes back one's proposal while no moderator has passed it (the
+    /// server checks; a proposal already passed comes back refused).
+    pub fn withdraw_proposal(&self, proposal_id: &str) -> Result<Uuid> {
+        let body = OpBody::Budget(dauys_proto::BudgetOp::ProposalWithdraw(
+            dauys_proto::ProposalWithdrawPayload {
+                proposal_id: proposal_id.into(),
+            },
+        ));
+        self.queue(Vec::new(), None, false, |_| Ok(fresh(&body)))
+    }
+
     pub fn add_comment(&self, input: &CommentInput) -> Result<Uuid> {
         self.queue_content(&DraftContent::Comment(input.clone()), None)
     }

@@ -27,7 +27,7 @@ pub(crate) mod mirror;
 pub mod notices;
 pub(crate) mod outbox;
 mod photos;
-mod places;
+pub mod places;
 pub mod public_appeals;
 pub mod receipts;
 mod session;

@@ -146,9 +146,12 @@ pub(crate) fn observe(c: &Connection, cipher: &Cipher, e: &Entity) -> Result<()>
                     r.get(0)
                 })
                 .optional()?;
+            // Steps the resident took (or that only echo them) are no news.
             let quiet = matches!(
                 p.status,
-                ProposalStatus::Submitted | ProposalStatus::InModeration
+                ProposalStatus::Submitted
+                    | ProposalStatus::InModeration
+                    | ProposalStatus::Withdrawn
             );
             if before.is_some_and(|b| b != p.status.as_str()) && !quiet {
                 let key = format!(

@@ -106,13 +106,14 @@ impl Profile {
     /// still on the way. A revision waiting to be delivered shows its new
     /// text, "submitted", and its delivery state.
     pub fn my_proposals(&self) -> Result<Vec<ProposalView>> {
-        let (pulled, submits, revisions) = {
+        let (pulled, submits, revisions, withdrawals) = {
             let c = self.conn();
             let outbox = self.outbox_store(&c);
             (
                 Mirror::new(&c).my_proposals()?,
                 outbox.rows(Select::LiveOfKind(OpKind::ProposalSubmit))?,
                 outbox.rows(Select::LiveOfKind(OpKind::ProposalRevise))?,
+                outbox.rows(Select::LiveOfKind(OpKind::ProposalWithdraw))?,
             )
         };
         let mut out: Vec<ProposalView> = pulled
@@ -167,6 +168,16 @@ impl Profile {
                 v.proposal.category = r.category;
                 v.proposal.cost = r.cost;
                 v.proposal.status = dauys_proto::ProposalStatus::Submitted;
+                v.delivery = Some(row.state);
+            }
+        }
+        // A withdrawal on its way shows at once (with its delivery state).
+        for row in withdrawals.into_iter().filter(|r| r.state.is_pending()) {
+            let Some(id) = budgets::withdrawn(&row.op) else {
+                continue;
+            };
+            if let Some(v) = out.iter_mut().find(|v| v.proposal.id == id) {
+                v.proposal.status = dauys_proto::ProposalStatus::Withdrawn;
                 v.delivery = Some(row.state);
             }
         }

@@ -48,6 +48,14 @@ pub(crate) fn revised(op: &Op) -> Option<dauys_proto::ProposalRevisePayload> {
     }
 }
 
+/// The proposal a `proposal.withdraw` op takes back.
+pub(crate) fn withdrawn(op: &Op) -> Option<String> {
+    match typed(op)? {
+        OpBody::Budget(BudgetOp::ProposalWithdraw(p)) => Some(p.proposal_id),
+        _ => None,
+    }
+}
+
 /// The cast ballot of a `ballot.cast` op.
 pub(crate) fn cast(op: &Op) -> Option<BallotCastPayload> {
     match typed(op)? {
@@ -65,6 +73,7 @@ impl LocalComponent for Budgets {
         kinds(&[
             OpKind::ProposalSubmit,
             OpKind::ProposalRevise,
+            OpKind::ProposalWithdraw,
             OpKind::BallotCast,
         ])
     }
@@ -93,6 +102,10 @@ impl LocalComponent for Budgets {
             },
             Some(OpBody::Budget(BudgetOp::ProposalRevise(p))) => Described {
                 summary: short(p.title),
+                target: Some(p.proposal_id),
+            },
+            Some(OpBody::Budget(BudgetOp::ProposalWithdraw(p))) => Described {
+                summary: String::new(),
                 target: Some(p.proposal_id),
             },
             Some(OpBody::Budget(BudgetOp::BallotCast(p))) => Described {
