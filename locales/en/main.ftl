@@ -120,6 +120,7 @@ proposal-status-selected = Selected
 proposal-status-not-selected = Not selected
 proposal-status-in-implementation = Being built
 proposal-status-done = Done
+proposal-status-withdrawn = Withdrawn
 category-accessibility = Accessibility
 category-children = Children
 category-culture = Culture
@@ -716,3 +717,29 @@ implementation-show-photos = { $count ->
    *[other] Show { $count } photos
 }
 implementation-photo-alt = Photo { $number } of the works: { $name }
+
+## Withdrawing a proposal, routing help, the place's centre, SMS on answer
+my-proposal-withdraw = Withdraw it
+my-proposal-withdraw-confirm = Withdraw this proposal? It will not be considered, and this cannot be undone.
+my-proposal-withdraw-yes = Yes, withdraw
+my-proposal-withdraw-no = No, keep it
+my-proposal-withdrawn = Your proposal is withdrawn. It will not be considered.
+location-here = Here: the centre of { $place }
+appeal-topic = What is it about?
+appeal-topic-choose = Choose a topic (not required)
+appeal-topic-help = Choose a topic and we will suggest who deals with it.
+appeal-topic-suggested = Suggested: { $body }. You can choose another below.
+appeal-sms = Send me an SMS when the answer comes
+appeal-sms-help = One short message to your phone. It does not contain the text of your appeal.
+appeal-topic-roads = Roads and pavements
+appeal-topic-lighting = Street lights
+appeal-topic-water = Water and sewerage
+appeal-topic-heating = Heating
+appeal-topic-waste = Rubbish collection
+appeal-topic-transport = Buses and transport
+appeal-topic-housing = Housing and yards
+appeal-topic-land = Land
+appeal-topic-education = Schools and kindergartens
+appeal-topic-health = Health care
+appeal-topic-social = Social support
+appeal-topic-other = Something else

@@ -117,6 +117,7 @@ proposal-status-selected = Таңдалды
 proposal-status-not-selected = Таңдалмады
 proposal-status-in-implementation = Іске асырылуда
 proposal-status-done = Орындалды
+proposal-status-withdrawn = Кері алынды
 category-accessibility = Кедергісіз орта
 category-children = Балалар
 category-culture = Мәдениет
@@ -690,3 +691,29 @@ implementation-show-photos = { $count ->
    *[other] Суреттерді көрсету ({ $count })
 }
 implementation-photo-alt = Жұмыс суреті { $number }: { $name }
+
+## Withdrawing a proposal, routing help, the place's centre, SMS on answer
+my-proposal-withdraw = Кері алу
+my-proposal-withdraw-confirm = Ұсынысты кері аласыз ба? Ол қаралмайды, кейін қайтару мүмкін емес.
+my-proposal-withdraw-yes = Иә, кері аламын
+my-proposal-withdraw-no = Жоқ, қалсын
+my-proposal-withdrawn = Ұсынысыңыз кері алынды. Ол қаралмайды.
+location-here = Осы жер: { $place } орталығы
+appeal-topic = Өтініш не туралы?
+appeal-topic-choose = Тақырыпты таңдаңыз (міндетті емес)
+appeal-topic-help = Тақырыпты таңдасаңыз, онымен кім айналысатынын айтамыз.
+appeal-topic-suggested = Ұсынылатын мекеме: { $body }. Төменнен басқасын да таңдай аласыз.
+appeal-sms = Жауап келгенде SMS жіберілсін
+appeal-sms-help = Телефоныңызға бір қысқа хабар келеді. Онда өтініштің мәтіні болмайды.
+appeal-topic-roads = Жол мен жаяу жүргінші жолы
+appeal-topic-lighting = Көше жарығы
+appeal-topic-water = Су және кәріз
+appeal-topic-heating = Жылу
+appeal-topic-waste = Қоқыс шығару
+appeal-topic-transport = Автобус және көлік
+appeal-topic-housing = Үй және аула
+appeal-topic-land = Жер
+appeal-topic-education = Мектеп пен балабақша
+appeal-topic-health = Денсаулық сақтау
+appeal-topic-social = Әлеуметтік көмек
+appeal-topic-other = Басқа

@@ -126,6 +126,7 @@ proposal-status-selected = Выбрано
 proposal-status-not-selected = Не выбрано
 proposal-status-in-implementation = Реализуется
 proposal-status-done = Выполнено
+proposal-status-withdrawn = Отозвано
 category-accessibility = Доступная среда
 category-children = Дети
 category-culture = Культура
@@ -745,3 +746,29 @@ implementation-show-photos = { $count ->
    *[other] Показать { $count } фотографии
 }
 implementation-photo-alt = Фотография работ { $number }: { $name }
+
+## Withdrawing a proposal, routing help, the place's centre, SMS on answer
+my-proposal-withdraw = Отозвать
+my-proposal-withdraw-confirm = Отозвать предложение? Его не будут рассматривать, и вернуть его будет нельзя.
+my-proposal-withdraw-yes = Да, отозвать
+my-proposal-withdraw-no = Нет, оставить
+my-proposal-withdrawn = Предложение отозвано. Его не будут рассматривать.
+location-here = Здесь: центр — { $place }
+appeal-topic = О чём обращение?
+appeal-topic-choose = Выберите тему (необязательно)
+appeal-topic-help = Выберите тему, и мы подскажем, кто этим занимается.
+appeal-topic-suggested = Подсказка: { $body }. Можно выбрать другой адресат ниже.
+appeal-sms = Прислать SMS, когда придёт ответ
+appeal-sms-help = Одно короткое сообщение на ваш телефон. Текста обращения в нём не будет.
+appeal-topic-roads = Дороги и тротуары
+appeal-topic-lighting = Уличное освещение
+appeal-topic-water = Вода и канализация
+appeal-topic-heating = Отопление
+appeal-topic-waste = Вывоз мусора
+appeal-topic-transport = Автобусы и транспорт
+appeal-topic-housing = Дома и дворы
+appeal-topic-land = Земля
+appeal-topic-education = Школы и детские сады
+appeal-topic-health = Здравоохранение
+appeal-topic-social = Социальная помощь
+appeal-topic-other = Другое

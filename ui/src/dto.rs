@@ -208,6 +208,9 @@ pub struct AppealDraft {
     pub photos: Vec<PhotoRef>,
     /// Why the server refused the last submission, if it did.
     pub rejected: Option<CmdError>,
+    /// Opt-in: the language of an SMS when it is answered.
+    #[serde(default)]
+    pub sms_on_answer: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -333,6 +336,13 @@ pub struct ProposalForm {
     pub draft: ProposalDraft,
     pub cycle: Cycle,
     pub categories: Vec<String>,
+}
+
+/// The centre of the user's place: "here, in my village" with no map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceCentre {
+    pub name: Localized,
+    pub centre: GeoPoint,
 }
 
 /// One of the user's proposals with where it stands.

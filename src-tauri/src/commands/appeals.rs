@@ -31,6 +31,21 @@ pub async fn addressees(st: State<'_, AppState>) -> R<Vec<Body>> {
     Ok(profile(&st)?.addressees()?)
 }
 
+/// The body the places' routing help suggests for an appeal topic.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn suggest_addressee(st: State<'_, AppState>, topic: String) -> R<Option<Body>> {
+    Ok(profile(&st)?.suggested_addressee(&topic)?)
+}
+
+/// The centre of the user's place ("here, in my village", offline).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn home_centre(st: State<'_, AppState>) -> R<Option<PlaceCentre>> {
+    Ok(profile(&st)?.home_centre()?.map(|p| PlaceCentre {
+        name: p.name,
+        centre: p.centre,
+    }))
+}
+
 /// Draft photos an older version kept as plain files under
 /// `<app dir>/photos/` are sealed into the core (see
 /// `Profile::seal_plain_draft_photos`) whenever drafts are listed or opened.
@@ -61,6 +76,7 @@ fn to_dto(d: dauys_core::Draft) -> Option<AppealDraft> {
         location: a.location,
         photos,
         rejected: d.rejection.map(|r| CmdError::new(r.message_key, r.detail)),
+        sms_on_answer: a.sms_on_answer,
     })
 }
 
@@ -81,6 +97,7 @@ fn to_input(
             public: d.public,
             location: d.location,
             media: keep_media,
+            sms_on_answer: d.sms_on_answer.clone(),
         },
         photos: keep_photos,
     }

@@ -186,6 +186,20 @@ pub async fn my_proposals(st: State<'_, AppState>) -> R<Vec<MyProposal>> {
         .collect())
 }
 
+/// Queues taking back one's proposal while it is being moderated.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn withdraw_proposal(
+    app: AppHandle,
+    st: State<'_, AppState>,
+    proposal_id: String,
+) -> R<Vec<MyProposal>> {
+    let p = profile(&st)?;
+    p.withdraw_proposal(&proposal_id)?;
+    st.refresh_pending(&app);
+    st.kick.notify_one();
+    Ok(p.my_proposals()?.into_iter().map(my_proposal).collect())
+}
+
 /// Queues the revision of a proposal sent back for changes.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn revise_proposal(

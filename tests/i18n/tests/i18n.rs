@@ -182,6 +182,9 @@ fn generated_ids() -> BTreeSet<String> {
         g.insert(format!("appeal-type-{}", dash(t.as_str())));
         g.insert(format!("appeal-type-{}-help", dash(t.as_str())));
     }
+    for topic in APPEAL_TOPICS {
+        g.insert(format!("appeal-topic-{}", dash(topic)));
+    }
     for c in ErrorCode::ALL {
         g.insert(c.message_key());
     }
@@ -330,7 +333,7 @@ fn every_message_formats_with_every_plural() {
                 for name in [
                     "amount", "date", "time", "phone", "name", "number", "used", "left", "budget",
                     "cost", "version", "field", "day", "month", "year", "reason", "code",
-                    "subject", "status",
+                    "subject", "status", "body", "place",
                 ] {
                     args.set(name, FluentValue::from("X"));
                 }

@@ -94,6 +94,11 @@ struct DraftIdArgs {
     draft_id: String,
 }
 
+#[derive(Serialize)]
+struct TopicArgs {
+    topic: String,
+}
+
 #[component]
 pub fn AppealForm(draft_id: Option<String>) -> impl IntoView {
     let loaded = LocalResource::new(move || {
@@ -180,6 +185,9 @@ fn DraftEditor(draft: AppealDraft, bodies: Vec<Body>) -> impl IntoView {
         });
     };
 
+    // The body the place's routing help suggested for the chosen topic.
+    let suggested = RwSignal::new(None::<String>);
+
     let set_loc = Callback::new(move |g: Option<GeoPoint>| {
         changed(&move |x: &mut AppealDraft| x.location = g);
     });
@@ -207,9 +215,34 @@ fn DraftEditor(draft: AppealDraft, bodies: Vec<Body>) -> impl IntoView {
                     }
                 }).collect_view()}
             </fieldset>
+            <label for="topic">{t("appeal-topic")}</label>
+            <select id="topic" data-testid="appeal-topic" aria-describedby="topic-help" on:change=move |ev| {
+                let topic = event_target_value(&ev);
+                suggested.set(None);
+                if topic.is_empty() {
+                    return;
+                }
+                spawn_local(async move {
+                    if let Ok(Some(b)) = api::call::<Option<Body>, _>("suggest_addressee", TopicArgs { topic }).await {
+                        let id = b.id.clone();
+                        changed(&move |x: &mut AppealDraft| x.addressee = id.clone());
+                        suggested.set(Some(i18n::loc(&b.name)));
+                    }
+                });
+            }>
+                <option value="">{t("appeal-topic-choose")}</option>
+                {dauys_proto::APPEAL_TOPICS.iter().map(|tp| view! {
+                    <option value=*tp>{t(&i18n::key("appeal-topic", tp))}</option>
+                }).collect_view()}
+            </select>
+            <p class="hint" id="topic-help" role="status" data-testid="appeal-suggested">{move || match suggested.get() {
+                Some(name) => ta("appeal-topic-suggested", &[("body", name.into())]),
+                None => t("appeal-topic-help"),
+            }}</p>
             <label for="to">{t("appeal-to")}</label>
-            <select id="to" data-testid="appeal-to" on:change=move |ev| {
+            <select id="to" data-testid="appeal-to" prop:value=move || d.with(|x| x.addressee.clone()) on:change=move |ev| {
                 let v = event_target_value(&ev);
+                suggested.set(None);
                 changed(&move |x: &mut AppealDraft| x.addressee = v.clone());
             }>
                 <option value="">{t("appeal-to-choose")}</option>
@@ -232,6 +265,15 @@ fn DraftEditor(draft: AppealDraft, bodies: Vec<Body>) -> impl IntoView {
                     on:change=move |ev| { let v = event_target_checked(&ev); changed(&move |x: &mut AppealDraft| x.public = v); }/>
                 <label for="public"><span class="title">{t("appeal-public")}</span>
                     <span class="hint" id="public-help">{t("appeal-public-help")}</span></label>
+            </div>
+            <div class="choice">
+                <input type="checkbox" id="sms" data-testid="appeal-sms" aria-describedby="sms-help" prop:checked=move || d.with(|x| x.sms_on_answer.is_some())
+                    on:change=move |ev| {
+                        let v = event_target_checked(&ev).then(|| i18n::lang().tag().to_string());
+                        changed(&move |x: &mut AppealDraft| x.sms_on_answer = v.clone());
+                    }/>
+                <label for="sms"><span class="title">{t("appeal-sms")}</span>
+                    <span class="hint" id="sms-help">{t("appeal-sms-help")}</span></label>
             </div>
             <p class="muted" role="status" data-testid="autosave">{move || if saved.get() { t("appeal-draft-saved") } else { t("appeal-draft-saving") }}</p>
             <FormError error=error/>

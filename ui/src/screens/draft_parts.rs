@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
 use crate::api;
-use crate::dto::{AddPhoto, CmdError, PhotoRef};
-use crate::i18n::{t, ta};
+use crate::app::NoArgs;
+use crate::dto::{AddPhoto, CmdError, PhotoRef, PlaceCentre};
+use crate::i18n::{self, t, ta};
 use crate::widgets::ErrorBox;
 
 #[derive(Serialize)]
@@ -196,10 +197,25 @@ pub fn LocationFields(
         on_change.run(g);
     };
     let (lat_id, lon_id) = (format!("{prefix}lat"), format!("{prefix}lon"));
+    // "Here, in my village": the followed place's centre, known offline.
+    let centre =
+        LocalResource::new(|| api::call::<Option<PlaceCentre>, _>("home_centre", NoArgs {}));
+    let use_centre = move |p: PlaceCentre| {
+        lat.set(p.centre.lat.to_string());
+        lon.set(p.centre.lon.to_string());
+        set();
+    };
     view! {
         <details>
             <summary>{t("appeal-location")}</summary>
             <p class="hint">{t("appeal-location-hint")}</p>
+            {move || centre.get().and_then(Result::ok).flatten().map(|p| {
+                let name = i18n::loc(&p.name);
+                view! {
+                    <button type="button" data-testid=format!("{prefix}here") on:click=move |_| use_centre(p.clone())>
+                        {ta("location-here", &[("place", name.into())])}</button>
+                }
+            })}
             <div class="row">
                 <div><label for=lat_id.clone()>{t("appeal-lat")}</label>
                     <input id=lat_id inputmode="decimal" prop:value=move || lat.get() on:input=move |ev| { lat.set(event_target_value(&ev)); set(); }/></div>

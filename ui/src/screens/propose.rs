@@ -39,6 +39,10 @@ struct DraftIdArgs {
 struct ReviseArgs {
     revision: ProposalRevisePayload,
 }
+#[derive(Serialize)]
+struct WithdrawArgs {
+    proposal_id: String,
+}
 
 /// The proposal form: a draft (new for `cycle`, or `draft_id` reopened).
 #[component]
@@ -232,7 +236,24 @@ fn MyProposalCard(item: MyProposal) -> impl IntoView {
         .map(|h| h.note.clone())
         .filter(|n| !n.is_empty());
     let can_revise = p.status == ProposalStatus::NeedsChanges;
+    let can_withdraw = dauys_proto::budgets::in_moderation(p.status);
     let editing = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let wid = p.id.clone();
+    let withdraw = move |_| {
+        let proposal_id = wid.clone();
+        spawn_local(async move {
+            if api::call::<Vec<MyProposal>, _>("withdraw_proposal", WithdrawArgs { proposal_id })
+                .await
+                .is_ok()
+            {
+                confirming.set(false);
+                let c = ctx();
+                c.notice.set(Some(t("my-proposal-withdrawn")));
+                c.refresh.update(|n| *n += 1);
+            }
+        });
+    };
     view! {
         <li class="card" data-testid="my-proposal" data-status=p.status.as_str()>
             <h2 class="h3"><button type="button" class="link" on:click=move |_| go(Screen::Proposal(id.clone()))>{p.title.clone()}</button></h2>
@@ -248,6 +269,21 @@ fn MyProposalCard(item: MyProposal) -> impl IntoView {
                 </div>
             })}
             {move || editing.get().then(|| view! { <ReviseForm item=item.clone() editing=editing/> })}
+            {can_withdraw.then(|| view! {
+                <div class="actions">
+                    <button type="button" data-testid="withdraw-open" aria-expanded=move || confirming.get().to_string()
+                        on:click=move |_| confirming.update(|v| *v = !*v)>{t("my-proposal-withdraw")}</button>
+                </div>
+            })}
+            {move || confirming.get().then(|| view! {
+                <div class="state warn" role="group" aria-labelledby="withdraw-q" data-testid="withdraw-confirm">
+                    <p id="withdraw-q">{t("my-proposal-withdraw-confirm")}</p>
+                    <div class="actions">
+                        <button type="button" class="danger" data-testid="withdraw-yes" on:click=withdraw.clone()>{t("my-proposal-withdraw-yes")}</button>
+                        <button type="button" on:click=move |_| confirming.set(false)>{t("my-proposal-withdraw-no")}</button>
+                    </div>
+                </div>
+            })}
         </li>
     }
 }
