@@ -1068,6 +1068,52 @@ def scenario7_resident_side(tmp):
         app.click('[data-testid="my-proposals"]')
         app.wait('[data-testid="my-proposal"][data-status="submitted"], [data-testid="my-proposal"][data-status="in_moderation"]',
                  text="Сәтпаев 120")
+        # Another proposal, placed at the centre of the city with one tap
+        # (no map, known offline), is withdrawn while being moderated.
+        second_title = "Субұрқақ e2e"
+        app.click('[data-testid="nav-home"]')
+        app.click('[data-testid="cycle"][data-phase="collecting"] [data-testid="propose"]')
+        app.type('[data-testid="propose-title"]', second_title)
+        app.type('[data-testid="propose-description"]', "Алаңда субұрқақ болса екен.")
+        app.type('[data-testid="propose-category"]', "parks")
+        app.type('[data-testid="propose-cost"]', "3 000 000")
+        app.click('[data-testid="p-location"]')
+        app.click('[data-testid="p-here"]')
+        assert app.driver.find_element(By.ID, "p-lat").get_attribute("value").startswith("52.28"), "centre not filled"
+        app.wait('[data-testid="autosave"]', text="сақталды", timeout=10)
+        app.click('[data-testid="propose-submit"]')
+        card = app.wait('[data-testid="my-proposal"]', text=second_title)
+        app.click(card.find_element(By.CSS_SELECTOR, '[data-testid="withdraw-open"]'))
+        app.wait('[data-testid="withdraw-confirm"]')
+        check("kk my-proposals withdraw-confirm")
+        app.click('[data-testid="withdraw-yes"]')
+        app.wait('[data-testid="my-proposal"][data-status="withdrawn"]', text=second_title)
+
+        def withdrawn():
+            got = [m for m in invoke(app, "my_proposals") if m["proposal"]["title"] == second_title]
+            return got and got[0]["delivery"] == "delivered" and got[0]["proposal"]["status"] == "withdrawn"
+        sync_until(app, withdrawn, "withdrawal delivered")
+        wid = [m for m in invoke(app, "my_proposals") if m["proposal"]["title"] == second_title][0]["proposal"]["id"]
+        try:
+            server.api("GET", f"/v1/proposals/{wid}")
+            raise AssertionError("a withdrawn proposal is public")
+        except urllib.error.HTTPError as e:
+            assert e.code == 404, e.code
+        # Routing help: the topic suggests who deals with it; SMS opt-in.
+        app.click('[data-testid="nav-appeals"]')
+        app.click('[data-testid="new-appeal"]')
+        from selenium.webdriver.support.ui import Select
+        Select(app.tid("appeal-topic")).select_by_value("lighting")
+        app.wait('[data-testid="appeal-suggested"]', text="Тұрғын үй")
+        deadline = time.time() + 10
+        while Select(app.tid("appeal-to")).first_selected_option.get_attribute("value") != "pvl-housing":
+            assert time.time() < deadline, "the suggested body was not chosen"
+            time.sleep(0.2)
+        app.click('[data-testid="appeal-sms"]')
+        app.click('[data-testid="location"]')
+        app.click('[data-testid="here"]')
+        check("kk appeal-form topic")
+        app.click('[data-testid="appeal-discard"]')
 
         # 5. A ballot from the home screen: 3 taps plus one per project.
         app.click('[data-testid="nav-home"]')

@@ -359,3 +359,78 @@ async fn answer_templates(srv: Server) {
     assert_eq!(audit_rows(&srv, "template.save").await, seeded + 1);
 }
 both_backends!(console_templates, answer_templates);
+
+/// Routing help kept from the console: the city's table shows the demo's
+/// routes; saving a row is a `locality.route` op (once per form, audited);
+/// a place outside the administrator's scope, or a staff member who is no
+/// administrator, gets a 404.
+async fn routing_table(srv: Server) {
+    let admin = staff_en(&srv, "administrator").await;
+    let r = web::browser()
+        .get(srv.url("/console/admin/routes?locality=551010000"))
+        .header("cookie", &admin.cookie)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(location(&r), "/console/admin/routes/551010000");
+    let page = "/console/admin/routes/551010000";
+    let (status, html) = get(&srv, &admin.cookie, page).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Street lights"), "topics in words");
+    let lighting = html
+        .split("id=\"route-lighting\"")
+        .nth(1)
+        .and_then(|s| s.split("</select>").next())
+        .expect("the lighting row")
+        .to_string();
+    assert!(
+        lighting.contains("value=\"pvl-housing\" selected"),
+        "{lighting}"
+    );
+    // Each row's form: its op id, then its topic.
+    let row = html.find("value=\"health\"").expect("the health row");
+    let start = html[..row].rfind("name=\"op_id\" value=\"").expect("op id") + 20;
+    let op = html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let form = [
+        ("csrf", admin.csrf.as_str()),
+        ("op_id", op.as_str()),
+        ("topic", "health"),
+        ("body", "pvl-region-akimat"),
+    ];
+    for _ in 0..2 {
+        let r = post(&srv, &admin.cookie, page, &form).await;
+        assert_eq!(
+            location(&r),
+            format!("{page}?flash=console-flash-route-saved")
+        );
+    }
+    assert_eq!(audit_rows(&srv, "locality.route").await, 1, "saved once");
+    let (_, html) = get(&srv, &admin.cookie, page).await;
+    let health = html
+        .split("id=\"route-health\"")
+        .nth(1)
+        .and_then(|s| s.split("</select>").next())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        health.contains("value=\"pvl-region-akimat\" selected"),
+        "{health}"
+    );
+    // Not an administrator: as if the page did not exist.
+    let official = staff_en(&srv, "official, Pavlodar").await;
+    assert_eq!(get(&srv, &official.cookie, page).await.0, 404);
+    // Without the form's token: refused before anything is applied.
+    let r = post(
+        &srv,
+        &admin.cookie,
+        page,
+        &[("op_id", "x"), ("topic", "health"), ("body", "")],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 403);
+}
+both_backends!(console_routes, routing_table);

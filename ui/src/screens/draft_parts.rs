@@ -207,7 +207,7 @@ pub fn LocationFields(
     };
     view! {
         <details>
-            <summary>{t("appeal-location")}</summary>
+            <summary data-testid=format!("{prefix}location")>{t("appeal-location")}</summary>
             <p class="hint">{t("appeal-location-hint")}</p>
             {move || centre.get().and_then(Result::ok).flatten().map(|p| {
                 let name = i18n::loc(&p.name);

@@ -97,7 +97,7 @@ pub fn role_label(tr: Tr, r: Role) -> String {
 }
 
 /// The caller's admin scope, or the 404 every non-administrator gets.
-async fn admin_scope(st: &AppState, staff: &Staff) -> Result<Scope, Response> {
+pub(super) async fn admin_scope(st: &AppState, staff: &Staff) -> Result<Scope, Response> {
     let actor = staff.actor.clone();
     let scope = blocking(st, move |_, c| store::scope(c, &actor, ADMIN_ROLES)).await;
     pages::found(staff.tr, scope.map(|s| Some(s).filter(|s| !s.is_empty())))

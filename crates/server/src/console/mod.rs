@@ -38,6 +38,7 @@ pub mod partners;
 pub mod proposals;
 pub mod resume;
 pub mod reviews;
+pub mod routing;
 pub mod session;
 pub mod store;
 pub mod templates;
@@ -88,6 +89,11 @@ pub fn router(st: &AppState) -> Router<AppState> {
             get(partners::page).post(partners::issue),
         )
         .route("/console/admin/partners/revoke", post(partners::revoke))
+        .route("/console/admin/routes", get(routing::choose))
+        .route(
+            "/console/admin/routes/{code}",
+            get(routing::page).post(routing::save),
+        )
         .route("/console/audit", get(audit::page))
         .route("/console/cycles", get(cycles::page).post(cycles::create))
         .route(
