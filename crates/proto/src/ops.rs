@@ -184,6 +184,22 @@ impl OpKind {
         }
     }
 
+    /// How many ops of this kind one account may send in 24 hours (every
+    /// one counts, refused ones too: a flood stays refused). None: no
+    /// quota — staff acts, and ballots (a later cast replaces the earlier
+    /// one, so a flood changes nothing; their path is the hottest).
+    pub fn daily_quota(self) -> Option<i64> {
+        match self {
+            OpKind::AppealSubmit => Some(20),
+            OpKind::ProposalSubmit => Some(10),
+            OpKind::ProposalRevise | OpKind::ProposalWithdraw => Some(30),
+            OpKind::CommentAdd => Some(100),
+            OpKind::CommentReport => Some(100),
+            OpKind::MediaAttach => Some(100),
+            _ => None,
+        }
+    }
+
     /// Acts of a resident on their own behalf (queued on a device); every
     /// other kind is a staff action, kept in the audit log.
     pub fn is_residents(self) -> bool {

@@ -263,3 +263,54 @@ async fn sms_when_answered(srv: Server) {
     assert!(text.contains("Dauys"), "{text}");
 }
 both_backends!(sms_on_answer, sms_when_answered);
+
+/// Daily quotas per account: the 21st appeal of a day is refused (and
+/// nothing stored), another resident is not affected, and the next day
+/// the first is accepted again.
+async fn daily_quota(srv: Server) {
+    srv.set_today("2026-03-02");
+    let flooder = srv.sign_in(&srv.person("resident", 0)).await;
+    let other = srv.sign_in(&srv.person("resident", 1)).await;
+    let appeal = |n: usize| {
+        json!({"type": "request", "addressee": "pvl-akimat", "subject": format!("Запрос {n}"),
+               "body": "Текст", "public": false})
+    };
+    let quota = dauys_proto::OpKind::AppealSubmit
+        .daily_quota()
+        .expect("appeals have a quota") as usize;
+    let ops: Vec<_> = (0..=quota)
+        .map(|n| flooder.op("appeal.submit", appeal(n)))
+        .collect();
+    let results = flooder.push(&srv, &ops).await;
+    // Accepted up to the quota (the demo may have used some of it), then
+    // refused, and the refused ones are not stored.
+    let accepted = results
+        .iter()
+        .take_while(|r| matches!(r.outcome, dauys_proto::OpOutcome::Accepted { .. }))
+        .count();
+    assert!(accepted >= 1 && accepted < results.len(), "{results:?}");
+    for r in &results[accepted..] {
+        match &r.outcome {
+            dauys_proto::OpOutcome::Rejected { code, .. } => {
+                assert_eq!(*code, dauys_proto::ErrorCode::RateLimited)
+            }
+            o => panic!("past the quota: {o:?}"),
+        }
+    }
+    let first = results[0].id.to_string();
+    let used: &'static str = "SELECT COUNT(*) FROM ops o JOIN appeals a ON a.user_id = o.user_id
+         WHERE a.id = $1 AND o.kind = 'appeal.submit' AND o.result LIKE '%accepted%'";
+    assert_eq!(
+        srv.count(used, vec![first.into()]).await,
+        quota as i64,
+        "exactly the quota accepted in the day"
+    );
+    let stored: &'static str = "SELECT COUNT(*) FROM appeals WHERE subject LIKE 'Запрос%'";
+    assert_eq!(srv.count(stored, vec![]).await, accepted as i64);
+    let r = other.one(&srv, "appeal.submit", appeal(99)).await;
+    assert_eq!(r["status"], "accepted", "another account: {r}");
+    srv.set_today("2026-03-04");
+    let r = flooder.one(&srv, "appeal.submit", appeal(100)).await;
+    assert_eq!(r["status"], "accepted", "a new day: {r}");
+}
+both_backends!(quotas, daily_quota);

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use dauys_proto::{ErrorCode, Op, OpOutcome, OpResult};
+use dauys_proto::{ErrorCode, Op, OpKind, OpOutcome, OpResult};
 use ed25519_dalek::{Signature, VerifyingKey};
 
 use crate::kernel::signatures;
@@ -274,6 +274,29 @@ fn stored_outcome(actor: &Actor, row: &StoredOp) -> AppResult<OpOutcome> {
     serde_json::from_str(&row.result).map_err(|e| AppError::Internal(e.to_string()))
 }
 
+/// Whether the actor has used up today's quota of this kind of op
+/// ([`OpKind::daily_quota`]; one indexed count, not on the ballot path).
+/// Staff are not counted: every act of theirs is in the audit log under
+/// their name, and their tools (imports, the demo seed) act in bulk.
+fn over_quota(c: &mut dyn Conn, ctx: &Ctx, op: &Op) -> AppResult<bool> {
+    let Some(quota) = OpKind::parse(&op.kind).and_then(OpKind::daily_quota) else {
+        return Ok(false);
+    };
+    if ctx.actor.roles.iter().any(|g| g.role != dauys_proto::Role::Citizen) {
+        return Ok(false);
+    }
+    let since = ctx.now - 24 * 3600 * 1000;
+    let used: i64 = c
+        .query_one(
+            "SELECT COUNT(*) AS n FROM ops WHERE user_id = $1 AND kind = $2 AND applied_at > $3",
+            params![&ctx.actor.user_id, &op.kind, since],
+        )?
+        .map(|r| r.get("n"))
+        .transpose()?
+        .unwrap_or(0);
+    Ok(used >= quota)
+}
+
 /// Applies one new op in its own savepoint and records its outcome in the
 /// op log (kept forever: the idempotency key). Runs inside a write
 /// transaction; push and the demo seed both go through here.
@@ -286,6 +309,11 @@ pub fn apply_and_record(
 ) -> AppResult<OpOutcome> {
     c.control("SAVEPOINT op")?;
     let applied = match body {
+        Ok(_) if over_quota(c, ctx, op)? => Err(Reject::new(
+            ErrorCode::RateLimited,
+            "too many of these today: try again tomorrow",
+        )
+        .into()),
         // A panic in a component is this op's failure, not the batch's.
         Ok(b) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             component.apply(c, ctx, op, b)

@@ -170,4 +170,12 @@ CREATE TABLE locality_routes (
   body TEXT NOT NULL REFERENCES bodies(id), PRIMARY KEY (locality, topic));
 "#,
     ),
+    // Daily quotas per account and kind of op (`OpKind::daily_quota`)
+    // count the op log by this index.
+    (
+        19,
+        r#"
+CREATE INDEX ops_quota ON ops(user_id, kind, applied_at);
+"#,
+    ),
 ];
