@@ -23,19 +23,26 @@ fn to_js<A: Serialize>(args: &A) -> JsValue {
 }
 
 /// Invokes a command with named arguments (an object or `()`).
+///
+/// Only the argument's serialization and the reply's deserialization are
+/// generic; the call itself (its future, its error handling) is one
+/// function, not one copy per command type: it kept the wasm smaller.
 pub async fn call<T: DeserializeOwned, A: Serialize>(cmd: &str, args: A) -> Result<T, CmdError> {
-    match invoke(cmd, to_js(&args)).await {
-        Ok(v) => serde_wasm_bindgen::from_value(v)
-            .map_err(|e| CmdError::new("error-internal", format!("{cmd}: bad reply: {e}"))),
-        Err(e) => Err(
-            serde_wasm_bindgen::from_value::<CmdError>(e.clone()).unwrap_or_else(|_| {
-                CmdError::new(
-                    "error-internal",
-                    e.as_string().unwrap_or_else(|| format!("{cmd}: {e:?}")),
-                )
-            }),
-        ),
-    }
+    let v = call_raw(cmd, to_js(&args)).await?;
+    serde_wasm_bindgen::from_value(v)
+        .map_err(|e| CmdError::new("error-internal", format!("{cmd}: bad reply: {e}")))
+}
+
+/// The untyped call: the reply as a JS value, or the command's error.
+async fn call_raw(cmd: &str, args: JsValue) -> Result<JsValue, CmdError> {
+    invoke(cmd, args).await.map_err(|e| {
+        serde_wasm_bindgen::from_value::<CmdError>(e.clone()).unwrap_or_else(|_| {
+            CmdError::new(
+                "error-internal",
+                e.as_string().unwrap_or_else(|| format!("{cmd}: {e:?}")),
+            )
+        })
+    })
 }
 
 /// Subscribes to a Tauri event for the life of the app.

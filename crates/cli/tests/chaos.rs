@@ -24,9 +24,19 @@ use support::*;
 
 const DEVICES: usize = 20;
 const OPS: usize = 300;
-/// Of the 300: one appeal with a photo in 30, one ballot in 6, comments.
+/// Of the 300: one appeal with a photo in 30, one comment in 4, ballots
+/// (each replacing the last). Appeals and comments stay within a
+/// resident's daily quotas (`OpKind::daily_quota`); ballots have none.
 const APPEAL_EVERY: usize = 30;
-const BALLOT_EVERY: usize = 6;
+const COMMENT_EVERY: usize = 4;
+
+fn is_appeal(k: usize) -> bool {
+    k % APPEAL_EVERY == 0
+}
+
+fn is_comment(k: usize) -> bool {
+    !is_appeal(k) && k % COMMENT_EVERY == 2
+}
 /// The chaos stops after this long whatever is left (the test then fails).
 const DEADLINE: Duration = Duration::from_secs(420);
 
@@ -88,7 +98,7 @@ fn queue_offline(home: &Path, device: usize, photo: &Path) -> Queued {
     );
     let mut last_ballot = Vec::new();
     for k in 0..OPS {
-        if k % APPEAL_EVERY == 0 {
+        if is_appeal(k) {
             let mut a = AppealInput::new(
                 dauys_proto::AppealType::Complaint,
                 "pvl-akimat",
@@ -97,20 +107,20 @@ fn queue_offline(home: &Path, device: usize, photo: &Path) -> Queued {
             );
             a.photos = vec![photo.to_path_buf()];
             p.submit_appeal(&a).expect("appeal");
-        } else if k % BALLOT_EVERY == 1 {
-            let choice = vec![on_ballot[(k / BALLOT_EVERY + device) % on_ballot.len()].clone()];
+        } else if is_comment(k) {
+            p.add_comment(&CommentInput {
+                proposal_id: on_ballot[k % on_ballot.len()].clone(),
+                body: format!("Chaos {device} comment {k}"),
+            })
+            .expect("comment");
+        } else {
+            let choice = vec![on_ballot[(k / 3 + device) % on_ballot.len()].clone()];
             p.cast_ballot(&BallotInput {
                 cycle_id: voting.id.clone(),
                 proposal_ids: choice.clone(),
             })
             .expect("ballot");
             last_ballot = choice;
-        } else {
-            p.add_comment(&CommentInput {
-                proposal_id: on_ballot[k % on_ballot.len()].clone(),
-                body: format!("Chaos {device} comment {k}"),
-            })
-            .expect("comment");
         }
     }
     Queued {
@@ -276,11 +286,8 @@ fn chaos(db: &str, instances: usize, dir: &Path) {
             .get::<i64>("n")
             .expect("n")
     };
-    let appeals = OPS.div_ceil(APPEAL_EVERY) as i64;
-    let ballots = (0..OPS)
-        .filter(|k| k % APPEAL_EVERY != 0 && k % BALLOT_EVERY == 1)
-        .count() as i64;
-    let comments = OPS as i64 - appeals - ballots;
+    let appeals = (0..OPS).filter(|k| is_appeal(*k)).count() as i64;
+    let comments = (0..OPS).filter(|k| is_comment(*k)).count() as i64;
     for q in &queued {
         let u = q.user_id.as_str();
         let ops = count(

@@ -23,8 +23,9 @@ fn sigkill_client_and_server_during_sync() {
     assert_eq!(code, 0, "{out}{err}");
 
     eprintln!("first sync {:?}", t.elapsed());
-    // A large outbox, queued through the library on the same home.
-    const N: usize = 600;
+    // A large outbox, queued through the library on the same home (within
+    // a resident's daily comment quota, `OpKind::daily_quota`).
+    const N: usize = 290;
     let (user_id, ops_before) = {
         let h = open_home(&home);
         let p = h.open_active().unwrap();

@@ -185,17 +185,17 @@ impl OpKind {
     }
 
     /// How many ops of this kind one account may send in 24 hours (every
-    /// one counts, refused ones too: a flood stays refused). None: no
-    /// quota — staff acts, and ballots (a later cast replaces the earlier
-    /// one, so a flood changes nothing; their path is the hottest).
+    /// one counts, refused ones too: a flood stays refused). Far above
+    /// what a resident writes in a day (a kiosk's shared account is not a
+    /// thing: each resident signs in), low enough that a script cannot
+    /// bury the moderators and officials. None: no quota — staff acts,
+    /// and ballots (a later cast replaces the earlier one, so a flood
+    /// changes nothing; their path is the hottest).
     pub fn daily_quota(self) -> Option<i64> {
         match self {
-            OpKind::AppealSubmit => Some(20),
-            OpKind::ProposalSubmit => Some(10),
-            OpKind::ProposalRevise | OpKind::ProposalWithdraw => Some(30),
-            OpKind::CommentAdd => Some(100),
-            OpKind::CommentReport => Some(100),
-            OpKind::MediaAttach => Some(100),
+            OpKind::AppealSubmit | OpKind::ProposalSubmit => Some(60),
+            OpKind::ProposalRevise | OpKind::ProposalWithdraw => Some(100),
+            OpKind::CommentAdd | OpKind::CommentReport | OpKind::MediaAttach => Some(300),
             _ => None,
         }
     }

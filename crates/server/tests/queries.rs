@@ -40,26 +40,36 @@ async fn pull_page_queries_are_bounded(srv: Server) {
     let cycle_id = cycle["id"].as_str().expect("cycle id").to_string();
     let projects = srv.ballot_projects(&cycle_id).await;
     let (proposal, _) = projects.first().cloned().expect("a project on the ballot");
-    // 1,000 new changes of several kinds: comments, public and private appeals.
+    // 1,000 new changes of several kinds: comments, public and private
+    // appeals — from four residents (each within the daily quotas).
+    let mut authors = Vec::new();
+    for n in 1..4 {
+        authors.push(srv.sign_in(&srv.person("resident", n)).await);
+    }
+    let authors: Vec<&common::Client> = std::iter::once(&citizen).chain(authors.iter()).collect();
     for batch in 0..2 {
-        let mut ops = Vec::new();
-        for i in 0..490 {
-            ops.push(citizen.op(
-                "comment.add",
-                json!({"proposal_id": proposal, "body": format!("comment {batch}/{i}")}),
-            ));
+        for (a, author) in authors.iter().enumerate() {
+            let mut ops = Vec::new();
+            for i in 0..122 {
+                ops.push(author.op(
+                    "comment.add",
+                    json!({"proposal_id": proposal, "body": format!("comment {batch}/{a}/{i}")}),
+                ));
+            }
+            if a == 0 {
+                for i in 0..10 {
+                    ops.push(author.op(
+                        "appeal.submit",
+                        json!({"type": "statement", "addressee": "pvl-akimat",
+                        "subject": format!("s{batch}/{i}"), "body": "b", "public": i % 2 == 0}),
+                    ));
+                }
+            }
+            let results = author.push(&srv, &ops).await;
+            assert!(results
+                .iter()
+                .all(|r| matches!(r.outcome, dauys_proto::OpOutcome::Accepted { .. })));
         }
-        for i in 0..10 {
-            ops.push(citizen.op(
-                "appeal.submit",
-                json!({"type": "statement", "addressee": "pvl-akimat",
-                "subject": format!("s{batch}/{i}"), "body": "b", "public": i % 2 == 0}),
-            ));
-        }
-        let results = citizen.push(&srv, &ops).await;
-        assert!(results
-            .iter()
-            .all(|r| matches!(r.outcome, dauys_proto::OpOutcome::Accepted { .. })));
     }
     let st = srv.st.clone();
     let viewer = citizen.me.user_id.clone();

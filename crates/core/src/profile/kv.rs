@@ -132,12 +132,17 @@ mod tests {
     fn a_newer_entity_version_pulls_from_the_start_once() {
         let dir = tempfile::tempdir().unwrap();
         let c = crate::db::open(&dir.path().join("p.db")).unwrap();
-        // A profile from before versions were recorded: kept as it is.
+        // A profile from before versions were recorded was pulled with
+        // version 1: from the start once now that entities are newer.
+        set(&c, Meta::Cursor, "42").unwrap();
+        repull_if_entities_changed(&c).unwrap();
+        assert_eq!(cursor(&c).unwrap(), "0");
+        let now = dauys_proto::ENTITY_VERSION.to_string();
+        assert_eq!(get(&c, Meta::EntityVersion).unwrap(), Some(now.clone()));
+        // Pulled with this build's version: kept as it is.
         set(&c, Meta::Cursor, "42").unwrap();
         repull_if_entities_changed(&c).unwrap();
         assert_eq!(cursor(&c).unwrap(), "42");
-        let now = dauys_proto::ENTITY_VERSION.to_string();
-        assert_eq!(get(&c, Meta::EntityVersion).unwrap(), Some(now.clone()));
         // Pulled by an older build: from the start, once.
         set(&c, Meta::EntityVersion, "0").unwrap();
         repull_if_entities_changed(&c).unwrap();

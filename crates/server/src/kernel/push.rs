@@ -282,7 +282,12 @@ fn over_quota(c: &mut dyn Conn, ctx: &Ctx, op: &Op) -> AppResult<bool> {
     let Some(quota) = OpKind::parse(&op.kind).and_then(OpKind::daily_quota) else {
         return Ok(false);
     };
-    if ctx.actor.roles.iter().any(|g| g.role != dauys_proto::Role::Citizen) {
+    if ctx
+        .actor
+        .roles
+        .iter()
+        .any(|g| g.role != dauys_proto::Role::Citizen)
+    {
         return Ok(false);
     }
     let since = ctx.now - 24 * 3600 * 1000;
