@@ -1,6 +1,8 @@
 //! Calls into the Tauri command layer. The UI never talks to the network:
 //! every request goes through a command that the client core answers.
 
+use std::future::Future;
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -24,25 +26,37 @@ fn to_js<A: Serialize>(args: &A) -> JsValue {
 
 /// Invokes a command with named arguments (an object or `()`).
 ///
-/// Only the argument's serialization and the reply's deserialization are
-/// generic; the call itself (its future, its error handling) is one
-/// function, not one copy per command type: it kept the wasm smaller.
-pub async fn call<T: DeserializeOwned, A: Serialize>(cmd: &str, args: A) -> Result<T, CmdError> {
-    let v = call_raw(cmd, to_js(&args)).await?;
-    serde_wasm_bindgen::from_value(v)
-        .map_err(|e| CmdError::new("error-internal", format!("{cmd}: bad reply: {e}")))
+/// Only the (de)serialization is generic: the call itself and its error
+/// handling live in [`invoke_js`], so each reply type adds just its
+/// `Deserialize` code to the wasm, not another copy of the async call.
+pub fn call<'a, T: DeserializeOwned, A: Serialize>(
+    cmd: &'a str,
+    args: A,
+) -> impl Future<Output = Result<T, CmdError>> + 'a {
+    let reply = invoke_js(cmd, to_js(&args));
+    async move {
+        let v = reply.await?;
+        serde_wasm_bindgen::from_value(v).map_err(|e| bad_reply(cmd, &e))
+    }
 }
 
-/// The untyped call: the reply as a JS value, or the command's error.
-async fn call_raw(cmd: &str, args: JsValue) -> Result<JsValue, CmdError> {
-    invoke(cmd, args).await.map_err(|e| {
-        serde_wasm_bindgen::from_value::<CmdError>(e.clone()).unwrap_or_else(|_| {
-            CmdError::new(
-                "error-internal",
-                e.as_string().unwrap_or_else(|| format!("{cmd}: {e:?}")),
-            )
-        })
-    })
+async fn invoke_js(cmd: &str, args: JsValue) -> Result<JsValue, CmdError> {
+    match invoke(cmd, args).await {
+        Ok(v) => Ok(v),
+        Err(e) => Err(
+            serde_wasm_bindgen::from_value::<CmdError>(e.clone()).unwrap_or_else(|_| {
+                CmdError::new(
+                    "error-internal",
+                    e.as_string().unwrap_or_else(|| format!("{cmd}: {e:?}")),
+                )
+            }),
+        ),
+    }
+}
+
+#[inline(never)]
+fn bad_reply(cmd: &str, e: &serde_wasm_bindgen::Error) -> CmdError {
+    CmdError::new("error-internal", format!("{cmd}: bad reply: {e}"))
 }
 
 /// Subscribes to a Tauri event for the life of the app.
