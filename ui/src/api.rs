@@ -1,8 +1,13 @@
 //! Calls into the Tauri command layer. The UI never talks to the network:
 //! every request goes through a command that the client core answers.
 
+use std::any::Any;
 use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::rc::Rc;
 
+use leptos::prelude::{Get, LocalResource};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -70,4 +75,51 @@ pub fn on_event(name: &'static str, mut f: impl FnMut(JsValue) + 'static) {
         let _ = listen(name, &closure).await;
         closure.forget();
     });
+}
+
+type AnyReply = Result<Rc<dyn Any>, CmdError>;
+type Fetch = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = AnyReply>>>>;
+
+/// A [`LocalResource`] of a command's reply. Every screen's resource shares
+/// one instance of Leptos' async machinery (`LocalResource` is large and was
+/// monomorphized per fetcher closure: ~80 KB of wasm for 20 resources); only
+/// boxing the future and a downcast in [`Res::get`] are per reply type.
+pub struct Res<T> {
+    inner: LocalResource<AnyReply>,
+    ty: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Res<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Res<T> {}
+
+impl<T: Clone + 'static> Res<T> {
+    /// The reply, `None` while loading (tracked, like `LocalResource::get`).
+    pub fn get(&self) -> Option<Result<T, CmdError>> {
+        self.inner
+            .get()
+            .map(|r| r.map(|v| v.downcast_ref::<T>().expect("resource reply type").clone()))
+    }
+}
+
+/// Like `LocalResource::new(fetcher)`: signals read in `fetcher` (before
+/// its future starts) are tracked and re-run it.
+pub fn resource<T: 'static, Fut: Future<Output = Result<T, CmdError>> + 'static>(
+    fetcher: impl Fn() -> Fut + 'static,
+) -> Res<T> {
+    let fetch: Fetch = Rc::new(move || {
+        let fut = fetcher();
+        Box::pin(async move { fut.await.map(|v| Rc::new(v) as Rc<dyn Any>) })
+    });
+    Res {
+        inner: erased_resource(fetch),
+        ty: PhantomData,
+    }
+}
+
+fn erased_resource(fetch: Fetch) -> LocalResource<AnyReply> {
+    LocalResource::new(move || fetch())
 }

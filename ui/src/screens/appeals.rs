@@ -24,11 +24,11 @@ const TYPES: [AppealType; 5] = [
 #[component]
 pub fn AppealsScreen() -> impl IntoView {
     let c = ctx();
-    let list = LocalResource::new(move || {
+    let list = api::resource(move || {
         c.refresh.track();
         api::call::<Vec<AppealItem>, _>("appeals", NoArgs {})
     });
-    let drafts = LocalResource::new(move || {
+    let drafts = api::resource(move || {
         c.refresh.track();
         api::call::<Vec<AppealDraft>, _>("appeal_drafts", NoArgs {})
     });
@@ -101,7 +101,7 @@ struct TopicArgs {
 
 #[component]
 pub fn AppealForm(draft_id: Option<String>) -> impl IntoView {
-    let loaded = LocalResource::new(move || {
+    let loaded = api::resource(move || {
         api::call::<AppealDraft, _>(
             "appeal_draft",
             DraftArgs {
@@ -109,7 +109,7 @@ pub fn AppealForm(draft_id: Option<String>) -> impl IntoView {
             },
         )
     });
-    let bodies = LocalResource::new(|| api::call::<Vec<Body>, _>("addressees", NoArgs {}));
+    let bodies = api::resource(|| api::call::<Vec<Body>, _>("addressees", NoArgs {}));
     view! {
         <h1 tabindex="-1">{t("appeal-new")}</h1>
         {move || match (loaded.get(), bodies.get()) {
@@ -293,7 +293,7 @@ struct IdArgs {
 #[component]
 pub fn AppealScreen(id: String) -> impl IntoView {
     let c = ctx();
-    let data = LocalResource::new(move || {
+    let data = api::resource(move || {
         c.refresh.track();
         api::call::<AppealItem, _>("appeal", IdArgs { id: id.clone() })
     });

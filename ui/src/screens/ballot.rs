@@ -28,7 +28,7 @@ struct CastArgs {
 #[component]
 pub fn BallotScreen(cycle_id: String) -> impl IntoView {
     let c = ctx();
-    let data = LocalResource::new(move || {
+    let data = api::resource(move || {
         c.refresh.track();
         api::call::<BallotView, _>(
             "ballot",

@@ -198,8 +198,7 @@ pub fn LocationFields(
     };
     let (lat_id, lon_id) = (format!("{prefix}lat"), format!("{prefix}lon"));
     // "Here, in my village": the followed place's centre, known offline.
-    let centre =
-        LocalResource::new(|| api::call::<Option<PlaceCentre>, _>("home_centre", NoArgs {}));
+    let centre = api::resource(|| api::call::<Option<PlaceCentre>, _>("home_centre", NoArgs {}));
     let use_centre = move |p: PlaceCentre| {
         lat.set(p.centre.lat.to_string());
         lon.set(p.centre.lon.to_string());

@@ -64,7 +64,7 @@ pub fn CycleCard(cycle: Cycle) -> impl IntoView {
 #[component]
 pub fn HomeScreen() -> impl IntoView {
     let c = ctx();
-    let data = LocalResource::new(move || {
+    let data = api::resource(move || {
         c.refresh.track();
         api::call::<Home, _>("home", NoArgs {})
     });

@@ -29,7 +29,7 @@ fn blob_url(bytes: &[u8]) -> Option<String> {
 #[component]
 pub fn ImplementationScreen() -> impl IntoView {
     let c = ctx();
-    let list = LocalResource::new(move || {
+    let list = api::resource(move || {
         c.refresh.track();
         api::call::<Vec<Proposal>, _>("implementation", NoArgs {})
     });

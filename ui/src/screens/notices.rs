@@ -42,7 +42,7 @@ fn text(n: &NoticeItem) -> String {
 #[component]
 pub fn NoticesScreen() -> impl IntoView {
     let c = ctx();
-    let list = LocalResource::new(move || {
+    let list = api::resource(move || {
         c.refresh.track();
         api::call::<Vec<NoticeItem>, _>("notices", NoArgs {})
     });

@@ -18,7 +18,7 @@ struct IdArgs {
 #[component]
 pub fn OutboxScreen() -> impl IntoView {
     let c = ctx();
-    let list = LocalResource::new(move || {
+    let list = api::resource(move || {
         c.refresh.track();
         c.status.with(|s| (s.pending, s.syncing));
         api::call::<Vec<OutboxItem>, _>("outbox", NoArgs {})

@@ -28,7 +28,7 @@ pub fn ProposalsScreen(cycle: Option<String>) -> impl IntoView {
     let category = RwSignal::new(String::new());
     let categories = RwSignal::new(Vec::<String>::new());
     let cycle2 = cycle.clone();
-    let list = LocalResource::new(move || {
+    let list = api::resource(move || {
         c.refresh.track();
         let q = ProposalQuery {
             cycle_id: cycle2.clone(),
@@ -111,7 +111,7 @@ struct CommentArgs {
 pub fn ProposalScreen(id: String) -> impl IntoView {
     let c = ctx();
     let id2 = id.clone();
-    let data = LocalResource::new(move || {
+    let data = api::resource(move || {
         c.refresh.track();
         api::call::<ProposalDetail, _>("proposal", IdArgs { id: id2.clone() })
     });

@@ -47,7 +47,7 @@ struct WithdrawArgs {
 /// The proposal form: a draft (new for `cycle`, or `draft_id` reopened).
 #[component]
 pub fn ProposeScreen(draft_id: Option<String>, cycle: Option<String>) -> impl IntoView {
-    let loaded = LocalResource::new(move || {
+    let loaded = api::resource(move || {
         api::call::<Form, _>(
             "proposal_form",
             FormArgs {
@@ -185,11 +185,11 @@ fn ProposalEditor(draft: ProposalDraft, categories: Vec<String>) -> impl IntoVie
 #[component]
 pub fn MyProposalsScreen() -> impl IntoView {
     let c = ctx();
-    let list = LocalResource::new(move || {
+    let list = api::resource(move || {
         c.refresh.track();
         api::call::<Vec<MyProposal>, _>("my_proposals", NoArgs {})
     });
-    let drafts = LocalResource::new(move || {
+    let drafts = api::resource(move || {
         c.refresh.track();
         api::call::<Vec<ProposalDraft>, _>("proposal_drafts", NoArgs {})
     });

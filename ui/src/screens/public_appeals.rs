@@ -22,7 +22,7 @@ pub fn PublicAppealsScreen() -> impl IntoView {
     let c = ctx();
     let search = RwSignal::new(String::new());
     let answered = RwSignal::new(false);
-    let list = LocalResource::new(move || {
+    let list = api::resource(move || {
         c.refresh.track();
         let query = PublicAppealQuery {
             search: search.get(),

@@ -19,7 +19,7 @@ struct CycleArgs {
 #[component]
 pub fn ResultsScreen(cycle_id: String) -> impl IntoView {
     let c = ctx();
-    let data = LocalResource::new(move || {
+    let data = api::resource(move || {
         c.refresh.track();
         api::call::<BallotView, _>(
             "results",

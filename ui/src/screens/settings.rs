@@ -24,7 +24,7 @@ pub fn SettingsScreen() -> impl IntoView {
         f(&mut s);
         save_settings(s);
     };
-    let profiles = LocalResource::new(move || {
+    let profiles = api::resource(move || {
         c.refresh.track();
         api::call::<Vec<ProfileInfo>, _>("profiles", NoArgs {})
     });

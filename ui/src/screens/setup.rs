@@ -175,7 +175,7 @@ struct FollowReq {
 #[component]
 pub fn LocalityScreen() -> impl IntoView {
     let c = ctx();
-    let list = LocalResource::new(|| api::call::<Vec<Locality>, _>("localities", NoArgs {}));
+    let list = api::resource(|| api::call::<Vec<Locality>, _>("localities", NoArgs {}));
     let chosen = RwSignal::new(
         c.profile
             .get_untracked()
