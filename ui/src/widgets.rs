@@ -48,7 +48,7 @@ pub fn DeliveryBadge(d: Delivery) -> impl IntoView {
         Delivery::Delivered => "badge ok",
         Delivery::Rejected => "badge bad",
     };
-    view! { <span class=class data-testid="delivery" data-state=format!("{d:?}").to_lowercase()>{delivery_text(d)}</span> }
+    view! { <span class=class data-testid="delivery" data-state=format!("{d:?}").to_ascii_lowercase()>{delivery_text(d)}</span> }
 }
 
 /// "Due 24 March 2026 · 5 working days left" (or overdue).
