@@ -41,7 +41,7 @@ pub fn ProposalsScreen(cycle: Option<String>) -> impl IntoView {
             if let Ok(ps) = &r {
                 if q.search.is_empty() && q.category.is_none() {
                     let mut cats: Vec<String> = ps.iter().map(|p| p.category.clone()).collect();
-                    cats.sort();
+                    cats.sort_unstable();
                     cats.dedup();
                     categories.set(cats);
                 }
