@@ -21,6 +21,8 @@ pub struct Inner {
     pub settings: Mutex<Settings>,
     pub status: Mutex<SyncStatus>,
     pub kick: Notify,
+    /// The UI drew its first screen (`ui_ready`): the first sync waits for it.
+    pub first_screen: Notify,
     pub default_server: String,
 }
 
@@ -61,6 +63,7 @@ pub fn open(app: &AppHandle) -> Result<AppState, Box<dyn std::error::Error>> {
             settings: Mutex::new(settings),
             status: Mutex::new(SyncStatus::default()),
             kick: Notify::new(),
+            first_screen: Notify::new(),
             default_server,
         }))
     }
@@ -210,6 +213,13 @@ pub async fn sync_once(app: &AppHandle, st: &AppState) -> bool {
 /// while something waits, every 60 s otherwise; kiosk housekeeping too.
 pub fn spawn_sync_loop(app: AppHandle, st: AppState) {
     tauri::async_runtime::spawn(async move {
+        // The first screen before the first sync (at most 2 s later): both
+        // need the profile's database, and the first screen waiting behind
+        // a pull made a signed-in start take twice as long now and then.
+        tokio::select! {
+            _ = st.first_screen.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+        }
         loop {
             let ok = sync_once(&app, &st).await;
             let home = st.home();

@@ -87,6 +87,20 @@ fn mine(home: &std::path::Path, url: &str, cycle: &str, title_start: &str) -> Va
         .clone()
 }
 
+/// The id of the cycle collecting proposals, as the device sees it.
+fn collecting_cycle(home: &std::path::Path, url: &str) -> String {
+    let cycles = json(&run(home, url, &["--json", "cycles"]).1);
+    cycles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["phase"] == "collecting")
+        .expect("a cycle collecting proposals")["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 fn has_note(p: &Value, note: &str) -> bool {
     p["history"].as_array().is_some_and(|h| {
         h.iter()
@@ -103,16 +117,7 @@ fn proposal_to_implementation() {
     login(&a, &srv, 0, &[]);
     login(&b, &srv, 1, &[]);
     sync(&a, &url);
-    let cycles = json(&run(&a, &url, &["--json", "cycles"]).1);
-    let cycle = cycles
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["phase"] == "collecting")
-        .expect("a cycle collecting proposals")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let cycle = collecting_cycle(&a, &url);
 
     // 1. Proposed from the resident's device, with two photos and a place.
     let photo = dir.path().join("p.png");
@@ -432,16 +437,7 @@ fn routed_appeal_sms_and_withdrawal() {
     );
 
     // A proposal taken back before the moderators looked at it.
-    let cycles = json(&run(&a, &url, &["--json", "cycles"]).1);
-    let cycle = cycles
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["phase"] == "collecting")
-        .expect("a cycle collecting proposals")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let cycle = collecting_cycle(&a, &url);
     let (code, out, err) = run(
         &a,
         &url,

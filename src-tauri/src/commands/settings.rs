@@ -71,9 +71,11 @@ pub async fn locale(lang: String) -> R<String> {
         .ok_or_else(|| CmdError::new("error-internal", format!("no locale {lang}")))
 }
 
-/// Called by the UI once its first screen is drawn (start-up timing).
+/// Called by the UI once its first screen is drawn: the first sync starts
+/// (and, with `DAUYS_TIMING`, the start-up time is printed).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn ui_ready() -> R<()> {
+pub async fn ui_ready(st: State<'_, AppState>) -> R<()> {
+    st.first_screen.notify_one();
     if std::env::var_os("DAUYS_TIMING").is_some() {
         let ms = crate::STARTED
             .get()
