@@ -31,7 +31,7 @@ const APPEAL_EVERY: usize = 30;
 const COMMENT_EVERY: usize = 4;
 
 fn is_appeal(k: usize) -> bool {
-    k % APPEAL_EVERY == 0
+    k.is_multiple_of(APPEAL_EVERY)
 }
 
 fn is_comment(k: usize) -> bool {

@@ -235,7 +235,7 @@ async fn sms_when_answered(srv: Server) {
     assert!(texts().is_empty(), "registration sends nothing");
     let answer = |r: &Value| json!({"appeal_id": r["entity_id"], "answer": "Фонарь заменён."});
     let op = official.op("appeal.answer", answer(&asked));
-    let results = official.push(&srv, &[op.clone()]).await;
+    let results = official.push(&srv, std::slice::from_ref(&op)).await;
     assert!(matches!(
         results[0].outcome,
         dauys_proto::OpOutcome::Accepted { .. }
