@@ -56,6 +56,7 @@ CLI = os.environ["DAUYS_WEB_CLI"]
 ART = os.environ["DAUYS_WEB_ARTIFACTS"]
 AXE = open(os.environ["DAUYS_WEB_AXE"], encoding="utf-8").read()
 PHOTO = os.environ["DAUYS_WEB_PHOTO"]
+HTML_VALIDATE = os.environ["DAUYS_WEB_HTML_VALIDATE"]
 LANGS = ["kk", "ru", "en"]
 # Words that must appear on a page in each language (the sign-out button
 # is on every signed-in page): proves the page is not in another language.
@@ -720,9 +721,31 @@ def scenario_session(demo):
         b.quit()
 
 
+def validate_html(demo, lang, paths):
+    """The pages' bytes as the server sends them (not the browser's DOM),
+    checked against the HTML standard by html-validate."""
+    out = tempfile.mkdtemp(prefix=f"dauys-html-{lang}-")
+    try:
+        files = []
+        for i, path in enumerate(paths):
+            url = f"{demo.url}{path}{'&' if '?' in path else '?'}lang={lang}"
+            code, html = status_of(url)
+            check(code == 200, f"{url}: {code}")
+            f = os.path.join(out, f"{i:02d}-{re.sub(r'[^a-z0-9]+', '-', path.strip('/'))[:40] or 'index'}.html")
+            with open(f, "w", encoding="utf-8") as fh:
+                fh.write(html)
+            files.append(f)
+        conf = os.path.join(os.path.dirname(os.path.abspath(__file__)), "htmlvalidate.json")
+        r = subprocess.run([HTML_VALIDATE, "--config", conf, *files], capture_output=True, text=True)
+        check(r.returncode == 0, f"html-validate in {lang}:\n{r.stdout}{r.stderr}")
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
 def scenario_public(lang):
-    """Every public page type: axe-core clean, in the language asked for;
-    the same page without JavaScript shows the same text."""
+    """Every public page type: valid HTML as served (html-validate's
+    standard rules), axe-core clean, in the language asked for; the same page
+    without JavaScript shows the same text."""
     def run(demo):
         cycles = demo.api("GET", "/v1/cycles?locality=551010000")
         paths = ["/", "/l/551010000", "/l/551010000/appeals", "/l/551010000/accountability",
@@ -744,10 +767,11 @@ def scenario_public(lang):
                 b.shot(re.sub(r"[^a-z0-9]+", "-", path.strip("/"))[:30] or "index")
                 nojs.go(url)
                 check(nojs.text() == text, f"{url}: the page without JavaScript differs")
+            validate_html(demo, lang, paths)
         finally:
             b.quit()
             nojs.quit()
-        print(f"    {len(paths)} public pages in {lang}: axe clean, same without JavaScript")
+        print(f"    {len(paths)} public pages in {lang}: valid HTML, axe clean, same without JavaScript")
     return run
 
 

@@ -204,6 +204,10 @@ async fn weight_and_revalidation(srv: Server) {
                 .to_string();
             assert!(cache.starts_with("public"), "{url}: {cache}");
             let etag = r.headers()["etag"].to_str().unwrap_or_default().to_string();
+            let modified = r.headers()["last-modified"]
+                .to_str()
+                .unwrap_or_default()
+                .to_string();
             let bytes = r.bytes().await.expect("body").len();
             assert!(bytes <= 50 * 1024, "{url}: {bytes} B gzipped");
             let again = raw
@@ -214,6 +218,21 @@ async fn weight_and_revalidation(srv: Server) {
                 .await
                 .expect("revalidate");
             assert_eq!(again.status(), 304, "{url} revalidated");
+            // The same by date, for caches that keep only Last-Modified; a
+            // copy from a second earlier is sent the page again.
+            let since = httpdate::parse_http_date(&modified).expect("an HTTP date");
+            let by_date = |t: std::time::SystemTime| {
+                raw.get(&url)
+                    .header("accept-encoding", "gzip")
+                    .header("if-modified-since", httpdate::fmt_http_date(t))
+                    .send()
+            };
+            let again = by_date(since).await.expect("revalidate by date");
+            assert_eq!(again.status(), 304, "{url} revalidated by date");
+            let older = by_date(since - std::time::Duration::from_secs(1))
+                .await
+                .expect("revalidate by date");
+            assert_eq!(older.status(), 200, "{url}: an older copy is replaced");
         }
     }
     // The cycle's results: an SVG chart, the rule in words, the downloads.

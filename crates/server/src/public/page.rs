@@ -1,7 +1,11 @@
 //! What every public page shares: the language (from `?lang=` or
-//! `Accept-Language`), the layout's parts, rendering with an `ETag` and
-//! cache headers (304 when the client already has the page), and the
-//! security headers.
+//! `Accept-Language`), the layout's parts, rendering with an `ETag`, a
+//! `Last-Modified` and cache headers (304 when the client already has the
+//! page), and the security headers.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use askama::Template;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -72,26 +76,73 @@ pub fn render(headers: &HeaderMap, t: &impl Template) -> Response {
     }
 }
 
-/// A public document with a weak `ETag` (a hash of its bytes: 304 when the
-/// client has it) and cache headers that let a proxy serve it.
+/// Versions of documents remembered with when they were first served
+/// here; past this many the memory starts again (pages then only look
+/// newer: a 200 instead of a 304, never a stale page).
+const VERSIONS_KEPT: usize = 50_000;
+
+/// When this version of a document (its hash) was first served by this
+/// instance, in whole seconds: its `Last-Modified`. Pages are rendered
+/// from many tables (and today's date), so the time their bytes first
+/// appeared is the one modification time every page type has. A newer
+/// version always gets a later time than an older one had (it cannot be
+/// rendered before the change that made it), except within one second —
+/// the resolution of HTTP dates, which is why the `ETag` is the validator
+/// browsers use first.
+fn first_served(version: [u8; 12]) -> SystemTime {
+    static SEEN: Mutex<Option<HashMap<[u8; 12], u64>>> = Mutex::new(None);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let secs = match SEEN.lock() {
+        Ok(mut seen) => {
+            let map = seen.get_or_insert_with(HashMap::new);
+            if map.len() >= VERSIONS_KEPT && !map.contains_key(&version) {
+                map.clear();
+            }
+            *map.entry(version).or_insert(now)
+        }
+        // A poisoned lock only loses the memory: the page looks new.
+        Err(_) => now,
+    };
+    UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+/// Whether the client's copy is this one: `If-None-Match` names our
+/// `ETag`, or — only when it sends no `If-None-Match` (RFC 9110 §13.1.3) —
+/// `If-Modified-Since` is not before our `Last-Modified`.
+fn client_has(headers: &HeaderMap, etag: &str, modified: SystemTime) -> bool {
+    if let Some(v) = headers.get(header::IF_NONE_MATCH) {
+        // Weak comparison (RFC 9110 §8.8.3.2): compression may change the bytes.
+        let ours = etag.trim_start_matches("W/");
+        return v.to_str().is_ok_and(|v| {
+            v.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == ours)
+        });
+    }
+    headers
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+        .is_some_and(|since| modified <= since)
+}
+
+/// A public document with a weak `ETag` (a hash of its bytes), a
+/// `Last-Modified` (304 when the client has it) and cache headers that let
+/// a proxy serve it.
 pub fn cached(headers: &HeaderMap, body: Vec<u8>, content_type: &'static str) -> Response {
     let digest = Sha256::digest(&body);
+    let mut version = [0u8; 12];
+    version.copy_from_slice(&digest[..12]);
     let etag = format!(
         "W/\"{}\"",
-        digest[..12]
+        version
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
     );
-    let fresh = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            // Weak comparison (RFC 9110 §8.8.3.2): compression may change the bytes.
-            let ours = etag.trim_start_matches("W/");
-            v.split(',')
-                .any(|t| t.trim().trim_start_matches("W/") == ours)
-        });
+    let modified = first_served(version);
+    let fresh = client_has(headers, &etag, modified);
     let mut r = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -101,6 +152,9 @@ pub fn cached(headers: &HeaderMap, body: Vec<u8>, content_type: &'static str) ->
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(modified)) {
+        h.insert(header::LAST_MODIFIED, v);
     }
     if let Ok(v) = HeaderValue::from_str(&format!("public, max-age={MAX_AGE_S}")) {
         h.insert(header::CACHE_CONTROL, v);

@@ -88,5 +88,6 @@ pub async fn page(
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r.headers_mut().remove(header::ETAG);
+    r.headers_mut().remove(header::LAST_MODIFIED);
     r
 }
