@@ -1064,3 +1064,171 @@ async fn census_import(srv: Server) {
             && r.locality.as_deref() == Some("553200000")));
 }
 both_backends!(census, census_import);
+
+/// The same ballot pushed by three clients at once, three times each
+/// (ballot batches take the writers' lock late, so two of them can apply
+/// the same op at once): one ballot, one op-log row, the same answer.
+async fn ballots_idempotent_under_concurrency(srv: Server) {
+    let voter = srv.sign_in(&srv.person("resident", 1)).await;
+    let cycle = srv.voting_cycle().await;
+    let cid = cycle["id"].as_str().expect("cycle").to_string();
+    let projects = srv.ballot_projects(&cid).await;
+    let op = voter.op(
+        "ballot.cast",
+        json!({"cycle_id": cid, "proposal_ids": [projects[0].0]}),
+    );
+    let (voter, op, srv) = (
+        std::sync::Arc::new(voter),
+        std::sync::Arc::new(op),
+        std::sync::Arc::new(srv),
+    );
+    let mut tasks = Vec::new();
+    for _ in 0..3 {
+        let (voter, op, srv) = (voter.clone(), op.clone(), srv.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut all = Vec::new();
+            for _ in 0..3 {
+                all.push(voter.push(&srv, std::slice::from_ref(&*op)).await);
+            }
+            all
+        }));
+    }
+    let mut responses = Vec::new();
+    for t in tasks {
+        responses.extend(t.await.expect("task"));
+    }
+    assert!(responses.iter().all(|r| r == &responses[0]));
+    assert!(matches!(
+        responses[0][0].outcome,
+        dauys_proto::OpOutcome::Accepted { .. }
+    ));
+    let id = op.id.to_string();
+    assert_eq!(
+        srv.count(
+            "SELECT COUNT(*) FROM ops WHERE id = $1",
+            vec![id.as_str().into()]
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        srv.count(
+            "SELECT COUNT(*) FROM ballots WHERE op_id = $1",
+            vec![id.as_str().into()]
+        )
+        .await,
+        1
+    );
+}
+both_backends!(idempotent_ballots, ballots_idempotent_under_concurrency);
+
+/// Residents re-vote as fast as they can while the official closes the
+/// vote: every ballot the server accepted is the one counted (none is
+/// stored after the count), and each resident's counted ballot is their
+/// last accepted one.
+async fn ballots_racing_the_close(srv: Server) {
+    let srv = std::sync::Arc::new(srv);
+    let cycle = srv.voting_cycle().await;
+    let cid = cycle["id"].as_str().expect("cycle").to_string();
+    let projects: Vec<String> = srv
+        .ballot_projects(&cid)
+        .await
+        .into_iter()
+        .map(|p| p.0)
+        .collect();
+    let mut tasks = Vec::new();
+    for n in 0..6 {
+        let voter = srv.sign_in(&srv.person("resident", n)).await;
+        let (srv, cid, projects) = (srv.clone(), cid.clone(), projects.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut last = None;
+            for i in 0.. {
+                let mut op = voter.op(
+                    "ballot.cast",
+                    json!({"cycle_id": cid, "proposal_ids": [projects[(n + i) % projects.len()]]}),
+                );
+                // Later ballots are later by the device's clock too.
+                op.client_ts += i as i64;
+                op.signature = Some(dauys_proto::hex(
+                    &ed25519_dalek::Signer::sign(&voter.key, &dauys_proto::signing_bytes(&op))
+                        .to_bytes(),
+                ));
+                let r = voter.push(&srv, std::slice::from_ref(&op)).await;
+                match &r[0].outcome {
+                    dauys_proto::OpOutcome::Accepted { .. } => last = Some(op.id.to_string()),
+                    dauys_proto::OpOutcome::Rejected { code, .. } => {
+                        assert_eq!(*code, dauys_proto::ErrorCode::VotingClosed);
+                        break;
+                    }
+                }
+            }
+            (voter.me.user_id.clone(), last)
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let official = srv.sign_in(&srv.person("official, Pavlodar", 0)).await;
+    let closed = official
+        .one(
+            &srv,
+            "cycle.phase",
+            json!({"cycle_id": cid, "phase": "tallying"}),
+        )
+        .await;
+    assert_eq!(status(&closed), "accepted", "{closed}");
+    let mut lasts = Vec::new();
+    for t in tasks {
+        lasts.push(t.await.expect("voter"));
+    }
+    let st = srv.st.clone();
+    let cid2 = cid.clone();
+    let (stored, results) = tokio::task::spawn_blocking(move || {
+        let mut c = st.pool.get().expect("conn");
+        let stored: Vec<(String, String, String)> = c
+            .query(
+                "SELECT user_id, op_id, proposal_ids FROM ballots WHERE cycle_id = $1",
+                dauys_server::params![&cid2],
+            )
+            .expect("ballots")
+            .iter()
+            .map(|r| {
+                (
+                    r.get("user_id").expect("user"),
+                    r.get("op_id").expect("op"),
+                    r.get("proposal_ids").expect("ids"),
+                )
+            })
+            .collect();
+        let results: String = c
+            .query_one(
+                "SELECT results FROM cycles WHERE id = $1",
+                dauys_server::params![&cid2],
+            )
+            .expect("q")
+            .expect("cycle")
+            .get("results")
+            .expect("counted");
+        (stored, results)
+    })
+    .await
+    .expect("join");
+    for (user, last) in &lasts {
+        let last = last.as_deref().expect("each resident voted at least once");
+        let row = stored
+            .iter()
+            .find(|b| &b.0 == user)
+            .expect("a stored ballot");
+        assert_eq!(row.1, last, "the counted ballot is the last accepted one");
+    }
+    let counted: dauys_proto::CycleResults = serde_json::from_str(&results).expect("results");
+    let mut recount = std::collections::BTreeMap::<String, i64>::new();
+    for (_, _, ids) in &stored {
+        for id in serde_json::from_str::<Vec<String>>(ids).expect("ids") {
+            *recount.entry(id).or_default() += 1;
+        }
+    }
+    assert_eq!(counted.voters, stored.len() as i64);
+    for (id, n) in &recount {
+        assert_eq!(counted.votes.get(id), Some(n), "votes for {id}");
+    }
+}
+both_backends!(ballots_close_race, ballots_racing_the_close);

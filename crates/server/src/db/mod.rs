@@ -50,6 +50,17 @@ impl DbError {
             _ => false,
         }
     }
+
+    /// A unique key already taken (PostgreSQL `23505`; SQLite's never
+    /// reaches here, its writers never overlap).
+    pub fn is_duplicate_key(&self) -> bool {
+        match self {
+            DbError::Postgres(e) => e
+                .code()
+                .is_some_and(|c| *c == postgres::error::SqlState::UNIQUE_VIOLATION),
+            _ => false,
+        }
+    }
 }
 
 impl DbError {
@@ -285,6 +296,21 @@ pub trait Conn: Send {
             Dialect::Postgres => self.batch("BEGIN; SELECT pg_advisory_xact_lock(7261)"),
         }
     }
+    /// Begins a write transaction that takes the writers' lock only when
+    /// [`Conn::hold_write_lock`] asks for it (the first change-feed row):
+    /// what comes before runs beside other writers. Only for work whose
+    /// reads stay right without the lock — the ballot path, which reads the
+    /// phase again once it holds it. SQLite: [`Conn::begin_write`] (one
+    /// writer at a time whatever happens).
+    fn begin_write_deferred(&mut self) -> DbResult<()> {
+        self.begin_write()
+    }
+    /// Takes the writers' lock of a deferred transaction now, if it is not
+    /// held (a no-op in every other transaction): before a change-feed row,
+    /// so sequence numbers still commit in order.
+    fn hold_write_lock(&mut self) -> DbResult<()> {
+        Ok(())
+    }
     fn commit(&mut self) -> DbResult<()> {
         self.control("COMMIT")
     }
@@ -309,15 +335,36 @@ pub fn ping(c: &mut dyn Conn) -> DbResult<()> {
 /// `Err`; retries transient conflicts a few times.
 pub fn write_tx<T, E>(
     c: &mut dyn Conn,
+    f: impl FnMut(&mut dyn Conn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<DbError> + AsDbError,
+{
+    write_tx_with(c, false, f)
+}
+
+/// [`write_tx`], or with `deferred` one whose writers' lock waits for
+/// [`Conn::hold_write_lock`] (see [`Conn::begin_write_deferred`]). Two
+/// deferred transactions may then apply the same op id at once: the second
+/// one's op-log row collides with the first's, and it is run again, to find
+/// that row and answer from it.
+pub fn write_tx_with<T, E>(
+    c: &mut dyn Conn,
+    deferred: bool,
     mut f: impl FnMut(&mut dyn Conn) -> Result<T, E>,
 ) -> Result<T, E>
 where
     E: From<DbError> + AsDbError,
 {
+    let retryable = |e: &DbError| e.is_retryable() || (deferred && e.is_duplicate_key());
     let mut attempt = 0;
     loop {
         attempt += 1;
-        c.begin_write()?;
+        if deferred {
+            c.begin_write_deferred()?;
+        } else {
+            c.begin_write()?;
+        }
         // A panic must not leave the connection in a transaction (holding
         // the write gate or advisory lock) when the pool takes it back.
         let r = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(c))) {
@@ -332,7 +379,7 @@ where
                 Ok(()) => return Ok(v),
                 Err(e) => {
                     let _ = c.rollback();
-                    if e.is_retryable() && attempt < 5 {
+                    if retryable(&e) && attempt < 5 {
                         continue;
                     }
                     return Err(e.into());
@@ -340,7 +387,7 @@ where
             },
             Err(e) => {
                 let _ = c.rollback();
-                if e.as_db_error().is_some_and(DbError::is_retryable) && attempt < 5 {
+                if e.as_db_error().is_some_and(retryable) && attempt < 5 {
                     std::thread::sleep(Duration::from_millis(20 * attempt));
                     continue;
                 }
@@ -459,6 +506,13 @@ impl Conn for Counting<'_> {
     fn begin_write(&mut self) -> DbResult<()> {
         self.tick();
         self.inner.begin_write()
+    }
+    fn begin_write_deferred(&mut self) -> DbResult<()> {
+        self.tick();
+        self.inner.begin_write_deferred()
+    }
+    fn hold_write_lock(&mut self) -> DbResult<()> {
+        self.inner.hold_write_lock()
     }
     fn commit(&mut self) -> DbResult<()> {
         self.tick();

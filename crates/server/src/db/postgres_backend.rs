@@ -26,7 +26,23 @@ impl Manager {
 pub struct CachedClient {
     client: Option<Client>,
     statements: HashMap<String, Statement>,
+    lock: WriteLock,
 }
+
+/// Where the connection's transaction stands with the writers' advisory
+/// lock. A transaction-level advisory lock taken inside a savepoint is
+/// released when that savepoint is rolled back to (checked on PostgreSQL
+/// 15), so the savepoint depth it was taken at is kept.
+#[derive(Default)]
+struct WriteLock {
+    /// Savepoints open now.
+    depth: u32,
+    /// The depth the lock was taken at; `None`: not held.
+    held_at: Option<u32>,
+}
+
+/// The writers' lock (one key for the whole database).
+const TAKE_LOCK: &str = "SELECT pg_advisory_xact_lock(7261)";
 
 impl CachedClient {
     fn client(&mut self) -> &mut Client {
@@ -61,6 +77,7 @@ impl r2d2::ManageConnection for Manager {
                 None => self.target.config.connect(NoTls)?,
             }),
             statements: HashMap::new(),
+            lock: WriteLock::default(),
         })
     }
 
@@ -129,6 +146,59 @@ impl Conn for Pooled {
 
     fn batch(&mut self, sql: &str) -> DbResult<()> {
         Ok(self.0.client().batch_execute(sql)?)
+    }
+
+    fn control(&mut self, sql: &'static str) -> DbResult<()> {
+        self.batch(sql)?;
+        let l = &mut self.0.lock;
+        if sql.starts_with("SAVEPOINT") {
+            l.depth += 1;
+        } else if sql.starts_with("RELEASE") {
+            // Taken inside: now the enclosing level's.
+            if l.held_at == Some(l.depth) {
+                l.held_at = Some(l.depth.saturating_sub(1));
+            }
+            l.depth = l.depth.saturating_sub(1);
+        } else if sql.starts_with("ROLLBACK TO") {
+            if l.held_at == Some(l.depth) {
+                l.held_at = None;
+            }
+        } else if sql == "COMMIT" {
+            self.0.lock = WriteLock::default();
+        }
+        Ok(())
+    }
+
+    fn begin_write(&mut self) -> DbResult<()> {
+        self.0.lock = WriteLock::default();
+        self.batch("BEGIN; SELECT pg_advisory_xact_lock(7261)")?;
+        self.0.lock.held_at = Some(0);
+        Ok(())
+    }
+
+    fn begin_write_deferred(&mut self) -> DbResult<()> {
+        self.0.lock = WriteLock::default();
+        self.batch("BEGIN")
+    }
+
+    fn hold_write_lock(&mut self) -> DbResult<()> {
+        if self.0.lock.held_at.is_none() {
+            self.batch(TAKE_LOCK)?;
+            self.0.lock.held_at = Some(self.0.lock.depth);
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self) -> DbResult<()> {
+        let r = self.batch("COMMIT");
+        self.0.lock = WriteLock::default();
+        r
+    }
+
+    fn rollback(&mut self) -> DbResult<()> {
+        let r = self.batch("ROLLBACK");
+        self.0.lock = WriteLock::default();
+        r
     }
 
     fn exec(&mut self, sql: &str, params: &[Value]) -> DbResult<u64> {

@@ -111,6 +111,9 @@ pub fn record_change(
     locality: Option<&str>,
     owner: Option<&str>,
 ) -> AppResult<()> {
+    // Feed rows commit in the order of their sequence numbers: a deferred
+    // transaction (the ballot path) takes the writers' lock here.
+    c.hold_write_lock()?;
     c.exec(
         "INSERT INTO changes (locality, owner, kind, entity_id, ts) VALUES ($1, $2, $3, $4, $5)",
         params![locality, owner, kind.as_str(), entity_id, now],

@@ -408,7 +408,15 @@ pub fn push_via(
     let (prechecked, newly_bound) = precheck(&st.components, ops, &keys, &binding, channel, &known);
     let mut to_count = Vec::new();
     let mut sms_waiting = false;
-    let results = db::write_tx(c, |c| -> AppResult<Vec<OpResult>> {
+    // A batch of ballots only (a voting evening's pushes) takes the writers'
+    // lock at its first feed row, not at its start: checking and storing
+    // ballots runs beside other writers, and the lock is held only for the
+    // feed row, the op log and the commit. Every other batch holds it
+    // throughout, as its components' read-then-write checks expect.
+    let ballots_only = ops
+        .iter()
+        .all(|op| known.contains_key(&op.id.to_string()) || op.kind == OpKind::BallotCast.as_str());
+    let results = db::write_tx_with(c, ballots_only, |c| -> AppResult<Vec<OpResult>> {
         let mut ctx = Ctx::new(st, actor);
         let mut results = Vec::with_capacity(ops.len());
         // Keys that just signed bound ops sign only so from now on.

@@ -253,6 +253,21 @@ pub fn cast(
         None,
         Some(&ctx.actor.user_id),
     )?;
+    // The writers' lock is held from here to the commit (taken just now
+    // when the push's transaction deferred it): voting may have closed
+    // since the cycle was read, and a ballot committed after the close
+    // would be accepted yet never counted. Phases change only under the
+    // lock, so this reading stands until the commit.
+    let phase = c
+        .query_one(
+            "SELECT phase FROM cycles WHERE id = $1",
+            params![&p.cycle_id],
+        )?
+        .map(|r| r.get::<String>("phase"))
+        .transpose()?;
+    if phase.as_deref() != Some(Phase::Voting.as_str()) {
+        return Err(Reject::new(ErrorCode::VotingClosed, "voting has closed").into());
+    }
     Ok(Applied {
         entity_id: p.cycle_id,
         receipt: Some(receipt),
