@@ -68,6 +68,63 @@ where
     }
 }
 
+/// Items per list answer unless asked otherwise, and at most.
+pub const PAGE_DEFAULT: u32 = 200;
+pub const PAGE_MAX: u32 = 500;
+
+/// The window of a list route (`?limit=&offset=`). Every list answers one
+/// page; `Link: <…>; rel="next"` names the next one while more follow.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct PageArgs {
+    /// Items per answer (1–500, default 200).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// Items to skip: take it from the previous answer's `Link` header.
+    #[serde(default)]
+    pub offset: Option<u32>,
+}
+
+impl PageArgs {
+    pub fn page(&self) -> AppResult<crate::db::Page> {
+        let limit = self.limit.unwrap_or(PAGE_DEFAULT);
+        if !(1..=PAGE_MAX).contains(&limit) {
+            return Err(Reject::field("limit", format!("between 1 and {PAGE_MAX}")).into());
+        }
+        Ok(crate::db::Page {
+            limit,
+            offset: self.offset.unwrap_or(0),
+        })
+    }
+}
+
+/// A page of a list as JSON, with the next page's `Link` when more follow.
+/// `path` is the route's path and its other query pairs.
+pub fn paged<T: serde::Serialize>(
+    path: &str,
+    query: &[(&str, &str)],
+    page: crate::db::Page,
+    more: bool,
+    items: Vec<T>,
+) -> Response {
+    let mut r = Json(items).into_response();
+    if more {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in query {
+            q.append_pair(k, v);
+        }
+        q.append_pair("limit", &page.limit.to_string());
+        q.append_pair(
+            "offset",
+            &(page.offset.saturating_add(page.limit)).to_string(),
+        );
+        let link = format!("<{path}?{}>; rel=\"next\"", q.finish());
+        if let Ok(v) = axum::http::HeaderValue::from_str(&link) {
+            r.headers_mut().insert(axum::http::header::LINK, v);
+        }
+    }
+    r
+}
+
 /// The `Authorization: Bearer` token of a request, if any (a malformed
 /// header counts as none), parsed by the `headers` crate.
 pub fn bearer_token(headers: &HeaderMap) -> Option<String> {

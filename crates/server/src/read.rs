@@ -13,7 +13,7 @@ use dauys_proto::{Comment, CommentTarget, Entity, EntityKind, GeoPoint};
 
 pub use crate::components::appeals::store::{appeal, appeal_place, appeals, appeals_of_user};
 pub use crate::components::budgets::store::{
-    ballot, ballots, cycle, cycles, cycles_of, proposal, proposals, proposals_of,
+    ballot, ballots, cycle, cycles, cycles_of, proposal, proposals, proposals_of, proposals_page,
 };
 use crate::components::comments::store as comments_store;
 use crate::db::{Conn, FromRow};
@@ -57,13 +57,14 @@ pub fn comment(c: &mut dyn Conn, id: &str, viewer: Option<&str>) -> AppResult<Op
     Ok(comments(c, &[id.to_string()], viewer)?.into_iter().next())
 }
 
-/// The comments on a proposal, oldest first.
+/// A page of the comments on a proposal, oldest first; whether more follow.
 pub fn comments_of(
     c: &mut dyn Conn,
     proposal_id: &str,
     viewer: Option<&str>,
-) -> AppResult<Vec<Comment>> {
-    comments_store::on_target(c, &CommentTarget::proposal(proposal_id), viewer)
+    page: crate::db::Page,
+) -> AppResult<(Vec<Comment>, bool)> {
+    comments_store::on_target(c, &CommentTarget::proposal(proposal_id), viewer, page)
 }
 
 /// Loads the entities change-feed rows point at, as the viewer may see them,

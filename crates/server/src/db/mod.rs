@@ -264,6 +264,33 @@ pub fn load_in<T: FromRow>(
     Ok(out)
 }
 
+/// A window of a list answer: `limit` items after the first `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub limit: u32,
+    pub offset: u32,
+}
+
+impl Page {
+    /// The clause reading the window and one row more (whether another
+    /// page follows). Numbers only, so written in place.
+    pub fn sql(&self) -> String {
+        format!(
+            " LIMIT {} OFFSET {}",
+            u64::from(self.limit) + 1,
+            self.offset
+        )
+    }
+
+    /// Trims rows read with [`Page::sql`] to the page; whether more follow.
+    pub fn trim<T>(&self, rows: &mut Vec<T>) -> bool {
+        let limit = usize::try_from(self.limit).unwrap_or(usize::MAX);
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        more
+    }
+}
+
 /// Ids per `IN (...)` query: SQLite allows 32,766 parameters (older builds
 /// 999); 500 keeps every query well under either and its plan cached.
 pub const IN_CHUNK: usize = 500;

@@ -3,13 +3,14 @@
 use dauys_proto::{ApiError, Appeal};
 
 use axum::extract::{Path, State};
+use axum::response::Response;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::{self, Actor};
 use crate::error::AppResult;
-use crate::http::{blocking, found, MaybeActor};
+use crate::http::{blocking, found, paged, MaybeActor, PageArgs, QueryArgs};
 use crate::read;
 use crate::state::AppState;
 
@@ -52,12 +53,18 @@ pub async fn appeal_get(
     found(v, "appeal")
 }
 
-/// The signed-in user's appeals.
-#[utoipa::path(get, tag = "appeals", path = "/v1/appeals", security(("bearer" = [])), responses((status = 200, body = Vec<Appeal>), (status = 401, body = ApiError)))]
-pub async fn my_appeals(State(st): State<AppState>, actor: Actor) -> AppResult<Json<Vec<Appeal>>> {
-    blocking(&st, move |st, c| {
-        read::appeals_of_user(c, &actor.user_id, st.clock.today())
+/// The signed-in user's appeals, newest first, a page at a time (`Link:
+/// rel="next"`).
+#[utoipa::path(get, tag = "appeals", path = "/v1/appeals", params(PageArgs), security(("bearer" = [])), responses((status = 200, body = Vec<Appeal>), (status = 401, body = ApiError), (status = 422, body = ApiError)))]
+pub async fn my_appeals(
+    State(st): State<AppState>,
+    actor: Actor,
+    QueryArgs(p): QueryArgs<PageArgs>,
+) -> AppResult<Response> {
+    let page = p.page()?;
+    let (items, more) = blocking(&st, move |st, c| {
+        read::appeals_of_user(c, &actor.user_id, st.clock.today(), page)
     })
-    .await
-    .map(Json)
+    .await?;
+    Ok(paged("/v1/appeals", &[], page, more, items))
 }

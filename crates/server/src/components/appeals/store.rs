@@ -131,22 +131,27 @@ pub fn appeals(
     Ok(out)
 }
 
-/// A user's own appeals, newest first.
+/// A page of a user's own appeals, newest first; whether more follow.
 pub fn appeals_of_user(
     c: &mut dyn Conn,
     user_id: &str,
     today: time::Date,
-) -> AppResult<Vec<Appeal>> {
-    let rows: Vec<AppealRow> = rows(
+    page: crate::db::Page,
+) -> AppResult<(Vec<Appeal>, bool)> {
+    let mut rows: Vec<AppealRow> = rows(
         c,
-        &format!("{APPEAL_SELECT} WHERE user_id = $1 ORDER BY submitted_at DESC"),
+        &format!(
+            "{APPEAL_SELECT} WHERE user_id = $1 ORDER BY submitted_at DESC, id{}",
+            page.sql()
+        ),
         params![user_id],
     )?;
+    let more = page.trim(&mut rows);
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         out.extend(r.visible_to(Some(user_id), false, today)?);
     }
-    Ok(out)
+    Ok((out, more))
 }
 
 /// Where an appeal lies: the locality and the body it is addressed to

@@ -4,12 +4,13 @@ use dauys_proto::{ApiError, Cycle, Proposal};
 use serde::Deserialize;
 
 use axum::extract::{Path, State};
+use axum::response::Response;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::AppResult;
-use crate::http::{blocking, found, MaybeActor, QueryArgs};
+use crate::http::{blocking, found, paged, MaybeActor, PageArgs, QueryArgs};
 use crate::read;
 use crate::state::AppState;
 
@@ -29,15 +30,24 @@ pub struct CyclesArgs {
     locality: String,
 }
 
-/// PB cycles of a locality.
-#[utoipa::path(get, tag = "budgets", path = "/v1/cycles", params(CyclesArgs), responses((status = 200, body = Vec<Cycle>), (status = 422, body = ApiError)))]
+/// PB cycles of a locality, newest first, a page at a time (`Link:
+/// rel="next"`).
+#[utoipa::path(get, tag = "budgets", path = "/v1/cycles", params(CyclesArgs, PageArgs), responses((status = 200, body = Vec<Cycle>), (status = 422, body = ApiError)))]
 pub async fn cycles(
     State(st): State<AppState>,
     QueryArgs(a): QueryArgs<CyclesArgs>,
-) -> AppResult<Json<Vec<Cycle>>> {
-    blocking(&st, move |_, c| read::cycles_of(c, &a.locality))
-        .await
-        .map(Json)
+    QueryArgs(p): QueryArgs<PageArgs>,
+) -> AppResult<Response> {
+    let page = p.page()?;
+    let locality = a.locality.clone();
+    let (items, more) = blocking(&st, move |_, c| read::cycles_of(c, &a.locality, page)).await?;
+    Ok(paged(
+        "/v1/cycles",
+        &[("locality", &locality)],
+        page,
+        more,
+        items,
+    ))
 }
 
 /// One PB cycle.
@@ -50,18 +60,23 @@ pub async fn cycle_get(
     found(v, "cycle")
 }
 
-/// Public proposals of a cycle (and the viewer's own).
-#[utoipa::path(get, tag = "budgets", path = "/v1/cycles/{id}/proposals", params(("id" = String, Path)), security((), ("bearer" = [])), responses((status = 200, body = Vec<Proposal>)))]
+/// Public proposals of a cycle (and the viewer's own), in ballot order, a
+/// page at a time (`Link: rel="next"`; a page may hold fewer than its
+/// limit: it counts proposals the viewer may not see).
+#[utoipa::path(get, tag = "budgets", path = "/v1/cycles/{id}/proposals", params(("id" = String, Path), PageArgs), security((), ("bearer" = [])), responses((status = 200, body = Vec<Proposal>), (status = 422, body = ApiError)))]
 pub async fn cycle_proposals(
     State(st): State<AppState>,
     MaybeActor(actor): MaybeActor,
     Path(id): Path<String>,
-) -> AppResult<Json<Vec<Proposal>>> {
-    blocking(&st, move |_, c| {
-        read::proposals_of(c, &id, actor.as_ref().map(|a| a.user_id.as_str()))
+    QueryArgs(p): QueryArgs<PageArgs>,
+) -> AppResult<Response> {
+    let page = p.page()?;
+    let path = format!("/v1/cycles/{id}/proposals");
+    let (items, more) = blocking(&st, move |_, c| {
+        read::proposals_page(c, &id, actor.as_ref().map(|a| a.user_id.as_str()), page)
     })
-    .await
-    .map(Json)
+    .await?;
+    Ok(paged(&path, &[], page, more, items))
 }
 
 /// One proposal with its history.

@@ -53,13 +53,22 @@ pub fn cycles(c: &mut dyn Conn, ids: &[String]) -> AppResult<Vec<Cycle>> {
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-pub fn cycles_of(c: &mut dyn Conn, locality: &str) -> AppResult<Vec<Cycle>> {
-    let rows: Vec<CycleRow> = rows(
+/// A page of a locality's cycles, newest first; whether more follow.
+pub fn cycles_of(
+    c: &mut dyn Conn,
+    locality: &str,
+    page: crate::db::Page,
+) -> AppResult<(Vec<Cycle>, bool)> {
+    let mut rows: Vec<CycleRow> = rows(
         c,
-        &format!("{CYCLE_SELECT} WHERE locality = $1 ORDER BY created_at DESC"),
+        &format!(
+            "{CYCLE_SELECT} WHERE locality = $1 ORDER BY created_at DESC, id{}",
+            page.sql()
+        ),
         params![locality],
     )?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let more = page.trim(&mut rows);
+    Ok((rows.into_iter().map(|r| r.0).collect(), more))
 }
 
 /// A proposal as stored, with what deciding its visibility needs.
@@ -240,20 +249,47 @@ pub fn proposals(
         .collect())
 }
 
+/// Every proposal of a cycle the viewer may see, in ballot order.
 pub fn proposals_of(
     c: &mut dyn Conn,
     cycle_id: &str,
     viewer: Option<&str>,
 ) -> AppResult<Vec<Proposal>> {
-    let rows: Vec<ProposalRow> = rows(
+    Ok(proposals_window(c, cycle_id, viewer, None)?.0)
+}
+
+/// A page of [`proposals_of`] (the page counts the cycle's proposals, so
+/// one may hold fewer than the viewer may see); whether more follow.
+pub fn proposals_page(
+    c: &mut dyn Conn,
+    cycle_id: &str,
+    viewer: Option<&str>,
+    page: crate::db::Page,
+) -> AppResult<(Vec<Proposal>, bool)> {
+    proposals_window(c, cycle_id, viewer, Some(page))
+}
+
+fn proposals_window(
+    c: &mut dyn Conn,
+    cycle_id: &str,
+    viewer: Option<&str>,
+    page: Option<crate::db::Page>,
+) -> AppResult<(Vec<Proposal>, bool)> {
+    let mut rows: Vec<ProposalRow> = rows(
         c,
-        &format!("{PROPOSAL_SELECT} WHERE p.cycle_id = $1 ORDER BY p.created_at, p.id"),
+        &format!(
+            "{PROPOSAL_SELECT} WHERE p.cycle_id = $1 ORDER BY p.created_at, p.id{}",
+            page.map(|p| p.sql()).unwrap_or_default()
+        ),
         params![cycle_id],
     )?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| r.visible_to(viewer, false))
-        .collect())
+    let more = page.is_some_and(|p| p.trim(&mut rows));
+    Ok((
+        rows.into_iter()
+            .filter_map(|r| r.visible_to(viewer, false))
+            .collect(),
+        more,
+    ))
 }
 
 struct BallotRow(Ballot);

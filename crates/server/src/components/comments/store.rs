@@ -109,20 +109,26 @@ pub fn by_ids(c: &mut dyn Conn, ids: &[String], viewer: Option<&str>) -> AppResu
 }
 
 /// The comments on one item, oldest first.
+/// A page of the comments on an item, oldest first; whether more follow.
 pub fn on_target(
     c: &mut dyn Conn,
     target: &CommentTarget,
     viewer: Option<&str>,
-) -> AppResult<Vec<Comment>> {
+    page: crate::db::Page,
+) -> AppResult<(Vec<Comment>, bool)> {
     let mut rows = Vec::new();
     for r in c.query(
-        &format!("{SELECT} WHERE target_kind = $1 AND target_id = $2 ORDER BY created_at, id"),
+        &format!(
+            "{SELECT} WHERE target_kind = $1 AND target_id = $2 ORDER BY created_at, id{}",
+            page.sql()
+        ),
         params![&target.kind, &target.id],
     )? {
         rows.push(CommentRow::from_row(&r)?);
     }
+    let more = page.trim(&mut rows);
     let rows = on_visible_items(c, rows, viewer)?;
-    Ok(rows.into_iter().map(|r| r.seen_by(viewer)).collect())
+    Ok((rows.into_iter().map(|r| r.seen_by(viewer)).collect(), more))
 }
 
 /// The comments on several items of one kind (one query per 500 items),
