@@ -12,6 +12,8 @@ use dauys_server::sms::MemoryGateway;
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::json;
 
+mod support;
+
 const CYCLES: usize = 100;
 const VOTERS: usize = 60;
 const CONCURRENCY: usize = 4;
@@ -299,45 +301,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    rt.block_on(async {
-        let dir = std::env::temp_dir().join(format!("dauys-bench-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        run(
-            "sqlite",
-            format!("sqlite:{}", dir.join("bench.db").display()),
-        )
-        .await;
-        let _ = std::fs::remove_dir_all(&dir);
-        match std::env::var("DAUYS_TEST_POSTGRES") {
-            Ok(admin) => {
-                let name = format!("dauys_bench_{}", std::process::id());
-                let admin2 = admin.clone();
-                let name2 = name.clone();
-                tokio::task::spawn_blocking(move || {
-                    let mut c =
-                        postgres::Client::connect(&admin2, postgres::NoTls).expect("connect");
-                    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name2}"))
-                        .expect("drop");
-                    c.batch_execute(&format!("CREATE DATABASE {name2}"))
-                        .expect("create");
-                })
-                .await
-                .expect("join");
-                let (prefix, _) = admin.rsplit_once('/').expect("url");
-                run("postgres", format!("{prefix}/{name}")).await;
-                // The pool is gone with the run: drop the bench's database.
-                tokio::task::spawn_blocking(move || {
-                    if let Ok(mut c) = postgres::Client::connect(&admin, postgres::NoTls) {
-                        let _ = c
-                            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-                    }
-                })
-                .await
-                .expect("join");
-            }
-            Err(_) => {
-                println!("postgres   skipped: set DAUYS_TEST_POSTGRES=postgres://… to measure")
-            }
-        }
+    support::on_both("ingest", |label, url| {
+        rt.block_on(run(label, url.to_string()));
     });
 }

@@ -14,7 +14,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use dauys_proto::{Op, OpKind, OpOutcome, PushResponse};
 use dauys_server::demo;
@@ -23,6 +23,8 @@ use dauys_server::sms::MemoryGateway;
 use dauys_tally::Election;
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::json;
+
+mod support;
 
 const DEVICES: usize = 200;
 const FILE: &str = "Poland_Warszawa_2026.pb";
@@ -186,11 +188,6 @@ fn setup(
     (st, cycle, projects, voters)
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
-
 async fn run(label: &str, url: String, e: Arc<Election>, n: usize) {
     let t_setup = Instant::now();
     let e2 = e.clone();
@@ -255,8 +252,8 @@ async fn run(label: &str, url: String, e: Arc<Election>, n: usize) {
     println!(
         "{label:<10} {n} ballots from {DEVICES} devices in {secs:.1} s: {:.0} ballots/s; push latency p50 {:.1} ms, p99 {:.1} ms",
         n as f64 / secs,
-        percentile(&lat, 0.50),
-        percentile(&lat, 0.99),
+        support::percentile(&lat, 0.50),
+        support::percentile(&lat, 0.99),
     );
     // Close the vote as the console does, count outside the write lock,
     // and compare what was stored with the official outcome.
@@ -353,45 +350,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    rt.block_on(async {
-        let dir = std::env::temp_dir().join(format!("dauys-replay-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        run(
-            "sqlite",
-            format!("sqlite:{}", dir.join("replay.db").display()),
-            e.clone(),
-            n,
-        )
-        .await;
-        let _ = std::fs::remove_dir_all(&dir);
-        match std::env::var("DAUYS_TEST_POSTGRES") {
-            Ok(admin) => {
-                let name = format!("dauys_replay_{}", std::process::id());
-                let (admin2, name2) = (admin.clone(), name.clone());
-                tokio::task::spawn_blocking(move || {
-                    let mut c =
-                        postgres::Client::connect(&admin2, postgres::NoTls).expect("connect");
-                    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name2}"))
-                        .expect("drop");
-                    c.batch_execute(&format!("CREATE DATABASE {name2}"))
-                        .expect("create");
-                })
-                .await
-                .expect("join");
-                let (prefix, _) = admin.rsplit_once('/').expect("url");
-                run("postgres", format!("{prefix}/{name}"), e, n).await;
-                tokio::task::spawn_blocking(move || {
-                    if let Ok(mut c) = postgres::Client::connect(&admin, postgres::NoTls) {
-                        let _ = c
-                            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-                    }
-                })
-                .await
-                .expect("join");
-            }
-            Err(_) => {
-                println!("postgres   skipped: set DAUYS_TEST_POSTGRES=postgres://… to measure")
-            }
-        }
+    support::on_both("replay", |label, url| {
+        rt.block_on(run(label, url.to_string(), e.clone(), n));
     });
 }
