@@ -312,6 +312,17 @@ pub fn load_actor_by_user(
             params![user_id],
         )?
         .ok_or_else(|| Reject::new(ErrorCode::Unauthorized, "unknown user"))?;
+    actor_with_roles(c, user_id, device_id, &row)
+}
+
+/// The actor of a resident whose `locality` and `birth_date` are in `row`:
+/// their grants read from the roles table.
+fn actor_with_roles(
+    c: &mut dyn Conn,
+    user_id: &str,
+    device_id: &str,
+    row: &crate::db::Row,
+) -> AppResult<Actor> {
     let birth_date = dauys_proto::workdays::parse_date(&row.get::<String>("birth_date")?)
         .ok_or_else(|| crate::error::AppError::Internal("bad birth date".into()))?;
     let mut roles = vec![RoleGrant {
@@ -348,8 +359,9 @@ pub fn authenticate(st: &AppState, c: &mut dyn Conn, token: &str) -> AppResult<A
     let row = c
         .query_one(
             "SELECT s.user_id, s.device_id, s.expires_at, s.revoked AS session_revoked,
-                    d.revoked AS device_revoked FROM sessions s
-             JOIN devices d ON d.id = s.device_id WHERE s.token_hash = $1",
+                    d.revoked AS device_revoked, r.locality, r.birth_date FROM sessions s
+             JOIN devices d ON d.id = s.device_id JOIN residents r ON r.id = s.user_id
+             WHERE s.token_hash = $1",
             params![&token_hash],
         )?
         .ok_or_else(|| Reject::new(ErrorCode::Unauthorized, "unknown session; sign in again"))?;
@@ -363,11 +375,13 @@ pub fn authenticate(st: &AppState, c: &mut dyn Conn, token: &str) -> AppResult<A
         )
         .into());
     }
-    load_actor_by_user(
-        st,
+    // The resident came with the session: one query less on every
+    // signed-in request.
+    actor_with_roles(
         c,
         &row.get::<String>("user_id")?,
         &row.get::<String>("device_id")?,
+        &row,
     )
 }
 

@@ -416,12 +416,27 @@ pub fn push_via(
     let ballots_only = ops
         .iter()
         .all(|op| known.contains_key(&op.id.to_string()) || op.kind == OpKind::BallotCast.as_str());
+    let mut attempt = 0;
     let results = db::write_tx_with(c, ballots_only, |c| -> AppResult<Vec<OpResult>> {
+        attempt += 1;
         let mut ctx = Ctx::new(st, actor);
         let mut results = Vec::with_capacity(ops.len());
         // Keys that just signed bound ops sign only so from now on.
         auth::mark_bound(c, actor, &newly_bound, ctx.now)?;
-        let stored = stored_ops(c, ops)?;
+        // The op log read again inside the transaction: another request
+        // may have applied some of these ops meanwhile. A ballot batch's
+        // first attempt on PostgreSQL skips it — holding no lock yet, it
+        // could not rule that out anyway, and its op-log row collides
+        // instead (then this runs again and reads). SQLite's transaction
+        // holds the one writer's lock from its start: there, the read is
+        // what finds them.
+        let fresh;
+        let stored = if ballots_only && attempt == 1 && c.dialect() == db::Dialect::Postgres {
+            &known
+        } else {
+            fresh = stored_ops(c, ops)?;
+            &fresh
+        };
         // Outcomes applied in this batch, kept only when an id comes twice
         // in it (a re-send, answered like one): rare, so not paid for always.
         let mut seen = std::collections::HashSet::with_capacity(ops.len());
