@@ -411,33 +411,65 @@ async fn push_ops(
             ))
         })
         .transpose()?;
+    // A batch of ballots (a voting evening's push) joins the group commit:
+    // checked here, applied with the other pushes waiting.
+    let ballots = !req.ops.is_empty()
+        && req
+            .ops
+            .iter()
+            .all(|o| o.kind == dauys_proto::OpKind::BallotCast.as_str());
+    if ballots {
+        let ops = req.ops;
+        let (actor, ops, prepared) = blocking(&st, move |st, c| {
+            let actor = auth::authenticate(st, c, &token)?;
+            let prepared = push::prepare(st, c, &actor, &ops, push::Channel::Device, None)?;
+            Ok((actor, ops, prepared))
+        })
+        .await?;
+        let user = actor.user_id.clone();
+        let results = st.group_commit.push(&st, actor, ops, prepared).await?;
+        let changes = match pull {
+            None => None,
+            // Committed: no failure here may hide the results.
+            Some(p) => blocking(&st, move |st, c| Ok(pull_after_push(st, c, &user, p)))
+                .await
+                .unwrap_or(None),
+        };
+        return Ok(Json(PushResponse { results, changes }));
+    }
     // Signed in within the same blocking call as the batch (not through the
-    // `Actor` extractor): one trip to the connection pool per push, the
-    // hottest path of a voting evening.
+    // `Actor` extractor): one trip to the connection pool per push.
     blocking(&st, move |st, c| {
         let actor = auth::authenticate(st, c, &token)?;
         let results = push::push(st, c, &actor, &req.ops)?;
-        // After the batch's transaction: the page includes its effects.
-        // The batch is committed: a failed read must not hide its results
-        // (the client would re-send it forever). Without `changes` the client
-        // pulls separately.
-        let changes = pull.and_then(|(since, follow, limit, version)| {
-            pull::pull(
-                c,
-                Some(&actor.user_id),
-                since,
-                &follow,
-                limit,
-                st.clock.today(),
-                version,
-            )
-            .map_err(|e| tracing::warn!(error = %e, "pull after push failed"))
-            .ok()
-        });
+        let changes = pull.and_then(|p| pull_after_push(st, c, &actor.user_id, p));
         Ok(PushResponse { results, changes })
     })
     .await
     .map(Json)
+}
+
+/// The pull riding on a push, read after the batch's transaction (the
+/// page includes its effects). The batch is committed: a failed read must
+/// not hide its results (the client would re-send it forever), so it is
+/// left out and the client pulls separately.
+fn pull_after_push(
+    st: &AppState,
+    c: &mut dyn Conn,
+    user: &str,
+    (since, follow, limit, version): (i64, Vec<String>, u32, u32),
+) -> Option<dauys_proto::PullResponse> {
+    pull::pull(
+        c,
+        Some(user),
+        since,
+        &follow,
+        limit,
+        st.clock.today(),
+        version,
+    )
+    .map_err(|e| tracing::warn!(error = %e, "pull after push failed"))
+    .ok()
 }
 
 fn parse_since(since: Option<&str>, field: &str) -> AppResult<i64> {

@@ -72,6 +72,7 @@ pub fn open_state(
         config: Arc::new(Config::default()),
         figures: Arc::default(),
         throttle: Arc::new(kernel::throttle::Throttle::new(Default::default())),
+        group_commit: Arc::default(),
     })
 }
 

@@ -27,6 +27,8 @@ pub struct AppState {
     /// This server's id (kept in the database): devices bind signatures
     /// to it (`dauys_proto::signing_bytes_bound`).
     pub server_id: Arc<str>,
+    /// Ballot pushes arriving together are applied in one transaction.
+    pub group_commit: Arc<crate::kernel::group_commit::GroupCommit>,
 }
 
 impl AppState {

@@ -1232,3 +1232,129 @@ async fn ballots_racing_the_close(srv: Server) {
     }
 }
 both_backends!(ballots_close_race, ballots_racing_the_close);
+
+/// Ballot pushes arriving together share a transaction (the group
+/// commit): each is answered as if it were alone. Every resident pushes
+/// rounds of [a ballot, a ballot for a project not on the ballot] at once,
+/// one resident twice the same op in each round: good ballots accepted
+/// with receipts, the bad one refused alone, the ineligible refused with
+/// their own reason, the twice-sent op applied once, and each stored
+/// ballot the last one its resident was told was accepted.
+async fn ballots_pushed_together(srv: Server) {
+    let srv = std::sync::Arc::new(srv);
+    let cycle = srv.voting_cycle().await;
+    let cid = cycle["id"].as_str().expect("cycle").to_string();
+    let projects: Vec<String> = srv
+        .ballot_projects(&cid)
+        .await
+        .into_iter()
+        .map(|p| p.0)
+        .collect();
+    let residents = dauys_server::demo::people()
+        .into_iter()
+        .filter(|p| p.label.contains("resident"))
+        .count();
+    let mut voters = Vec::new();
+    for n in 0..residents {
+        voters.push(std::sync::Arc::new(
+            srv.sign_in(&srv.person("resident", n)).await,
+        ));
+    }
+    // What each resident is told alone, before any grouping.
+    let mut alone = Vec::new();
+    for v in &voters {
+        let r = v
+            .one(
+                &srv,
+                "ballot.cast",
+                json!({"cycle_id": cid, "proposal_ids": [projects[0]]}),
+            )
+            .await;
+        alone.push(r["code"].as_str().map(str::to_string));
+    }
+    assert!(
+        alone.iter().any(Option::is_none),
+        "someone may vote: {alone:?}"
+    );
+    assert!(
+        alone.iter().any(Option::is_some),
+        "someone may not: {alone:?}"
+    );
+    let mut last: Vec<Option<String>> = vec![None; voters.len()];
+    let mut twice = Vec::new();
+    for round in 0..4 {
+        let mut tasks = Vec::new();
+        for (n, v) in voters.iter().enumerate() {
+            let mut good = v.op(
+                "ballot.cast",
+                json!({"cycle_id": cid, "proposal_ids": [projects[(n + round) % projects.len()]]}),
+            );
+            good.client_ts += 1 + round as i64;
+            good.signature = Some(dauys_proto::hex(
+                &ed25519_dalek::Signer::sign(&v.key, &dauys_proto::signing_bytes(&good)).to_bytes(),
+            ));
+            let bad = v.op(
+                "ballot.cast",
+                json!({"cycle_id": cid, "proposal_ids": ["not-on-the-ballot"]}),
+            );
+            let copies = if n == 0 { 2 } else { 1 };
+            for _ in 0..copies {
+                let (srv, v, ops) = (srv.clone(), v.clone(), vec![good.clone(), bad.clone()]);
+                tasks.push((
+                    n,
+                    good.id,
+                    tokio::spawn(async move { v.push(&srv, &ops).await }),
+                ));
+            }
+        }
+        for (n, id, t) in tasks {
+            let r = t.await.expect("push");
+            assert_eq!(r.len(), 2);
+            match (&alone[n], &r[0].outcome) {
+                (None, dauys_proto::OpOutcome::Accepted { receipt, .. }) => {
+                    assert!(receipt.is_some(), "a receipt");
+                    last[n] = Some(id.to_string());
+                }
+                (Some(code), dauys_proto::OpOutcome::Rejected { code: got, .. }) => {
+                    assert_eq!(serde_json::to_value(got).expect("code"), json!(code));
+                }
+                (want, got) => panic!("resident {n}: alone {want:?}, together {got:?}"),
+            }
+            assert!(
+                matches!(r[1].outcome, dauys_proto::OpOutcome::Rejected { .. }),
+                "{:?}",
+                r[1]
+            );
+            if n == 0 {
+                twice.push((id, r[0].outcome.clone()));
+            }
+        }
+    }
+    // The op sent twice at once: one answer, one op-log row, one ballot.
+    for pair in twice.chunks(2) {
+        assert_eq!(pair[0], pair[1]);
+        let id = pair[0].0.to_string();
+        assert_eq!(
+            srv.count(
+                "SELECT COUNT(*) FROM ops WHERE id = $1",
+                vec![id.as_str().into()]
+            )
+            .await,
+            1
+        );
+    }
+    for (n, v) in voters.iter().enumerate() {
+        let stored = srv
+            .count(
+                "SELECT COUNT(*) FROM ballots WHERE cycle_id = $1 AND user_id = $2 AND op_id = $3",
+                vec![
+                    cid.as_str().into(),
+                    v.me.user_id.as_str().into(),
+                    last[n].clone().unwrap_or_default().into(),
+                ],
+            )
+            .await;
+        assert_eq!(stored, i64::from(last[n].is_some()), "resident {n}");
+    }
+}
+both_backends!(grouped_ballots, ballots_pushed_together);

@@ -334,9 +334,10 @@ pub trait Conn: Send {
     }
     /// Takes the writers' lock of a deferred transaction now, if it is not
     /// held (a no-op in every other transaction): before a change-feed row,
-    /// so sequence numbers still commit in order.
-    fn hold_write_lock(&mut self) -> DbResult<()> {
-        Ok(())
+    /// so sequence numbers still commit in order. Returns whether it was
+    /// taken just now, i.e. whether what was read before ran without it.
+    fn hold_write_lock(&mut self) -> DbResult<bool> {
+        Ok(false)
     }
     fn commit(&mut self) -> DbResult<()> {
         self.control("COMMIT")
@@ -538,7 +539,7 @@ impl Conn for Counting<'_> {
         self.tick();
         self.inner.begin_write_deferred()
     }
-    fn hold_write_lock(&mut self) -> DbResult<()> {
+    fn hold_write_lock(&mut self) -> DbResult<bool> {
         self.inner.hold_write_lock()
     }
     fn commit(&mut self) -> DbResult<()> {

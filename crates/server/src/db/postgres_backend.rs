@@ -181,12 +181,13 @@ impl Conn for Pooled {
         self.batch("BEGIN")
     }
 
-    fn hold_write_lock(&mut self) -> DbResult<()> {
-        if self.0.lock.held_at.is_none() {
-            self.batch(TAKE_LOCK)?;
-            self.0.lock.held_at = Some(self.0.lock.depth);
+    fn hold_write_lock(&mut self) -> DbResult<bool> {
+        if self.0.lock.held_at.is_some() {
+            return Ok(false);
         }
-        Ok(())
+        self.batch(TAKE_LOCK)?;
+        self.0.lock.held_at = Some(self.0.lock.depth);
+        Ok(true)
     }
 
     fn commit(&mut self) -> DbResult<()> {

@@ -414,13 +414,23 @@ pub fn device_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<Vec<(String, i6
     Ok(keys)
 }
 
-/// Marks `keys` (hex) of the actor's devices as signing bound ops from
-/// `now` (ms) on.
-pub fn mark_bound(c: &mut dyn Conn, actor: &Actor, keys: &[String], now: i64) -> AppResult<()> {
-    for k in keys {
+/// Marks device keys — (user id, key hex) pairs — as signing bound ops
+/// from `now` (ms) on: one statement per 200 pairs.
+pub fn mark_bound(c: &mut dyn Conn, pairs: &[(&str, &str)], now: i64) -> AppResult<()> {
+    for chunk in pairs.chunks(200) {
+        let mut params: Vec<crate::db::Value> = vec![now.into()];
+        let mut rows = Vec::with_capacity(chunk.len());
+        for (i, (user, key)) in chunk.iter().enumerate() {
+            rows.push(format!("(${}, ${})", 2 + 2 * i, 3 + 2 * i));
+            params.push((*user).into());
+            params.push((*key).into());
+        }
         c.exec(
-            "UPDATE devices SET bound = $3 WHERE user_id = $1 AND public_key = $2 AND bound = 0",
-            params![&actor.user_id, k, now],
+            &format!(
+                "UPDATE devices SET bound = $1 WHERE bound = 0 AND (user_id, public_key) IN (VALUES {})",
+                rows.join(", ")
+            ),
+            &params,
         )?;
     }
     Ok(())

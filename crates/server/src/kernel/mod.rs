@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod auth;
 pub mod census;
+pub mod group_commit;
 pub mod localities;
 pub mod ops;
 pub mod pull;

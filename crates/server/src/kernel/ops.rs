@@ -34,6 +34,52 @@ pub struct Ctx<'a> {
     /// The locality tree, loaded at most once per batch (no op changes it):
     /// a batch of 100 ballots walks it 100 times for one query.
     localities: Option<LocalityTree>,
+    /// What ops of one transaction may share of what they read, when no
+    /// op of it changes that (see [`Memo`]).
+    pub memo: Memo,
+}
+
+/// Reads shared by the ops of one transaction — a cycle's ballot rules,
+/// read once for a group of a hundred ballots instead of a hundred times.
+/// Enabled by the kernel only for transactions whose ops are all ballots
+/// (a ballot changes nothing another ballot reads); otherwise every op
+/// reads afresh.
+#[derive(Default)]
+pub struct Memo {
+    enabled: bool,
+    entries: std::collections::HashMap<String, std::sync::Arc<dyn std::any::Any + Send + Sync>>,
+}
+
+impl Memo {
+    pub fn enabled() -> Memo {
+        Memo {
+            enabled: true,
+            entries: Default::default(),
+        }
+    }
+
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// The value kept under `key`, loaded by `load` the first time (every
+    /// time when disabled).
+    pub fn get_or_load<T: std::any::Any + Send + Sync>(
+        &mut self,
+        key: &str,
+        load: impl FnOnce() -> AppResult<T>,
+    ) -> AppResult<std::sync::Arc<T>> {
+        if let Some(v) = self.entries.get(key) {
+            if let Ok(v) = v.clone().downcast::<T>() {
+                return Ok(v);
+            }
+        }
+        let v = std::sync::Arc::new(load()?);
+        if self.enabled {
+            self.entries.insert(key.to_string(), v.clone());
+        }
+        Ok(v)
+    }
 }
 
 impl<'a> Ctx<'a> {
@@ -47,6 +93,7 @@ impl<'a> Ctx<'a> {
             signed_by: None,
             sms_waiting: false,
             localities: None,
+            memo: Memo::default(),
         }
     }
 
@@ -117,7 +164,8 @@ pub fn record_change(
     owner: Option<&str>,
 ) -> AppResult<()> {
     // Feed rows commit in the order of their sequence numbers: a deferred
-    // transaction (the ballot path) takes the writers' lock here.
+    // transaction (the ballot path) takes the writers' lock here (the
+    // ballot takes it itself just before, to know whether it did).
     c.hold_write_lock()?;
     c.exec(
         "INSERT INTO changes (locality, owner, kind, entity_id, ts) VALUES ($1, $2, $3, $4, $5)",

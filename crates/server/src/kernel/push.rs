@@ -22,8 +22,7 @@ use crate::state::AppState;
 /// its payload parsed once (a bad payload is kept as the op's rejection:
 /// unlike the other failures it is stored as the op's result, a verdict on
 /// content the device signed, as it always was).
-struct Prechecked<'r> {
-    component: &'r dyn Component,
+pub struct Prechecked {
     body: Result<ParsedOp, Reject>,
     /// The device key (hex) whose signature verified, if signed.
     signed_by: Option<String>,
@@ -74,14 +73,14 @@ fn precheck_shape<'r>(
 /// once (one batch verification in the common case), then payloads parsed.
 /// Ops already in the op log (`known`) are skipped: their stored outcome is
 /// the answer, and a re-sent batch costs no signature checks.
-fn precheck<'r>(
-    registry: &'r Registry,
+fn precheck(
+    registry: &Registry,
     ops: &[Op],
     keys: &DeviceKeys,
     binding: &Binding,
     channel: Channel,
     known: &HashMap<String, StoredOp>,
-) -> (Vec<Result<Prechecked<'r>, Reject>>, Vec<String>) {
+) -> (Vec<Result<Prechecked, Reject>>, Vec<String>) {
     let shapes: Vec<Option<Result<_, Reject>>> = ops
         .iter()
         .map(|op| {
@@ -168,7 +167,6 @@ fn precheck<'r>(
                 Some(Some(k)) => Some(dauys_proto::hex(k.as_bytes())),
             };
             Ok(Prechecked {
-                component,
                 body: component.parse(&op.kind, &op.payload),
                 signed_by,
             })
@@ -239,7 +237,7 @@ pub struct Binding<'a> {
 }
 
 /// An op id already in the op log: who sent it and its stored outcome.
-struct StoredOp {
+pub struct StoredOp {
     id: String,
     user_id: String,
     result: String,
@@ -259,7 +257,11 @@ impl FromRow for StoredOp {
 /// one per op): a re-sent batch is the common case on a flaky link.
 fn stored_ops(c: &mut dyn Conn, ops: &[Op]) -> AppResult<HashMap<String, StoredOp>> {
     let ids: Vec<String> = ops.iter().map(|o| o.id.to_string()).collect();
-    let rows: Vec<StoredOp> = db::load_in(c, &ids, &[], |list| {
+    stored_ops_by_id(c, &ids)
+}
+
+fn stored_ops_by_id(c: &mut dyn Conn, ids: &[String]) -> AppResult<HashMap<String, StoredOp>> {
+    let rows: Vec<StoredOp> = db::load_in(c, ids, &[], |list| {
         format!("SELECT id, user_id, result FROM ops WHERE id IN ({list})")
     })?;
     Ok(rows.into_iter().map(|r| (r.id.clone(), r)).collect())
@@ -388,6 +390,173 @@ pub fn push(
     push_via(st, c, actor, ops, Channel::Device)
 }
 
+/// A batch checked before any write: its ops' signatures verified and
+/// payloads parsed (CPU work, done outside the writers' lock), and the
+/// device keys that signed bound ops for the first time.
+pub struct Prepared {
+    pre: Vec<Result<Prechecked, Reject>>,
+    newly_bound: Vec<String>,
+}
+
+/// Checks a batch before applying it. With `known`, ops the op log
+/// already holds are answered from it and skip their signature checks (a
+/// re-sent batch is the common case on a flaky link); without it, one
+/// query less, and every op is checked (the op log is read under the lock
+/// all the same).
+pub fn prepare(
+    st: &AppState,
+    c: &mut dyn Conn,
+    actor: &Actor,
+    ops: &[Op],
+    channel: Channel,
+    known: Option<&HashMap<String, StoredOp>>,
+) -> AppResult<Prepared> {
+    let keys = verifying_keys(c, actor)?;
+    let binding = Binding {
+        server: &st.server_id,
+        user: &actor.user_id,
+    };
+    let none = HashMap::new();
+    let (pre, newly_bound) = precheck(
+        &st.components,
+        ops,
+        &keys,
+        &binding,
+        channel,
+        known.unwrap_or(&none),
+    );
+    Ok(Prepared { pre, newly_bound })
+}
+
+/// One pushed batch, prepared, as a write transaction applies it.
+pub struct Batch<'a> {
+    pub actor: &'a Actor,
+    pub ops: &'a [Op],
+    pub prepared: &'a Prepared,
+}
+
+/// What a committed transaction leaves to do outside it.
+#[derive(Default)]
+pub struct AfterCommit {
+    /// Cycles whose voting closed: count them.
+    pub to_count: Vec<String>,
+    /// SMS queued: hand them to the gateway.
+    pub sms_waiting: bool,
+}
+
+impl AfterCommit {
+    /// Counts closed votes and flushes queued SMS, on `c`, after the
+    /// commit (without the write lock: every other write goes on).
+    pub fn run(self, st: &AppState, c: &mut dyn Conn) -> AppResult<()> {
+        // A failure here loses nothing (the hourly housekeeping sends what
+        // is left).
+        if self.sms_waiting {
+            if let Err(e) = crate::components::appeals::notify::flush(st, c) {
+                tracing::warn!(error = %e, "appeal SMS not flushed; housekeeping retries");
+            }
+        }
+        // If this fails or the server stops first, start-up counts them
+        // (`count_closed` at `open_state`).
+        if !self.to_count.is_empty() {
+            crate::components::budgets::cycles::count_closed(c, &self.to_count, st.clock.now_ms())?;
+        }
+        Ok(())
+    }
+}
+
+/// Applies `batches` inside the caller's write transaction: the op log is
+/// read for all their ids at once (the same op may reach the server twice
+/// at the same time, and may be in two of these batches), then each op in
+/// its own savepoint. One result list per batch, in order.
+pub fn apply_batches(
+    st: &AppState,
+    c: &mut dyn Conn,
+    batches: &[Batch],
+    stored: Option<&HashMap<String, StoredOp>>,
+    after: &mut AfterCommit,
+) -> AppResult<Vec<Vec<OpResult>>> {
+    let fresh;
+    let stored = match stored {
+        Some(s) => s,
+        None => {
+            let ids: Vec<String> = batches
+                .iter()
+                .flat_map(|b| b.ops.iter().map(|o| o.id.to_string()))
+                .collect();
+            fresh = stored_ops_by_id(c, &ids)?;
+            &fresh
+        }
+    };
+    // Ops applied by this transaction (an id sent twice: a re-send,
+    // answered like one), with who sent them.
+    let mut applied: HashMap<uuid::Uuid, (&str, OpOutcome)> = HashMap::new();
+    let mut all = Vec::with_capacity(batches.len());
+    // Keys that just signed bound ops sign only so from now on (one
+    // statement for the whole group).
+    let newly_bound: Vec<(&str, &str)> = batches
+        .iter()
+        .flat_map(|b| {
+            b.prepared
+                .newly_bound
+                .iter()
+                .map(|k| (b.actor.user_id.as_str(), k.as_str()))
+        })
+        .collect();
+    auth::mark_bound(c, &newly_bound, st.clock.now_ms())?;
+    // A transaction of ballots only shares its reads of the ballot rules.
+    let ballots_only = batches
+        .iter()
+        .all(|b| b.ops.iter().all(|o| o.kind == OpKind::BallotCast.as_str()));
+    let mut memo = if ballots_only {
+        crate::kernel::ops::Memo::enabled()
+    } else {
+        crate::kernel::ops::Memo::default()
+    };
+    for b in batches {
+        let actor = b.actor;
+        let mut ctx = Ctx::new(st, actor);
+        ctx.memo = std::mem::take(&mut memo);
+        let mut results = Vec::with_capacity(b.ops.len());
+        for (op, pre) in b.ops.iter().zip(&b.prepared.pre) {
+            if let Some((by, outcome)) = applied.get(&op.id) {
+                let outcome = if *by == actor.user_id {
+                    outcome.clone()
+                } else {
+                    rejected(Reject::field("id", "this op id was already used"))
+                };
+                results.push(OpResult { id: op.id, outcome });
+                continue;
+            }
+            if let Some(row) = stored.get(&op.id.to_string()) {
+                let outcome = stored_outcome(actor, row)?;
+                results.push(OpResult { id: op.id, outcome });
+                continue;
+            }
+            let outcome = match (pre, st.components.for_kind(&op.kind)) {
+                (Ok(p), Some(component)) => {
+                    ctx.signed_by.clone_from(&p.signed_by);
+                    let outcome = apply_and_record(c, &mut ctx, op, component, &p.body)?;
+                    applied.insert(op.id, (&actor.user_id, outcome.clone()));
+                    outcome
+                }
+                // Not stored: the same bytes always fail the same way, and a
+                // corrupted transmission can still be fixed by a re-send.
+                (Err(r), _) => rejected(r.clone()),
+                (Ok(_), None) => rejected(Reject::new(
+                    ErrorCode::UnknownKind,
+                    format!("unknown op kind {}", op.kind),
+                )),
+            };
+            results.push(OpResult { id: op.id, outcome });
+        }
+        memo = std::mem::take(&mut ctx.memo);
+        after.to_count.append(&mut ctx.to_count);
+        after.sms_waiting |= ctx.sms_waiting;
+        all.push(results);
+    }
+    Ok(all)
+}
+
 /// [`push`], for ops arriving through `channel`.
 pub fn push_via(
     st: &AppState,
@@ -396,33 +565,30 @@ pub fn push_via(
     ops: &[Op],
     channel: Channel,
 ) -> AppResult<Vec<OpResult>> {
-    let keys = verifying_keys(c, actor)?;
     // Signature checks and parsing are CPU work: done before taking the
     // write lock, and not for ops the op log already answers (read again
     // under the lock: another request may have applied some meanwhile).
     let known = stored_ops(c, ops)?;
-    let binding = Binding {
-        server: &st.server_id,
-        user: &actor.user_id,
-    };
-    let (prechecked, newly_bound) = precheck(&st.components, ops, &keys, &binding, channel, &known);
-    let mut to_count = Vec::new();
-    let mut sms_waiting = false;
-    // A batch of ballots only (a voting evening's pushes) takes the writers'
-    // lock at its first feed row, not at its start: checking and storing
-    // ballots runs beside other writers, and the lock is held only for the
-    // feed row, the op log and the commit. Every other batch holds it
-    // throughout, as its components' read-then-write checks expect.
+    let prepared = prepare(st, c, actor, ops, channel, Some(&known))?;
+    // A batch of ballots only takes the writers' lock at its first feed
+    // row, not at its start: checking and storing ballots runs beside
+    // other writers, and the lock is held only for the feed row, the op
+    // log and the commit. Every other batch holds it throughout, as its
+    // components' read-then-write checks expect. (Ballot pushes over HTTP
+    // go through the group commit, `kernel::group_commit`, instead.)
     let ballots_only = ops
         .iter()
         .all(|op| known.contains_key(&op.id.to_string()) || op.kind == OpKind::BallotCast.as_str());
     let mut attempt = 0;
-    let results = db::write_tx_with(c, ballots_only, |c| -> AppResult<Vec<OpResult>> {
+    let mut after = AfterCommit::default();
+    let batch = [Batch {
+        actor,
+        ops,
+        prepared: &prepared,
+    }];
+    let mut results = db::write_tx_with(c, ballots_only, |c| -> AppResult<Vec<Vec<OpResult>>> {
         attempt += 1;
-        let mut ctx = Ctx::new(st, actor);
-        let mut results = Vec::with_capacity(ops.len());
-        // Keys that just signed bound ops sign only so from now on.
-        auth::mark_bound(c, actor, &newly_bound, ctx.now)?;
+        after = AfterCommit::default();
         // The op log read again inside the transaction: another request
         // may have applied some of these ops meanwhile. A ballot batch's
         // first attempt on PostgreSQL skips it — holding no lock yet, it
@@ -430,62 +596,9 @@ pub fn push_via(
         // instead (then this runs again and reads). SQLite's transaction
         // holds the one writer's lock from its start: there, the read is
         // what finds them.
-        let fresh;
-        let stored = if ballots_only && attempt == 1 && c.dialect() == db::Dialect::Postgres {
-            &known
-        } else {
-            fresh = stored_ops(c, ops)?;
-            &fresh
-        };
-        // Outcomes applied in this batch, kept only when an id comes twice
-        // in it (a re-send, answered like one): rare, so not paid for always.
-        let mut seen = std::collections::HashSet::with_capacity(ops.len());
-        let repeats = !ops.iter().all(|o| seen.insert(o.id));
-        let mut applied: HashMap<uuid::Uuid, OpOutcome> = HashMap::new();
-        for (op, pre) in ops.iter().zip(&prechecked) {
-            if let Some(outcome) = applied.get(&op.id) {
-                results.push(OpResult {
-                    id: op.id,
-                    outcome: outcome.clone(),
-                });
-                continue;
-            }
-            if let Some(row) = stored.get(&op.id.to_string()) {
-                let outcome = stored_outcome(actor, row)?;
-                results.push(OpResult { id: op.id, outcome });
-                continue;
-            }
-            let outcome = match pre {
-                Ok(p) => {
-                    ctx.signed_by.clone_from(&p.signed_by);
-                    let outcome = apply_and_record(c, &mut ctx, op, p.component, &p.body)?;
-                    if repeats {
-                        applied.insert(op.id, outcome.clone());
-                    }
-                    outcome
-                }
-                // Not stored: the same bytes always fail the same way, and a
-                // corrupted transmission can still be fixed by a re-send.
-                Err(r) => rejected(r.clone()),
-            };
-            results.push(OpResult { id: op.id, outcome });
-        }
-        to_count = std::mem::take(&mut ctx.to_count);
-        sms_waiting = ctx.sms_waiting;
-        Ok(results)
+        let skip_read = ballots_only && attempt == 1 && c.dialect() == db::Dialect::Postgres;
+        apply_batches(st, c, &batch, skip_read.then_some(&known), &mut after)
     })?;
-    // Committed: hand queued SMS to the gateway. A failure here loses
-    // nothing (the hourly housekeeping sends what is left).
-    if sms_waiting {
-        if let Err(e) = crate::components::appeals::notify::flush(st, c) {
-            tracing::warn!(error = %e, "appeal SMS not flushed; housekeeping retries");
-        }
-    }
-    // Committed: count the votes this batch closed, without the write lock
-    // (every other write went on meanwhile). If this fails or the server
-    // stops first, start-up counts them (`count_closed` at `open_state`).
-    if !to_count.is_empty() {
-        crate::components::budgets::cycles::count_closed(c, &to_count, st.clock.now_ms())?;
-    }
-    Ok(results)
+    after.run(st, c)?;
+    Ok(results.pop().unwrap_or_default())
 }

@@ -188,9 +188,27 @@ pub fn cast(
     p: BallotCastPayload,
     op: &Op,
 ) -> AppResult<Applied> {
-    // Only what the rule reads of the cycle and of the chosen projects.
-    let cycle = super::store::ballot_cycle(c, &p.cycle_id)?.ok_or_else(|| not_found("cycle"))?;
-    let chosen = super::store::ballot_choices(c, &p.cycle_id, &p.proposal_ids)?;
+    // Only what the rule reads of the cycle and of its projects (read once
+    // for a group of ballots: see `Memo`).
+    let (cycle, chosen) = if ctx.memo.is_enabled() {
+        let rules = ctx
+            .memo
+            .get_or_load(&format!("ballot-rules {}", p.cycle_id), || {
+                super::store::ballot_rules(c, &p.cycle_id)
+            })?;
+        let (cycle, projects) = rules.as_ref().as_ref().ok_or_else(|| not_found("cycle"))?;
+        let chosen: Vec<_> = projects
+            .iter()
+            .filter(|pr| p.proposal_ids.contains(&pr.id))
+            .cloned()
+            .collect();
+        (cycle.clone(), chosen)
+    } else {
+        let cycle =
+            super::store::ballot_cycle(c, &p.cycle_id)?.ok_or_else(|| not_found("cycle"))?;
+        let chosen = super::store::ballot_choices(c, &p.cycle_id, &p.proposal_ids)?;
+        (cycle, chosen)
+    };
     // The shared ballot rule (the same code the app and `dauys vote` run).
     // Its first check (voting open) comes before eligibility and age, the
     // rest after them: the order of rejections clients have always seen.
@@ -245,6 +263,12 @@ pub fn cast(
             ctx.signed_by.clone().unwrap_or_default()
         ],
     )?;
+    // The writers' lock is held from here to the commit. If it was taken
+    // just now (the push's transaction deferred it), voting may have closed
+    // since the cycle was read, and a ballot committed after the close
+    // would be accepted yet never counted: the phase is read again. Phases
+    // change only under the lock, so that reading stands until the commit.
+    let locked_now = c.hold_write_lock()?;
     record_change(
         c,
         ctx.now,
@@ -253,20 +277,17 @@ pub fn cast(
         None,
         Some(&ctx.actor.user_id),
     )?;
-    // The writers' lock is held from here to the commit (taken just now
-    // when the push's transaction deferred it): voting may have closed
-    // since the cycle was read, and a ballot committed after the close
-    // would be accepted yet never counted. Phases change only under the
-    // lock, so this reading stands until the commit.
-    let phase = c
-        .query_one(
-            "SELECT phase FROM cycles WHERE id = $1",
-            params![&p.cycle_id],
-        )?
-        .map(|r| r.get::<String>("phase"))
-        .transpose()?;
-    if phase.as_deref() != Some(Phase::Voting.as_str()) {
-        return Err(Reject::new(ErrorCode::VotingClosed, "voting has closed").into());
+    if locked_now {
+        let phase = c
+            .query_one(
+                "SELECT phase FROM cycles WHERE id = $1",
+                params![&p.cycle_id],
+            )?
+            .map(|r| r.get::<String>("phase"))
+            .transpose()?;
+        if phase.as_deref() != Some(Phase::Voting.as_str()) {
+            return Err(Reject::new(ErrorCode::VotingClosed, "voting has closed").into());
+        }
     }
     Ok(Applied {
         entity_id: p.cycle_id,

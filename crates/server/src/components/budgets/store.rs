@@ -190,6 +190,34 @@ pub fn ballot_cycle(c: &mut dyn Conn, id: &str) -> AppResult<Option<Cycle>> {
     Ok(rows.into_iter().next().map(|r| r.0))
 }
 
+/// A proposal as the ballot rule reads it.
+struct Choice(Proposal);
+impl FromRow for Choice {
+    fn from_row(r: &Row) -> DbResult<Self> {
+        let status: String = r.get("status")?;
+        Ok(Choice(Proposal {
+            id: r.get("id")?,
+            cycle_id: r.get("cycle_id")?,
+            locality: String::new(),
+            title: String::new(),
+            description: String::new(),
+            category: String::new(),
+            cost: r.get("cost")?,
+            location: None,
+            media: Vec::new(),
+            status: enum_of(&status).map_err(|e| crate::db::DbError::Other(e.to_string()))?,
+            expert_cost: r.get("expert_cost")?,
+            expert_note: None,
+            votes: None,
+            progress: None,
+            history: Vec::new(),
+            mine: false,
+            created_at: 0,
+            updated_at: 0,
+        }))
+    }
+}
+
 /// What the ballot rule reads of the chosen projects of `cycle_id` — id,
 /// cycle, status and costs — and nothing else: casting is the hot path
 /// (thousands of ballots a minute on the last evening of voting), so the
@@ -199,32 +227,6 @@ pub fn ballot_choices(
     cycle_id: &str,
     ids: &[String],
 ) -> AppResult<Vec<Proposal>> {
-    struct Choice(Proposal);
-    impl FromRow for Choice {
-        fn from_row(r: &Row) -> DbResult<Self> {
-            let status: String = r.get("status")?;
-            Ok(Choice(Proposal {
-                id: r.get("id")?,
-                cycle_id: r.get("cycle_id")?,
-                locality: String::new(),
-                title: String::new(),
-                description: String::new(),
-                category: String::new(),
-                cost: r.get("cost")?,
-                location: None,
-                media: Vec::new(),
-                status: enum_of(&status).map_err(|e| crate::db::DbError::Other(e.to_string()))?,
-                expert_cost: r.get("expert_cost")?,
-                expert_note: None,
-                votes: None,
-                progress: None,
-                history: Vec::new(),
-                mine: false,
-                created_at: 0,
-                updated_at: 0,
-            }))
-        }
-    }
     let rows: Vec<Choice> = load_in(c, ids, params![cycle_id], |list| {
         format!(
             "SELECT id, cycle_id, status, cost, expert_cost FROM proposals
@@ -232,6 +234,20 @@ pub fn ballot_choices(
         )
     })?;
     Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// What the ballot rule reads of a cycle and of all its projects, in one
+/// go: kept for a group of ballots (`Memo`); `None` for no such cycle.
+pub fn ballot_rules(c: &mut dyn Conn, cycle_id: &str) -> AppResult<Option<(Cycle, Vec<Proposal>)>> {
+    let Some(cycle) = ballot_cycle(c, cycle_id)? else {
+        return Ok(None);
+    };
+    let all: Vec<Choice> = rows(
+        c,
+        "SELECT id, cycle_id, status, cost, expert_cost FROM proposals WHERE cycle_id = $1",
+        params![cycle_id],
+    )?;
+    Ok(Some((cycle, all.into_iter().map(|r| r.0).collect())))
 }
 
 /// Proposals by id that `viewer` may see (any order).
