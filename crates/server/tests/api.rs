@@ -1358,3 +1358,89 @@ async fn ballots_pushed_together(srv: Server) {
     }
 }
 both_backends!(grouped_ballots, ballots_pushed_together);
+
+/// A ballot the database itself refuses (here a trigger; in life a value
+/// it cannot take) in a group of ballot pushes: that ballot is refused
+/// alone, with `internal`, and stored so; the others in its group are
+/// accepted (the group is applied again push by push).
+async fn a_ballot_the_database_refuses(srv: Server) {
+    let srv = std::sync::Arc::new(srv);
+    let cycle = srv.voting_cycle().await;
+    let cid = cycle["id"].as_str().expect("cycle").to_string();
+    let projects = srv.ballot_projects(&cid).await;
+    let mut voters = Vec::new();
+    for n in 0..7 {
+        voters.push(std::sync::Arc::new(
+            srv.sign_in(&srv.person("resident", n)).await,
+        ));
+    }
+    let ops: Vec<_> = voters
+        .iter()
+        .map(|v| {
+            v.op(
+                "ballot.cast",
+                json!({"cycle_id": cid, "proposal_ids": [projects[0].0]}),
+            )
+        })
+        .collect();
+    let refused = ops[3].id.to_string();
+    let sqlite = srv.dialect() == dauys_server::db::Dialect::Sqlite;
+    if sqlite {
+        srv.exec_owned(format!(
+            "CREATE TRIGGER refuse_one BEFORE INSERT ON ballots WHEN NEW.op_id = '{refused}' \
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        ))
+        .await;
+    } else {
+        srv.exec_owned(format!(
+            "CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             IF NEW.op_id = '{refused}' THEN RAISE EXCEPTION 'refused by the test' USING ERRCODE = 'check_violation'; END IF; \
+             RETURN NEW; END $$"
+        ))
+        .await;
+        srv.exec_owned(
+            "CREATE TRIGGER refuse_one BEFORE INSERT ON ballots FOR EACH ROW EXECUTE FUNCTION refuse_one()".into(),
+        )
+        .await;
+    }
+    for _ in 0..3 {
+        let mut tasks = Vec::new();
+        for (v, op) in voters.iter().zip(&ops) {
+            let (srv, v, op) = (srv.clone(), v.clone(), op.clone());
+            tasks.push(tokio::spawn(async move {
+                v.push(&srv, std::slice::from_ref(&op)).await
+            }));
+        }
+        for (i, t) in tasks.into_iter().enumerate() {
+            let r = t.await.expect("push");
+            match (&r[0].outcome, i == 3) {
+                (dauys_proto::OpOutcome::Accepted { .. }, false) => {}
+                (dauys_proto::OpOutcome::Rejected { code, .. }, true) => {
+                    assert_eq!(*code, dauys_proto::ErrorCode::Internal)
+                }
+                (other, _) => panic!("ballot {i}: {other:?}"),
+            }
+        }
+    }
+    assert_eq!(
+        srv.count(
+            "SELECT COUNT(*) FROM ops WHERE id = $1",
+            vec![refused.as_str().into()]
+        )
+        .await,
+        1
+    );
+    for (i, op) in ops.iter().enumerate() {
+        let id = op.id.to_string();
+        assert_eq!(
+            srv.count(
+                "SELECT COUNT(*) FROM ballots WHERE op_id = $1",
+                vec![id.as_str().into()]
+            )
+            .await,
+            i64::from(i != 3),
+            "ballot {i}"
+        );
+    }
+}
+both_backends!(database_refuses_a_ballot, a_ballot_the_database_refuses);

@@ -65,6 +65,16 @@ pub trait Component: Send + Sync + 'static {
         false
     }
 
+    /// Whether an op of `kind` refuses (returns a rejection) only before it
+    /// writes anything, in a transaction that holds the writers' lock from
+    /// its start. Such ops need no savepoint of their own in a group
+    /// commit (`kernel::group_commit`), where any other failure sends the
+    /// whole group back to be applied push by push, with savepoints.
+    fn refuses_before_writing(&self, kind: &str) -> bool {
+        let _ = kind;
+        false
+    }
+
     /// Parses a payload once, where the op enters the server. A failure is
     /// that op's rejection (stored like any other verdict on its content).
     fn parse(&self, kind: &str, payload: &serde_json::Value) -> Result<ParsedOp, Reject>;
@@ -151,6 +161,13 @@ impl Component for Builtin {
 
     fn requires_signature(&self, kind: &str) -> bool {
         OpKind::parse(kind).is_some_and(OpKind::requires_signature)
+    }
+
+    fn refuses_before_writing(&self, kind: &str) -> bool {
+        // `budgets::cycles::cast`: every check reads, then the ballot and
+        // its feed row are written (its late phase check runs only when the
+        // lock was taken late).
+        OpKind::parse(kind) == Some(OpKind::BallotCast)
     }
 
     fn parse(&self, kind: &str, payload: &serde_json::Value) -> Result<ParsedOp, Reject> {

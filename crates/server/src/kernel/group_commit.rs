@@ -9,12 +9,15 @@
 //! every batch waiting, applies them in one transaction (each op still in
 //! its own savepoint, so one refused ballot refuses only itself) and
 //! answers each. What a push is told is exactly what it would be told
-//! alone; only the commit is shared. If a group fails as a whole (not an
+//! alone; only the commit is shared. Ballots refuse before they write, so
+//! in a group they go without savepoints, and the op-log rows of the group
+//! are written together. If a group fails as a whole (not an
 //! op's fault), its batches are applied again one by one, so one batch
 //! the database cannot take never fails the others.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use dauys_proto::{Op, OpResult};
 use tokio::sync::oneshot;
@@ -44,6 +47,14 @@ struct Job {
 #[derive(Default)]
 pub struct GroupCommit {
     queue: OnceLock<Mutex<mpsc::Sender<Job>>>,
+    /// Shared with the writer: groups committed and the pushes in them.
+    stats: Arc<Stats>,
+}
+
+#[derive(Default)]
+struct Stats {
+    groups: AtomicU64,
+    pushes: AtomicU64,
 }
 
 impl GroupCommit {
@@ -64,7 +75,9 @@ impl GroupCommit {
             prepared,
             reply,
         };
-        let queue = self.queue.get_or_init(|| Mutex::new(start_writer()));
+        let queue = self
+            .queue
+            .get_or_init(|| Mutex::new(start_writer(self.stats.clone())));
         let sent = queue
             .lock()
             .map_err(|_| AppError::Internal("group commit queue poisoned".into()))?
@@ -79,13 +92,22 @@ impl GroupCommit {
             .await
             .map_err(|_| AppError::Internal("the writer dropped a batch".into()))?
     }
+
+    /// Groups applied so far, and the pushes in them (benchmarks print the
+    /// mean group).
+    pub fn stats(&self) -> (u64, u64) {
+        (
+            self.stats.groups.load(Ordering::Relaxed),
+            self.stats.pushes.load(Ordering::Relaxed),
+        )
+    }
 }
 
-fn start_writer() -> mpsc::Sender<Job> {
+fn start_writer(stats: Arc<Stats>) -> mpsc::Sender<Job> {
     let (tx, rx) = mpsc::channel::<Job>();
     let spawned = std::thread::Builder::new()
         .name("dauys-group-commit".into())
-        .spawn(move || writer(rx));
+        .spawn(move || writer(rx, &stats));
     if let Err(e) = spawned {
         // Sends then fail, and each batch is applied alone.
         tracing::error!(error = %e, "group commit writer not started");
@@ -96,7 +118,7 @@ fn start_writer() -> mpsc::Sender<Job> {
 /// The writer: waits for a batch, takes every other one waiting (up to
 /// [`MAX_GROUP_OPS`]), applies them together. Ends when the state's last
 /// sender is dropped.
-fn writer(rx: mpsc::Receiver<Job>) {
+fn writer(rx: mpsc::Receiver<Job>, stats: &Stats) {
     while let Ok(first) = rx.recv() {
         let mut n = first.ops.len();
         let mut jobs = vec![first];
@@ -109,6 +131,8 @@ fn writer(rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
+        stats.groups.fetch_add(1, Ordering::Relaxed);
+        stats.pushes.fetch_add(jobs.len() as u64, Ordering::Relaxed);
         // A panic fails this group's requests (their answers are dropped),
         // never the writer.
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| apply_group(jobs)));
@@ -143,20 +167,16 @@ fn apply_group(jobs: Vec<Job>) {
             prepared: &j.prepared,
         })
         .collect();
-    match commit(&st, &mut *c, &batches) {
+    match commit(&st, &mut *c, &batches, true) {
         Ok(results) => {
             drop(batches);
             for (j, r) in jobs.into_iter().zip(results) {
                 let _ = j.reply.send(Ok(r));
             }
         }
-        Err(e) if jobs.len() == 1 => {
-            drop(batches);
-            if let Some(j) = jobs.into_iter().next() {
-                let _ = j.reply.send(Err(e));
-            }
-        }
         Err(e) => {
+            // Not one op's rejection: applied again push by push, each op
+            // in its savepoint, so only what fails is refused.
             tracing::warn!(error = %e, pushes = jobs.len(), "group failed; applying its pushes one by one");
             drop(batches);
             for j in jobs {
@@ -165,19 +185,26 @@ fn apply_group(jobs: Vec<Job>) {
                     ops: &j.ops,
                     prepared: &j.prepared,
                 }];
-                let r = commit(&st, &mut *c, &batch).map(|mut r| r.pop().unwrap_or_default());
+                let r =
+                    commit(&st, &mut *c, &batch, false).map(|mut r| r.pop().unwrap_or_default());
                 let _ = j.reply.send(r);
             }
         }
     }
 }
 
-/// `batches` in one write transaction, then what follows its commit.
-fn commit(st: &AppState, c: &mut dyn db::Conn, batches: &[Batch]) -> AppResult<Vec<Vec<OpResult>>> {
+/// `batches` in one write transaction (`lean`: see
+/// [`push::apply_batches`]), then what follows its commit.
+fn commit(
+    st: &AppState,
+    c: &mut dyn db::Conn,
+    batches: &[Batch],
+    lean: bool,
+) -> AppResult<Vec<Vec<OpResult>>> {
     let mut after = AfterCommit::default();
     let results = db::write_tx(c, |c| {
         after = AfterCommit::default();
-        push::apply_batches(st, c, batches, None, &mut after)
+        push::apply_batches(st, c, batches, None, lean, &mut after)
     })?;
     // Committed: the answers stand whatever follows (a vote left uncounted
     // here is counted at start-up).
@@ -195,5 +222,5 @@ fn apply_alone(job: Job) -> AppResult<Vec<OpResult>> {
         ops: &job.ops,
         prepared: &job.prepared,
     }];
-    commit(&job.st, &mut *c, &batch).map(|mut r| r.pop().unwrap_or_default())
+    commit(&job.st, &mut *c, &batch, false).map(|mut r| r.pop().unwrap_or_default())
 }

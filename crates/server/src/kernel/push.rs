@@ -468,13 +468,21 @@ impl AfterCommit {
 /// read for all their ids at once (the same op may reach the server twice
 /// at the same time, and may be in two of these batches), then each op in
 /// its own savepoint. One result list per batch, in order.
+///
+/// `lean` (a group commit's first try, the lock held from the start): ops
+/// that refuse only before writing ([`Component::refuses_before_writing`])
+/// run without a savepoint, and the op-log rows are written together at
+/// the end. Any failure of an op other than its rejection is then the
+/// transaction's (the caller applies the batches again, not lean).
 pub fn apply_batches(
     st: &AppState,
     c: &mut dyn Conn,
     batches: &[Batch],
     stored: Option<&HashMap<String, StoredOp>>,
+    lean: bool,
     after: &mut AfterCommit,
 ) -> AppResult<Vec<Vec<OpResult>>> {
+    let mut log = Vec::new();
     let fresh;
     let stored = match stored {
         Some(s) => s,
@@ -535,7 +543,11 @@ pub fn apply_batches(
             let outcome = match (pre, st.components.for_kind(&op.kind)) {
                 (Ok(p), Some(component)) => {
                     ctx.signed_by.clone_from(&p.signed_by);
-                    let outcome = apply_and_record(c, &mut ctx, op, component, &p.body)?;
+                    let outcome = if lean && component.refuses_before_writing(&op.kind) {
+                        apply_lean(c, &mut ctx, op, component, &p.body, &mut log)?
+                    } else {
+                        apply_and_record(c, &mut ctx, op, component, &p.body)?
+                    };
                     applied.insert(op.id, (&actor.user_id, outcome.clone()));
                     outcome
                 }
@@ -554,7 +566,101 @@ pub fn apply_batches(
         after.sms_waiting |= ctx.sms_waiting;
         all.push(results);
     }
+    write_op_log(c, &log)?;
     Ok(all)
+}
+
+/// An op-log row written later, with others ([`write_op_log`]).
+struct LogRow {
+    id: String,
+    user_id: String,
+    kind: String,
+    result: String,
+    at: i64,
+}
+
+/// Applies an op that refuses only before writing, without a savepoint;
+/// its op-log row goes to `log`. Anything but a rejection fails the
+/// transaction (whose caller then applies its batches with savepoints).
+fn apply_lean(
+    c: &mut dyn Conn,
+    ctx: &mut Ctx,
+    op: &Op,
+    component: &dyn Component,
+    body: &Result<ParsedOp, Reject>,
+    log: &mut Vec<LogRow>,
+) -> AppResult<OpOutcome> {
+    let applied = match body {
+        Ok(_) if over_quota(c, ctx, op)? => Err(Reject::new(
+            ErrorCode::RateLimited,
+            "too many of these today: try again tomorrow",
+        )
+        .into()),
+        Ok(b) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            component.apply(c, ctx, op, b)
+        }))
+        .unwrap_or_else(|_| Err(AppError::Internal(format!("{} panicked", op.kind)))),
+        Err(r) => Err(r.clone().into()),
+    };
+    let outcome = match applied {
+        Ok(a) => OpOutcome::Accepted {
+            entity_id: a.entity_id,
+            receipt: a.receipt,
+            applied_at: ctx.now,
+        },
+        Err(AppError::Reject(r)) => rejected(r),
+        Err(e) => return Err(e),
+    };
+    log.push(LogRow {
+        id: op.id.to_string(),
+        user_id: ctx.actor.user_id.clone(),
+        kind: op.kind.clone(),
+        result: serde_json::to_string(&outcome).map_err(|e| AppError::Internal(e.to_string()))?,
+        at: ctx.now,
+    });
+    audit::record(
+        c,
+        ctx.actor,
+        &op.id.to_string(),
+        &op.kind,
+        &outcome,
+        ctx.now,
+    )?;
+    Ok(outcome)
+}
+
+/// Op-log rows, 100 to a statement.
+fn write_op_log(c: &mut dyn Conn, log: &[LogRow]) -> AppResult<()> {
+    for chunk in log.chunks(100) {
+        let mut params: Vec<db::Value> = Vec::with_capacity(chunk.len() * 5);
+        let mut rows = Vec::with_capacity(chunk.len());
+        for (i, r) in chunk.iter().enumerate() {
+            let b = i * 5;
+            rows.push(format!(
+                "(${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5
+            ));
+            params.extend([
+                r.id.as_str().into(),
+                r.user_id.as_str().into(),
+                r.kind.as_str().into(),
+                r.result.as_str().into(),
+                r.at.into(),
+            ]);
+        }
+        c.exec(
+            &format!(
+                "INSERT INTO ops (id, user_id, kind, result, applied_at) VALUES {}",
+                rows.join(", ")
+            ),
+            &params,
+        )?;
+    }
+    Ok(())
 }
 
 /// [`push`], for ops arriving through `channel`.
@@ -597,7 +703,14 @@ pub fn push_via(
         // holds the one writer's lock from its start: there, the read is
         // what finds them.
         let skip_read = ballots_only && attempt == 1 && c.dialect() == db::Dialect::Postgres;
-        apply_batches(st, c, &batch, skip_read.then_some(&known), &mut after)
+        apply_batches(
+            st,
+            c,
+            &batch,
+            skip_read.then_some(&known),
+            false,
+            &mut after,
+        )
     })?;
     after.run(st, c)?;
     Ok(results.pop().unwrap_or_default())

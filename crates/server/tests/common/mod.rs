@@ -247,6 +247,21 @@ impl Server {
         .expect("join");
     }
 
+    /// Runs SQL text (no parameters) against the server's database.
+    pub async fn exec_owned(&self, sql: String) {
+        let st = self.st.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut c = st.pool.get().expect("conn");
+            c.batch(&sql).expect("exec");
+        })
+        .await
+        .expect("join");
+    }
+
+    pub fn dialect(&self) -> dauys_server::db::Dialect {
+        self.st.pool.dialect()
+    }
+
     /// What a second server starting on this database does at start-up
     /// (migrations, housekeeping), run to completion.
     pub async fn start_another_on_same_db(&self) {
