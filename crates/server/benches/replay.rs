@@ -250,11 +250,13 @@ async fn run(label: &str, url: String, e: Arc<Election>, n: usize) {
     lat.sort();
     assert_eq!(accepted, n, "every ballot accepted");
     let (groups, pushes) = st.group_commit.stats();
+    let (sign_ins, signed) = st.push_auth.stats();
     println!(
-        "{label:<10} {n} ballots from {DEVICES} devices in {secs:.1} s: {:.0} ballots/s; push latency p50 {:.1} ms, p99 {:.1} ms; {:.0} pushes per group commit",
+        "{label:<10} {n} ballots from {DEVICES} devices in {secs:.1} s: {:.0} ballots/s; push latency p50 {:.1} ms, p99 {:.1} ms; {:.0} pushes per sign-in batch, {:.0} per group commit",
         n as f64 / secs,
         support::percentile(&lat, 0.50),
         support::percentile(&lat, 0.99),
+        signed as f64 / sign_ins.max(1) as f64,
         pushes as f64 / groups.max(1) as f64,
     );
     // Close the vote as the console does, count outside the write lock,

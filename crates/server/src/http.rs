@@ -420,12 +420,16 @@ async fn push_ops(
             .all(|o| o.kind == dauys_proto::OpKind::BallotCast.as_str());
     if ballots {
         let ops = req.ops;
-        let (actor, ops, prepared) = blocking(&st, move |st, c| {
-            let actor = auth::authenticate(st, c, &token)?;
-            let prepared = push::prepare(st, c, &actor, &ops, push::Channel::Device, None)?;
-            Ok((actor, ops, prepared))
+        let (actor, keys) = st.push_auth.sign_in(&st, token).await?;
+        // Signatures: CPU work, beside the event loop.
+        let st2 = st.clone();
+        let (actor, ops, prepared) = tokio::task::spawn_blocking(move || {
+            let prepared =
+                push::prepare_with_keys(&st2, &actor, &keys, &ops, push::Channel::Device, None);
+            (actor, ops, prepared)
         })
-        .await?;
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
         let user = actor.user_id.clone();
         let results = st.group_commit.push(&st, actor, ops, prepared).await?;
         let changes = match pull {

@@ -73,6 +73,7 @@ pub fn open_state(
         figures: Arc::default(),
         throttle: Arc::new(kernel::throttle::Throttle::new(Default::default())),
         group_commit: Arc::default(),
+        push_auth: Arc::default(),
     })
 }
 

@@ -29,6 +29,8 @@ pub struct AppState {
     pub server_id: Arc<str>,
     /// Ballot pushes arriving together are applied in one transaction.
     pub group_commit: Arc<crate::kernel::group_commit::GroupCommit>,
+    /// Ballot pushes arriving together are signed in together.
+    pub push_auth: Arc<crate::kernel::push_auth::PushAuth>,
 }
 
 impl AppState {

@@ -1444,3 +1444,71 @@ async fn a_ballot_the_database_refuses(srv: Server) {
     }
 }
 both_backends!(database_refuses_a_ballot, a_ballot_the_database_refuses);
+
+/// Ballot pushes signed in together (`kernel::push_auth`) are told what
+/// each would be told alone: at once, residents' good sessions, the same
+/// session twice, a made-up token, a signed-out session and a session of
+/// a revoked device — 200 with an accepted ballot for the good ones, 401
+/// `unauthorized` for the others.
+async fn pushes_signed_in_together(srv: Server) {
+    let srv = std::sync::Arc::new(srv);
+    let cycle = srv.voting_cycle().await;
+    let cid = cycle["id"].as_str().expect("cycle").to_string();
+    let projects = srv.ballot_projects(&cid).await;
+    let mut good = Vec::new();
+    for n in 0..5 {
+        good.push(srv.sign_in(&srv.person("resident", n)).await);
+    }
+    let signed_out = srv.sign_in(&srv.person("resident", 5)).await;
+    let (s, _) = srv
+        .post("/v1/auth/logout", Some(&signed_out.token), &json!({}))
+        .await;
+    assert!(s < 300, "signed out: {s}");
+    let revoked = srv.sign_in(&srv.person("resident", 6)).await;
+    srv.exec(
+        "UPDATE devices SET revoked = 1 WHERE id = (SELECT device_id FROM sessions WHERE token_hash = $1)",
+        vec![dauys_server::crypto::sha256_hex(revoked.token.as_bytes()).into()],
+    )
+    .await;
+    let mut cases: Vec<(String, Value, bool)> = Vec::new();
+    for (i, v) in good.iter().enumerate() {
+        let op = v.op(
+            "ballot.cast",
+            json!({"cycle_id": cid, "proposal_ids": [projects[0].0]}),
+        );
+        let copies = if i == 0 { 2 } else { 1 };
+        for _ in 0..copies {
+            cases.push((v.token.clone(), json!({ "ops": [op] }), true));
+        }
+    }
+    for (token, who) in [
+        ("not-a-session".to_string(), &good[0]),
+        (signed_out.token.clone(), &signed_out),
+        (revoked.token.clone(), &revoked),
+    ] {
+        let op = who.op(
+            "ballot.cast",
+            json!({"cycle_id": cid, "proposal_ids": [projects[0].0]}),
+        );
+        cases.push((token, json!({ "ops": [op] }), false));
+    }
+    let mut tasks = Vec::new();
+    for (token, body, ok) in cases {
+        let srv = srv.clone();
+        tasks.push(tokio::spawn(async move {
+            let (s, v) = srv.post("/v1/push", Some(&token), &body).await;
+            (s, v, ok)
+        }));
+    }
+    for t in tasks {
+        let (s, v, ok) = t.await.expect("push");
+        if ok {
+            assert_eq!(s, 200, "{v}");
+            assert_eq!(v["results"][0]["status"], "accepted", "{v}");
+        } else {
+            assert_eq!(s, 401, "{v}");
+            assert_eq!(v["code"], "unauthorized", "{v}");
+        }
+    }
+}
+both_backends!(signed_in_together, pushes_signed_in_together);

@@ -243,6 +243,13 @@ pub trait FromRow: Sized {
     fn from_row(r: &Row) -> DbResult<Self>;
 }
 
+/// Rows as they come (read by name later).
+impl FromRow for Row {
+    fn from_row(r: &Row) -> DbResult<Self> {
+        Ok(r.clone())
+    }
+}
+
 /// Runs `query` once per chunk of `ids` (at most [`IN_CHUNK`] each, under
 /// SQLite's parameter limit) and collects the rows as `T`. `sql` receives
 /// the `$n` placeholder list for the chunk, numbered after `fixed`.

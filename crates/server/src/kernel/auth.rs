@@ -323,21 +323,33 @@ fn actor_with_roles(
     device_id: &str,
     row: &crate::db::Row,
 ) -> AppResult<Actor> {
+    let roles = c.query(
+        "SELECT role, locality, body FROM roles WHERE user_id = $1 ORDER BY role, locality, body",
+        params![user_id],
+    )?;
+    actor_from(user_id, device_id, row, roles.iter())
+}
+
+/// The actor of a session `row` (locality, birth date) with its `roles`
+/// rows (role, locality, body), in their order.
+fn actor_from<'r>(
+    user_id: &str,
+    device_id: &str,
+    row: &crate::db::Row,
+    roles: impl Iterator<Item = &'r crate::db::Row>,
+) -> AppResult<Actor> {
     let birth_date = dauys_proto::workdays::parse_date(&row.get::<String>("birth_date")?)
         .ok_or_else(|| crate::error::AppError::Internal("bad birth date".into()))?;
-    let mut roles = vec![RoleGrant {
+    let mut grants = vec![RoleGrant {
         role: Role::Citizen,
         locality: Some(row.get("locality")?),
         body: None,
     }];
-    for r in c.query(
-        "SELECT role, locality, body FROM roles WHERE user_id = $1 ORDER BY role, locality, body",
-        params![user_id],
-    )? {
+    for r in roles {
         if let Some(role) = Role::parse(&r.get::<String>("role")?) {
             let loc: String = r.get("locality")?;
             let body: String = r.get("body")?;
-            roles.push(RoleGrant {
+            grants.push(RoleGrant {
                 role,
                 locality: (!loc.is_empty()).then_some(loc),
                 body: (!body.is_empty()).then_some(body),
@@ -349,22 +361,17 @@ fn actor_with_roles(
         locality: row.get("locality")?,
         birth_date,
         device_id: device_id.to_string(),
-        roles,
+        roles: grants,
     })
 }
 
-/// Resolves a bearer token to its user; expired or revoked tokens fail.
-pub fn authenticate(st: &AppState, c: &mut dyn Conn, token: &str) -> AppResult<Actor> {
-    let token_hash = crypto::sha256_hex(token.as_bytes());
-    let row = c
-        .query_one(
-            "SELECT s.user_id, s.device_id, s.expires_at, s.revoked AS session_revoked,
-                    d.revoked AS device_revoked, r.locality, r.birth_date FROM sessions s
-             JOIN devices d ON d.id = s.device_id JOIN residents r ON r.id = s.user_id
-             WHERE s.token_hash = $1",
-            params![&token_hash],
-        )?
-        .ok_or_else(|| Reject::new(ErrorCode::Unauthorized, "unknown session; sign in again"))?;
+/// A session with its device and resident, as sign-in reads it.
+const SESSION_SELECT: &str = "SELECT s.token_hash, s.user_id, s.device_id, s.expires_at,
+    s.revoked AS session_revoked, d.revoked AS device_revoked, r.locality, r.birth_date
+    FROM sessions s JOIN devices d ON d.id = s.device_id JOIN residents r ON r.id = s.user_id";
+
+/// Refuses a session row that is revoked, of a revoked device, or expired.
+fn session_usable(st: &AppState, row: &crate::db::Row) -> AppResult<()> {
     if row.get::<bool>("session_revoked")?
         || row.get::<bool>("device_revoked")?
         || row.get::<i64>("expires_at")? < st.clock.now_ms()
@@ -375,6 +382,23 @@ pub fn authenticate(st: &AppState, c: &mut dyn Conn, token: &str) -> AppResult<A
         )
         .into());
     }
+    Ok(())
+}
+
+fn unknown_session() -> crate::error::AppError {
+    Reject::new(ErrorCode::Unauthorized, "unknown session; sign in again").into()
+}
+
+/// Resolves a bearer token to its user; expired or revoked tokens fail.
+pub fn authenticate(st: &AppState, c: &mut dyn Conn, token: &str) -> AppResult<Actor> {
+    let token_hash = crypto::sha256_hex(token.as_bytes());
+    let row = c
+        .query_one(
+            &format!("{SESSION_SELECT} WHERE s.token_hash = $1"),
+            params![&token_hash],
+        )?
+        .ok_or_else(unknown_session)?;
+    session_usable(st, &row)?;
     // The resident came with the session: one query less on every
     // signed-in request.
     actor_with_roles(
@@ -383,6 +407,72 @@ pub fn authenticate(st: &AppState, c: &mut dyn Conn, token: &str) -> AppResult<A
         &row.get::<String>("device_id")?,
         &row,
     )
+}
+
+/// A signed-in actor and their device keys (hex, bound at: see
+/// [`device_keys`]).
+pub type SignedIn = (Actor, Vec<(String, i64)>);
+
+/// [`authenticate`] and [`device_keys`] for many tokens at once, in three
+/// queries whatever their number (`push_auth`): each token's actor and
+/// keys, or why it is refused — the same answers as one by one.
+pub fn authenticate_many(
+    st: &AppState,
+    c: &mut dyn Conn,
+    tokens: &[String],
+) -> AppResult<Vec<AppResult<SignedIn>>> {
+    let hashes: Vec<String> = tokens
+        .iter()
+        .map(|t| crypto::sha256_hex(t.as_bytes()))
+        .collect();
+    let sessions: Vec<crate::db::Row> = crate::db::load_in(c, &hashes, &[], |list| {
+        format!("{SESSION_SELECT} WHERE s.token_hash IN ({list})")
+    })?;
+    let mut users: Vec<String> = Vec::new();
+    for r in &sessions {
+        let u: String = r.get("user_id")?;
+        if !users.contains(&u) {
+            users.push(u);
+        }
+    }
+    let roles: Vec<crate::db::Row> = crate::db::load_in(c, &users, &[], |list| {
+        format!(
+            "SELECT user_id, role, locality, body FROM roles WHERE user_id IN ({list})
+             ORDER BY user_id, role, locality, body"
+        )
+    })?;
+    let keys: Vec<crate::db::Row> = crate::db::load_in(c, &users, &[], |list| {
+        format!(
+            "SELECT user_id, public_key, id, bound FROM devices WHERE revoked = 0 AND user_id IN ({list})
+             ORDER BY user_id, id"
+        )
+    })?;
+    let mut out = Vec::with_capacity(tokens.len());
+    for hash in &hashes {
+        let one = || -> AppResult<SignedIn> {
+            let row = sessions
+                .iter()
+                .find(|r| r.get::<String>("token_hash").is_ok_and(|h| h == *hash))
+                .ok_or_else(unknown_session)?;
+            session_usable(st, row)?;
+            let user: String = row.get("user_id")?;
+            let device: String = row.get("device_id")?;
+            let mine = |r: &&crate::db::Row| r.get::<String>("user_id").is_ok_and(|u| u == user);
+            let actor = actor_from(&user, &device, row, roles.iter().filter(mine))?;
+            let mut own = Vec::new();
+            for r in keys.iter().filter(mine) {
+                let key = (r.get::<String>("public_key")?, r.get::<i64>("bound")?);
+                if r.get::<String>("id")? == device {
+                    own.insert(0, key);
+                } else {
+                    own.push(key);
+                }
+            }
+            Ok((actor, own))
+        };
+        out.push(one());
+    }
+    Ok(out)
 }
 
 pub fn revoke_session(c: &mut dyn Conn, token: &str) -> AppResult<()> {

@@ -1,23 +1,17 @@
 //! Group commit for ballot pushes: the pushes that arrive while a write
 //! transaction runs are applied together in the next one.
 //!
-//! On a voting evening thousands of devices push one ballot each. Alone,
-//! each push pays for a whole write transaction — taking the writers'
-//! lock, its statements' round trips, the commit — one after the other.
-//! Here a request checks its batch (sign-in, signatures, parsing) on its
-//! own, then hands it to this instance's one writer thread, which takes
-//! every batch waiting, applies them in one transaction (each op still in
-//! its own savepoint, so one refused ballot refuses only itself) and
-//! answers each. What a push is told is exactly what it would be told
-//! alone; only the commit is shared. Ballots refuse before they write, so
-//! in a group they go without savepoints, and the op-log rows of the group
-//! are written together. If a group fails as a whole (not an
-//! op's fault), its batches are applied again one by one, so one batch
-//! the database cannot take never fails the others.
-
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex, OnceLock};
+//! Alone, each push of one ballot pays for a whole write transaction —
+//! taking the writers' lock, its statements' round trips, the commit — one
+//! after the other. Here a request checks its batch (sign-in, signatures,
+//! parsing) on its own, then hands it to this instance's writer thread
+//! (`kernel::batcher`), which applies every batch waiting in one
+//! transaction and answers each: exactly what it would be told alone. A
+//! refused ballot refuses only itself (ballots refuse before they write,
+//! so in a group they need no savepoint), and the group's op-log rows are
+//! written together. If a group fails as a whole (not an op's rejection),
+//! its batches are applied again one by one, each op in its savepoint, so
+//! one batch the database cannot take never fails the others.
 
 use dauys_proto::{Op, OpResult};
 use tokio::sync::oneshot;
@@ -25,6 +19,7 @@ use tokio::sync::oneshot;
 use crate::auth::Actor;
 use crate::db;
 use crate::error::{AppError, AppResult};
+use crate::kernel::batcher::{Batcher, Weighed};
 use crate::kernel::push::{self, AfterCommit, Batch, Prepared};
 use crate::state::AppState;
 
@@ -34,8 +29,7 @@ const MAX_GROUP_OPS: usize = 1_000;
 
 /// A prepared batch waiting for the writer, with where its answer goes.
 struct Job {
-    /// The state the batch belongs to. Jobs carry it, not the writer
-    /// thread: the thread ends when its state is dropped.
+    /// The state the batch belongs to (jobs carry it, not the writer).
     st: AppState,
     actor: Actor,
     ops: Vec<Op>,
@@ -43,18 +37,23 @@ struct Job {
     reply: oneshot::Sender<AppResult<Vec<OpResult>>>,
 }
 
-/// The queue to this instance's writer thread, started on first use.
-#[derive(Default)]
-pub struct GroupCommit {
-    queue: OnceLock<Mutex<mpsc::Sender<Job>>>,
-    /// Shared with the writer: groups committed and the pushes in them.
-    stats: Arc<Stats>,
+impl Weighed for Job {
+    fn weight(&self) -> usize {
+        self.ops.len()
+    }
 }
 
-#[derive(Default)]
-struct Stats {
-    groups: AtomicU64,
-    pushes: AtomicU64,
+/// This instance's writer of ballot groups.
+pub struct GroupCommit(Batcher<Job>);
+
+impl Default for GroupCommit {
+    fn default() -> Self {
+        GroupCommit(Batcher::new(
+            "dauys-group-commit",
+            MAX_GROUP_OPS,
+            apply_group,
+        ))
+    }
 }
 
 impl GroupCommit {
@@ -75,15 +74,7 @@ impl GroupCommit {
             prepared,
             reply,
         };
-        let queue = self
-            .queue
-            .get_or_init(|| Mutex::new(start_writer(self.stats.clone())));
-        let sent = queue
-            .lock()
-            .map_err(|_| AppError::Internal("group commit queue poisoned".into()))?
-            .send(job);
-        if let Err(mpsc::SendError(job)) = sent {
-            // The writer is gone (it never is, short of a bug): apply alone.
+        if let Err(job) = self.0.send(job) {
             return tokio::task::spawn_blocking(move || apply_alone(job))
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -93,52 +84,9 @@ impl GroupCommit {
             .map_err(|_| AppError::Internal("the writer dropped a batch".into()))?
     }
 
-    /// Groups applied so far, and the pushes in them (benchmarks print the
-    /// mean group).
+    /// Groups committed so far, and the pushes in them.
     pub fn stats(&self) -> (u64, u64) {
-        (
-            self.stats.groups.load(Ordering::Relaxed),
-            self.stats.pushes.load(Ordering::Relaxed),
-        )
-    }
-}
-
-fn start_writer(stats: Arc<Stats>) -> mpsc::Sender<Job> {
-    let (tx, rx) = mpsc::channel::<Job>();
-    let spawned = std::thread::Builder::new()
-        .name("dauys-group-commit".into())
-        .spawn(move || writer(rx, &stats));
-    if let Err(e) = spawned {
-        // Sends then fail, and each batch is applied alone.
-        tracing::error!(error = %e, "group commit writer not started");
-    }
-    tx
-}
-
-/// The writer: waits for a batch, takes every other one waiting (up to
-/// [`MAX_GROUP_OPS`]), applies them together. Ends when the state's last
-/// sender is dropped.
-fn writer(rx: mpsc::Receiver<Job>, stats: &Stats) {
-    while let Ok(first) = rx.recv() {
-        let mut n = first.ops.len();
-        let mut jobs = vec![first];
-        while n < MAX_GROUP_OPS {
-            match rx.try_recv() {
-                Ok(j) => {
-                    n += j.ops.len();
-                    jobs.push(j);
-                }
-                Err(_) => break,
-            }
-        }
-        stats.groups.fetch_add(1, Ordering::Relaxed);
-        stats.pushes.fetch_add(jobs.len() as u64, Ordering::Relaxed);
-        // A panic fails this group's requests (their answers are dropped),
-        // never the writer.
-        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| apply_group(jobs)));
-        if run.is_err() {
-            tracing::error!("a group of ballot pushes panicked; its requests failed");
-        }
+        self.0.stats()
     }
 }
 

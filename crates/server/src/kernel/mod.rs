@@ -5,12 +5,14 @@
 
 pub mod audit;
 pub mod auth;
+pub mod batcher;
 pub mod census;
 pub mod group_commit;
 pub mod localities;
 pub mod ops;
 pub mod pull;
 pub mod push;
+pub mod push_auth;
 pub mod schema;
 pub mod signatures;
 pub mod throttle;

@@ -194,21 +194,22 @@ fn rejected(r: Reject) -> OpOutcome {
     }
 }
 
-/// Verified device keys of the actor (signatures from any of the user's
-/// devices are accepted: ops queued offline may outlive the session).
-pub fn verifying_keys(c: &mut dyn Conn, actor: &Actor) -> AppResult<DeviceKeys> {
+/// The usable keys among the actor's (hex key, bound at) pairs
+/// ([`auth::device_keys`]): signatures from any of the user's devices are
+/// accepted (ops queued offline may outlive the session).
+fn usable(hex_keys: &[(String, i64)]) -> DeviceKeys {
     let mut keys = DeviceKeys::default();
-    for (hex, bound_at) in auth::device_keys(c, actor)? {
-        if let Some(k) = signatures::usable_keys(std::iter::once(&hex)).pop() {
+    for (hex, bound_at) in hex_keys {
+        if let Some(k) = signatures::usable_keys(std::iter::once(hex)).pop() {
             keys.all.push(k);
-            if bound_at == 0 {
+            if *bound_at == 0 {
                 keys.unbound.push(k);
             } else {
-                keys.bound.push((k, bound_at));
+                keys.bound.push((k, *bound_at));
             }
         }
     }
-    Ok(keys)
+    keys
 }
 
 /// The actor's usable device keys. `unbound`: those that never signed a
@@ -411,7 +412,21 @@ pub fn prepare(
     channel: Channel,
     known: Option<&HashMap<String, StoredOp>>,
 ) -> AppResult<Prepared> {
-    let keys = verifying_keys(c, actor)?;
+    let keys = auth::device_keys(c, actor)?;
+    Ok(prepare_with_keys(st, actor, &keys, ops, channel, known))
+}
+
+/// [`prepare`], with the actor's device keys already read (hex, bound at:
+/// [`auth::device_keys`]): CPU work only.
+pub fn prepare_with_keys(
+    st: &AppState,
+    actor: &Actor,
+    keys: &[(String, i64)],
+    ops: &[Op],
+    channel: Channel,
+    known: Option<&HashMap<String, StoredOp>>,
+) -> Prepared {
+    let keys = usable(keys);
     let binding = Binding {
         server: &st.server_id,
         user: &actor.user_id,
@@ -425,7 +440,7 @@ pub fn prepare(
         channel,
         known.unwrap_or(&none),
     );
-    Ok(Prepared { pre, newly_bound })
+    Prepared { pre, newly_bound }
 }
 
 /// One pushed batch, prepared, as a write transaction applies it.
