@@ -37,6 +37,54 @@ pub struct Ctx<'a> {
     /// What ops of one transaction may share of what they read, when no
     /// op of it changes that (see [`Memo`]).
     pub memo: Memo,
+    /// When set (a group commit's lean transaction), change-feed rows of
+    /// [`Ctx::record_change`] are kept here and written together at the
+    /// end, still under the lock the transaction held from its start.
+    pub feed: Option<Vec<FeedRow>>,
+}
+
+/// A change-feed row not yet written ([`write_feed`]).
+pub struct FeedRow {
+    locality: Option<String>,
+    owner: Option<String>,
+    kind: EntityKind,
+    entity_id: String,
+    ts: i64,
+}
+
+/// Writes kept feed rows, 100 to a statement, in their order (their
+/// sequence numbers follow it).
+pub fn write_feed(c: &mut dyn Conn, rows: &[FeedRow]) -> AppResult<()> {
+    for chunk in rows.chunks(100) {
+        let mut params: Vec<crate::db::Value> = Vec::with_capacity(chunk.len() * 5);
+        let mut values = Vec::with_capacity(chunk.len());
+        for (i, r) in chunk.iter().enumerate() {
+            let b = i * 5;
+            values.push(format!(
+                "(${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5
+            ));
+            params.extend([
+                r.locality.as_deref().into(),
+                r.owner.as_deref().into(),
+                r.kind.as_str().into(),
+                r.entity_id.as_str().into(),
+                r.ts.into(),
+            ]);
+        }
+        c.exec(
+            &format!(
+                "INSERT INTO changes (locality, owner, kind, entity_id, ts) VALUES {}",
+                values.join(", ")
+            ),
+            &params,
+        )?;
+    }
+    Ok(())
 }
 
 /// Reads shared by the ops of one transaction — a cycle's ballot rules,
@@ -94,6 +142,32 @@ impl<'a> Ctx<'a> {
             sms_waiting: false,
             localities: None,
             memo: Memo::default(),
+            feed: None,
+        }
+    }
+
+    /// [`record_change`], or kept for later when this transaction keeps
+    /// its feed rows ([`Ctx::feed`]).
+    pub fn record_change(
+        &mut self,
+        c: &mut dyn Conn,
+        kind: EntityKind,
+        entity_id: &str,
+        locality: Option<&str>,
+        owner: Option<&str>,
+    ) -> AppResult<()> {
+        match &mut self.feed {
+            Some(rows) => {
+                rows.push(FeedRow {
+                    locality: locality.map(str::to_string),
+                    owner: owner.map(str::to_string),
+                    kind,
+                    entity_id: entity_id.to_string(),
+                    ts: self.now,
+                });
+                Ok(())
+            }
+            None => record_change(c, self.now, kind, entity_id, locality, owner),
         }
     }
 

@@ -486,8 +486,9 @@ impl AfterCommit {
 ///
 /// `lean` (a group commit's first try, the lock held from the start): ops
 /// that refuse only before writing ([`Component::refuses_before_writing`])
-/// run without a savepoint, and the op-log rows are written together at
-/// the end. Any failure of an op other than its rejection is then the
+/// run without a savepoint, and the change-feed rows kept by
+/// [`Ctx::record_change`] and the op-log rows are written together at the
+/// end. Any failure of an op other than its rejection is then the
 /// transaction's (the caller applies the batches again, not lean).
 pub fn apply_batches(
     st: &AppState,
@@ -498,6 +499,7 @@ pub fn apply_batches(
     after: &mut AfterCommit,
 ) -> AppResult<Vec<Vec<OpResult>>> {
     let mut log = Vec::new();
+    let mut feed = Vec::new();
     let fresh;
     let stored = match stored {
         Some(s) => s,
@@ -539,6 +541,9 @@ pub fn apply_batches(
         let actor = b.actor;
         let mut ctx = Ctx::new(st, actor);
         ctx.memo = std::mem::take(&mut memo);
+        if lean {
+            ctx.feed = Some(std::mem::take(&mut feed));
+        }
         let mut results = Vec::with_capacity(b.ops.len());
         for (op, pre) in b.ops.iter().zip(&b.prepared.pre) {
             if let Some((by, outcome)) = applied.get(&op.id) {
@@ -561,7 +566,12 @@ pub fn apply_batches(
                     let outcome = if lean && component.refuses_before_writing(&op.kind) {
                         apply_lean(c, &mut ctx, op, component, &p.body, &mut log)?
                     } else {
-                        apply_and_record(c, &mut ctx, op, component, &p.body)?
+                        // Its savepoint may roll back what it wrote: its
+                        // feed rows are written at once, not kept.
+                        let kept = ctx.feed.take();
+                        let outcome = apply_and_record(c, &mut ctx, op, component, &p.body);
+                        ctx.feed = kept;
+                        outcome?
                     };
                     applied.insert(op.id, (&actor.user_id, outcome.clone()));
                     outcome
@@ -577,10 +587,12 @@ pub fn apply_batches(
             results.push(OpResult { id: op.id, outcome });
         }
         memo = std::mem::take(&mut ctx.memo);
+        feed = ctx.feed.take().unwrap_or_default();
         after.to_count.append(&mut ctx.to_count);
         after.sms_waiting |= ctx.sms_waiting;
         all.push(results);
     }
+    crate::kernel::ops::write_feed(c, &feed)?;
     write_op_log(c, &log)?;
     Ok(all)
 }

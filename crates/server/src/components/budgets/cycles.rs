@@ -269,14 +269,8 @@ pub fn cast(
     // would be accepted yet never counted: the phase is read again. Phases
     // change only under the lock, so that reading stands until the commit.
     let locked_now = c.hold_write_lock()?;
-    record_change(
-        c,
-        ctx.now,
-        EntityKind::Ballot,
-        &p.cycle_id,
-        None,
-        Some(&ctx.actor.user_id),
-    )?;
+    let voter = ctx.actor.user_id.clone();
+    ctx.record_change(c, EntityKind::Ballot, &p.cycle_id, None, Some(&voter))?;
     if locked_now {
         let phase = c
             .query_one(
