@@ -361,6 +361,21 @@ pub trait Conn: Send {
     }
 }
 
+/// Inserts `rows` (each as wide as the column list of `insert`, e.g.
+/// `INSERT INTO t (a, b)`) 100 to a statement, in their order.
+pub fn insert_rows(c: &mut dyn Conn, insert: &str, rows: &[Vec<Value>]) -> DbResult<()> {
+    for chunk in rows.chunks(100) {
+        let mut params = Vec::with_capacity(chunk.iter().map(Vec::len).sum());
+        let mut values = Vec::with_capacity(chunk.len());
+        for row in chunk {
+            values.push(format!("({})", placeholders(params.len() + 1, row.len())));
+            params.extend(row.iter().cloned());
+        }
+        c.exec(&format!("{insert} VALUES {}", values.join(", ")), &params)?;
+    }
+    Ok(())
+}
+
 /// Whether the database answers (the health check).
 pub fn ping(c: &mut dyn Conn) -> DbResult<()> {
     c.query("SELECT 1", &[]).map(drop)

@@ -55,35 +55,23 @@ pub struct FeedRow {
 /// Writes kept feed rows, 100 to a statement, in their order (their
 /// sequence numbers follow it).
 pub fn write_feed(c: &mut dyn Conn, rows: &[FeedRow]) -> AppResult<()> {
-    for chunk in rows.chunks(100) {
-        let mut params: Vec<crate::db::Value> = Vec::with_capacity(chunk.len() * 5);
-        let mut values = Vec::with_capacity(chunk.len());
-        for (i, r) in chunk.iter().enumerate() {
-            let b = i * 5;
-            values.push(format!(
-                "(${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5
-            ));
-            params.extend([
+    let rows: Vec<Vec<crate::db::Value>> = rows
+        .iter()
+        .map(|r| {
+            vec![
                 r.locality.as_deref().into(),
                 r.owner.as_deref().into(),
                 r.kind.as_str().into(),
                 r.entity_id.as_str().into(),
                 r.ts.into(),
-            ]);
-        }
-        c.exec(
-            &format!(
-                "INSERT INTO changes (locality, owner, kind, entity_id, ts) VALUES {}",
-                values.join(", ")
-            ),
-            &params,
-        )?;
-    }
+            ]
+        })
+        .collect();
+    crate::db::insert_rows(
+        c,
+        "INSERT INTO changes (locality, owner, kind, entity_id, ts)",
+        &rows,
+    )?;
     Ok(())
 }
 

@@ -305,18 +305,17 @@ fn over_quota(c: &mut dyn Conn, ctx: &Ctx, op: &Op) -> AppResult<bool> {
     Ok(used >= quota)
 }
 
-/// Applies one new op in its own savepoint and records its outcome in the
-/// op log (kept forever: the idempotency key). Runs inside a write
-/// transaction; push and the demo seed both go through here.
-pub fn apply_and_record(
+/// An op's effect: its parse failure, its quota, or what its component
+/// does. The outer error is the transaction's (the quota could not be
+/// read); the inner one the op's.
+fn run_op(
     c: &mut dyn Conn,
     ctx: &mut Ctx,
     op: &Op,
     component: &dyn Component,
     body: &Result<ParsedOp, Reject>,
-) -> AppResult<OpOutcome> {
-    c.control("SAVEPOINT op")?;
-    let applied = match body {
+) -> AppResult<AppResult<crate::kernel::ops::Applied>> {
+    Ok(match body {
         Ok(_) if over_quota(c, ctx, op)? => Err(Reject::new(
             ErrorCode::RateLimited,
             "too many of these today: try again tomorrow",
@@ -328,7 +327,21 @@ pub fn apply_and_record(
         }))
         .unwrap_or_else(|_| Err(AppError::Internal(format!("{} panicked", op.kind)))),
         Err(r) => Err(r.clone().into()),
-    };
+    })
+}
+
+/// Applies one new op in its own savepoint and records its outcome in the
+/// op log (kept forever: the idempotency key). Runs inside a write
+/// transaction; push and the demo seed both go through here.
+pub fn apply_and_record(
+    c: &mut dyn Conn,
+    ctx: &mut Ctx,
+    op: &Op,
+    component: &dyn Component,
+    body: &Result<ParsedOp, Reject>,
+) -> AppResult<OpOutcome> {
+    c.control("SAVEPOINT op")?;
+    let applied = run_op(c, ctx, op, component, body)?;
     let outcome = match applied {
         Ok(a) => {
             c.control("RELEASE SAVEPOINT op")?;
@@ -617,18 +630,7 @@ fn apply_lean(
     body: &Result<ParsedOp, Reject>,
     log: &mut Vec<LogRow>,
 ) -> AppResult<OpOutcome> {
-    let applied = match body {
-        Ok(_) if over_quota(c, ctx, op)? => Err(Reject::new(
-            ErrorCode::RateLimited,
-            "too many of these today: try again tomorrow",
-        )
-        .into()),
-        Ok(b) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            component.apply(c, ctx, op, b)
-        }))
-        .unwrap_or_else(|_| Err(AppError::Internal(format!("{} panicked", op.kind)))),
-        Err(r) => Err(r.clone().into()),
-    };
+    let applied = run_op(c, ctx, op, component, body)?;
     let outcome = match applied {
         Ok(a) => OpOutcome::Accepted {
             entity_id: a.entity_id,
@@ -658,35 +660,23 @@ fn apply_lean(
 
 /// Op-log rows, 100 to a statement.
 fn write_op_log(c: &mut dyn Conn, log: &[LogRow]) -> AppResult<()> {
-    for chunk in log.chunks(100) {
-        let mut params: Vec<db::Value> = Vec::with_capacity(chunk.len() * 5);
-        let mut rows = Vec::with_capacity(chunk.len());
-        for (i, r) in chunk.iter().enumerate() {
-            let b = i * 5;
-            rows.push(format!(
-                "(${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5
-            ));
-            params.extend([
+    let rows: Vec<Vec<db::Value>> = log
+        .iter()
+        .map(|r| {
+            vec![
                 r.id.as_str().into(),
                 r.user_id.as_str().into(),
                 r.kind.as_str().into(),
                 r.result.as_str().into(),
                 r.at.into(),
-            ]);
-        }
-        c.exec(
-            &format!(
-                "INSERT INTO ops (id, user_id, kind, result, applied_at) VALUES {}",
-                rows.join(", ")
-            ),
-            &params,
-        )?;
-    }
+            ]
+        })
+        .collect();
+    db::insert_rows(
+        c,
+        "INSERT INTO ops (id, user_id, kind, result, applied_at)",
+        &rows,
+    )?;
     Ok(())
 }
 
