@@ -332,7 +332,7 @@ fn actor_with_roles(
 
 /// The actor of a session `row` (locality, birth date) with its `roles`
 /// rows (role, locality, body), in their order.
-fn actor_from<'r>(
+pub(crate) fn actor_from<'r>(
     user_id: &str,
     device_id: &str,
     row: &crate::db::Row,
@@ -366,12 +366,12 @@ fn actor_from<'r>(
 }
 
 /// A session with its device and resident, as sign-in reads it.
-const SESSION_SELECT: &str = "SELECT s.token_hash, s.user_id, s.device_id, s.expires_at,
+pub(crate) const SESSION_SELECT: &str = "SELECT s.token_hash, s.user_id, s.device_id, s.expires_at,
     s.revoked AS session_revoked, d.revoked AS device_revoked, r.locality, r.birth_date
     FROM sessions s JOIN devices d ON d.id = s.device_id JOIN residents r ON r.id = s.user_id";
 
 /// Refuses a session row that is revoked, of a revoked device, or expired.
-fn session_usable(st: &AppState, row: &crate::db::Row) -> AppResult<()> {
+pub(crate) fn session_usable(st: &AppState, row: &crate::db::Row) -> AppResult<()> {
     if row.get::<bool>("session_revoked")?
         || row.get::<bool>("device_revoked")?
         || row.get::<i64>("expires_at")? < st.clock.now_ms()
@@ -385,7 +385,7 @@ fn session_usable(st: &AppState, row: &crate::db::Row) -> AppResult<()> {
     Ok(())
 }
 
-fn unknown_session() -> crate::error::AppError {
+pub(crate) fn unknown_session() -> crate::error::AppError {
     Reject::new(ErrorCode::Unauthorized, "unknown session; sign in again").into()
 }
 
@@ -407,72 +407,6 @@ pub fn authenticate(st: &AppState, c: &mut dyn Conn, token: &str) -> AppResult<A
         &row.get::<String>("device_id")?,
         &row,
     )
-}
-
-/// A signed-in actor and their device keys (hex, bound at: see
-/// [`device_keys`]).
-pub type SignedIn = (Actor, Vec<(String, i64)>);
-
-/// [`authenticate`] and [`device_keys`] for many tokens at once, in three
-/// queries whatever their number (`push_auth`): each token's actor and
-/// keys, or why it is refused — the same answers as one by one.
-pub fn authenticate_many(
-    st: &AppState,
-    c: &mut dyn Conn,
-    tokens: &[String],
-) -> AppResult<Vec<AppResult<SignedIn>>> {
-    let hashes: Vec<String> = tokens
-        .iter()
-        .map(|t| crypto::sha256_hex(t.as_bytes()))
-        .collect();
-    let sessions: Vec<crate::db::Row> = crate::db::load_in(c, &hashes, &[], |list| {
-        format!("{SESSION_SELECT} WHERE s.token_hash IN ({list})")
-    })?;
-    let mut users: Vec<String> = Vec::new();
-    for r in &sessions {
-        let u: String = r.get("user_id")?;
-        if !users.contains(&u) {
-            users.push(u);
-        }
-    }
-    let roles: Vec<crate::db::Row> = crate::db::load_in(c, &users, &[], |list| {
-        format!(
-            "SELECT user_id, role, locality, body FROM roles WHERE user_id IN ({list})
-             ORDER BY user_id, role, locality, body"
-        )
-    })?;
-    let keys: Vec<crate::db::Row> = crate::db::load_in(c, &users, &[], |list| {
-        format!(
-            "SELECT user_id, public_key, id, bound FROM devices WHERE revoked = 0 AND user_id IN ({list})
-             ORDER BY user_id, id"
-        )
-    })?;
-    let mut out = Vec::with_capacity(tokens.len());
-    for hash in &hashes {
-        let one = || -> AppResult<SignedIn> {
-            let row = sessions
-                .iter()
-                .find(|r| r.get::<String>("token_hash").is_ok_and(|h| h == *hash))
-                .ok_or_else(unknown_session)?;
-            session_usable(st, row)?;
-            let user: String = row.get("user_id")?;
-            let device: String = row.get("device_id")?;
-            let mine = |r: &&crate::db::Row| r.get::<String>("user_id").is_ok_and(|u| u == user);
-            let actor = actor_from(&user, &device, row, roles.iter().filter(mine))?;
-            let mut own = Vec::new();
-            for r in keys.iter().filter(mine) {
-                let key = (r.get::<String>("public_key")?, r.get::<i64>("bound")?);
-                if r.get::<String>("id")? == device {
-                    own.insert(0, key);
-                } else {
-                    own.push(key);
-                }
-            }
-            Ok((actor, own))
-        };
-        out.push(one());
-    }
-    Ok(out)
 }
 
 pub fn revoke_session(c: &mut dyn Conn, token: &str) -> AppResult<()> {

@@ -10,6 +10,7 @@ pub mod census;
 pub mod group_commit;
 pub mod localities;
 pub mod ops;
+pub mod precheck;
 pub mod pull;
 pub mod push;
 pub mod push_auth;

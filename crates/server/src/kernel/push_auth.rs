@@ -1,12 +1,13 @@
 //! Signing in the pushes that arrive together: the sessions, roles and
 //! device keys of a whole batch of pushes in three queries
-//! ([`auth::authenticate_many`]), on one worker thread (`kernel::batcher`),
+//! ([`authenticate_many`]), on one worker thread (`kernel::batcher`),
 //! instead of three queries and a connection per push. What each push is
 //! told is what [`auth::authenticate`] would tell it.
 
 use tokio::sync::oneshot;
 
-use crate::auth::{self, SignedIn};
+use crate::auth::{self, Actor};
+use crate::db::Conn;
 use crate::error::{AppError, AppResult};
 use crate::kernel::batcher::{Batcher, Weighed};
 use crate::state::AppState;
@@ -68,7 +69,7 @@ fn sign_in(jobs: Vec<Job>) {
         .pool
         .get()
         .map_err(AppError::from)
-        .and_then(|mut c| auth::authenticate_many(&st, &mut *c, &tokens));
+        .and_then(|mut c| authenticate_many(&st, &mut *c, &tokens));
     match answers {
         Ok(answers) => {
             for (j, a) in jobs.into_iter().zip(answers) {
@@ -85,4 +86,70 @@ fn sign_in(jobs: Vec<Job>) {
             }
         }
     }
+}
+
+/// A signed-in actor and their device keys (hex, bound at: see
+/// [`auth::device_keys`]).
+pub type SignedIn = (Actor, Vec<(String, i64)>);
+
+/// [`auth::authenticate`] and [`auth::device_keys`] for many tokens at once, in three
+/// queries whatever their number (`push_auth`): each token's actor and
+/// keys, or why it is refused — the same answers as one by one.
+pub fn authenticate_many(
+    st: &AppState,
+    c: &mut dyn Conn,
+    tokens: &[String],
+) -> AppResult<Vec<AppResult<SignedIn>>> {
+    let hashes: Vec<String> = tokens
+        .iter()
+        .map(|t| crate::crypto::sha256_hex(t.as_bytes()))
+        .collect();
+    let sessions: Vec<crate::db::Row> = crate::db::load_in(c, &hashes, &[], |list| {
+        format!("{} WHERE s.token_hash IN ({list})", auth::SESSION_SELECT)
+    })?;
+    let mut users: Vec<String> = Vec::new();
+    for r in &sessions {
+        let u: String = r.get("user_id")?;
+        if !users.contains(&u) {
+            users.push(u);
+        }
+    }
+    let roles: Vec<crate::db::Row> = crate::db::load_in(c, &users, &[], |list| {
+        format!(
+            "SELECT user_id, role, locality, body FROM roles WHERE user_id IN ({list})
+             ORDER BY user_id, role, locality, body"
+        )
+    })?;
+    let keys: Vec<crate::db::Row> = crate::db::load_in(c, &users, &[], |list| {
+        format!(
+            "SELECT user_id, public_key, id, bound FROM devices WHERE revoked = 0 AND user_id IN ({list})
+             ORDER BY user_id, id"
+        )
+    })?;
+    let mut out = Vec::with_capacity(tokens.len());
+    for hash in &hashes {
+        let one = || -> AppResult<SignedIn> {
+            let row = sessions
+                .iter()
+                .find(|r| r.get::<String>("token_hash").is_ok_and(|h| h == *hash))
+                .ok_or_else(auth::unknown_session)?;
+            auth::session_usable(st, row)?;
+            let user: String = row.get("user_id")?;
+            let device: String = row.get("device_id")?;
+            let mine = |r: &&crate::db::Row| r.get::<String>("user_id").is_ok_and(|u| u == user);
+            let actor = auth::actor_from(&user, &device, row, roles.iter().filter(mine))?;
+            let mut own = Vec::new();
+            for r in keys.iter().filter(mine) {
+                let key = (r.get::<String>("public_key")?, r.get::<i64>("bound")?);
+                if r.get::<String>("id")? == device {
+                    own.insert(0, key);
+                } else {
+                    own.push(key);
+                }
+            }
+            Ok((actor, own))
+        };
+        out.push(one());
+    }
+    Ok(out)
 }
